@@ -1,0 +1,63 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings every target of ours shares: Swift 6 mode is the default for tools 6.x; warnings
+/// are errors so "no warnings in our code" is enforced by the compiler, not by review.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "enmigrate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "enmigrate", targets: ["enmigrate"]),
+        .library(name: "ExposureExport", targets: ["ExposureExport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // MARK: ExposureExport — the export codec: protobuf, zip, index, keys, signing, verification.
+        // Works on bytes only; never touches storage.
+        .target(
+            name: "ExposureExport",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ExposureExportTests",
+            dependencies: ["ExposureExport"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: EnmigrateCLI — one file per verb, rendering, exit codes; the composition root.
+        .target(
+            name: "EnmigrateCLI",
+            dependencies: [
+                "ExposureExport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "enmigrate",
+            dependencies: [
+                "EnmigrateCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+    ]
+)
