@@ -1,0 +1,99 @@
+import Foundation
+import SwiftProtobuf
+import ZIPFoundation
+
+/// The two parts of an export file, read from a zip archive (or given bare), not yet decoded.
+///
+/// Entries are found by exact name through the central directory, so stored or deflated
+/// entries, data descriptors, any entry order and extra entries (`content.sig`) all read.
+public struct ExportArchive: Sendable {
+    /// A name for the source, used in every error (a path or URL).
+    public let name: String
+    /// The whole export.bin, header included: the bytes that are signed.
+    public let exportBin: Data
+    /// export.sig, when there is one.
+    public let exportSig: Data?
+    /// Every entry name in the archive, in archive order (empty for a bare export.bin).
+    public let entryNames: [String]
+
+    /// Wraps a bare export.bin and an optional export.sig.
+    public init(name: String, exportBin: Data, exportSig: Data?) {
+        self.name = name
+        self.exportBin = exportBin
+        self.exportSig = exportSig
+        self.entryNames = []
+    }
+
+    private init(name: String, exportBin: Data, exportSig: Data?, entryNames: [String]) {
+        self.name = name
+        self.exportBin = exportBin
+        self.exportSig = exportSig
+        self.entryNames = entryNames
+    }
+
+    /// What a file holds, judged by its first bytes rather than its name.
+    public enum Kind: Sendable {
+        /// A zip archive.
+        case zip
+        /// A bare export.bin (starts with the export header).
+        case bareExportBin
+        /// Neither.
+        case unknown
+    }
+
+    /// Classifies bytes by content: zip local header or end record, or the export header.
+    public static func kind(of data: Data) -> Kind {
+        let prefix = [UInt8](data.prefix(4))
+        if prefix == [0x50, 0x4B, 0x03, 0x04] || prefix == [0x50, 0x4B, 0x05, 0x06] { return .zip }
+        if ExportHeader.isPresent(in: data) { return .bareExportBin }
+        return .unknown
+    }
+
+    /// Reads a zip export archive from memory, enforcing `limits`.
+    public static func read(
+        zip data: Data, name: String, limits: ExportLimits = .default
+    ) throws(ExportFileError) -> ExportArchive {
+        guard data.count <= limits.maxArchiveBytes else {
+            throw .archiveTooLarge(file: name, bytes: data.count, limit: limits.maxArchiveBytes)
+        }
+        let archive: Archive
+        do {
+            archive = try Archive(data: data, accessMode: .read)
+        } catch {
+            throw .notAnArchive(file: name, reason: "\(error)")
+        }
+        let names = archive.map(\.path)
+        guard let binEntry = archive["export.bin"] else {
+            throw .missingExportBin(file: name, entries: names)
+        }
+        let bin = try extract(binEntry, from: archive, name: name, limit: limits.maxEntryBytes)
+        let sig = try archive["export.sig"].map { entry throws(ExportFileError) in
+            try extract(entry, from: archive, name: name, limit: limits.maxEntryBytes)
+        }
+        return ExportArchive(name: name, exportBin: bin, exportSig: sig, entryNames: names)
+    }
+
+    private struct LimitExceeded: Error {}
+
+    /// Inflates one entry, refusing to grow past `limit` whatever the entry declares.
+    private static func extract(
+        _ entry: Entry, from archive: Archive, name: String, limit: Int
+    ) throws(ExportFileError) -> Data {
+        guard entry.uncompressedSize <= UInt64(limit) else {
+            throw .entryTooLarge(file: name, entry: entry.path, limit: limit)
+        }
+        var output = Data()
+        output.reserveCapacity(Int(entry.uncompressedSize))
+        do {
+            _ = try archive.extract(entry, bufferSize: 64 * 1024) { chunk in
+                guard output.count + chunk.count <= limit else { throw LimitExceeded() }
+                output.append(chunk)
+            }
+        } catch is LimitExceeded {
+            throw .entryTooLarge(file: name, entry: entry.path, limit: limit)
+        } catch {
+            throw .corruptEntry(file: name, entry: entry.path, reason: "\(error)")
+        }
+        return output
+    }
+}
