@@ -24,11 +24,16 @@ public struct ExportIndex: Equatable, Sendable {
         var problems: [ExportIndexProblem] = []
         var firstSeen: [String: Int] = [:]
         var previous: (line: Int, entry: String)?
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // `\r\n` is one Character in Swift, so split on newline characters, not on "\n".
+        for (offset, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let entry = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !entry.isEmpty else { continue }
             let line = offset + 1
-            if let problem = safetyProblem(entry, line: line, root: root) { problems.append(problem) }
+            if let problem = safetyProblem(entry, line: line, root: root) {
+                // An unsafe entry is never used, so it takes no part in the order checks.
+                problems.append(problem)
+                continue
+            }
             if let first = firstSeen[entry] {
                 problems.append(.duplicate(line: line, entry: entry, firstLine: first))
                 continue

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import ZIPFoundation
+@testable import ExposureExport
+
+@Suite("Malformed and hostile inputs give typed errors, never a crash")
+struct MalformedInputTests {
+    private func zip(_ entries: [(String, Data)]) throws -> Data {
+        try ExportArchiveWriter.zip(entries)
+    }
+
+    private func validZip() throws -> Data {
+        let file = try #require(ExportBatch(start: 1, end: 2, region: "US", keys: TestFixtures.keys(40)).files(root: "r", maxKeysPerFile: 100).first)
+        return try ExportArchiveWriter(signers: [TestFixtures.signer()]).archive(for: file.contents)
+    }
+
+    @Test("every truncation of a valid archive fails with a typed error")
+    func truncatedArchives() throws {
+        let data = try validZip()
+        for length in stride(from: 0, to: data.count, by: 7) {
+            do {
+                _ = try ExportArchive.read(zip: data.prefix(length), name: "cut").contents()
+                Issue.record("a zip cut at \(length) of \(data.count) bytes was accepted")
+            } catch {
+                #expect(!error.description.isEmpty)
+            }
+        }
+    }
+
+    @Test("an archive without export.bin lists what it has")
+    func missingEntry() throws {
+        let data = try zip([("keys.bin", Data("x".utf8)), ("export.sig", Data())])
+        #expect(throws: ExportFileError.missingExportBin(file: "m", entries: ["keys.bin", "export.sig"])) {
+            try ExportArchive.read(zip: data, name: "m")
+        }
+    }
+
+    @Test("a wrong header and an undecodable protobuf are told apart")
+    func headerAndProtobuf() throws {
+        let wrongHeader = try ExportArchive.read(zip: zip([("export.bin", Data("EK Export v2    ".utf8))]), name: "h")
+        #expect(throws: ExportFileError.badHeader(file: "h")) { try wrongHeader.contents() }
+        let garbage = ExportHeader.bytes + Data([0xFF, 0xFF, 0xFF, 0xFF, 0x0F])
+        let badProto = try ExportArchive.read(zip: zip([("export.bin", garbage)]), name: "p")
+        #expect {
+            try badProto.contents()
+        } throws: { error in
+            guard case .undecodableExport(file: "p", _) = error as? ExportFileError else { return false }
+            return true
+        }
+    }
+
+    @Test("an entry over the inflated-size limit is refused")
+    func oversizedEntry() throws {
+        let data = try zip([("export.bin", ExportHeader.bytes + Data(count: 4096))])
+        let limits = ExportLimits(maxArchiveBytes: 1 << 20, maxEntryBytes: 1024, maxKeys: 10)
+        #expect(throws: ExportFileError.entryTooLarge(file: "big", entry: "export.bin", limit: 1024)) {
+            try ExportArchive.read(zip: data, name: "big", limits: limits)
+        }
+    }
+
+    @Test("a zip bomb that lies about its size stops at the limit while inflating")
+    func lyingZipBomb() throws {
+        var data = try zip([("export.bin", Data(count: 8 << 20))])
+        #expect(data.count < 64 * 1024)
+        // Claim 100 bytes in both the local and the central header, as a bomb would.
+        Self.patchDeclaredSize(in: &data, to: 100)
+        let limits = ExportLimits(maxArchiveBytes: 1 << 20, maxEntryBytes: 1 << 20, maxKeys: 10)
+        #expect {
+            try ExportArchive.read(zip: data, name: "bomb", limits: limits)
+        } throws: { error in
+            guard let error = error as? ExportFileError else { return false }
+            return error == .entryTooLarge(file: "bomb", entry: "export.bin", limit: 1 << 20)
+                || { if case .corruptEntry = error { return true } else { return false } }()
+        }
+    }
+
+    @Test("a default-limit zip bomb (128 MiB of zeros) is refused")
+    func defaultLimitZipBomb() throws {
+        let data = try zip([("export.bin", Data(count: 128 << 20))])
+        #expect(throws: ExportFileError.entryTooLarge(file: "bomb", entry: "export.bin", limit: 64 << 20)) {
+            try ExportArchive.read(zip: data, name: "bomb")
+        }
+    }
+
+    @Test("archives over the size limit and files over the key limit are refused")
+    func archiveAndKeyLimits() throws {
+        let data = try validZip()
+        let small = ExportLimits(maxArchiveBytes: 100, maxEntryBytes: 1 << 20, maxKeys: 10)
+        #expect(throws: ExportFileError.archiveTooLarge(file: "a", bytes: data.count, limit: 100)) {
+            try ExportArchive.read(zip: data, name: "a", limits: small)
+        }
+        let fewKeys = ExportLimits(maxArchiveBytes: 1 << 20, maxEntryBytes: 1 << 20, maxKeys: 10)
+        #expect(throws: ExportFileError.tooManyKeys(file: "k", count: 40, limit: 10)) {
+            try ExportArchive.read(zip: data, name: "k", limits: fewKeys).contents(limits: fewKeys)
+        }
+    }
+
+    @Test("bytes that are neither zip nor export.bin are recognised as such")
+    func unknownContent() {
+        #expect(ExportArchive.kind(of: Data("hello".utf8)) == .unknown)
+        #expect(ExportArchive.kind(of: ExportHeader.bytes) == .bareExportBin)
+    }
+
+    @Test("an export.sig that is not a TEKSignatureList is an anomaly for inspect and a typed error for verify")
+    func junkSignature() throws {
+        let archive = try ExportArchive.read(zip: validZip(), name: "v")
+        let junk = ExportArchive(name: "j", exportBin: archive.exportBin, exportSig: Data("test".utf8))
+        #expect(try ExportInspection(junk).anomalies.contains { $0.code == "undecodable-signatures" })
+        #expect {
+            try ExportVerifier(trustedKeys: [TestFixtures.signer().trustedKey]).verify(junk)
+        } throws: { error in
+            guard case .unreadable(.undecodableSignatures) = error as? ExportVerificationError else { return false }
+            return true
+        }
+    }
+
+    /// Rewrites the uncompressed-size field of every local (offset 22) and central (offset 24)
+    /// header in `data`.
+    static func patchDeclaredSize(in data: inout Data, to size: UInt32) {
+        let bytes = [UInt8](data)
+        for index in 0..<(bytes.count - 4) where bytes[index] == 0x50 && bytes[index + 1] == 0x4B {
+            let field: Int? = switch (bytes[index + 2], bytes[index + 3]) {
+            case (0x03, 0x04): index + 22
+            case (0x01, 0x02): index + 24
+            default: nil
+            }
+            guard let field, field + 4 <= bytes.count else { continue }
+            for byte in 0..<4 { data[field + byte] = UInt8(truncatingIfNeeded: size >> (8 * UInt32(byte))) }
+        }
+    }
+}
