@@ -51,6 +51,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "EnmigrateCLITests",
+            dependencies: ["ExposureExport"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "enmigrate",
             dependencies: [
