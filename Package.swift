@@ -22,7 +22,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
-        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // MARK: ExposureExport — the export codec: protobuf, zip, index, keys, signing, verification.
@@ -42,11 +41,36 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Release-mode throughput of the codec (scripts/bench-codec); not a test.
+        .executableTarget(
+            name: "CodecBenchmark",
+            dependencies: ["ExposureExport"],
+            path: "Benchmarks/CodecBenchmark",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: MigrationPlan — the plan model, YAML decoding with line:column, validation rules, plan hash.
+        .target(
+            name: "MigrationPlan",
+            dependencies: [
+                "ExposureExport",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MigrationPlanTests",
+            dependencies: ["MigrationPlan", "ExposureExport"],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: EnmigrateCLI — one file per verb, rendering, exit codes; the composition root.
         .target(
             name: "EnmigrateCLI",
             dependencies: [
                 "ExposureExport",
+                "MigrationPlan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

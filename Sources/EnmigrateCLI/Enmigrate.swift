@@ -8,6 +8,7 @@ public struct Enmigrate: AsyncParsableCommand {
         abstract: "Migrate a state's Exposure Notifications key server onto a national one.",
         version: "0.1.0",
         subcommands: [
+            ValidateCommand.self,
             ExportCommand.self,
         ]
     )

@@ -1,0 +1,79 @@
+extension PlanDecoder {
+    func decodeWorkers(_ node: PlanNode) -> WorkerSettings? {
+        let defaults = WorkerSettings.defaults
+        guard let map = reader.mapping(node, path: "/workers", known: ["interval", "concurrency", "retry", "stepTimeout"],
+                                       required: []) else { return nil }
+        let interval = map.has("interval") ? reader.duration(map, "interval") : defaults.interval
+        let concurrency = map.has("concurrency") ? reader.integer(map, "concurrency", range: 1...64) : defaults.concurrency
+        let stepTimeout = map.has("stepTimeout") ? reader.duration(map, "stepTimeout") : defaults.stepTimeout
+        var retry: RetryPolicy? = defaults.retry
+        if let retryNode = map.node("retry") {
+            retry = reader.mapping(retryNode, path: "/workers/retry", known: ["attempts", "backoff", "maxBackoff"], required: [])
+                .flatMap { retryMap -> RetryPolicy? in
+                    let attempts = retryMap.has("attempts") ? reader.integer(retryMap, "attempts", range: 1...100) : defaults.retry.attempts
+                    let backoff = retryMap.has("backoff") ? reader.duration(retryMap, "backoff") : defaults.retry.backoff
+                    let maxBackoff = retryMap.has("maxBackoff") ? reader.duration(retryMap, "maxBackoff") : defaults.retry.maxBackoff
+                    guard let attempts, let backoff, let maxBackoff else { return nil }
+                    if maxBackoff < backoff {
+                        reader.report(retryMap.valueLocation("maxBackoff"), "/workers/retry/maxBackoff", "bad-value",
+                                      "`maxBackoff` must not be shorter than `backoff`")
+                        return nil
+                    }
+                    return RetryPolicy(attempts: attempts, backoff: backoff, maxBackoff: maxBackoff)
+                }
+        }
+        guard let interval, let concurrency, let stepTimeout, let retry else { return nil }
+        return WorkerSettings(interval: interval, concurrency: concurrency, retry: retry, stepTimeout: stepTimeout)
+    }
+
+    func decodeGates(_ node: PlanNode) -> Gates? {
+        guard let map = reader.mapping(node, path: "/gates", known: ["keyRotation", "appUpdate", "decommission"], required: []) else {
+            return nil
+        }
+        let keyRotation = map.node("keyRotation").map { decodeGate($0, path: "/gates/keyRotation", mustRequire: true) } ?? Gate.required
+        let appUpdate = map.node("appUpdate").map { decodeGate($0, path: "/gates/appUpdate", mustRequire: false) } ?? Gate.required
+        let decommission = map.node("decommission").map { decodeGate($0, path: "/gates/decommission", mustRequire: true) } ?? Gate.required
+        guard let keyRotation, let appUpdate, let decommission else { return nil }
+        return Gates(keyRotation: keyRotation, appUpdate: appUpdate, decommission: decommission)
+    }
+
+    private func decodeGate(_ node: PlanNode, path: String, mustRequire: Bool) -> Gate? {
+        guard let map = reader.mapping(node, path: path, known: ["approval", "expiresAfter"], required: []) else { return nil }
+        var required = true
+        if let approval = reader.scalar(map, "approval") {
+            switch approval {
+            case "required": required = true
+            case "none" where !mustRequire: required = false
+            default:
+                reader.report(map.valueLocation("approval"), path + "/approval", "bad-value",
+                              mustRequire ? "`approval` must be `required` at this gate: it guards an irreversible step"
+                                          : "`approval` must be `required` or `none`, found `\(approval)`")
+                return nil
+            }
+        }
+        let expires = map.has("expiresAfter") ? reader.duration(map, "expiresAfter") : Gate.required.expiresAfter
+        guard let expires else { return nil }
+        return Gate(approvalRequired: required, expiresAfter: expires)
+    }
+
+    func decodeDecommission(_ node: PlanNode) -> DecommissionSettings? {
+        guard let map = reader.mapping(node, path: "/decommission", known: ["quietPeriod"], required: []) else { return nil }
+        let quiet = map.has("quietPeriod") ? reader.duration(map, "quietPeriod") : .seconds(72 * 3600)
+        guard let quiet else { return nil }
+        return DecommissionSettings(quietPeriod: quiet)
+    }
+}
+
+extension WorkerSettings {
+    static let defaults = WorkerSettings(
+        interval: .seconds(300), concurrency: 4,
+        retry: RetryPolicy(attempts: 5, backoff: .seconds(1), maxBackoff: .seconds(60)), stepTimeout: .seconds(600))
+}
+
+extension Gate {
+    static let required = Gate(approvalRequired: true, expiresAfter: .seconds(72 * 3600))
+}
+
+extension Gates {
+    static let defaults = Gates(keyRotation: .required, appUpdate: .required, decommission: .required)
+}

@@ -1,0 +1,74 @@
+import Crypto
+import Foundation
+
+/// What loading a plan gives: the plan when it has no errors, every diagnostic (errors and
+/// notes, in file order) and the plan hash.
+public struct PlanLoadResult: Sendable {
+    /// The plan, or nil when any diagnostic is an error.
+    public let plan: MigrationPlan?
+    /// Every problem and note, in file order.
+    public let diagnostics: [PlanDiagnostic]
+    /// SHA-256 of the plan's canonical form, when it decoded.
+    public let planHash: String?
+
+    /// Whether the plan is usable.
+    public var isValid: Bool { plan != nil }
+}
+
+/// Loads and validates plan files. Works offline: it reads only the plan and its key files.
+public enum PlanLoader {
+    /// Reads, decodes and validates the plan at `url`. Diagnostics name the file as
+    /// `displayName` (what the user typed) when given.
+    public static func load(contentsOf url: URL, displayName: String? = nil) -> PlanLoadResult {
+        let file = displayName ?? url.path
+        guard let data = FileManager.default.contents(atPath: file) else {
+            return failure(file, "plan-unreadable", "cannot read the plan file", hint: "check the path and permissions")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return failure(file, "plan-unreadable", "the plan is not UTF-8 text")
+        }
+        return load(text: text, file: file, folder: url.absoluteURL.deletingLastPathComponent().standardizedFileURL)
+    }
+
+    /// Decodes and validates plan text; relative paths resolve against `folder`.
+    public static func load(text: String, file: String, folder: URL) -> PlanLoadResult {
+        let root: PlanNode?
+        do {
+            root = try PlanYAMLParser.parse(text)
+        } catch {
+            guard case let .syntax(line, column, message) = error else { return failure(file, "yaml-syntax", "\(error)") }
+            return PlanLoadResult(plan: nil, diagnostics: [PlanDiagnostic(
+                file: file, line: line, column: column, path: "", code: "yaml-syntax", message: "YAML syntax: \(message)")], planHash: nil)
+        }
+        guard let root else { return failure(file, "empty-plan", "the plan is empty", hint: "start from plans/read-only.yaml") }
+        let reader = PlanReader(file: file, folder: folder)
+        let decoded = PlanDecoder(reader: reader).decode(root)
+        if let decoded {
+            let context = PlanRuleContext(reader: reader)
+            for rule in rules { rule.check(decoded, context) }
+        }
+        let diagnostics = reader.diagnostics.sorted(by: PlanDiagnostic.fileOrder)
+        let hasErrors = diagnostics.contains { $0.severity == .error }
+        return PlanLoadResult(plan: hasErrors ? nil : decoded, diagnostics: diagnostics, planHash: decoded.map(hash))
+    }
+
+    static let rules: [any PlanRule] = [
+        KeyIdentifierRule(), KeyFilesRule(), KeyPairRule(), KeyIdentityRule(), PlainHTTPRule(),
+        DistinctFeedsRule(), NationalExportIndexRule(), KeyStoreSourceRule(), ReadOnlyDecommissionRule(),
+    ]
+
+    /// SHA-256 of the canonical JSON of the decoded plan: comments, layout and key order in
+    /// the YAML do not change it; any value that changes the migration does.
+    static func hash(_ plan: MigrationPlan) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding plain value types cannot fail; an empty document would still hash.
+        let data = (try? encoder.encode(plan)) ?? Data()
+        return "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func failure(_ file: String, _ code: String, _ message: String, hint: String? = nil) -> PlanLoadResult {
+        PlanLoadResult(plan: nil, diagnostics: [PlanDiagnostic(file: file, line: 1, column: 1, path: "", code: code,
+                                                               message: message, hint: hint)], planHash: nil)
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+
+/// `http://` is for loopback only, unless the plan sets `allowInsecureHTTP: true`.
+struct PlainHTTPRule: PlanRule {
+    func check(_ plan: MigrationPlan, _ context: PlanRuleContext) {
+        guard !plan.allowInsecureHTTP else { return }
+        for (path, url) in plan.urls where url.scheme == "http" && !Self.isLoopback(url.host ?? "") {
+            context.report(path, "insecure-http", "`\(url.absoluteString)` uses plain http to a host that is not loopback",
+                           hint: "use https, or set allowInsecureHTTP: true if this network is trusted")
+        }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+}
