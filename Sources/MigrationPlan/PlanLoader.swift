@@ -21,7 +21,7 @@ public enum PlanLoader {
     /// `displayName` (what the user typed) when given.
     public static func load(contentsOf url: URL, displayName: String? = nil) -> PlanLoadResult {
         let file = displayName ?? url.path
-        guard let data = FileManager.default.contents(atPath: file) else {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
             return failure(file, "plan-unreadable", "cannot read the plan file", hint: "check the path and permissions")
         }
         guard let text = String(data: data, encoding: .utf8) else {

@@ -38,10 +38,12 @@ final class PlanReader {
             return nil
         }
         var fields: [String: PlanNode.Entry] = [:]
+        var suggested: Set<String> = []
         for entry in entries {
             let entryPath = path + "/" + entry.key
             guard known.contains(entry.key) else {
                 let suggestion = Self.closest(to: entry.key, in: known)
+                if let suggestion { suggested.insert(suggestion) }
                 report(entry.keyLocation, entryPath, "unknown-key", "unknown key `\(entry.key)` in \(Self.display(path))",
                        hint: suggestion.map { "did you mean `\($0)`?" } ?? "known keys: " + known.joined(separator: ", "))
                 continue
@@ -49,7 +51,8 @@ final class PlanReader {
             fields[entry.key] = entry
             locations[entryPath] = entry.value.location
         }
-        for key in required where fields[key] == nil {
+        // A misspelt required key is one mistake: the "did you mean" already says it.
+        for key in required where fields[key] == nil && !suggested.contains(key) {
             report(location, path + "/" + key, "missing-field", "\(Self.display(path)) is missing `\(key)`")
         }
         return PlanMapping(path: path, location: location, fields: fields)

@@ -1,17 +1,22 @@
-/// Two keys with the same id and version must be the same key: a phone picks keys by id and
-/// version alone and could not tell them apart.
+import ExposureExport
+
+/// Two public keys with the same id and version must be the same key: a phone picks keys by
+/// id and version alone and could not tell them apart. (A private key against the key that
+/// trusts it is the key pair rule's job, so each mistake is reported once.)
 struct KeyIdentityRule: PlanRule {
     func check(_ plan: MigrationPlan, _ context: PlanRuleContext) {
-        var seen: [String: (path: String, key: KeyReference)] = [:]
-        for (path, key) in plan.keyReferences {
-            guard let first = seen[key.label] else {
-                seen[key.label] = (path, key)
+        var first: [String: (path: String, fingerprint: KeyFingerprint)] = [:]
+        var reported: Set<String> = []
+        for (path, key) in plan.keyReferences where key.privateKey == nil {
+            guard let fingerprint = context.fingerprint(key) else { continue }
+            guard let earlier = first[key.label] else {
+                first[key.label] = (path, fingerprint)
                 continue
             }
-            if let a = context.fingerprint(first.key), let b = context.fingerprint(key), a != b {
+            if earlier.fingerprint != fingerprint, reported.insert(key.label).inserted {
                 context.report(path, "key-identity",
-                               "key \(key.label) here (\(b)) differs from key \(key.label) at \(first.path) (\(a)): a phone could not tell them apart",
-                               hint: "give the new key a new version, e.g. v\(Int(key.version.dropFirst()).map { $0 + 1 } ?? 2)")
+                               "key \(key.label) here (\(fingerprint)) differs from key \(key.label) at \(earlier.path) (\(earlier.fingerprint)): a phone could not tell them apart",
+                               hint: "give one of them a new version")
             }
         }
     }
