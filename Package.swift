@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EnmigrateCLITests",
-            dependencies: ["ExposureExport"],
+            dependencies: ["ExposureExport", "MigrationPlan"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -43,6 +43,23 @@ public struct PlanDiagnostic: Hashable, Sendable, Codable, CustomStringConvertib
         "\(file):\(line):\(column): \(severity.rawValue)[\(code)]: \(message)" + (hint.map { "\n    hint: \($0)" } ?? "")
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case file, line, column, path, code, severity, message, hint
+    }
+
+    /// Encodes every field, `hint` as null when there is none, so scripts see one shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
+        try container.encode(path, forKey: .path)
+        try container.encode(code, forKey: .code)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(message, forKey: .message)
+        try container.encode(hint, forKey: .hint)
+    }
+
     /// File order: line, then column.
     static func fileOrder(_ lhs: PlanDiagnostic, _ rhs: PlanDiagnostic) -> Bool {
         (lhs.line, lhs.column, lhs.path) < (rhs.line, rhs.column, rhs.path)

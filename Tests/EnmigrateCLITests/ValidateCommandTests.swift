@@ -1,0 +1,59 @@
+import ExposureExport
+import Foundation
+import Testing
+
+@Suite("enmigrate validate, run as a user runs it")
+struct ValidateCommandTests {
+    /// A folder with plans/read-only.yaml and freshly generated key files under keys/.
+    private func workspace() throws -> URL {
+        let folder = try CommandRunner.temporaryFolder()
+        let keys = folder.appendingPathComponent("keys")
+        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        for name in ["state-client", "state-to-national", "national"] {
+            let key = ExportSigningKey.generate()
+            let file = keys.appendingPathComponent("\(name).key.pem")
+            try key.pemRepresentation.write(to: file, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+            try key.publicKey.pemRepresentation.write(to: keys.appendingPathComponent("\(name).pub.pem"), atomically: true, encoding: .utf8)
+        }
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("plans/read-only.yaml")
+        try FileManager.default.copyItem(at: example, to: folder.appendingPathComponent("plan.yaml"))
+        return folder
+    }
+
+    @Test("a valid plan exits 0 and prints its hash; --json gives the documented document")
+    func validPlan() throws {
+        let folder = try workspace()
+        let human = try CommandRunner.run(["validate", "plan.yaml"], in: folder)
+        #expect(human.status == 0, "\(human.stderr)")
+        #expect(human.stdout.contains("plan.yaml: valid (plan hash sha256:"))
+        let json = try CommandRunner.run(["validate", "plan.yaml", "--json"], in: folder)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(document["valid"] as? Bool == true)
+        #expect((document["planHash"] as? String)?.hasPrefix("sha256:") == true)
+        let notes = try #require(document["diagnostics"] as? [[String: Any]])
+        #expect(notes.count == 1)
+        #expect(Set(notes[0].keys) == ["file", "line", "column", "path", "code", "severity", "message", "hint"])
+        #expect(notes[0]["severity"] as? String == "note")
+    }
+
+    @Test("an invalid plan exits 1 with PLAN:LINE:COLUMN: error[CODE] and a hint, on standard error")
+    func invalidPlan() throws {
+        let folder = try workspace()
+        let url = folder.appendingPathComponent("plan.yaml")
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "  clientFeed:", with: "  clientFed:")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["validate", "plan.yaml"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("plan.yaml:12:3: error[unknown-key]: unknown key `clientFed` in `state`"))
+        #expect(result.stderr.contains("hint: did you mean `clientFeed`?"))
+        let json = try CommandRunner.run(["validate", "plan.yaml", "--json"], in: folder)
+        #expect(json.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(document["valid"] as? Bool == false)
+        let first = try #require((document["diagnostics"] as? [[String: Any]])?.first)
+        #expect(first["path"] as? String == "/state/clientFed")
+        #expect(first["line"] as? Int == 12)
+    }
+}
