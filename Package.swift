@@ -65,6 +65,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Release-mode validation time of a 500-line plan (scripts/bench-plan); not a test.
+        .executableTarget(
+            name: "PlanBenchmark",
+            dependencies: ["MigrationPlan", "ExposureExport"],
+            path: "Benchmarks/PlanBenchmark",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: EnmigrateCLI — one file per verb, rendering, exit codes; the composition root.
         .target(
             name: "EnmigrateCLI",
