@@ -62,6 +62,8 @@ let package = Package(
         .testTarget(
             name: "MigrationPlanTests",
             dependencies: ["MigrationPlan", "ExposureExport"],
+            // Fixture plans are read from their source folder, not bundled.
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
 

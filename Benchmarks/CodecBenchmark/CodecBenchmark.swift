@@ -15,8 +15,8 @@ enum CodecBenchmark {
                 start: 1_600_000_000 + UInt64(index) * 86_400 / 5, end: 1_600_000_000 + UInt64(index + 1) * 86_400 / 5,
                 region: "US",
                 keys: (0..<keysPerFile).map { _ in
-                    var bytes = Data(count: 16)
-                    for offset in 0..<16 { bytes[offset] = UInt8.random(in: 0...255, using: &generator) }
+                    var words = [generator.next(), generator.next()]
+                    let bytes = Data(bytes: &words, count: 16)
                     return ExportKey(keyData: bytes, transmissionRiskLevel: 4, rollingStartIntervalNumber: 2_666_000, reportType: 1)
                 })
         }

@@ -143,3 +143,20 @@ struct RoundTripTests {
         #expect(try ExportInspection(rawArchive).anomalies.contains { $0.code == "raw-signature" })
     }
 }
+
+@Suite("Key order")
+struct KeyOrderTests {
+    @Test("the fast 16-byte sort gives the same order as a byte-wise comparison, ties in input order")
+    func fastSortMatchesByteOrder() {
+        var keys = TestFixtures.keys(2000, seed: 7)
+        keys += keys.prefix(50).map { var copy = $0; copy.rollingPeriod = 10; return copy }
+        let fast = ExportKey.sortedByKeyBytes(keys)
+        let reference = keys.enumerated().sorted {
+            $0.element.keyData.lexicographicallyPrecedes($1.element.keyData)
+                || ($0.element.keyData == $1.element.keyData && $0.offset < $1.offset)
+        }.map(\.element)
+        #expect(fast == reference)
+        let odd = keys + [ExportKey(keyData: Data([0x00, 0x01]))]
+        #expect(ExportKey.sortedByKeyBytes(odd).first?.keyData == Data([0x00, 0x01]))
+    }
+}

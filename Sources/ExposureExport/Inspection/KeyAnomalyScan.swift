@@ -16,7 +16,7 @@ struct KeyAnomalyScan {
         var badPeriods = 0
         var badRisk = 0
         for (index, key) in keys.enumerated() {
-            if unsortedAt == nil, let previous, key.keyData.lexicographicallyPrecedes(previous) { unsortedAt = index }
+            if unsortedAt == nil, let previous, ExportKey.bytesPrecede(key.keyData, previous) { unsortedAt = index }
             previous = key.keyData
             if !seen.insert(key.keyData).inserted { duplicates += 1 }
             if key.keyData.count != 16 { lengths[key.keyData.count, default: 0] += 1 }

@@ -39,8 +39,8 @@ extension ExportBatch {
     /// A batch without keys gives no file.
     public func files(root: String, maxKeysPerFile: Int) -> [ExportBatchFile] {
         precondition(maxKeysPerFile > 0, "maxKeysPerFile must be positive")
-        let primary = keys.sorted(by: ExportKey.byKeyBytes)
-        let revised = revisedKeys.sorted(by: ExportKey.byKeyBytes)
+        let primary = ExportKey.sortedByKeyBytes(keys)
+        let revised = ExportKey.sortedByKeyBytes(revisedKeys)
         let total = primary.count + revised.count
         guard total > 0 else { return [] }
         let fileCount = (total + maxKeysPerFile - 1) / maxKeysPerFile
