@@ -7,11 +7,9 @@ struct ExportCommandTests {
     /// A folder with a private key (mode 600), its public half and a publish-format keys file.
     private func workspace(keyCount: Int = 25) throws -> URL {
         let folder = try CommandRunner.temporaryFolder()
-        let key = ExportSigningKey.generate()
-        let privateURL = folder.appendingPathComponent("signing.pem")
-        try key.pemRepresentation.write(to: privateURL, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: privateURL.path)
-        try key.publicKey.pemRepresentation.write(to: folder.appendingPathComponent("public.pem"), atomically: true, encoding: .utf8)
+        let (privateURL, publicURL) = try ExportSigningKey.generate().writeKeyPair(to: folder, name: "state")
+        try FileManager.default.moveItem(at: privateURL, to: folder.appendingPathComponent("signing.pem"))
+        try FileManager.default.moveItem(at: publicURL, to: folder.appendingPathComponent("public.pem"))
         let keys = (0..<keyCount).map { index -> [String: Any] in
             let bytes = Data((0..<16).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index &* 7 &+ index >> 8) })
             return ["key": bytes.base64EncodedString(), "rollingStartNumber": 2_650_000 + index, "rollingPeriod": 144, "transmissionRisk": index % 8]

@@ -10,11 +10,7 @@ struct ValidateCommandTests {
         let keys = folder.appendingPathComponent("keys")
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
         for name in ["state-client", "state-to-national", "national"] {
-            let key = ExportSigningKey.generate()
-            let file = keys.appendingPathComponent("\(name).key.pem")
-            try key.pemRepresentation.write(to: file, atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
-            try key.publicKey.pemRepresentation.write(to: keys.appendingPathComponent("\(name).pub.pem"), atomically: true, encoding: .utf8)
+            try ExportSigningKey.generate().writeKeyPair(to: keys, name: name)
         }
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("plans/read-only.yaml")

@@ -68,3 +68,17 @@ struct KeyFileTests {
             + "\n-----END EC PRIVATE KEY-----\n"
     }
 }
+
+@Suite("Key pair files")
+struct KeyPairFileTests {
+    @Test("a written pair loads back: the private file has mode 600 and matches the public file")
+    func writeKeyPair() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-pair-\(UUID().uuidString)")
+        let key = ExportSigningKey.generate()
+        let (privateURL, publicURL) = try key.writeKeyPair(to: folder, name: "state")
+        let mode = try FileManager.default.attributesOfItem(atPath: privateURL.path)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+        #expect(try ExportSigningKey.load(contentsOf: privateURL).publicKey == key.publicKey)
+        #expect(try ExportPublicKey.load(contentsOf: publicURL) == key.publicKey)
+    }
+}

@@ -14,11 +14,7 @@ struct PlanWorkspace {
         let keys = folder.appendingPathComponent("keys")
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
         for name in ["state-client", "state-to-national", "national"] {
-            let key = ExportSigningKey.generate()
-            let privateURL = keys.appendingPathComponent("\(name).key.pem")
-            try key.pemRepresentation.write(to: privateURL, atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: privateURL.path)
-            try key.publicKey.pemRepresentation.write(to: keys.appendingPathComponent("\(name).pub.pem"), atomically: true, encoding: .utf8)
+            try ExportSigningKey.generate().writeKeyPair(to: keys, name: name)
         }
     }
 
