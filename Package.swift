@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // MARK: ExposureExport — the export codec: protobuf, zip, index, keys, signing, verification.
@@ -72,6 +73,22 @@ let package = Package(
             name: "PlanBenchmark",
             dependencies: ["MigrationPlan", "ExposureExport"],
             path: "Benchmarks/PlanBenchmark",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: MigrationEngine — the phase state machine and the durable journal and run lock.
+        // Knows nothing about export files or stores.
+        .target(
+            name: "MigrationEngine",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MigrationEngineTests",
+            dependencies: ["MigrationEngine"],
             swiftSettings: strictSettings
         ),
 
