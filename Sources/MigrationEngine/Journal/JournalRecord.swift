@@ -1,0 +1,47 @@
+import Foundation
+
+/// One durable entry of the journal. Each record carries the state machine's position after it
+/// (so a run is restored from the last record) and is hash-chained to the record before it.
+public struct JournalRecord: Sendable, Equatable, Codable {
+    /// What the record announces.
+    public enum Kind: String, Sendable, Codable {
+        case runStarted = "run-started"
+        case phaseEntered = "phase-entered"
+        case stepIntent = "step-intent"
+        case stepDone = "step-done"
+        case stepFailed = "step-failed"
+        case checks
+        case waiting
+        case blocked
+        case approval
+        case abortRequested = "abort-requested"
+        case aborted
+        case restoreIntent = "restore-intent"
+        case steady
+        case finished
+        case lockTakeover = "lock-takeover"
+    }
+
+    /// Position in the journal, from 1.
+    public let sequence: Int64
+    /// When it was written.
+    public let at: Date
+    /// What it announces.
+    public let kind: Kind
+    /// Phase after the record.
+    public let phase: MigrationPhase
+    /// Status after the record.
+    public let status: RunStatus
+    /// Whether the phase's step is done after the record.
+    public let stepDone: Bool
+    /// Attempt number for step records, else 0.
+    public let attempt: Int
+    /// Kind-specific details as JSON text (check results, approval, failure reason, …).
+    public let detail: String
+    /// Fencing number of the lease the writer held (0 for writers that need no lock).
+    public let fence: Int64
+    /// Hash of the previous record ("" for the first).
+    public let previousHash: String
+    /// SHA-256 over the previous hash and this record's content.
+    public let hash: String
+}
