@@ -1,0 +1,37 @@
+/// Progress of a run as one typed stream, rendered for people or as JSON lines.
+public enum MigrationEvent: Sendable, Equatable {
+    case lockTakenOver(from: String)
+    case recovered(phase: MigrationPhase, worker: String, alreadyDone: Bool)
+    case phaseEntered(MigrationPhase)
+    case stepStarted(phase: MigrationPhase, worker: String, attempt: Int)
+    case stepRetrying(phase: MigrationPhase, worker: String, attempt: Int, reason: String, waitMilliseconds: Int64)
+    case stepSucceeded(phase: MigrationPhase, worker: String)
+    case stepFailed(phase: MigrationPhase, worker: String, reason: String)
+    case check(CheckResult)
+    case waitingForApproval(Gate)
+    case approvalUsed(Gate, by: String)
+    case blocked(String)
+    case steady
+    case finished
+    case aborted
+
+    /// One line for people.
+    public var text: String {
+        switch self {
+        case .lockTakenOver(let from): "took the run lock over from \(from) (its process is gone)"
+        case let .recovered(phase, worker, done): "\(phase.rawValue): \(worker) was interrupted; " + (done ? "it had finished" : "running it again")
+        case .phaseEntered(let phase): "→ \(phase.rawValue): \(phase.summary)"
+        case let .stepStarted(phase, worker, attempt): "\(phase.rawValue): \(worker)" + (attempt > 1 ? " (attempt \(attempt))" : "")
+        case let .stepRetrying(phase, worker, attempt, reason, wait): "\(phase.rawValue): \(worker) attempt \(attempt) failed: \(reason); retrying in \(wait) ms"
+        case let .stepSucceeded(phase, worker): "\(phase.rawValue): \(worker) done"
+        case let .stepFailed(phase, worker, reason): "\(phase.rawValue): \(worker) failed: \(reason)"
+        case .check(let result): "check \(result.name): \(result.outcome.rawValue)" + (result.reason.isEmpty ? "" : " — \(result.reason)")
+        case .waitingForApproval(let gate): "waiting for approval: enmigrate approve PLAN --gate \(gate.rawValue) --by NAME"
+        case let .approvalUsed(gate, by): "gate \(gate.rawValue) approved by \(by)"
+        case .blocked(let reason): "blocked: \(reason)"
+        case .steady: "steady: the national feed is mirrored; importer and mirror keep running"
+        case .finished: "the migration is complete"
+        case .aborted: "the run is aborted"
+        }
+    }
+}

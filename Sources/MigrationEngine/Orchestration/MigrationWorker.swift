@@ -1,0 +1,57 @@
+/// A unit of real work in a phase (export writer, importer, mirror, …). The engine knows
+/// workers only through this protocol; the commands target supplies them.
+///
+/// Every method may be called again after a crash, so `apply` must be idempotent.
+public protocol MigrationWorker: Sendable {
+    /// A stable name, used in the journal to know which work is done.
+    var name: String { get }
+    /// What `apply` would do, without side effects (the dry run): "import 12 new files, 204,000 keys".
+    func describePlannedWork() async throws -> String
+    /// Whether the work is already done: asked after a crash left an intent without a done record.
+    func isDone() async throws -> Bool
+    /// Does the work.
+    func apply() async throws
+    /// Checks the work's postconditions after `apply`.
+    func verify() async throws
+}
+
+/// A precondition of a phase: checked against the real systems before every transition.
+public protocol MigrationCheck: Sendable {
+    /// A stable name, shown with its result.
+    var name: String { get }
+    /// Evaluates the check. `pending` means its inputs come from a step that has not run yet.
+    func evaluate() async -> CheckResult
+}
+
+/// A check's result with a reason a person can act on.
+public struct CheckResult: Sendable, Equatable, Codable {
+    /// Pass, fail or pending.
+    public enum Outcome: String, Sendable, Codable {
+        case passed, failed, pending
+    }
+
+    public let name: String
+    public let outcome: Outcome
+    public let reason: String
+
+    public init(name: String, outcome: Outcome, reason: String) {
+        self.name = name
+        self.outcome = outcome
+        self.reason = reason
+    }
+}
+
+/// Which workers run in which phase, which checks guard leaving it, and which workers keep
+/// running in the steady state. The single seam the worker issues fill in.
+public struct WorkerRegistry: Sendable {
+    public var steps: [MigrationPhase: [any MigrationWorker]]
+    public var exitChecks: [MigrationPhase: [any MigrationCheck]]
+    public var steadyWorkers: [any MigrationWorker]
+
+    public init(steps: [MigrationPhase: [any MigrationWorker]] = [:], exitChecks: [MigrationPhase: [any MigrationCheck]] = [:],
+                steadyWorkers: [any MigrationWorker] = []) {
+        self.steps = steps
+        self.exitChecks = exitChecks
+        self.steadyWorkers = steadyWorkers
+    }
+}

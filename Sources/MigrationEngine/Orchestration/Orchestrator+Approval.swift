@@ -1,0 +1,84 @@
+import Foundation
+
+/// An approval recorded in the journal.
+public struct Approval: Sendable, Equatable {
+    public let gate: Gate
+    public let by: String
+    public let note: String
+    public let at: Date
+    public let expires: Date
+    public let planHash: String
+}
+
+extension Orchestrator {
+    /// Records an approval for `gate`. Refused (nothing recorded) unless the run waits at that
+    /// gate. Needs no run lock.
+    public func approve(_ gate: Gate, by: String, note: String) throws -> Approval {
+        guard let run = try journal.run() else { throw RunStateMachine.IllegalTransition(
+            phase: .planned, status: .waiting, event: .approved(gate), reason: "gate \(gate.rawValue) not reached: the run has not started") }
+        guard run.planHash == definition.planHash else { throw JournalError.planChanged(started: run.planHash, now: definition.planHash) }
+        let last = try journal.lastRecord()
+        var probe = RunStateMachine(mode: run.mode, requiredGates: run.requiredGates, phase: last?.phase ?? .planned,
+                                    status: last?.status ?? .waiting, stepDone: last?.stepDone ?? false)
+        _ = try probe.handle(.approved(gate))
+        let now = environment.now()
+        let expiry = definition.gateExpiry[gate] ?? .seconds(72 * 3600)
+        let approval = Approval(gate: gate, by: by, note: note, at: now, expires: now.addingTimeInterval(Journal.seconds(expiry)),
+                                planHash: run.planHash)
+        let unchanged = RunStateMachine(mode: run.mode, requiredGates: run.requiredGates, phase: last?.phase ?? .planned,
+                                        status: last?.status ?? .waiting, stepDone: last?.stepDone ?? false)
+        try journal.append(.approval, machine: unchanged, detail: [
+            "gate": gate.rawValue, "by": by, "note": note, "expires": String(approval.expires.timeIntervalSince1970),
+            "planHash": run.planHash,
+        ], fence: 0, at: now)
+        return approval
+    }
+
+    /// The newest approval for `gate` recorded since the run entered the gate's phase, if it
+    /// is bound to this plan hash and not expired.
+    func validApproval(for gate: Gate) throws -> Approval? {
+        let records = try journal.records()
+        let entered = records.lastIndex { $0.kind == .phaseEntered && $0.phase == gate.phase } ?? records.startIndex
+        for record in records[entered...].reversed() where record.kind == .approval {
+            guard let approval = Self.approval(record), approval.gate == gate else { continue }
+            guard approval.planHash == definition.planHash, approval.expires > environment.now() else { return nil }
+            return approval
+        }
+        return nil
+    }
+
+    static func approval(_ record: JournalRecord) -> Approval? {
+        guard let gate = CheckRecord.value(record.detail, "gate").flatMap(Gate.init(rawValue:)),
+              let expires = CheckRecord.value(record.detail, "expires").flatMap(Double.init) else { return nil }
+        return Approval(gate: gate, by: CheckRecord.value(record.detail, "by") ?? "", note: CheckRecord.value(record.detail, "note") ?? "",
+                        at: record.at, expires: Date(timeIntervalSince1970: expires),
+                        planHash: CheckRecord.value(record.detail, "planHash") ?? "")
+    }
+
+    /// `abort`: before the point of no return, stops the run (or, while another process holds
+    /// the lock, asks it to stop at its next step boundary). With `restoreClientIndex`, only
+    /// after cut-over and before decommission.
+    public func abort(restoreClientIndex: Bool) throws -> RunOutcome {
+        guard let run = try journal.run() else { return .aborted }
+        let last = try journal.lastRecord()
+        var machine = RunStateMachine(mode: run.mode, requiredGates: run.requiredGates, phase: last?.phase ?? .planned,
+                                      status: last?.status == .running ? .failed : (last?.status ?? .waiting),
+                                      stepDone: last?.stepDone ?? false)
+        var probe = machine
+        _ = try probe.handle(restoreClientIndex ? .restoreClientIndex : .abort)
+        if try journal.holder(at: environment.now()) != nil {
+            try journal.append(.abortRequested, machine: machine, fence: 0, at: environment.now())
+            return .aborted
+        }
+        let (fence, _) = try journal.acquireLease(owner: environment.owner, now: environment.now(),
+                                                  ttl: definition.leaseDuration, isAlive: environment.isAlive)
+        defer { try? journal.releaseLease(fence: fence) }
+        if restoreClientIndex {
+            try journal.append(.restoreIntent, machine: machine, fence: fence, at: environment.now())
+        }
+        _ = try machine.handle(restoreClientIndex ? .restoreClientIndex : .abort)
+        try journal.append(.aborted, machine: machine, fence: fence, at: environment.now())
+        events(.aborted)
+        return .aborted
+    }
+}

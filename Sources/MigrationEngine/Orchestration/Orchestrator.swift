@@ -1,0 +1,147 @@
+import Foundation
+
+/// Drives one run through its phases: takes the run lock, restores the state machine from the
+/// journal, resolves an interrupted step by asking its worker, then performs the machine's
+/// actions, writing each intent before the work it announces.
+public struct Orchestrator: Sendable {
+    public let journal: Journal
+    public let registry: WorkerRegistry
+    public let definition: RunDefinition
+    public let environment: EngineEnvironment
+    public let events: @Sendable (MigrationEvent) -> Void
+
+    public init(journal: Journal, registry: WorkerRegistry, definition: RunDefinition,
+                environment: EngineEnvironment = EngineEnvironment(), events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) {
+        self.journal = journal
+        self.registry = registry
+        self.definition = definition
+        self.environment = environment
+        self.events = events
+    }
+
+    /// Advances as far as the checks and gates allow (or until `until` is reached).
+    public func apply(until: MigrationPhase? = nil) async throws -> RunOutcome {
+        let (fence, tookOver) = try journal.acquireLease(owner: environment.owner, now: environment.now(),
+                                                         ttl: definition.leaseDuration, isAlive: environment.isAlive)
+        defer { try? journal.releaseLease(fence: fence) }
+        var machine = try restoreMachine(fence: fence)
+        if let tookOver {
+            try journal.append(.lockTakeover, machine: machine, detail: ["from": "\(tookOver)"], fence: fence, at: environment.now())
+            events(.lockTakenOver(from: "\(tookOver)"))
+        }
+        if try abortRequested() {
+            return try perform(try machine.handle(.abort), machine: &machine, fence: fence, until: until)
+        }
+        if machine.status == .steady { return .steady }
+        return try await run(try machine.handle(.begin), machine: &machine, fence: fence, until: until)
+    }
+
+    /// The machine as the journal last left it; a new run is started when there is none.
+    /// A run interrupted while `running` resumes like a failed one.
+    func restoreMachine(fence: Int64) throws -> RunStateMachine {
+        guard let run = try journal.run() else {
+            let machine = RunStateMachine(mode: definition.mode, requiredGates: definition.requiredGates)
+            try journal.startRun(planHash: definition.planHash, machine: machine, fence: fence, at: environment.now())
+            return machine
+        }
+        guard run.planHash == definition.planHash else {
+            throw JournalError.planChanged(started: run.planHash, now: definition.planHash)
+        }
+        let last = try journal.lastRecord()
+        let status = last?.status == .running ? .failed : (last?.status ?? .waiting)
+        return RunStateMachine(mode: run.mode, requiredGates: run.requiredGates, phase: last?.phase ?? .planned,
+                               status: status, stepDone: last?.stepDone ?? false)
+    }
+
+    private func run(_ initial: [RunStateMachine.Action], machine: inout RunStateMachine, fence: Int64,
+                     until: MigrationPhase?) async throws -> RunOutcome {
+        var pending = initial
+        while !pending.isEmpty {
+            let action = pending.removeFirst()
+            switch action {
+            case .runStep(let phase):
+                if let failure = try await runStep(phase, machine: machine, fence: fence) {
+                    pending = try machine.handle(.stepFailed(reason: failure))
+                    try journal.append(.stepFailed, machine: machine, detail: ["reason": failure], fence: fence, at: environment.now())
+                } else {
+                    pending = try machine.handle(.stepSucceeded)
+                }
+            case .runExitChecks(let phase):
+                let results = await evaluateChecks(phase)
+                let failing = results.filter { $0.outcome != .passed }
+                if failing.isEmpty {
+                    pending = try machine.handle(.checksPassed)
+                } else {
+                    pending = try machine.handle(.checksBlocked(reason: failing.map { "\($0.name): \($0.reason)" }.joined(separator: "; ")))
+                }
+                try journal.append(.checks, machine: machine, detail: CheckRecord.detail(results), fence: fence, at: environment.now())
+            case .waitForApproval(let gate):
+                if let approval = try validApproval(for: gate) {
+                    pending = try machine.handle(.approved(gate))
+                    events(.approvalUsed(gate, by: approval.by))
+                } else {
+                    try journal.append(.waiting, machine: machine, detail: ["gate": gate.rawValue], fence: fence, at: environment.now())
+                    events(.waitingForApproval(gate))
+                    return .waitingForApproval(gate)
+                }
+            case .enterPhase(let phase):
+                try journal.append(.phaseEntered, machine: machine, fence: fence, at: environment.now())
+                events(.phaseEntered(phase))
+                if phase == until, phase != .complete { return .reached(phase) }
+            default:
+                return try perform([action] + pending, machine: &machine, fence: fence, until: until)
+            }
+            if try abortRequested() {
+                pending = try machine.handle(.abort)
+            }
+        }
+        return .failed("the run stopped without an outcome")
+    }
+
+    /// Journals the terminal actions and returns the outcome they mean.
+    private func perform(_ actions: [RunStateMachine.Action], machine: inout RunStateMachine, fence: Int64,
+                         until: MigrationPhase?) throws -> RunOutcome {
+        for action in actions {
+            switch action {
+            case .holdSteady:
+                try journal.append(.steady, machine: machine, fence: fence, at: environment.now())
+                events(.steady)
+                return .steady
+            case .finish:
+                try journal.append(.finished, machine: machine, fence: fence, at: environment.now())
+                events(.finished)
+                return .complete
+            case .stopBlocked(let reason):
+                try journal.append(.blocked, machine: machine, detail: ["reason": reason], fence: fence, at: environment.now())
+                events(.blocked(reason))
+                return .blocked(reason)
+            case .stopFailed(let reason):
+                return .failed(reason)
+            case .stopAborted:
+                try journal.append(.aborted, machine: machine, fence: fence, at: environment.now())
+                events(.aborted)
+                return .aborted
+            case .enterPhase(let phase):
+                try journal.append(.phaseEntered, machine: machine, fence: fence, at: environment.now())
+                events(.phaseEntered(phase))
+            case .restoreClientIndex, .runStep, .runExitChecks, .waitForApproval:
+                continue
+            }
+        }
+        return .failed("the run stopped without an outcome")
+    }
+
+    private func evaluateChecks(_ phase: MigrationPhase) async -> [CheckResult] {
+        var results: [CheckResult] = []
+        for check in registry.exitChecks[phase] ?? [] {
+            let result = await check.evaluate()
+            events(.check(result))
+            results.append(result)
+        }
+        return results
+    }
+
+    func abortRequested() throws -> Bool {
+        try journal.lastRecord()?.kind == .abortRequested
+    }
+}

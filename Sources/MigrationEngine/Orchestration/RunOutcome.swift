@@ -1,0 +1,17 @@
+/// Where `apply` stopped, which decides the exit code.
+public enum RunOutcome: Sendable, Equatable {
+    /// Read-only end state reached (exit 0).
+    case steady
+    /// Full migration complete (exit 0).
+    case complete
+    /// Stopped on reaching the phase given to `--until` (exit 0).
+    case reached(MigrationPhase)
+    /// Waiting at a gate (exit 4).
+    case waitingForApproval(Gate)
+    /// A check blocks (exit 3).
+    case blocked(String)
+    /// A step failed; resumable (exit 1).
+    case failed(String)
+    /// Aborted (exit 0).
+    case aborted
+}

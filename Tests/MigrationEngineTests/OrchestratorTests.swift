@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+@testable import MigrationEngine
+
+@Suite("The orchestrator with scripted workers")
+struct OrchestratorTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-orch-\(UUID().uuidString)/journal.db").path
+    let time = TestTime()
+    let export = ScriptedWorker("dual-export")
+    let importer = ScriptedWorker("importer")
+    let cutOver = ScriptedWorker("cut-over")
+
+    func orchestrator(_ mode: MigrationPhase.Mode = .readOnly, hash: String = "sha256:plan", registry: WorkerRegistry? = nil,
+                      attempts: Int = 3, timeout: Duration = .seconds(60)) throws -> Orchestrator {
+        let registry = registry ?? WorkerRegistry(steps: [.dualExport: [export], .importing: [importer], .keyRotation: [cutOver]])
+        return Orchestrator(journal: try Journal.open(path: path), registry: registry,
+                            definition: RunDefinition(planHash: hash, mode: mode, attempts: attempts, stepTimeout: timeout),
+                            environment: time.environment)
+    }
+
+    @Test("apply runs each step once, waits at key-rotation; approve then apply reaches steady mirroring")
+    func readOnlyRun() async throws {
+        let engine = try orchestrator()
+        #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
+        #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
+        #expect(cutOver.applied == 0)
+        _ = try engine.approve(.keyRotation, by: "alice", note: "Apple/Google confirmed")
+        #expect(try await engine.apply() == .steady)
+        #expect([export.applied, importer.applied, cutOver.applied] as [Int] == [1, 1, 1])
+        #expect(try await engine.apply() == .steady)
+        #expect(try engine.journal.firstBrokenRecord() == nil)
+    }
+
+    @Test("a full run needs all three approvals and completes")
+    func fullRun() async throws {
+        let engine = try orchestrator(.full)
+        for gate in [Gate.keyRotation, .appUpdate, .decommission] {
+            #expect(try await engine.apply() == .waitingForApproval(gate))
+            _ = try engine.approve(gate, by: "alice", note: "")
+        }
+        #expect(try await engine.apply() == .complete)
+    }
+
+    @Test("approving a gate the run has not reached is refused and records nothing")
+    func earlyApproval() async throws {
+        let checks = ScriptedCheck("import lag", .failed)
+        let engine = try orchestrator(registry: WorkerRegistry(steps: [.importing: [importer]], exitChecks: [.importing: [checks]]))
+        #expect(try await engine.apply() == .blocked("import lag: import lag is 2 periods"))
+        let before = try engine.journal.records().count
+        #expect(throws: RunStateMachine.IllegalTransition.self) { try engine.approve(.keyRotation, by: "alice", note: "") }
+        #expect(try engine.journal.records().count == before)
+        checks.set(.passed)
+        #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
+        #expect(importer.applied == 1)
+    }
+
+    @Test("transient failures retry with exponential backoff from the plan")
+    func retries() async throws {
+        let flaky = ScriptedWorker("importer", failures: 2)
+        let engine = try orchestrator(registry: WorkerRegistry(steps: [.importing: [flaky]]), attempts: 3)
+        #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
+        #expect(flaky.attempts == 3)
+        #expect(time.sleeps == [.seconds(1), .seconds(2)])
+    }
+
+    @Test("a step that keeps failing leaves the run failed; resume runs it again and goes on")
+    func failureThenResume() async throws {
+        let flaky = ScriptedWorker("importer", failures: 3)
+        let engine = try orchestrator(registry: WorkerRegistry(steps: [.dualExport: [export], .importing: [flaky]]), attempts: 3)
+        #expect(try await engine.apply() == .failed("importer: scripted failure 3"))
+        #expect(try engine.journal.lastRecord()?.status == .failed)
+        #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
+        #expect(export.applied == 1)
+        #expect(flaky.applied == 1)
+    }
+
+    @Test("a hanging step times out and fails the run")
+    func timeout() async throws {
+        let stuck = ScriptedWorker("importer", hangs: true)
+        let engine = try orchestrator(registry: WorkerRegistry(steps: [.importing: [stuck]]), attempts: 1, timeout: .milliseconds(50))
+        let outcome = try await engine.apply()
+        #expect(outcome == .failed("importer: timed out after 0.05 seconds"))
+    }
+
+    @Test("a changed plan hash is refused before anything runs")
+    func planChanged() async throws {
+        _ = try await orchestrator().apply()
+        let changed = try orchestrator(hash: "sha256:other")
+        await #expect(throws: JournalError.planChanged(started: "sha256:plan", now: "sha256:other")) { try await changed.apply() }
+    }
+
+    @Test("an intent without a done record asks the worker first: finished work is not redone")
+    func crashRecovery() async throws {
+        let engine = try orchestrator()
+        let journal = engine.journal
+        let (fence, _) = try journal.acquireLease(owner: time.environment.owner, now: time.now, ttl: .seconds(15)) { _ in true }
+        var machine = RunStateMachine(mode: .readOnly)
+        try journal.startRun(planHash: "sha256:plan", machine: machine, fence: fence, at: time.now)
+        _ = try machine.handle(.begin)
+        _ = try machine.handle(.checksPassed)
+        try journal.append(.phaseEntered, machine: machine, fence: fence, at: time.now)
+        try journal.append(.stepIntent, machine: machine, attempt: 1, detail: ["worker": "dual-export"], fence: fence, at: time.now)
+        try await export.apply()   // the work happened; the process died before writing done
+        try journal.releaseLease(fence: fence)
+        #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
+        #expect(export.applied == 1)
+        #expect(try journal.records().contains { $0.kind == .stepDone && $0.detail.contains("recovered") })
+    }
+
+    @Test("an expired approval is not used; the run waits again")
+    func expiredApproval() async throws {
+        let engine = try orchestrator()
+        _ = try await engine.apply()
+        _ = try engine.approve(.keyRotation, by: "alice", note: "")
+        time.advance(73 * 3600)
+        #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
+        #expect(cutOver.applied == 0)
+    }
+
+    @Test("abort before cut-over stops the run for good")
+    func abortBeforeCutOver() async throws {
+        let engine = try orchestrator()
+        #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
+        #expect(throws: RunStateMachine.IllegalTransition.self) { try engine.abort(restoreClientIndex: true) }
+        #expect(try engine.abort(restoreClientIndex: false) == RunOutcome.aborted)
+        await #expect(throws: RunStateMachine.IllegalTransition.self) { try await engine.apply() }
+        #expect(cutOver.applied == 0)
+    }
+
+    @Test("after cut-over plain abort is refused; restoring the client index is allowed")
+    func abortAfterCutOver() async throws {
+        let engine = try orchestrator()
+        _ = try await engine.apply()
+        _ = try engine.approve(.keyRotation, by: "alice", note: "")
+        #expect(try await engine.apply() == .steady)
+        #expect(throws: RunStateMachine.IllegalTransition.self) { try engine.abort(restoreClientIndex: false) }
+        #expect(try engine.abort(restoreClientIndex: true) == RunOutcome.aborted)
+        #expect(try engine.journal.records().contains { $0.kind == .restoreIntent })
+    }
+}
