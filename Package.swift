@@ -98,6 +98,7 @@ let package = Package(
             dependencies: [
                 "ExposureExport",
                 "MigrationPlan",
+                "MigrationEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -9,6 +9,13 @@ public struct Enmigrate: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ValidateCommand.self,
+            PlanCommand.self,
+            ApplyCommand.self,
+            ResumeCommand.self,
+            StatusCommand.self,
+            ApproveCommand.self,
+            AbortCommand.self,
+            UnlockCommand.self,
             ExportCommand.self,
         ]
     )

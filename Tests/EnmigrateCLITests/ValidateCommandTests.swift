@@ -4,19 +4,7 @@ import Testing
 
 @Suite("enmigrate validate, run as a user runs it")
 struct ValidateCommandTests {
-    /// A folder with plans/read-only.yaml and freshly generated key files under keys/.
-    private func workspace() throws -> URL {
-        let folder = try CommandRunner.temporaryFolder()
-        let keys = folder.appendingPathComponent("keys")
-        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
-        for name in ["state-client", "state-to-national", "national"] {
-            try ExportSigningKey.generate().writeKeyPair(to: keys, name: name)
-        }
-        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("plans/read-only.yaml")
-        try FileManager.default.copyItem(at: example, to: folder.appendingPathComponent("plan.yaml"))
-        return folder
-    }
+    private func workspace() throws -> URL { try PlanFolder.make() }
 
     @Test("a valid plan exits 0 and prints its hash; --json gives the documented document")
     func validPlan() throws {

@@ -67,6 +67,14 @@ extension Journal {
         }
     }
 
+    /// Gives the lease up if `owner` holds it.
+    public func releaseLease(ownedBy owner: LockOwner) throws(JournalError) {
+        try write { db in
+            try db.execute(sql: "UPDATE lease SET pid = 0, expires_at = ? WHERE id = 1 AND pid = ? AND host = ?",
+                           arguments: [Date(timeIntervalSince1970: 0), owner.pid, owner.host])
+        }
+    }
+
     /// Breaks the lease whoever holds it (`unlock --force`); the holder's next write is fenced off.
     @discardableResult
     public func forceUnlock() throws(JournalError) -> LockHolder? {

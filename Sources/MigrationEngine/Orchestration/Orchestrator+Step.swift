@@ -40,6 +40,10 @@ extension Orchestrator {
                 return nil
             } catch let error as JournalError {
                 throw error
+            } catch is CancellationError {
+                // Interrupted (SIGINT/SIGTERM): the intent stays without a done record, so the
+                // next run asks the worker whether its work finished.
+                throw CancellationError()
             } catch {
                 let reason = "\(error)"
                 guard attempt < definition.attempts else {

@@ -19,11 +19,13 @@ public struct Orchestrator: Sendable {
         self.events = events
     }
 
-    /// Advances as far as the checks and gates allow (or until `until` is reached).
-    public func apply(until: MigrationPhase? = nil) async throws -> RunOutcome {
+    /// Advances as far as the checks and gates allow (or until `until` is reached). With
+    /// `keepLease` the run lock stays held afterwards (a waiting `apply` renews it by calling
+    /// again, and releases it with `Journal.releaseLease(ownedBy:)`).
+    public func apply(until: MigrationPhase? = nil, keepLease: Bool = false) async throws -> RunOutcome {
         let (fence, tookOver) = try journal.acquireLease(owner: environment.owner, now: environment.now(),
                                                          ttl: definition.leaseDuration, isAlive: environment.isAlive)
-        defer { try? journal.releaseLease(fence: fence) }
+        defer { if !keepLease { try? journal.releaseLease(fence: fence) } }
         var machine = try restoreMachine(fence: fence)
         if let tookOver {
             try journal.append(.lockTakeover, machine: machine, detail: ["from": "\(tookOver)"], fence: fence, at: environment.now())
@@ -57,6 +59,7 @@ public struct Orchestrator: Sendable {
                      until: MigrationPhase?) async throws -> RunOutcome {
         var pending = initial
         while !pending.isEmpty {
+            try Task.checkCancellation()
             let action = pending.removeFirst()
             switch action {
             case .runStep(let phase):

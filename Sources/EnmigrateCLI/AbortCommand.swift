@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import MigrationEngine
+
+/// `enmigrate abort PLAN [--restore-client-index]`.
+struct AbortCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "abort",
+        abstract: "Stop the migration before the point of no return, or swap the client index back after it.",
+        discussion: """
+            Before the key-rotation step, abort stops the run and leaves the state side as it was. After it, \
+            only --restore-client-index is allowed (while the state still holds its old key), until \
+            decommission starts. While an apply holds the run lock, the abort is recorded and that apply \
+            stops at its next step boundary.
+            """
+    )
+
+    @Argument(help: "The plan file.")
+    var plan: String
+
+    @Flag(name: .customLong("restore-client-index"), help: "After cut-over: serve the state's own client index again.")
+    var restoreClientIndex = false
+
+    func run() async throws {
+        try await EngineErrors.run {
+            let context = try EngineContext.load(plan)
+            let journal = try context.openJournal(create: false)
+            _ = try context.orchestrator(journal: journal).abort(restoreClientIndex: restoreClientIndex)
+            print(restoreClientIndex ? "aborted: the client index is to be restored" : "aborted")
+        }
+    }
+}

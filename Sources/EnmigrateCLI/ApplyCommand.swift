@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import MigrationEngine
+
+/// `enmigrate apply PLAN [--until PHASE] [--once] [--json]`.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Advance the migration as far as its checks and gates allow.",
+        discussion: """
+            Without --once, apply then keeps the steady-state workers running at the plan's interval, \
+            and while the run waits at a gate it picks up an approval within a second, until interrupted \
+            (SIGINT/SIGTERM stop cleanly; the run stays resumable). With --once it advances as far as \
+            possible now and exits: 0 steady or done, 3 blocked, 4 waiting for approval, 5 lock held, \
+            6 plan changed. An interrupted or failed run is continued exactly as `resume` does.
+            """
+    )
+
+    @Argument(help: "The plan file.")
+    var plan: String
+
+    @Option(help: "Stop on reaching this phase (dual-export, importing, key-rotation, mirroring, app-update, decommission).")
+    var until: String?
+
+    @Flag(help: "Advance as far as possible now, run steady-state workers once, and exit.")
+    var once = false
+
+    @Flag(help: "Print events as JSON lines.")
+    var json = false
+
+    func run() async throws {
+        let target = try until.map { value -> MigrationPhase in
+            guard let phase = MigrationPhase(rawValue: value) else {
+                throw ValidationError("--until: unknown phase \(value); phases: " + MigrationPhase.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return phase
+        }
+        try await EngineErrors.run {
+            let context = try EngineContext.load(plan)
+            let printer = EventPrinter(json: json)
+            let outcome = try await Self.advance(context: context, until: target, once: once, printer: printer)
+            printer.outcome(outcome)
+            throw outcome.exitCode
+        }
+    }
+
+    /// Runs the orchestrator; without `once`, keeps waiting at a gate (polling each second)
+    /// and keeps the steady state alive at the plan's interval until interrupted.
+    static func advance(context: EngineContext, until: MigrationPhase?, once: Bool, printer: EventPrinter) async throws -> RunOutcome {
+        let journal = try context.openJournal()
+        let engine = context.orchestrator(journal: journal, events: { printer($0) })
+        let interval = context.plan.workers.interval
+        return try await InterruptHandling.run {
+            // A waiting or steady apply keeps the run lock, renewing it on every pass, so a
+            // second apply is told who holds it.
+            defer { try? journal.releaseLease(ownedBy: engine.environment.owner) }
+            var outcome = try await engine.apply(until: until, keepLease: !once)
+            while !once {
+                switch outcome {
+                case .waitingForApproval:
+                    try await Task.sleep(for: .seconds(1))
+                case .steady:
+                    try await Task.sleep(for: interval)
+                default:
+                    return outcome
+                }
+                outcome = try await engine.apply(until: until, keepLease: true)
+            }
+            return outcome
+        }
+    }
+}

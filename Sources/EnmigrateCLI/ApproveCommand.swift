@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import MigrationEngine
+
+/// `enmigrate approve PLAN --gate GATE --by NAME [--note TEXT]`.
+struct ApproveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve",
+        abstract: "Approve a gate (key-rotation, app-update, decommission) for the run waiting at it.",
+        discussion: """
+            The approval is bound to the plan hash and expires as the plan says. When no apply holds the \
+            run lock, approve carries out the gated step itself at once; a running apply picks the approval \
+            up within a second. Before the run waits at the gate: exit 3 and nothing is recorded.
+            """
+    )
+
+    @Argument(help: "The plan file.")
+    var plan: String
+
+    @Option(help: "The gate: key-rotation, app-update or decommission.")
+    var gate: String
+
+    @Option(help: "Who approves (recorded in the journal).")
+    var by: String
+
+    @Option(help: "Why, or the reference of the confirmation (recorded in the journal).")
+    var note = ""
+
+    @Flag(help: "Print events as JSON lines.")
+    var json = false
+
+    func run() async throws {
+        guard let gate = MigrationEngine.Gate(rawValue: gate) else {
+            throw ValidationError("--gate: unknown gate \(gate); gates: key-rotation, app-update, decommission")
+        }
+        try await EngineErrors.run {
+            let context = try EngineContext.load(plan)
+            let journal = try context.openJournal(create: false)
+            let printer = EventPrinter(json: json)
+            let engine = context.orchestrator(journal: journal, events: { printer($0) })
+            let approval = try engine.approve(gate, by: by, note: note)
+            print("approved \(gate.rawValue) by \(approval.by), valid until \(approval.expires.formatted(.iso8601))")
+            if gate == .decommission {
+                print("decommission is irreversible: the state's importer and feeds are turned down and cannot be restored")
+            }
+            if try journal.holder(at: Date()) != nil {
+                print("a running apply will carry the step out")
+                return
+            }
+            let outcome = try await ApplyCommand.advance(context: context, until: nil, once: true, printer: printer)
+            printer.outcome(outcome)
+            throw outcome.exitCode
+        }
+    }
+}

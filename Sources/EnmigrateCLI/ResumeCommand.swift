@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import MigrationEngine
+
+/// `enmigrate resume PLAN`: continue a failed or interrupted run from the step that failed.
+struct ResumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Continue a failed or interrupted run from the failed step.",
+        discussion: "Refuses with exit 6 when the plan changed since the run started, naming both plan hashes."
+    )
+
+    @Argument(help: "The plan file.")
+    var plan: String
+
+    @Flag(help: "Print events as JSON lines.")
+    var json = false
+
+    func run() async throws {
+        try await EngineErrors.run {
+            let context = try EngineContext.load(plan)
+            guard FileManager.default.fileExists(atPath: context.journalPath) else {
+                printError("nothing to resume: no journal at \(context.journalPath); start with enmigrate apply \(plan)")
+                throw EnmigrateExit.error
+            }
+            let printer = EventPrinter(json: json)
+            let outcome = try await ApplyCommand.advance(context: context, until: nil, once: true, printer: printer)
+            printer.outcome(outcome)
+            throw outcome.exitCode
+        }
+    }
+}

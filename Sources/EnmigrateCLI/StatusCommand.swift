@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import MigrationEngine
+
+/// `enmigrate status PLAN [--json] [--verify-journal]`.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the run's phase, timeline, checks, approvals and the next legal commands.",
+        discussion: "Reads the journal only (no lock). Exit 0 whenever the journal can be read; with --verify-journal, 7 when its hash chain is broken."
+    )
+
+    @Argument(help: "The plan file.")
+    var plan: String
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    @Flag(name: .customLong("verify-journal"), help: "Also check the journal's hash chain.")
+    var verifyJournal = false
+
+    func run() async throws {
+        try await EngineErrors.run {
+            let context = try EngineContext.load(plan)
+            guard FileManager.default.fileExists(atPath: context.journalPath) else {
+                if json { try printJSON(["phase": "planned", "status": "not started", "next": "enmigrate apply \(plan)"]) }
+                else { print("not started: no journal at \(context.journalPath)\nnext: enmigrate apply \(plan)") }
+                return
+            }
+            let journal = try Journal.open(path: context.journalPath, readOnly: true)
+            guard let report = try RunStatusReport.read(journal, plan: plan, verifyChain: verifyJournal) else {
+                print("not started")
+                return
+            }
+            if json {
+                try printJSON(report)
+            } else {
+                print(Self.text(report))
+            }
+            if report.journalIntact == false {
+                if let broken = try journal.firstBrokenRecord() { printError("error: \(JournalError.tampered(sequence: broken))") }
+                throw EnmigrateExit.needsRepair
+            }
+        }
+    }
+
+    static func text(_ report: RunStatusReport) -> String {
+        var lines = ["phase:    \(report.phase)", "status:   \(report.status)", "plan:     \(report.planHash)"]
+        lines.append("timeline:")
+        for span in report.timeline {
+            lines.append("  \(span.phase.padding(toLength: 13, withPad: " ", startingAt: 0)) \(span.enteredAt.formatted(.iso8601))"
+                + (span.leftAt.map { " → \($0.formatted(.iso8601))" } ?? " (current)"))
+        }
+        if !report.checks.isEmpty {
+            lines.append("checks:")
+            lines += report.checks.map { "  \($0.name): \($0.outcome.rawValue)" + ($0.reason.isEmpty ? "" : " — \($0.reason)") }
+        }
+        if let approval = report.approval {
+            lines.append(approval.pending ? "approval: waiting at gate \(approval.gate)"
+                : "approval: \(approval.gate) by \(approval.by ?? "?") until \(approval.expiresAt?.formatted(.iso8601) ?? "?")")
+        }
+        if let lock = report.lock { lines.append("lock:     held by \(lock)") }
+        if let error = report.lastError { lines.append("last error: \(error)") }
+        if let intact = report.journalIntact { lines.append("journal:  " + (intact ? "hash chain intact" : "HASH CHAIN BROKEN")) }
+        lines.append("next:")
+        lines += report.next.map { "  \($0)" }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// What `plan` (the dry run) found: the phase a run would reach, each check's result, what each
+/// worker would do, and whether anything would change.
+public struct DryRunReport: Sendable, Encodable {
+    public struct PlannedWork: Sendable, Encodable {
+        public let phase: String
+        public let worker: String
+        public let work: String
+    }
+
+    public var startPhase: String
+    public var wouldReach: String
+    public var transitions: [String] = []
+    public var work: [PlannedWork] = []
+    public var checks: [CheckResult] = []
+    public var waitsAt: String?
+    public var blockedBy: String?
+    public var changesPending: Bool { !transitions.isEmpty || !work.isEmpty }
+}
+
+extension Orchestrator {
+    /// The dry run: the apply path with side effects switched off. Checks run for real; a
+    /// check guarding a step that would first have to run is reported `pending`. `journal`
+    /// is nil when none exists yet (nothing is created).
+    public static func dryRun(journal: Journal?, registry: WorkerRegistry, definition: RunDefinition,
+                              now: Date = Date()) async throws -> DryRunReport {
+        var machine = RunStateMachine(mode: definition.mode, requiredGates: definition.requiredGates)
+        var approvals: [Approval] = []
+        if let journal, let run = try journal.run() {
+            guard run.planHash == definition.planHash else {
+                throw JournalError.planChanged(started: run.planHash, now: definition.planHash)
+            }
+            let last = try journal.lastRecord()
+            machine = RunStateMachine(mode: run.mode, requiredGates: run.requiredGates, phase: last?.phase ?? .planned,
+                                      status: last?.status == .running ? .failed : (last?.status ?? .waiting), stepDone: last?.stepDone ?? false)
+            approvals = try journal.records().filter { $0.kind == .approval }.compactMap(Orchestrator.approval)
+        }
+        var report = DryRunReport(startPhase: machine.phase.rawValue, wouldReach: machine.phase.rawValue)
+        var simulatedStep = false
+        var pending = (try? machine.handle(.begin)) ?? []
+        while !pending.isEmpty {
+            let action = pending.removeFirst()
+            switch action {
+            case .runStep(let phase):
+                let workers = registry.steps[phase] ?? []
+                for worker in workers {
+                    report.work.append(.init(phase: phase.rawValue, worker: worker.name, work: try await worker.describePlannedWork()))
+                }
+                simulatedStep = simulatedStep || !workers.isEmpty
+                pending = try machine.handle(.stepSucceeded)
+            case .runExitChecks(let phase):
+                var results: [CheckResult] = []
+                for check in registry.exitChecks[phase] ?? [] {
+                    let result = await check.evaluate()
+                    results.append(simulatedStep && result.outcome == .failed
+                        ? CheckResult(name: result.name, outcome: .pending, reason: "depends on work not yet done: \(result.reason)")
+                        : result)
+                }
+                report.checks += results
+                if let failed = results.first(where: { $0.outcome == .failed }) {
+                    report.blockedBy = "\(failed.name): \(failed.reason)"
+                    return report
+                }
+                if results.contains(where: { $0.outcome == .pending }) { return report }
+                pending = try machine.handle(.checksPassed)
+            case .waitForApproval(let gate):
+                let valid = approvals.last { $0.gate == gate && $0.planHash == definition.planHash && $0.expires > now }
+                guard valid != nil else {
+                    report.waitsAt = gate.rawValue
+                    return report
+                }
+                pending = try machine.handle(.approved(gate))
+            case .enterPhase(let phase):
+                report.transitions.append(phase.rawValue)
+                report.wouldReach = phase.rawValue
+            default:
+                return report
+            }
+        }
+        return report
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// What `status` shows, read from the journal alone (no lock needed).
+public struct RunStatusReport: Sendable, Encodable {
+    /// One phase in the timeline.
+    public struct PhaseSpan: Sendable, Encodable {
+        public let phase: String
+        public let enteredAt: Date
+        public let leftAt: Date?
+    }
+
+    /// The gate the run waits at, or the last approval.
+    public struct ApprovalState: Sendable, Encodable {
+        public let gate: String
+        public let pending: Bool
+        public let by: String?
+        public let note: String?
+        public let expiresAt: Date?
+    }
+
+    public let phase: String
+    public let status: String
+    public let planHash: String
+    public let startedAt: Date
+    public let timeline: [PhaseSpan]
+    public let checks: [CheckResult]
+    public let failedFiles: [String]
+    public let approval: ApprovalState?
+    public let cutoverLatencyMs: Int64?
+    public let lastError: String?
+    public let next: [String]
+    public let journalIntact: Bool?
+    /// Who holds the run lock now, if anyone.
+    public let lock: String?
+
+    /// Builds the report from `journal`; `verifyChain` also walks the hash chain.
+    public static func read(_ journal: Journal, plan: String, verifyChain: Bool) throws -> RunStatusReport? {
+        guard let run = try journal.run() else { return nil }
+        let records = try journal.records()
+        guard let last = records.last else { return nil }
+        var timeline: [PhaseSpan] = []
+        for record in records where record.kind == .phaseEntered {
+            if let open = timeline.popLast() {
+                timeline.append(PhaseSpan(phase: open.phase, enteredAt: open.enteredAt, leftAt: record.at))
+            }
+            timeline.append(PhaseSpan(phase: record.phase.rawValue, enteredAt: record.at, leftAt: nil))
+        }
+        let checks = records.last { $0.kind == .checks }.map { CheckRecord.results($0.detail) } ?? []
+        let lastError = records.last { $0.kind == .stepFailed || $0.kind == .blocked }.flatMap { CheckRecord.value($0.detail, "reason") }
+        let machine = RunStateMachine(mode: run.mode, requiredGates: run.requiredGates, phase: last.phase,
+                                      status: last.status == .running ? .failed : last.status, stepDone: last.stepDone)
+        return RunStatusReport(
+            phase: last.phase.rawValue, status: last.status.rawValue, planHash: run.planHash, startedAt: run.startedAt,
+            timeline: timeline, checks: checks, failedFiles: [], approval: approval(records, machine: machine),
+            cutoverLatencyMs: nil, lastError: last.status == .failed || last.status == .waiting ? lastError : nil,
+            next: nextCommands(machine, plan: plan), journalIntact: verifyChain ? try journal.firstBrokenRecord() == nil : nil,
+            lock: try journal.holder(at: Date()).map(\.description))
+    }
+
+    private static func approval(_ records: [JournalRecord], machine: RunStateMachine) -> ApprovalState? {
+        if machine.status == .waiting, !machine.stepDone, let gate = machine.phase.gate, machine.requiredGates.contains(gate) {
+            let recorded = records.last { $0.kind == .approval }.flatMap(Orchestrator.approval)
+            if let recorded, recorded.gate == gate {
+                return ApprovalState(gate: gate.rawValue, pending: false, by: recorded.by, note: recorded.note, expiresAt: recorded.expires)
+            }
+            return ApprovalState(gate: gate.rawValue, pending: true, by: nil, note: nil, expiresAt: nil)
+        }
+        return records.last { $0.kind == .approval }.flatMap(Orchestrator.approval).map {
+            ApprovalState(gate: $0.gate.rawValue, pending: false, by: $0.by, note: $0.note, expiresAt: $0.expires)
+        }
+    }
+
+    /// The commands the state machine would accept now.
+    private static func nextCommands(_ machine: RunStateMachine, plan: String) -> [String] {
+        var commands: [String] = []
+        var probe = machine
+        if (try? probe.handle(.begin)) != nil {
+            commands.append(machine.status == .failed ? "enmigrate resume \(plan)" : "enmigrate apply \(plan)")
+        }
+        for gate in Gate.allCases {
+            probe = machine
+            if (try? probe.handle(.approved(gate))) != nil {
+                commands.append("enmigrate approve \(plan) --gate \(gate.rawValue) --by NAME --note TEXT")
+            }
+        }
+        probe = machine
+        if (try? probe.handle(.abort)) != nil { commands.append("enmigrate abort \(plan)") }
+        probe = machine
+        if (try? probe.handle(.restoreClientIndex)) != nil { commands.append("enmigrate abort \(plan) --restore-client-index") }
+        return commands
+    }
+}

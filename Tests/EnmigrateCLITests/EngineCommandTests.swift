@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@Suite("The engine verbs, run as an operator runs them")
+struct EngineCommandTests {
+    private func json(_ output: CommandRunner.Output) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+    }
+
+    @Test("read-only: the dry run creates nothing; apply waits at key-rotation (4); approve cuts over to steady mirroring")
+    func readOnlyRun() throws {
+        let folder = try PlanFolder.make()
+        let dry = try CommandRunner.run(["plan", "plan.yaml"], in: folder)
+        #expect(dry.status == 2, "\(dry.stderr)")
+        #expect(dry.stdout.contains("would enter: dual-export → importing → key-rotation"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".enmigrate").path))
+
+        #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 4)
+        let early = try CommandRunner.run(["approve", "plan.yaml", "--gate", "decommission", "--by", "alice"], in: folder)
+        #expect(early.status == 3)
+        #expect(early.stderr.contains("gate decommission not reached: the run is in key-rotation"))
+
+        let approved = try CommandRunner.run(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice", "--note", "ticket 42"], in: folder)
+        #expect(approved.status == 0, "\(approved.stderr)")
+        let status = try json(try CommandRunner.run(["status", "plan.yaml", "--json", "--verify-journal"], in: folder))
+        #expect(status["phase"] as? String == "mirroring")
+        #expect(status["status"] as? String == "steady")
+        #expect(status["journalIntact"] as? Bool == true)
+        for key in ["timeline", "checks", "failedFiles", "approval", "next"] { #expect(status[key] != nil, "\(key)") }
+        #expect((status["timeline"] as? [Any])?.count == 4)
+        #expect((status["approval"] as? [String: Any])?["by"] as? String == "alice")
+        #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 0)
+        let dryAtEnd = try CommandRunner.run(["plan", "plan.yaml"], in: folder)
+        #expect(dryAtEnd.status == 0)
+        #expect(try CommandRunner.run(["abort", "plan.yaml"], in: folder).status == 3)
+    }
+
+    @Test("full: three gates in turn, then complete")
+    func fullRun() throws {
+        let folder = try PlanFolder.make(mode: "full")
+        #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 4)
+        #expect(try CommandRunner.run(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "a"], in: folder).status == 4)
+        #expect(try CommandRunner.run(["approve", "plan.yaml", "--gate", "app-update", "--by", "a"], in: folder).status == 4)
+        let last = try CommandRunner.run(["approve", "plan.yaml", "--gate", "decommission", "--by", "a"], in: folder)
+        #expect(last.status == 0)
+        #expect(last.stdout.contains("irreversible"))
+        let status = try json(try CommandRunner.run(["status", "plan.yaml", "--json"], in: folder))
+        #expect(status["phase"] as? String == "complete")
+        #expect(status["status"] as? String == "succeeded")
+    }
+
+    @Test("a changed plan is refused with exit 6, naming both hashes")
+    func planChanged() throws {
+        let folder = try PlanFolder.make()
+        #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 4)
+        let url = folder.appendingPathComponent("plan.yaml")
+        try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "interval: 5m", with: "interval: 6m")
+            .write(to: url, atomically: true, encoding: .utf8)
+        let resumed = try CommandRunner.run(["resume", "plan.yaml"], in: folder)
+        #expect(resumed.status == 6)
+        #expect(resumed.stderr.contains("the plan changed since the run started"))
+    }
+
+    @Test("a second apply exits 5 naming the holder; the interrupted first one leaves a resumable run")
+    func lockHeld() throws {
+        let folder = try PlanFolder.make()
+        let first = Process()
+        first.executableURL = CommandRunner.binary
+        first.arguments = ["apply", "plan.yaml"]
+        first.currentDirectoryURL = folder
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        // Wait (bounded) until the first apply holds the lock while it waits at the gate.
+        var held = false
+        for _ in 0..<300 where !held {
+            let status = try CommandRunner.run(["status", "plan.yaml", "--json"], in: folder)
+            held = status.status == 0 && status.stdout.contains("\"lock\" : \"")
+            if !held { usleep(100_000) }
+        }
+        #expect(held, "the first apply never took the lock")
+        let second = try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder)
+        #expect(second.status == 5)
+        #expect(second.stderr.contains("pid \(first.processIdentifier)"))
+        first.terminate()
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 1)
+        #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 4)
+    }
+}
