@@ -91,6 +91,14 @@ let package = Package(
             dependencies: ["MigrationEngine"],
             swiftSettings: strictSettings
         ),
+        // Runs a scripted migration and can SIGKILL itself at any step boundary, so tests can
+        // crash a real process and resume it. Test-only; not a product.
+        .executableTarget(
+            name: "EngineHarness",
+            dependencies: ["MigrationEngine"],
+            path: "Tests/EngineHarness",
+            swiftSettings: strictSettings
+        ),
 
         // MARK: EnmigrateCLI — one file per verb, rendering, exit codes; the composition root.
         .target(
@@ -105,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EnmigrateCLITests",
-            dependencies: ["ExposureExport", "MigrationPlan"],
+            dependencies: ["ExposureExport", "MigrationPlan", "EngineHarness"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

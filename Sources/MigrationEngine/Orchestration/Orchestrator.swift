@@ -35,6 +35,9 @@ public struct Orchestrator: Sendable {
             return try perform(try machine.handle(.abort), machine: &machine, fence: fence, until: until)
         }
         if machine.status == .steady { return .steady }
+        // A complete run has nothing to do (also when a crash came between entering
+        // `complete` and the finished record).
+        if machine.status == .succeeded { return .complete }
         return try await run(try machine.handle(.begin), machine: &machine, fence: fence, until: until)
     }
 
