@@ -38,7 +38,32 @@ public struct Orchestrator: Sendable {
         // A complete run has nothing to do (also when a crash came between entering
         // `complete` and the finished record).
         if machine.status == .succeeded { return .complete }
-        return try await run(try machine.handle(.begin), machine: &machine, fence: fence, until: until)
+        let actions = try machine.handle(.begin)
+        let started = machine
+        return try await withLeaseRenewal(fence: fence) {
+            var machine = started
+            return try await self.run(actions, machine: &machine, fence: fence, until: until)
+        }
+    }
+
+    /// Runs `body` while a child task renews the lease every third of its duration, so a long
+    /// step keeps the run lock; a renewal that finds the lease taken over ends the run (fenced).
+    private func withLeaseRenewal(fence: Int64, _ body: @escaping @Sendable () async throws -> RunOutcome) async throws -> RunOutcome {
+        let every = definition.leaseDuration / 3
+        return try await withThrowingTaskGroup(of: RunOutcome?.self) { group in
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: every)
+                    try journal.renewLease(fence: fence, now: environment.now(), ttl: definition.leaseDuration)
+                }
+            }
+            group.addTask { try await body() }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let outcome = result { return outcome }
+            }
+            return .failed("the run stopped without an outcome")
+        }
     }
 
     /// The machine as the journal last left it; a new run is started when there is none.
