@@ -45,3 +45,12 @@ public struct JournalRecord: Sendable, Equatable, Codable {
     /// SHA-256 over the previous hash and this record's content.
     public let hash: String
 }
+
+extension RunStateMachine {
+    /// The machine as the journal's last record left it. A run interrupted while `running`
+    /// (a crash or SIGKILL) restores as `failed`, so `begin` resumes it from the failed step.
+    public static func restored(run: JournalRun, last: JournalRecord?) -> RunStateMachine {
+        RunStateMachine(mode: run.mode, requiredGates: run.requiredGates, phase: last?.phase ?? .planned,
+                        status: last?.status == .running ? .failed : (last?.status ?? .waiting), stepDone: last?.stepDone ?? false)
+    }
+}

@@ -17,16 +17,13 @@ extension Orchestrator {
         guard let run = try journal.run() else { throw RunStateMachine.IllegalTransition(
             phase: .planned, status: .waiting, event: .approved(gate), reason: "gate \(gate.rawValue) not reached: the run has not started") }
         guard run.planHash == definition.planHash else { throw JournalError.planChanged(started: run.planHash, now: definition.planHash) }
-        let last = try journal.lastRecord()
-        var probe = RunStateMachine(mode: run.mode, requiredGates: run.requiredGates, phase: last?.phase ?? .planned,
-                                    status: last?.status ?? .waiting, stepDone: last?.stepDone ?? false)
+        let unchanged = RunStateMachine.restored(run: run, last: try journal.lastRecord())
+        var probe = unchanged
         _ = try probe.handle(.approved(gate))
         let now = environment.now()
         let expiry = definition.gateExpiry[gate] ?? .seconds(72 * 3600)
         let approval = Approval(gate: gate, by: by, note: note, at: now, expires: now.addingTimeInterval(Journal.seconds(expiry)),
                                 planHash: run.planHash)
-        let unchanged = RunStateMachine(mode: run.mode, requiredGates: run.requiredGates, phase: last?.phase ?? .planned,
-                                        status: last?.status ?? .waiting, stepDone: last?.stepDone ?? false)
         try journal.append(.approval, machine: unchanged, detail: [
             "gate": gate.rawValue, "by": by, "note": note, "expires": String(approval.expires.timeIntervalSince1970),
             "planHash": run.planHash,
@@ -60,10 +57,7 @@ extension Orchestrator {
     /// after cut-over and before decommission.
     public func abort(restoreClientIndex: Bool) throws -> RunOutcome {
         guard let run = try journal.run() else { return .aborted }
-        let last = try journal.lastRecord()
-        var machine = RunStateMachine(mode: run.mode, requiredGates: run.requiredGates, phase: last?.phase ?? .planned,
-                                      status: last?.status == .running ? .failed : (last?.status ?? .waiting),
-                                      stepDone: last?.stepDone ?? false)
+        var machine = RunStateMachine.restored(run: run, last: try journal.lastRecord())
         var probe = machine
         _ = try probe.handle(restoreClientIndex ? .restoreClientIndex : .abort)
         if try journal.holder(at: environment.now()) != nil {

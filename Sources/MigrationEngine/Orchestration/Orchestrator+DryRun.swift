@@ -31,9 +31,7 @@ extension Orchestrator {
             guard run.planHash == definition.planHash else {
                 throw JournalError.planChanged(started: run.planHash, now: definition.planHash)
             }
-            let last = try journal.lastRecord()
-            machine = RunStateMachine(mode: run.mode, requiredGates: run.requiredGates, phase: last?.phase ?? .planned,
-                                      status: last?.status == .running ? .failed : (last?.status ?? .waiting), stepDone: last?.stepDone ?? false)
+            machine = .restored(run: run, last: try journal.lastRecord())
             approvals = try journal.records().filter { $0.kind == .approval }.compactMap(Orchestrator.approval)
         }
         var report = DryRunReport(startPhase: machine.phase.rawValue, wouldReach: machine.phase.rawValue)

@@ -77,10 +77,7 @@ public struct Orchestrator: Sendable {
         guard run.planHash == definition.planHash else {
             throw JournalError.planChanged(started: run.planHash, now: definition.planHash)
         }
-        let last = try journal.lastRecord()
-        let status = last?.status == .running ? .failed : (last?.status ?? .waiting)
-        return RunStateMachine(mode: run.mode, requiredGates: run.requiredGates, phase: last?.phase ?? .planned,
-                               status: status, stepDone: last?.stepDone ?? false)
+        return .restored(run: run, last: try journal.lastRecord())
     }
 
     private func run(_ initial: [RunStateMachine.Action], machine: inout RunStateMachine, fence: Int64,

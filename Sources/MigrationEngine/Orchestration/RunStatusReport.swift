@@ -47,8 +47,7 @@ public struct RunStatusReport: Sendable, Encodable {
         }
         let checks = records.last { $0.kind == .checks }.map { CheckRecord.results($0.detail) } ?? []
         let lastError = records.last { $0.kind == .stepFailed || $0.kind == .blocked }.flatMap { CheckRecord.value($0.detail, "reason") }
-        let machine = RunStateMachine(mode: run.mode, requiredGates: run.requiredGates, phase: last.phase,
-                                      status: last.status == .running ? .failed : last.status, stepDone: last.stepDone)
+        let machine = RunStateMachine.restored(run: run, last: last)
         return RunStatusReport(
             phase: last.phase.rawValue, status: last.status.rawValue, planHash: run.planHash, startedAt: run.startedAt,
             timeline: timeline, checks: checks, failedFiles: [], approval: approval(records, machine: machine),
