@@ -35,6 +35,20 @@ struct EngineCommandTests {
         #expect(try CommandRunner.run(["abort", "plan.yaml"], in: folder).status == 3)
     }
 
+    @Test("--until stops on reaching the phase; the next apply goes on from there")
+    func untilPhase() throws {
+        let folder = try PlanFolder.make()
+        let stopped = try CommandRunner.run(["apply", "plan.yaml", "--once", "--until", "importing"], in: folder)
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        #expect(stopped.stdout.contains("stopped on reaching importing"))
+        let status = try json(try CommandRunner.run(["status", "plan.yaml", "--json"], in: folder))
+        #expect(status["phase"] as? String == "importing")
+        #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 4)
+        let bad = try CommandRunner.run(["apply", "plan.yaml", "--until", "mirorring"], in: folder)
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("unknown phase mirorring"))
+    }
+
     @Test("full: three gates in turn, then complete")
     func fullRun() throws {
         let folder = try PlanFolder.make(mode: "full")
