@@ -100,6 +100,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: MigrationStores — BlobStore and ExposureKeyStore protocols, in-memory twins and
+        // the file and SQLite drivers; every driver passes the same conformance tests as its twin.
+        .target(
+            name: "MigrationStores",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MigrationStoresTests",
+            dependencies: ["MigrationStores"],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: EnmigrateCLI — one file per verb, rendering, exit codes; the composition root.
         .target(
             name: "EnmigrateCLI",
