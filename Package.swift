@@ -115,6 +115,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: MigrationWorkers — the workers (dual-export, import, cut-over, mirror); they see
+        // store protocols, never drivers.
+        .target(
+            name: "MigrationWorkers",
+            dependencies: ["ExposureExport", "MigrationStores", "MigrationEngine"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MigrationWorkersTests",
+            dependencies: ["MigrationWorkers", "ExposureExport", "MigrationStores"],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: EnmigrateCLI — one file per verb, rendering, exit codes; the composition root.
         .target(
             name: "EnmigrateCLI",

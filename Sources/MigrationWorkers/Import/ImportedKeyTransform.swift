@@ -1,0 +1,84 @@
+import ExposureExport
+import Foundation
+import MigrationStores
+
+/// Turns a key read from a verified second-feed file into the row the national key store
+/// keeps, the way the reference export-importer does (`FromExportKey`): validate, map the
+/// report type, backfill what the state left out, and date the key so it is not exported
+/// while still valid. A key that fails is rejected alone; the rest of its file goes on.
+public struct ImportedKeyTransform: Sendable {
+    /// Why one key was not imported.
+    public struct Rejection: Error, Equatable, Sendable, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
+    }
+
+    /// Region the imported keys belong to (the import config's region).
+    public let region: String
+    /// Whether the keys are marked as travellers'.
+    public let traveler: Bool
+    /// Report type for keys that carry none (`confirmed`, `likely` or "" for none).
+    public let backfillReportType: String
+    /// Days since onset for keys that carry none (nil: leave empty).
+    public let backfillDaysSinceOnset: Int32?
+    /// Largest accepted |days since onset|.
+    public let maxSymptomOnsetDays: Int32
+
+    public init(region: String, traveler: Bool = false, backfillReportType: String = "confirmed",
+                backfillDaysSinceOnset: Int32? = 10, maxSymptomOnsetDays: Int32 = 14) {
+        self.region = region
+        self.traveler = traveler
+        self.backfillReportType = backfillReportType
+        self.backfillDaysSinceOnset = backfillDaysSinceOnset
+        self.maxSymptomOnsetDays = maxSymptomOnsetDays
+    }
+
+    /// The stored form of a primary (first-release) key imported at `now`.
+    public func primaryKey(_ key: ExportKey, now: Date) -> Result<StoredKey, Rejection> {
+        guard key.keyData.count == 16 else { return .failure(Rejection(reason: "key is \(key.keyData.count) bytes, not 16")) }
+        guard let start = key.rollingStartIntervalNumber else { return .failure(Rejection(reason: "no rolling start interval number")) }
+        guard (1...144).contains(key.rollingPeriod) else {
+            return .failure(Rejection(reason: "rolling period \(key.rollingPeriod) is outside 1…144"))
+        }
+        let reportType: String
+        switch key.reportType ?? 0 {
+        case 0: reportType = backfillReportType
+        case 1: reportType = "confirmed"
+        case 2: reportType = "likely"
+        case 3: reportType = "user-report"
+        case 4: return .failure(Rejection(reason: "report type RECURSIVE is not accepted"))
+        case 5: return .failure(Rejection(reason: "a revoked key cannot be a new key"))
+        default: return .failure(Rejection(reason: "unknown report type \(key.reportType ?? -1)"))
+        }
+        let risk = Int(key.transmissionRiskLevel ?? 0)
+        guard (0...8).contains(risk) else { return .failure(Rejection(reason: "transmission risk \(risk) is outside 0…8")) }
+        let onset = key.daysSinceOnsetOfSymptoms ?? backfillDaysSinceOnset
+        if let onset, abs(onset) > maxSymptomOnsetDays {
+            return .failure(Rejection(reason: "days since onset \(onset) is outside ±\(maxSymptomOnsetDays)"))
+        }
+        return .success(StoredKey(
+            keyData: key.keyData, transmissionRisk: risk == 0 ? Self.backfillRisk(reportType) : risk,
+            intervalNumber: start, intervalCount: key.rollingPeriod, reportType: reportType, daysSinceOnset: onset,
+            regions: [region], traveler: traveler, createdAt: Self.createdAt(start: start, period: key.rollingPeriod, now: now)))
+    }
+
+    /// Risk 0 is backfilled from the report type, as the reference server does.
+    static func backfillRisk(_ reportType: String) -> Int {
+        switch reportType {
+        case "confirmed": 2
+        case "likely": 4
+        case "negative": 6
+        default: 0
+        }
+    }
+
+    /// `now` truncated to the hour; a key still valid is dated at its expiry rounded up to
+    /// the next hour, so it is not exported while phones could still be broadcasting it.
+    static func createdAt(start: Int32, period: Int32, now: Date) -> Date {
+        let hour: TimeInterval = 3600
+        let truncated = (now.timeIntervalSince1970 / hour).rounded(.down) * hour
+        let expiry = TimeInterval(Int64(start) + Int64(period)) * 600
+        guard expiry > now.timeIntervalSince1970 else { return Date(timeIntervalSince1970: truncated) }
+        return Date(timeIntervalSince1970: (expiry / hour).rounded(.up) * hour)
+    }
+}
