@@ -6,25 +6,27 @@ struct EventPrinter: Sendable {
     let json: Bool
 
     func callAsFunction(_ event: MigrationEvent) {
-        if json {
-            let line = ["event": Self.name(event), "message": event.text]
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            if let data = try? encoder.encode(line) { print(String(decoding: data, as: UTF8.self)) }
-        } else {
-            print(event.text)
-        }
+        print(json ? Self.jsonLine(event: Self.name(event), message: event.text) : event.text)
     }
 
     func outcome(_ outcome: RunOutcome) {
-        if json {
-            print(#"{"event":"outcome","message":"\#(outcome.text.replacingOccurrences(of: "\"", with: "'"))"}"#)
-        } else {
-            print(outcome.text)
-        }
+        print(json ? Self.jsonLine(event: "outcome", message: outcome.text) : outcome.text)
     }
 
     static func name(_ event: MigrationEvent) -> String {
         String(describing: event).prefix { $0 != "(" }.description
+    }
+
+    /// One JSON object on one line. Goes through the encoder for every line (events and the
+    /// outcome alike) because messages carry free text from checks and workers: quotes,
+    /// backslashes and newlines must be escaped, or a consumer reading JSON lines breaks.
+    static func jsonLine(event: String, message: String) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding a [String: String] cannot fail; the fallback keeps the line valid JSON anyway.
+        guard let data = try? encoder.encode(["event": event, "message": message]) else {
+            return #"{"event":"encoding-failed","message":""}"#
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 }

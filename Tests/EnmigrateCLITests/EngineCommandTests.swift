@@ -49,6 +49,21 @@ struct EngineCommandTests {
         #expect(bad.stderr.contains("unknown phase mirorring"))
     }
 
+    @Test("apply --json prints one JSON object per line, events first and the outcome last")
+    func applyJSONLines() throws {
+        let folder = try PlanFolder.make()
+        let run = try CommandRunner.run(["apply", "plan.yaml", "--once", "--json"], in: folder)
+        #expect(run.status == 4, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        let objects = try lines.map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String], "\(line)")
+        }
+        #expect(objects.count > 1)
+        #expect(objects.allSatisfy { $0["event"] != nil && $0["message"] != nil })
+        #expect(objects.last?["event"] == "outcome")
+        #expect(objects.last?["message"]?.contains("key-rotation") == true)
+    }
+
     @Test("full: three gates in turn, then complete")
     func fullRun() throws {
         let folder = try PlanFolder.make(mode: "full")

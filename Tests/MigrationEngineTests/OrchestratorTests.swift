@@ -18,16 +18,21 @@ struct OrchestratorTests {
                             environment: time.environment)
     }
 
-    @Test("apply runs each step once, waits at key-rotation; approve then apply reaches steady mirroring")
+    @Test("apply runs each step once, waits at key-rotation; approve then apply reaches steady mirroring, where the mirror keeps running")
     func readOnlyRun() async throws {
-        let engine = try orchestrator()
+        let mirror = ScriptedWorker("mirror")
+        let engine = try orchestrator(registry: WorkerRegistry(steps: [.dualExport: [export], .importing: [importer],
+                                                                       .keyRotation: [cutOver], .mirroring: [mirror]]))
         #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
         #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
         #expect(cutOver.applied == 0)
         _ = try engine.approve(.keyRotation, by: "alice", note: "Apple/Google confirmed")
         #expect(try await engine.apply() == .steady)
-        #expect([export.applied, importer.applied, cutOver.applied] as [Int] == [1, 1, 1])
+        #expect([export.applied, importer.applied, cutOver.applied, mirror.applied] as [Int] == [1, 1, 1, 1])
+        #expect(mirror.steadyPasses == 0)
         #expect(try await engine.apply() == .steady)
+        #expect(try await engine.apply() == .steady)
+        #expect(mirror.steadyPasses == 2 && mirror.applied == 1)
         #expect(try engine.journal.firstBrokenRecord() == nil)
     }
 

@@ -8,7 +8,7 @@ final class ScriptedWorker: MigrationWorker {
     let name: String
     private let failures: Int
     private let hangs: Bool
-    private let state = Mutex((attempts: 0, applied: 0))
+    private let state = Mutex((attempts: 0, applied: 0, steadyPasses: 0))
 
     init(_ name: String, failures: Int = 0, hangs: Bool = false) {
         self.name = name
@@ -18,6 +18,7 @@ final class ScriptedWorker: MigrationWorker {
 
     var applied: Int { state.withLock { $0.applied } }
     var attempts: Int { state.withLock { $0.attempts } }
+    var steadyPasses: Int { state.withLock { $0.steadyPasses } }
 
     func describePlannedWork() async throws -> String { "\(name) would run" }
     func isDone() async throws -> Bool { applied > 0 }
@@ -30,6 +31,7 @@ final class ScriptedWorker: MigrationWorker {
     }
 
     func verify() async throws {}
+    func steadyPass() async throws { state.withLock { $0.steadyPasses += 1 } }
 }
 
 struct ScriptedFailure: Error, CustomStringConvertible {

@@ -13,6 +13,14 @@ public protocol MigrationWorker: Sendable {
     func apply() async throws
     /// Checks the work's postconditions after `apply`.
     func verify() async throws
+    /// One pass of the read-only steady state (the mirror keeps the national feed in step);
+    /// called on every `apply` of a steady run, for the workers of the `mirroring` phase.
+    func steadyPass() async throws
+}
+
+extension MigrationWorker {
+    /// Most workers do their work once; only the mirror has a steady state.
+    public func steadyPass() async throws {}
 }
 
 /// A precondition of a phase: checked against the real systems before every transition.

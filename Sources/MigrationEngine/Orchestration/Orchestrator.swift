@@ -34,7 +34,11 @@ public struct Orchestrator: Sendable {
         if try abortRequested() {
             return try perform(try machine.handle(.abort), machine: &machine, fence: fence, until: until)
         }
-        if machine.status == .steady { return .steady }
+        if machine.status == .steady {
+            // The steady state is not idle: the mirroring phase's workers keep running.
+            for worker in registry.steps[.mirroring] ?? [] { try await worker.steadyPass() }
+            return .steady
+        }
         // A complete run has nothing to do (also when a crash came between entering
         // `complete` and the finished record).
         if machine.status == .succeeded { return .complete }

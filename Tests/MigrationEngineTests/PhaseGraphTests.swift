@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+import MigrationEngine
+
+@Suite("The phase diagram, generated from the transition table")
+struct PhaseGraphTests {
+    @Test("read-only: the happy path ends steady in mirroring, waiting only at key-rotation")
+    func readOnlyPath() throws {
+        let path = try RunStateMachine.happyPath(mode: .readOnly)
+        #expect(path.edges.map(\.to) == [.dualExport, .importing, .keyRotation, .mirroring])
+        #expect(path.edges.compactMap(\.gate) == [.keyRotation])
+        #expect(path.end == .steady)
+    }
+
+    @Test("full: three gates in order, ending complete; an app-update gate set to none is not waited at")
+    func fullPath() throws {
+        let path = try RunStateMachine.happyPath(mode: .full)
+        #expect(path.edges.last?.to == .complete)
+        #expect(path.edges.compactMap(\.gate) == [.keyRotation, .appUpdate, .decommission])
+        #expect(path.end == .succeeded)
+        let withoutAppUpdate = try RunStateMachine.happyPath(mode: .full, requiredGates: [])
+        #expect(withoutAppUpdate.edges.compactMap(\.gate) == [.keyRotation, .decommission])
+    }
+
+    @Test("docs/engine.md shows exactly the diagram the table generates")
+    func docsMatchTable() throws {
+        let docs = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/engine.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let generated = try RunStateMachine.mermaid()
+        #expect(text.contains("```mermaid\n" + generated + "```"), "regenerate the diagram:\n\(generated)")
+    }
+}
