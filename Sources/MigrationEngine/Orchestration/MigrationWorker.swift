@@ -49,17 +49,15 @@ public struct CheckResult: Sendable, Equatable, Codable {
     }
 }
 
-/// Which workers run in which phase, which checks guard leaving it, and which workers keep
-/// running in the steady state. The single seam the worker issues fill in.
+/// Which workers run in which phase and which checks guard leaving it; the `mirroring`
+/// phase's workers also get a `steadyPass()` on every apply of a steady run. The single seam
+/// the worker issues fill in.
 public struct WorkerRegistry: Sendable {
     public var steps: [MigrationPhase: [any MigrationWorker]]
     public var exitChecks: [MigrationPhase: [any MigrationCheck]]
-    public var steadyWorkers: [any MigrationWorker]
 
-    public init(steps: [MigrationPhase: [any MigrationWorker]] = [:], exitChecks: [MigrationPhase: [any MigrationCheck]] = [:],
-                steadyWorkers: [any MigrationWorker] = []) {
+    public init(steps: [MigrationPhase: [any MigrationWorker]] = [:], exitChecks: [MigrationPhase: [any MigrationCheck]] = [:]) {
         self.steps = steps
         self.exitChecks = exitChecks
-        self.steadyWorkers = steadyWorkers
     }
 }
