@@ -20,28 +20,14 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document: {valid, planHash, diagnostics[]}.")
     var json = false
 
-    struct Report: Encodable {
-        let valid: Bool
-        let planHash: String?
-        let diagnostics: [PlanDiagnostic]
-    }
-
     func run() async throws {
         let result = PlanLoader.load(contentsOf: URL(fileURLWithPath: plan), displayName: plan)
+        let report = PlanValidationReport(result)
         if json {
-            try printJSON(Report(valid: result.isValid, planHash: result.planHash, diagnostics: result.diagnostics))
+            try printJSON(report)
         } else {
-            for diagnostic in result.diagnostics {
-                (diagnostic.severity == .error ? printError : { print($0) })(diagnostic.description)
-            }
-            if result.isValid, let hash = result.planHash {
-                print("\(plan): valid (plan hash \(hash))")
-            } else {
-                let errors = result.diagnostics.filter { $0.severity == .error }.count
-                printError("\(plan): \(errors) error\(errors == 1 ? "" : "s")")
-            }
+            report.printHuman(plan: plan)
         }
         if !result.isValid { throw EnmigrateExit.error }
     }
-
 }

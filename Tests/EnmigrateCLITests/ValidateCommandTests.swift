@@ -40,4 +40,17 @@ struct ValidateCommandTests {
         #expect(first["path"] as? String == "/state/clientFed")
         #expect(first["line"] as? Int == 12)
     }
+
+    @Test("--json keeps its shape when the YAML does not parse: planHash is null, not missing")
+    func unparsablePlan() throws {
+        let folder = try workspace()
+        try "version: 1\nstate: [unclosed\n".write(to: folder.appendingPathComponent("plan.yaml"), atomically: true, encoding: .utf8)
+        let json = try CommandRunner.run(["validate", "plan.yaml", "--json"], in: folder)
+        #expect(json.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(Set(document.keys) == ["valid", "planHash", "diagnostics"])
+        #expect(document["planHash"] is NSNull)
+        let first = try #require((document["diagnostics"] as? [[String: Any]])?.first)
+        #expect(first["code"] as? String == "yaml-syntax")
+    }
 }
