@@ -58,6 +58,21 @@ struct PlanRuleTests {
         #expect(plan.state.secondFeed.location.path == "/srv/state/to-national")
     }
 
+    @Test("a postgres store may name a user and port; only a password is refused")
+    func postgresStores() throws {
+        let workspace = try PlanWorkspace()
+        let withUser = PlanWorkspace.base.replacingOccurrences(
+            of: "keyStore: sqlite:state/national-keys.db", with: "keyStore: postgres://enmigrate@db.internal:5432/national")
+        let plan = try #require(try workspace.load(withUser).plan)
+        #expect(plan.national.keyStore == .postgres(url: "postgres://enmigrate@db.internal:5432/national"))
+        for secret in ["postgres://enmigrate:hunter2@db.internal/national", "postgres://db.internal/national?password=hunter2"] {
+            let text = PlanWorkspace.base.replacingOccurrences(of: "keyStore: sqlite:state/national-keys.db", with: "keyStore: \(secret)")
+            let result = try workspace.load(text)
+            #expect(result.errors.map(\.code) == ["secret-in-plan"], "\(secret)")
+            #expect(!result.errors.description.contains("hunter2"), "the diagnostic must not echo the password")
+        }
+    }
+
     @Test("the plan hash ignores comments, layout and key order, and follows every value")
     func planHash() throws {
         let workspace = try PlanWorkspace()

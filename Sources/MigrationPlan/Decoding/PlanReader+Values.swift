@@ -106,7 +106,7 @@ extension PlanReader {
             return .sqlite(path: resolve(String(text.dropFirst("sqlite:".count))))
         }
         if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
-            if text.contains("@"), text.split(separator: "@").first?.contains(":") == true {
+            if Self.carriesPassword(text) {
                 report(mapping.valueLocation(key), mapping.path + "/" + key, "secret-in-plan",
                        "`\(key)` carries a password; plans must not hold secrets",
                        hint: "drop the password from the URL and give it through PGPASSWORD or a password file")
@@ -117,6 +117,16 @@ extension PlanReader {
         report(mapping.valueLocation(key), mapping.path + "/" + key, "bad-url", "`\(key)`: `\(text)` is not a store URL",
                hint: "write sqlite:PATH (relative to the plan) or postgres://host/db")
         return nil
+    }
+
+    /// Whether a `postgres://` URL's user part (before `@` in the authority) holds a password,
+    /// or its query names one. The scheme's own colon does not count.
+    static func carriesPassword(_ url: String) -> Bool {
+        guard let start = url.range(of: "://")?.upperBound else { return false }
+        let rest = url[start...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" }
+        if let at = authority.lastIndex(of: "@"), authority[..<at].contains(":") { return true }
+        return rest.contains("password=")
     }
 
     func date(_ mapping: PlanMapping, _ key: String) -> Date? {
