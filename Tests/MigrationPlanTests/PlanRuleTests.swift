@@ -56,6 +56,20 @@ struct PlanRuleTests {
         #expect(plan.state.clientFeed.key.publicKey == folder + "/keys/state-client.pub.pem")
         #expect(plan.state.clientMirror.location.path == folder + "/out/cdn")
         #expect(plan.state.secondFeed.location.path == "/srv/state/to-national")
+        #expect(plan.reports == folder + "/.enmigrate/reports")
+        #expect(plan.rotationRequest == folder + "/.enmigrate/rotation-request")
+        let placed = "reports: out/reports/\nrotationRequest: /var/enmigrate/request\n" + PlanWorkspace.base
+        let placedPlan = try #require(try workspace.load(placed).plan)
+        #expect(placedPlan.reports == folder + "/out/reports")
+        #expect(placedPlan.rotationRequest == "/var/enmigrate/request")
+    }
+
+    @Test("a missing version is a missing field, not version 1")
+    func missingVersion() throws {
+        let result = try PlanWorkspace().load(PlanWorkspace.base.replacingOccurrences(of: "version: 1\n", with: ""))
+        #expect(result.errors.map(\.code) == ["missing-field"])
+        #expect(result.errors.first?.path == "/version")
+        #expect([result.errors.first?.line, result.errors.first?.column] == [1, 1])
     }
 
     @Test("a postgres store may name a user and port; only a password is refused")

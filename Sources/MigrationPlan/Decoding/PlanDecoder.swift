@@ -7,6 +7,7 @@ struct PlanDecoder {
     func decode(_ root: PlanNode) -> MigrationPlan? {
         guard let top = reader.mapping(root, path: "", known: [
             "version", "name", "mode", "journal", "state", "national", "workers", "gates", "decommission", "allowInsecureHTTP",
+            "reports", "rotationRequest",
         ], required: ["version", "name", "mode", "state", "national"]) else { return nil }
 
         let version = reader.integer(top, "version", range: 1...Int(Int32.max))
@@ -25,12 +26,15 @@ struct PlanDecoder {
         let gates = top.node("gates").map(decodeGates) ?? Gates.defaults
         let decommission = top.node("decommission").map(decodeDecommission)
         let allowInsecureHTTP = top.has("allowInsecureHTTP") ? reader.boolean(top, "allowInsecureHTTP") : false
+        let reports = top.has("reports") ? reader.filePath(top, "reports") : reader.resolve(".enmigrate/reports")
+        let rotationRequest = top.has("rotationRequest") ? reader.filePath(top, "rotationRequest")
+            : reader.resolve(".enmigrate/rotation-request")
 
         guard let version, let name, let mode, let journal, let state, let national, let workers, let gates,
-              let allowInsecureHTTP else { return nil }
+              let allowInsecureHTTP, let reports, let rotationRequest else { return nil }
         return MigrationPlan(version: version, name: name, mode: mode, journal: journal, state: state, national: national,
                              workers: workers, gates: gates, decommission: decommission ?? nil,
-                             allowInsecureHTTP: allowInsecureHTTP)
+                             allowInsecureHTTP: allowInsecureHTTP, reports: reports, rotationRequest: rotationRequest)
     }
 
     private func decodeState(_ node: PlanNode) -> StateSide? {

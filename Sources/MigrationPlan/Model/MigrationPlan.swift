@@ -36,6 +36,11 @@ public struct MigrationPlan: Sendable, Encodable {
     public let decommission: DecommissionSettings?
     /// Whether `http://` is allowed for hosts other than loopback.
     public let allowInsecureHTTP: Bool
+    /// Absolute path of the folder reports are written to (default `.enmigrate/reports` beside the plan).
+    public let reports: String
+    /// Absolute path of the folder the key-rotation phase writes its request bundle to, for the
+    /// operator to send to Apple/Google (default `.enmigrate/rotation-request` beside the plan).
+    public let rotationRequest: String
 }
 
 /// Where a database lives: `sqlite:PATH` (resolved against the plan folder) or `postgres://…`.
