@@ -1,7 +1,5 @@
 import ExposureExport
 
-
-
 /// The plan's wording of a key file problem: a code, the message, and a fix.
 extension KeyFileError {
     var code: String {
