@@ -135,6 +135,7 @@ let package = Package(
                 "ExposureExport",
                 "MigrationPlan",
                 "MigrationEngine",
+                "MigrationStores",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

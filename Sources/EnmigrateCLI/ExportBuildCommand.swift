@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExposureExport
 import Foundation
+import MigrationStores
 
 /// `enmigrate export build …`: write signed export files and an index, like the reference server.
 struct ExportBuildCommand: AsyncParsableCommand {
@@ -57,7 +58,7 @@ struct ExportBuildCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let written = try build()
+            let written = try await build()
             if json {
                 try printJSON(["files": written, "index": [root + "/index.txt"]])
             } else {
@@ -70,25 +71,31 @@ struct ExportBuildCommand: AsyncParsableCommand {
         }
     }
 
-    private func build() throws -> [String] {
+    private func build() async throws -> [String] {
         let signer = ExportSigner(
             key: try ExportSigningKey.load(contentsOf: URL(fileURLWithPath: privateKey)),
             keyID: keyID, keyVersion: keyVersion)
         let batch = ExportBatch(
             start: try Self.timestamp(start, option: "--start"), end: try Self.timestamp(end, option: "--end"),
             region: region, keys: try PublishedKeysFile.load(URL(fileURLWithPath: keys)))
-        let outURL = URL(fileURLWithPath: out)
+        // The same atomic, root-confined writes the workers use.
+        let store = FileBlobStore(root: URL(fileURLWithPath: out))
         let writer = ExportArchiveWriter(signers: [signer])
         let files = batch.files(root: root, maxKeysPerFile: maxKeysPerFile)
         for file in files {
-            try AtomicFileWriter.write(try writer.archive(for: file.contents), to: outURL.appendingPathComponent(file.name))
+            try await store.write(try writer.archive(for: file.contents), to: file.name)
         }
-        let indexURL = outURL.appendingPathComponent(root).appendingPathComponent("index.txt")
+        let indexPath = root + "/index.txt"
         var entries = files.map(\.name)
-        if let existing = try? String(contentsOf: indexURL, encoding: .utf8) {
-            entries += try ExportIndex.parse(existing, file: indexURL.path, root: root).entries
+        // An existing index that cannot be read or parsed stops the build instead of being
+        // replaced by one that forgets its entries.
+        if try await store.exists(indexPath) {
+            guard let existing = String(data: try await store.read(indexPath), encoding: .utf8) else {
+                throw ValidationFailure("\(out)/\(indexPath): the existing index is not UTF-8 text; fix or remove it first")
+            }
+            entries += try ExportIndex.parse(existing, file: out + "/" + indexPath, root: root).entries
         }
-        try AtomicFileWriter.write(Data(ExportIndex(entries: entries).text.utf8), to: indexURL)
+        try await store.write(Data(ExportIndex(entries: entries).text.utf8), to: indexPath)
         return files.map(\.name)
     }
 

@@ -103,6 +103,19 @@ struct ExportCommandTests {
         #expect(result.stderr.contains("not-an-archive"))
     }
 
+    @Test("an existing index that cannot be read stops the build and is left as it was")
+    func unreadableIndexKept() throws {
+        let folder = try workspace(keyCount: 3)
+        let index = folder.appendingPathComponent("out/exposureKeyExport-US-XX/index.txt")
+        try FileManager.default.createDirectory(at: index.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let garbage = Data([0x65, 0xFF, 0xFE, 0x0A])
+        try garbage.write(to: index)
+        let result = try build(folder)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("index.txt: the existing index is not UTF-8 text"))
+        #expect(try Data(contentsOf: index) == garbage)
+    }
+
     @Test("a second build keeps the index's earlier entries and stays sorted")
     func indexAccumulates() throws {
         let folder = try workspace(keyCount: 3)
