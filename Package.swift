@@ -23,6 +23,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // Reading feeds over https:// and loopback http:// (timeouts, size limits, status checks).
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // The loopback feed server of the tests and the embedded demo (serves a folder, injects faults).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // MARK: ExposureExport — the export codec: protobuf, zip, index, keys, signing, verification.
@@ -105,13 +110,28 @@ let package = Package(
         .target(
             name: "MigrationStores",
             dependencies: [
+                "ExposureExport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "MigrationStoresTests",
-            dependencies: ["MigrationStores"],
+            dependencies: ["MigrationStores", "LoopbackFeedServer"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: LoopbackFeedServer — a real HTTP server on 127.0.0.1 that serves a folder and
+        // misbehaves on command (status codes, delays, truncation); used by tests and the demo.
+        .target(
+            name: "LoopbackFeedServer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -124,7 +144,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationWorkersTests",
-            dependencies: ["MigrationWorkers", "ExposureExport", "MigrationStores"],
+            dependencies: ["MigrationWorkers", "ExposureExport", "MigrationStores", "MigrationEngine", "LoopbackFeedServer"],
             swiftSettings: strictSettings
         ),
 

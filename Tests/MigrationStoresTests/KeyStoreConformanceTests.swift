@@ -80,3 +80,72 @@ struct SQLiteKeyStoreTests {
         #expect(try await SQLiteKeyStore(path: path).key(key.keyData) == key)
     }
 }
+
+@Suite("Key store conformance: retries, revisions, national files (every driver)")
+struct KeyStoreLifecycleTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func key(_ byte: UInt8, type: String = "likely", createdAt: Date? = nil) -> StoredKey {
+        StoredKey(keyData: Data(repeating: byte, count: 16), transmissionRisk: 4, intervalNumber: 2_650_000, reportType: type,
+                  regions: ["US-XX"], createdAt: createdAt ?? now)
+    }
+
+    @Test("a transient failure is retrying, then imported; retries never downgrade an imported file", arguments: KeyStoreDriver.allCases)
+    func retries(driver: KeyStoreDriver) async throws {
+        let store = try driver.make()
+        try await store.recordRetry(url: "a.zip", reason: "HTTP 503", at: now)
+        #expect(try await store.importFiles().first?.status == .retrying)
+        #expect(try await store.importFiles().first?.lastError == "HTTP 503")
+        _ = try await store.importFile(url: "a.zip", digest: "d", keys: [key(1)], at: now)
+        try await store.recordRetry(url: "a.zip", reason: "late", at: now)
+        let record = try #require(try await store.importFiles().first)
+        #expect(record.status == .imported)
+        #expect(record.attempts == 2)
+        #expect(record.lastError == nil)
+    }
+
+    @Test("allowed revisions apply, a bad one is refused alone, re-applying is a no-op", arguments: KeyStoreDriver.allCases)
+    func revisions(driver: KeyStoreDriver) async throws {
+        let store = try driver.make()
+        _ = try await store.importFile(url: "a.zip", digest: "d", keys: [key(1), key(2, type: "confirmed"), key(3, type: "user-report")], at: now)
+        let toConfirmed = KeyRevision(keyData: key(1).keyData, reportType: "confirmed", transmissionRisk: 2, daysSinceOnset: 3)
+        let confirmedToNegative = KeyRevision(keyData: key(2).keyData, reportType: "negative", transmissionRisk: 6, daysSinceOnset: nil)
+        let userToNegative = KeyRevision(keyData: key(3).keyData, reportType: "negative", transmissionRisk: 6, daysSinceOnset: nil)
+        let unknown = KeyRevision(keyData: key(9).keyData, reportType: "confirmed", transmissionRisk: 2, daysSinceOnset: nil)
+        let outcome = try await store.importFile(url: "b.zip", digest: "e", keys: [key(4)],
+                                                 revisions: [toConfirmed, confirmedToNegative, userToNegative, unknown], at: now)
+        #expect(outcome.inserted == 1)
+        #expect(outcome.revised == 2)
+        #expect(outcome.rejectedRevisions == ["key 02020202…: confirmed cannot become negative", "key 09090909…: not a stored key"])
+        #expect(try await store.key(key(1).keyData)?.revision == toConfirmed)
+        #expect(try await store.key(key(2).keyData)?.revision == nil)
+        let again = try await store.importFile(url: "c.zip", digest: "f", keys: [],
+                                               revisions: [toConfirmed, KeyRevision(keyData: key(3).keyData, reportType: "confirmed",
+                                                                                    transmissionRisk: 2, daysSinceOnset: nil)], at: now)
+        #expect(again.revised == 0)
+        #expect(again.rejectedRevisions == ["key 03030303…: already revised to negative; a key is revised once"])
+    }
+
+    @Test("every key lands in exactly one national file; later keys go to a later batch", arguments: KeyStoreDriver.allCases)
+    func nationalFiles(driver: KeyStoreDriver) async throws {
+        let store = try driver.make()
+        let first = (0..<25).map { key(UInt8($0), createdAt: now) }
+        _ = try await store.importFile(url: "a.zip", digest: "d", keys: first, at: now)
+        let later = key(200, createdAt: now.addingTimeInterval(7200))
+        _ = try await store.importFile(url: "b.zip", digest: "e", keys: [later], at: now)
+        let batch = try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now)
+        let start = Int64(now.timeIntervalSince1970) / 3600 * 3600
+        #expect(batch.map(\.name) == (1...3).map { "n/\(start)-\(start + 3600)-0000\($0).zip" })
+        #expect(batch.map(\.keyCount) == [10, 10, 5])
+        #expect(try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now).isEmpty)
+        var seen: [Data] = []
+        for file in batch { seen += try await store.keys(inNationalFile: file.name).map(\.keyData) }
+        #expect(seen == first.map(\.keyData))
+        let next = try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(7200))
+        #expect(next.map(\.name) == ["n/\(start + 3600)-\(start + 3 * 3600)-00001.zip"])
+        #expect(try await store.keys(inNationalFile: next[0].name).map(\.keyData) == [later.keyData])
+        #expect(try await store.nationalFiles().allSatisfy { !$0.isWritten })
+        try await store.markNationalFileWritten(name: next[0].name, digest: "abc")
+        #expect(try await store.nationalFiles().last?.digest == "abc")
+    }
+}

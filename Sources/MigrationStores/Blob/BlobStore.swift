@@ -23,12 +23,37 @@ public enum BlobStoreError: Error, Equatable, Sendable, CustomStringConvertible 
     case unsafePath(path: String)
     /// The underlying storage failed.
     case io(path: String, reason: String)
+    /// The store cannot be written (an `https://` feed is read-only for enmigrate).
+    case readOnly(path: String)
+    /// The object is larger than the limit for its kind.
+    case tooLarge(path: String, limit: Int)
+    /// The server answered with a status other than 200 (404 is `notFound`).
+    case httpStatus(path: String, status: Int)
+    /// No complete answer within the time limit.
+    case timedOut(path: String, after: Duration)
+    /// The server could not be reached or dropped the connection.
+    case unreachable(path: String, reason: String)
+
+    /// Whether trying again later may succeed: timeouts, dropped connections, 5xx, 408 and 429,
+    /// and 404 (a CDN may list a file before it serves it). Everything else is permanent.
+    public var isTransient: Bool {
+        switch self {
+        case .notFound, .timedOut, .unreachable: true
+        case .httpStatus(_, let status): status >= 500 || status == 408 || status == 429
+        case .unsafePath, .io, .readOnly, .tooLarge: false
+        }
+    }
 
     public var description: String {
         switch self {
         case .notFound(let path): "\(path): not found"
         case .unsafePath(let path): "\(path): not a path inside the store (no `..`, no absolute paths, no empty segments)"
         case let .io(path, reason): "\(path): \(reason)"
+        case .readOnly(let path): "\(path): this location is read-only for enmigrate"
+        case let .tooLarge(path, limit): "\(path): larger than the limit of \(limit) bytes"
+        case let .httpStatus(path, status): "\(path): the server answered HTTP \(status)"
+        case let .timedOut(path, after): "\(path): no complete answer within \(after)"
+        case let .unreachable(path, reason): "\(path): \(reason)"
         }
     }
 }

@@ -3,31 +3,59 @@ import Synchronization
 
 /// The in-memory twin of the key store, for unit tests of logic.
 public final class InMemoryKeyStore: ExposureKeyStore {
-    private let state = Mutex((keys: [Data: StoredKey](), files: [String: ImportFileRecord]()))
+    private struct State {
+        var keys: [Data: StoredKey] = [:]
+        var files: [String: ImportFileRecord] = [:]
+        var national: [String: NationalFileRecord] = [:]
+        var assignment: [Data: String] = [:]
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
-    public func importFile(url: String, digest: String, keys: [StoredKey], at: Date) async throws -> Int {
+    public func importFile(url: String, digest: String, keys: [StoredKey], revisions: [KeyRevision], at: Date) async throws -> ImportOutcome {
         state.withLock { state in
-            if state.files[url]?.status == .imported { return 0 }
-            var inserted = 0
+            if state.files[url]?.status == .imported { return ImportOutcome(alreadyImported: true) }
+            var outcome = ImportOutcome()
             for key in keys where state.keys[key.keyData] == nil {
                 state.keys[key.keyData] = key
-                inserted += 1
+                outcome.inserted += 1
+            }
+            for revision in revisions {
+                guard let stored = state.keys[revision.keyData] else {
+                    outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): not a stored key")
+                    continue
+                }
+                switch RevisionRule.decide(current: stored.reportType, previous: stored.revision?.reportType, target: revision.reportType) {
+                case .apply:
+                    state.keys[revision.keyData]?.revision = revision
+                    outcome.revised += 1
+                case .unchanged: break
+                case .reject(let reason): outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): \(reason)")
+                }
             }
             let attempts = (state.files[url]?.attempts ?? 0) + 1
             state.files[url] = ImportFileRecord(url: url, status: .imported, attempts: attempts, lastError: nil,
-                                                digest: digest, keysImported: inserted)
-            return inserted
+                                                digest: digest, keysImported: outcome.inserted)
+            return outcome
         }
     }
 
     public func recordFailure(url: String, reason: String, at: Date) async throws {
+        record(url: url, status: .failed, reason: reason)
+    }
+
+    public func recordRetry(url: String, reason: String, at: Date) async throws {
+        record(url: url, status: .retrying, reason: reason)
+    }
+
+    private func record(url: String, status: ImportFileRecord.Status, reason: String) {
         state.withLock { state in
             // A file whose keys are stored stays imported.
             if state.files[url]?.status == .imported { return }
             let attempts = (state.files[url]?.attempts ?? 0) + 1
-            state.files[url] = ImportFileRecord(url: url, status: .failed, attempts: attempts, lastError: reason,
+            state.files[url] = ImportFileRecord(url: url, status: status, attempts: attempts, lastError: reason,
                                                 digest: nil, keysImported: 0)
         }
     }
@@ -39,4 +67,42 @@ public final class InMemoryKeyStore: ExposureKeyStore {
     public func keyCount() async throws -> Int { state.withLock { $0.keys.count } }
 
     public func key(_ keyData: Data) async throws -> StoredKey? { state.withLock { $0.keys[keyData] } }
+
+    public func assignNationalFiles(root: String, maxKeysPerFile: Int, cutoff: Date) async throws -> [NationalFileRecord] {
+        state.withLock { state in
+            let pending = state.keys.values.filter { state.assignment[$0.keyData] == nil && $0.createdAt <= cutoff }
+                .sorted { $0.keyData.lexicographicallyPrecedes($1.keyData) }
+            guard let oldest = pending.map(\.createdAt).min(), let newest = pending.map(\.createdAt).max() else { return [] }
+            let previousEnd = state.national.values.map(\.batchEnd).max()
+            let files = NationalBatchLayout.files(root: root, previousEnd: previousEnd, oldest: oldest, newest: newest,
+                                                  count: pending.count, maxKeysPerFile: maxKeysPerFile)
+            var offset = 0
+            for file in files {
+                state.national[file.name] = file
+                for key in pending[offset..<offset + file.keyCount] { state.assignment[key.keyData] = file.name }
+                offset += file.keyCount
+            }
+            return files
+        }
+    }
+
+    public func nationalFiles() async throws -> [NationalFileRecord] {
+        state.withLock { $0.national.values.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) } }
+    }
+
+    public func keys(inNationalFile name: String) async throws -> [StoredKey] {
+        state.withLock { state in
+            state.assignment.filter { $0.value == name }.compactMap { state.keys[$0.key] }
+                .sorted { $0.keyData.lexicographicallyPrecedes($1.keyData) }
+        }
+    }
+
+    public func markNationalFileWritten(name: String, digest: String) async throws {
+        state.withLock { state in
+            guard let file = state.national[name] else { return }
+            state.national[name] = NationalFileRecord(name: file.name, batchStart: file.batchStart, batchEnd: file.batchEnd,
+                                                      number: file.number, fileCount: file.fileCount, keyCount: file.keyCount,
+                                                      digest: digest)
+        }
+    }
 }

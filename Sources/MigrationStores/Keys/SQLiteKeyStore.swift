@@ -35,13 +35,28 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                     import_file_id INTEGER REFERENCES import_file(id)) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-revisions-and-national-files") { db in
+            try db.execute(sql: """
+                ALTER TABLE exposure ADD COLUMN revised_report_type TEXT;
+                ALTER TABLE exposure ADD COLUMN revised_transmission_risk INTEGER;
+                ALTER TABLE exposure ADD COLUMN revised_days_since_symptom_onset INTEGER;
+                ALTER TABLE exposure ADD COLUMN revised_at DATETIME;
+                ALTER TABLE exposure ADD COLUMN revised_import_file_id INTEGER REFERENCES import_file(id);
+                ALTER TABLE exposure ADD COLUMN national_file_id INTEGER REFERENCES national_file(id);
+                CREATE TABLE national_file (
+                    id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, batch_start INTEGER NOT NULL, batch_end INTEGER NOT NULL,
+                    number INTEGER NOT NULL, file_count INTEGER NOT NULL, key_count INTEGER NOT NULL, digest TEXT);
+                CREATE INDEX exposure_unexported ON exposure(created_at) WHERE national_file_id IS NULL;
+                CREATE INDEX exposure_national_file ON exposure(national_file_id) WHERE national_file_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 
-    public func importFile(url: String, digest: String, keys: [StoredKey], at: Date) async throws -> Int {
+    public func importFile(url: String, digest: String, keys: [StoredKey], revisions: [KeyRevision], at: Date) async throws -> ImportOutcome {
         try await database.write { db in
             if try String.fetchOne(db, sql: "SELECT status FROM import_file WHERE url = ?", arguments: [url]) == "imported" {
-                return 0
+                return ImportOutcome(alreadyImported: true)
             }
             try db.execute(sql: """
                 INSERT INTO import_file (url, status, attempts, digest, updated_at) VALUES (?, 'imported', 1, ?, ?)
@@ -49,29 +64,59 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                     digest = excluded.digest, updated_at = excluded.updated_at
                 """, arguments: [url, digest, at])
             let fileID = try Int64.fetchOne(db, sql: "SELECT id FROM import_file WHERE url = ?", arguments: [url])
-            let insert = try db.makeStatement(sql: """
+            let insert = try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO exposure (exposure_key, transmission_risk, interval_number, interval_count, report_type,
                     days_since_symptom_onset, regions, traveler, created_at, import_file_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            var inserted = 0
+            var outcome = ImportOutcome()
             for key in keys {
                 try insert.execute(arguments: [key.keyData, key.transmissionRisk, key.intervalNumber, key.intervalCount,
                                                key.reportType, key.daysSinceOnset, key.regions.joined(separator: ","),
                                                key.traveler, key.createdAt, fileID])
-                inserted += db.changesCount
+                outcome.inserted += db.changesCount
             }
-            try db.execute(sql: "UPDATE import_file SET keys_imported = ? WHERE url = ?", arguments: [inserted, url])
-            return inserted
+            for revision in revisions {
+                try Self.apply(revision, fileID: fileID, at: at, db: db, outcome: &outcome)
+            }
+            try db.execute(sql: "UPDATE import_file SET keys_imported = ? WHERE url = ?", arguments: [outcome.inserted, url])
+            return outcome
+        }
+    }
+
+    private static func apply(_ revision: KeyRevision, fileID: Int64?, at: Date, db: Database, outcome: inout ImportOutcome) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT report_type, revised_report_type FROM exposure WHERE exposure_key = ?",
+                                         arguments: [revision.keyData]) else {
+            outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): not a stored key")
+            return
+        }
+        switch RevisionRule.decide(current: row["report_type"], previous: row["revised_report_type"], target: revision.reportType) {
+        case .apply:
+            try db.execute(sql: """
+                UPDATE exposure SET revised_report_type = ?, revised_transmission_risk = ?, revised_days_since_symptom_onset = ?,
+                    revised_at = ?, revised_import_file_id = ? WHERE exposure_key = ?
+                """, arguments: [revision.reportType, revision.transmissionRisk, revision.daysSinceOnset, at, fileID, revision.keyData])
+            outcome.revised += 1
+        case .unchanged: break
+        case .reject(let reason): outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): \(reason)")
         }
     }
 
     public func recordFailure(url: String, reason: String, at: Date) async throws {
+        try await record(url: url, status: .failed, reason: reason, at: at)
+    }
+
+    public func recordRetry(url: String, reason: String, at: Date) async throws {
+        try await record(url: url, status: .retrying, reason: reason, at: at)
+    }
+
+    /// A file whose keys are stored stays imported.
+    private func record(url: String, status: ImportFileRecord.Status, reason: String, at: Date) async throws {
         try await database.write { db in
             try db.execute(sql: """
-                INSERT INTO import_file (url, status, attempts, last_error, updated_at) VALUES (?, 'failed', 1, ?, ?)
-                ON CONFLICT(url) DO UPDATE SET status = 'failed', attempts = attempts + 1, last_error = excluded.last_error,
+                INSERT INTO import_file (url, status, attempts, last_error, updated_at) VALUES (?, ?, 1, ?, ?)
+                ON CONFLICT(url) DO UPDATE SET status = excluded.status, attempts = attempts + 1, last_error = excluded.last_error,
                     updated_at = excluded.updated_at WHERE import_file.status != 'imported'
-                """, arguments: [url, reason, at])
+                """, arguments: [url, status.rawValue, reason, at])
         }
     }
 
@@ -91,12 +136,72 @@ public final class SQLiteKeyStore: ExposureKeyStore {
 
     public func key(_ keyData: Data) async throws -> StoredKey? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM exposure WHERE exposure_key = ?", arguments: [keyData]).map {
-                StoredKey(keyData: $0["exposure_key"], transmissionRisk: $0["transmission_risk"], intervalNumber: $0["interval_number"],
-                          intervalCount: $0["interval_count"], reportType: $0["report_type"], daysSinceOnset: $0["days_since_symptom_onset"],
-                          regions: ($0["regions"] as String).split(separator: ",").map(String.init), traveler: $0["traveler"],
-                          createdAt: $0["created_at"])
+            try Row.fetchOne(db, sql: "SELECT * FROM exposure WHERE exposure_key = ?", arguments: [keyData]).map(Self.storedKey)
+        }
+    }
+
+    private static func storedKey(_ row: Row) -> StoredKey {
+        let revisedType: String? = row["revised_report_type"]
+        return StoredKey(
+            keyData: row["exposure_key"], transmissionRisk: row["transmission_risk"], intervalNumber: row["interval_number"],
+            intervalCount: row["interval_count"], reportType: row["report_type"], daysSinceOnset: row["days_since_symptom_onset"],
+            regions: (row["regions"] as String).split(separator: ",").map(String.init), traveler: row["traveler"],
+            createdAt: row["created_at"],
+            revision: revisedType.map {
+                KeyRevision(keyData: row["exposure_key"], reportType: $0, transmissionRisk: row["revised_transmission_risk"],
+                            daysSinceOnset: row["revised_days_since_symptom_onset"])
+            })
+    }
+
+    public func assignNationalFiles(root: String, maxKeysPerFile: Int, cutoff: Date) async throws -> [NationalFileRecord] {
+        try await database.write { db in
+            // Only the key bytes and dates are read: the files are cut by key-byte ranges, so each
+            // file's keys are assigned with one range update.
+            let pending = try Row.fetchAll(db, sql: """
+                SELECT exposure_key, created_at FROM exposure WHERE national_file_id IS NULL AND created_at <= ? ORDER BY exposure_key
+                """, arguments: [cutoff])
+            guard !pending.isEmpty else { return [] }
+            let dates: [Date] = pending.map { $0["created_at"] }
+            let previousEnd = try Int64.fetchOne(db, sql: "SELECT MAX(batch_end) FROM national_file")
+            let files = NationalBatchLayout.files(root: root, previousEnd: previousEnd, oldest: dates.min()!, newest: dates.max()!,
+                                                  count: pending.count, maxKeysPerFile: maxKeysPerFile)
+            var offset = 0
+            for file in files {
+                try db.execute(sql: """
+                    INSERT INTO national_file (name, batch_start, batch_end, number, file_count, key_count) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [file.name, file.batchStart, file.batchEnd, file.number, file.fileCount, file.keyCount])
+                let first: Data = pending[offset]["exposure_key"]
+                let last: Data = pending[offset + file.keyCount - 1]["exposure_key"]
+                try db.execute(sql: """
+                    UPDATE exposure SET national_file_id = ? WHERE national_file_id IS NULL AND created_at <= ?
+                        AND exposure_key >= ? AND exposure_key <= ?
+                    """, arguments: [db.lastInsertedRowID, cutoff, first, last])
+                offset += file.keyCount
             }
+            return files
+        }
+    }
+
+    public func nationalFiles() async throws -> [NationalFileRecord] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM national_file ORDER BY name").map {
+                NationalFileRecord(name: $0["name"], batchStart: $0["batch_start"], batchEnd: $0["batch_end"], number: $0["number"],
+                                   fileCount: $0["file_count"], keyCount: $0["key_count"], digest: $0["digest"])
+            }
+        }
+    }
+
+    public func keys(inNationalFile name: String) async throws -> [StoredKey] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM exposure WHERE national_file_id = (SELECT id FROM national_file WHERE name = ?) ORDER BY exposure_key
+                """, arguments: [name]).map(Self.storedKey)
+        }
+    }
+
+    public func markNationalFileWritten(name: String, digest: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE national_file SET digest = ? WHERE name = ?", arguments: [digest, name])
         }
     }
 }

@@ -1,0 +1,52 @@
+import Foundation
+import Synchronization
+
+/// One way the loopback server can misbehave for a request.
+public enum Fault: Sendable, Equatable {
+    /// Answer with this HTTP status and a short text body.
+    case status(Int)
+    /// Wait this many seconds before answering normally (a slow or stuck server).
+    case delay(Double)
+    /// Serve only the first `keep` bytes of the file (a truncated upload).
+    case truncate(keep: Int)
+    /// Serve these bytes instead of the file.
+    case replace(Data)
+    /// Serve the file with the byte at `offset` inverted (tampering in transit or at rest).
+    case flipByte(at: Int)
+}
+
+/// Faults by path, each with how many requests it still applies to, and request counts.
+final class FaultTable: Sendable {
+    private struct Entry {
+        var fault: Fault
+        var remaining: Int?
+    }
+
+    private let state = Mutex<(faults: [String: [Entry]], counts: [String: Int])>(([:], [:]))
+
+    func add(_ fault: Fault, for path: String, times: Int?) {
+        state.withLock { $0.faults[path, default: []].append(Entry(fault: fault, remaining: times)) }
+    }
+
+    func clear() {
+        state.withLock { $0.faults.removeAll() }
+    }
+
+    func count(for path: String) -> Int {
+        state.withLock { $0.counts[path, default: 0] }
+    }
+
+    /// Counts the request and returns the fault it meets, if any, using one of its applications.
+    func take(for path: String) -> Fault? {
+        state.withLock { state in
+            state.counts[path, default: 0] += 1
+            guard var entries = state.faults[path], !entries.isEmpty else { return nil }
+            let fault = entries[0].fault
+            if let remaining = entries[0].remaining {
+                if remaining <= 1 { entries.removeFirst() } else { entries[0].remaining = remaining - 1 }
+            }
+            state.faults[path] = entries
+            return fault
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// A real HTTP server on 127.0.0.1 that serves the files under a folder (an export feed laid
+/// out like a CDN) and misbehaves on command, so tests and the embedded demo exercise the same
+/// network path users run. Start it with ``start(serving:)``, stop it with ``stop()``.
+public final class LoopbackFeedServer: Sendable {
+    /// The folder whose files are served; `GET /a/b.zip` reads `<root>/a/b.zip`.
+    public let root: URL
+    /// The port the server listens on (chosen by the system).
+    public let port: Int
+    /// `http://127.0.0.1:<port>/`.
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/")! }
+
+    private let faults: FaultTable
+    private let task: Task<Void, any Error>
+
+    private init(root: URL, port: Int, faults: FaultTable, task: Task<Void, any Error>) {
+        self.root = root
+        self.port = port
+        self.faults = faults
+        self.task = task
+    }
+
+    /// Starts serving `root` on a free loopback port and returns once it accepts connections.
+    public static func start(serving root: URL) async throws -> LoopbackFeedServer {
+        let faults = FaultTable()
+        let router = Router()
+        let folder = root.standardizedFileURL
+        router.get("**") { request, _ in
+            try await Self.respond(to: request.uri.path, root: folder, faults: faults)
+        }
+        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "enmigrate-loopback"),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            logger: Self.quietLogger
+        )
+        let task = Task { try await application.run() }
+        var port = 0
+        for await chosen in portStream {
+            port = chosen
+            break
+        }
+        guard port > 0 else {
+            task.cancel()
+            throw LoopbackFeedServerError.didNotStart
+        }
+        return LoopbackFeedServer(root: folder, port: port, faults: faults, task: task)
+    }
+
+    /// Cancellation at `stop()` is the normal way out; only real failures are worth a line.
+    private static var quietLogger: Logger {
+        var logger = Logger(label: "enmigrate-loopback")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// Stops the server and waits until it has.
+    public func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+
+    /// Makes the next `times` requests for `path` (relative, e.g. `root/index.txt`) misbehave;
+    /// `times: nil` makes every later request misbehave.
+    public func inject(_ fault: Fault, for path: String, times: Int? = 1) {
+        faults.add(fault, for: Self.normalise(path), times: times)
+    }
+
+    /// Removes every fault.
+    public func clearFaults() {
+        faults.clear()
+    }
+
+    /// How many requests `path` received.
+    public func requestCount(for path: String) -> Int {
+        faults.count(for: Self.normalise(path))
+    }
+
+    private static func normalise(_ path: String) -> String {
+        path.hasPrefix("/") ? String(path.dropFirst()) : path
+    }
+
+    private static func respond(to rawPath: String, root: URL, faults: FaultTable) async throws -> Response {
+        let path = normalise(rawPath.removingPercentEncoding ?? rawPath)
+        let fault = faults.take(for: path)
+        if case .delay(let seconds)? = fault {
+            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+        }
+        if case .status(let code)? = fault {
+            return Response(status: .init(code: code), body: .init(byteBuffer: ByteBuffer(string: "injected status \(code)\n")))
+        }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard !path.isEmpty, !segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
+              let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) else {
+            return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "not found\n")))
+        }
+        var body = data
+        switch fault {
+        case .truncate(let keep)?: body = data.prefix(keep)
+        case .replace(let replacement)?: body = replacement
+        case .flipByte(let offset)? where offset < data.count:
+            body[body.startIndex + offset] ^= 0xFF
+        default: break
+        }
+        let type = path.hasSuffix(".txt") ? "text/plain" : "application/zip"
+        return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Why the server did not start.
+public enum LoopbackFeedServerError: Error, CustomStringConvertible {
+    case didNotStart
+    public var description: String { "the loopback feed server did not start" }
+}

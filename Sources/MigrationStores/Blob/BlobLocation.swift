@@ -1,0 +1,23 @@
+import Foundation
+
+/// Turns a location URL from the plan into a blob store: `file://` folders are read and
+/// written, `https://` and `http://` are read only.
+public enum BlobLocation {
+    /// The store for the folder `location`.
+    public static func store(for location: URL, httpLimits: HTTPBlobStore.Limits = .init()) throws -> any BlobStore {
+        switch location.scheme?.lowercased() {
+        case "file": return FileBlobStore(root: location)
+        case "http", "https": return HTTPBlobStore(base: location, limits: httpLimits)
+        default: throw BlobStoreError.io(path: location.absoluteString, reason: "unsupported location scheme; use file://, https:// or loopback http://")
+        }
+    }
+
+    /// Splits a feed's `…/<root>/index.txt` URL into the store of the folder its lines are
+    /// relative to (the parent of the index's folder) and the index's path in that store.
+    public static func feed(index: URL, httpLimits: HTTPBlobStore.Limits = .init()) throws -> (store: any BlobStore, indexPath: String) {
+        let folder = index.deletingLastPathComponent()
+        let base = folder.deletingLastPathComponent()
+        let indexPath = folder.lastPathComponent + "/" + index.lastPathComponent
+        return (try store(for: base, httpLimits: httpLimits), indexPath)
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// The national key store: keys, the second-feed files they came from, and the national files
+/// they were exported in.
+public protocol ExposureKeyStore: Sendable {
+    /// Inserts `keys`, applies `revisions` and records `url` as imported, in one transaction,
+    /// so a crash never leaves a file half imported. Keys already stored (from any file) are
+    /// skipped and not counted; a refused revision is reported and the rest goes on.
+    /// Importing a file already imported changes nothing.
+    func importFile(url: String, digest: String, keys: [StoredKey], revisions: [KeyRevision], at: Date) async throws -> ImportOutcome
+    /// Records a permanent failure for `url` (bad signature, malformed archive); no key from it is stored.
+    func recordFailure(url: String, reason: String, at: Date) async throws
+    /// Records a transient failure for `url` (timeout, 5xx, 404): the next pass tries again.
+    func recordRetry(url: String, reason: String, at: Date) async throws
+    /// Every file the store has a record of, by URL.
+    func importFiles() async throws -> [ImportFileRecord]
+    /// Number of keys stored.
+    func keyCount() async throws -> Int
+    /// The stored key with these bytes, if any.
+    func key(_ keyData: Data) async throws -> StoredKey?
+
+    /// Assigns every key created at or before `cutoff` that is in no national file yet to the
+    /// files of one new batch (``NationalBatchLayout``), in one transaction, and returns them.
+    func assignNationalFiles(root: String, maxKeysPerFile: Int, cutoff: Date) async throws -> [NationalFileRecord]
+    /// Every national file, by name.
+    func nationalFiles() async throws -> [NationalFileRecord]
+    /// The keys assigned to the national file `name`, sorted by key bytes.
+    func keys(inNationalFile name: String) async throws -> [StoredKey]
+    /// Records that the national file `name` is written, with its export.bin digest.
+    func markNationalFileWritten(name: String, digest: String) async throws
+}
+
+extension ExposureKeyStore {
+    /// Imports a file without revisions; returns the number of keys newly stored.
+    public func importFile(url: String, digest: String, keys: [StoredKey], at: Date) async throws -> Int {
+        try await importFile(url: url, digest: digest, keys: keys, revisions: [], at: at).inserted
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// What the store knows about one second-feed file: imported, waiting for a retry after a
+/// transient failure, or failed for good with a reason.
+public struct ImportFileRecord: Sendable, Equatable {
+    /// Where the file stands.
+    public enum Status: String, Sendable {
+        /// Its valid keys are stored.
+        case imported
+        /// A transient failure (timeout, 5xx, 404); the next import pass tries again.
+        case retrying
+        /// A permanent failure (bad signature, malformed archive); no key from it is stored.
+        case failed
+    }
+
+    public let url: String
+    public let status: Status
+    public let attempts: Int
+    public let lastError: String?
+    public let digest: String?
+    public let keysImported: Int
+
+    public init(url: String, status: Status, attempts: Int, lastError: String?, digest: String?, keysImported: Int) {
+        self.url = url
+        self.status = status
+        self.attempts = attempts
+        self.lastError = lastError
+        self.digest = digest
+        self.keysImported = keysImported
+    }
+}
+
+/// A change of a stored key's report type, read from a file's `revised_keys`.
+public struct KeyRevision: Sendable, Hashable {
+    /// The 16 key bytes of the key being revised.
+    public var keyData: Data
+    /// The new report type: `confirmed` or `negative` (a revoked key).
+    public var reportType: String
+    /// The new transmission risk.
+    public var transmissionRisk: Int
+    /// The new days since onset, when given.
+    public var daysSinceOnset: Int32?
+
+    public init(keyData: Data, reportType: String, transmissionRisk: Int, daysSinceOnset: Int32?) {
+        self.keyData = keyData
+        self.reportType = reportType
+        self.transmissionRisk = transmissionRisk
+        self.daysSinceOnset = daysSinceOnset
+    }
+}
+
+/// What importing one file changed.
+public struct ImportOutcome: Sendable, Equatable {
+    /// Keys newly stored (duplicates from any file are skipped and not counted).
+    public var inserted: Int
+    /// Stored keys whose revision was applied.
+    public var revised: Int
+    /// Revisions refused, one reason each (the rest of the file is imported).
+    public var rejectedRevisions: [String]
+    /// The file was already imported: nothing changed.
+    public var alreadyImported: Bool
+
+    public init(inserted: Int = 0, revised: Int = 0, rejectedRevisions: [String] = [], alreadyImported: Bool = false) {
+        self.inserted = inserted
+        self.revised = revised
+        self.rejectedRevisions = rejectedRevisions
+        self.alreadyImported = alreadyImported
+    }
+}
