@@ -156,6 +156,8 @@ let package = Package(
                 "MigrationPlan",
                 "MigrationEngine",
                 "MigrationStores",
+                "MigrationWorkers",
+                "LoopbackFeedServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

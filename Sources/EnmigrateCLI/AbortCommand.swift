@@ -25,7 +25,7 @@ struct AbortCommand: AsyncParsableCommand {
         try await EngineErrors.run {
             let context = try EngineContext.load(plan)
             let journal = try context.openJournal(create: false)
-            _ = try context.orchestrator(journal: journal).abort(restoreClientIndex: restoreClientIndex)
+            _ = try context.orchestrator(journal: journal, withWorkers: false).abort(restoreClientIndex: restoreClientIndex)
             print(restoreClientIndex ? "aborted: the client index is to be restored" : "aborted")
         }
     }

@@ -48,7 +48,7 @@ struct ApplyCommand: AsyncParsableCommand {
     /// and keeps the steady state alive at the plan's interval until interrupted.
     static func advance(context: EngineContext, until: MigrationPhase?, once: Bool, printer: EventPrinter) async throws -> RunOutcome {
         let journal = try context.openJournal()
-        let engine = context.orchestrator(journal: journal, events: { printer($0) })
+        let engine = try context.orchestrator(journal: journal, events: { printer($0) })
         let interval = context.plan.workers.interval
         return try await InterruptHandling.run {
             // A waiting or steady apply keeps the run lock, renewing it on every pass, so a

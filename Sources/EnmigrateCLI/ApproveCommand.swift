@@ -37,7 +37,7 @@ struct ApproveCommand: AsyncParsableCommand {
             let context = try EngineContext.load(plan)
             let journal = try context.openJournal(create: false)
             let printer = EventPrinter(json: json)
-            let engine = context.orchestrator(journal: journal, events: { printer($0) })
+            let engine = try context.orchestrator(journal: journal, events: { printer($0) }, withWorkers: false)
             let approval = try engine.approve(gate, by: by, note: note)
             print("approved \(gate.rawValue) by \(approval.by), valid until \(approval.expires.formatted(.iso8601))")
             if gate == .decommission {

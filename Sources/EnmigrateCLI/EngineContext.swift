@@ -2,6 +2,7 @@ import ExposureExport
 import Foundation
 import MigrationEngine
 import MigrationPlan
+import MigrationWorkers
 
 /// Everything an engine verb needs, built from the plan: the composition root that turns the
 /// plan into the engine's own terms and picks the journal driver and the workers.
@@ -35,13 +36,22 @@ struct EngineContext {
         return EngineContext(plan: plan, planHash: hash, journalPath: path, definition: definition)
     }
 
-    /// The workers and checks of each phase. This is the single seam the worker issues fill
-    /// (dual-export, importer, cut-over and mirror, decommission); until then every phase
-    /// advances on its gates alone.
-    var registry: WorkerRegistry { WorkerRegistry() }
+    /// The real workers and checks of each phase (dual-export, importer, national export),
+    /// reporting progress through `events`.
+    func registry(events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) throws -> WorkerRegistry {
+        try workers(events: events).registry()
+    }
 
-    func orchestrator(journal: Journal, events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) -> Orchestrator {
-        Orchestrator(journal: journal, registry: registry, definition: definition, events: events)
+    func workers(events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) -> WorkerAssembly {
+        WorkerAssembly(plan: plan, journalPath: journalPath, environment: WorkerEnvironment(report: events))
+    }
+
+    /// The engine with the plan's workers; `withWorkers: false` for verbs that only record
+    /// (approve, abort) and must not open the stores.
+    func orchestrator(journal: Journal, events: @escaping @Sendable (MigrationEvent) -> Void = { _ in },
+                      withWorkers: Bool = true) throws -> Orchestrator {
+        Orchestrator(journal: journal, registry: withWorkers ? try registry(events: events) : WorkerRegistry(),
+                     definition: definition, events: events)
     }
 
     func openJournal(create: Bool = true) throws -> Journal {

@@ -17,6 +17,7 @@ public struct Enmigrate: AsyncParsableCommand {
             AbortCommand.self,
             UnlockCommand.self,
             ExportCommand.self,
+            ServeFeedCommand.self,
         ]
     )
 

@@ -6,6 +6,8 @@ struct EventPrinter: Sendable {
     let json: Bool
 
     func callAsFunction(_ event: MigrationEvent) {
+        // People get about ten progress lines per pass; scripts (--json) get every one.
+        if !json, case let .progress(_, done, total, _) = event, done != total, done % max(1, total / 10) != 0 { return }
         print(json ? Self.jsonLine(event: Self.name(event), message: event.text) : event.text)
     }
 

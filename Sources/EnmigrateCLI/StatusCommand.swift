@@ -28,10 +28,11 @@ struct StatusCommand: AsyncParsableCommand {
                 return
             }
             let journal = try Journal.open(path: context.journalPath, readOnly: true)
-            guard let report = try RunStatusReport.read(journal, plan: plan, verifyChain: verifyJournal) else {
+            guard var report = try RunStatusReport.read(journal, plan: plan, verifyChain: verifyJournal) else {
                 print("not started")
                 return
             }
+            report.failedFiles = await context.workers().failedFiles()
             if json {
                 try printJSON(report)
             } else {
@@ -54,6 +55,10 @@ struct StatusCommand: AsyncParsableCommand {
         if !report.checks.isEmpty {
             lines.append("checks:")
             lines += report.checks.map { "  \($0.name): \($0.outcome.rawValue)" + ($0.reason.isEmpty ? "" : " — \($0.reason)") }
+        }
+        if !report.failedFiles.isEmpty {
+            lines.append("failed files:")
+            lines += report.failedFiles.map { "  \($0)" }
         }
         if let approval = report.approval {
             lines.append(approval.pending ? "approval: waiting at gate \(approval.gate)"

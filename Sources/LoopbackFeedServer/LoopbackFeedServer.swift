@@ -25,8 +25,8 @@ public final class LoopbackFeedServer: Sendable {
         self.task = task
     }
 
-    /// Starts serving `root` on a free loopback port and returns once it accepts connections.
-    public static func start(serving root: URL) async throws -> LoopbackFeedServer {
+    /// Starts serving `root` on `port` of 127.0.0.1 (0: a free port) and returns once it accepts connections.
+    public static func start(serving root: URL, port requestedPort: Int = 0) async throws -> LoopbackFeedServer {
         let faults = FaultTable()
         let router = Router()
         let folder = root.standardizedFileURL
@@ -36,14 +36,17 @@ public final class LoopbackFeedServer: Sendable {
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let application = Application(
             router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "enmigrate-loopback"),
+            configuration: .init(address: .hostname("127.0.0.1", port: requestedPort), serverName: "enmigrate-loopback"),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? 0)
                 portContinuation.finish()
             },
             logger: Self.quietLogger
         )
-        let task = Task { try await application.run() }
+        let task = Task {
+            defer { portContinuation.finish() }
+            try await application.run()
+        }
         var port = 0
         for await chosen in portStream {
             port = chosen
@@ -51,7 +54,8 @@ public final class LoopbackFeedServer: Sendable {
         }
         guard port > 0 else {
             task.cancel()
-            throw LoopbackFeedServerError.didNotStart
+            let reason = await task.result
+            throw LoopbackFeedServerError.didNotStart(port: requestedPort, reason: "\(reason)")
         }
         return LoopbackFeedServer(root: folder, port: port, faults: faults, task: task)
     }
@@ -118,6 +122,10 @@ public final class LoopbackFeedServer: Sendable {
 
 /// Why the server did not start.
 public enum LoopbackFeedServerError: Error, CustomStringConvertible {
-    case didNotStart
-    public var description: String { "the loopback feed server did not start" }
+    case didNotStart(port: Int, reason: String)
+    public var description: String {
+        switch self {
+        case let .didNotStart(port, reason): "the loopback feed server did not start on 127.0.0.1:\(port): \(reason)"
+        }
+    }
 }

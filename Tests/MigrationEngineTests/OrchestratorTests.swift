@@ -59,6 +59,20 @@ struct OrchestratorTests {
         #expect(importer.applied == 1)
     }
 
+    @Test("a blocked phase catches up (one more pass of its workers) before its checks run again")
+    func catchUpBeforeChecks() async throws {
+        let checks = ScriptedCheck("import lag", .failed)
+        let engine = try orchestrator(registry: WorkerRegistry(steps: [.importing: [importer]], exitChecks: [.importing: [checks]]))
+        #expect(try await engine.apply() == .blocked("import lag: import lag is 2 periods"))
+        #expect(importer.steadyPasses == 0)
+        #expect(try await engine.apply() == .blocked("import lag: import lag is 2 periods"))
+        #expect(importer.steadyPasses == 1)
+        checks.set(.passed)
+        #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
+        #expect(importer.steadyPasses == 2)
+        #expect(importer.applied == 1)
+    }
+
     @Test("transient failures retry with exponential backoff from the plan")
     func retries() async throws {
         let flaky = ScriptedWorker("importer", failures: 2)

@@ -19,7 +19,7 @@ public struct TrustedKey: Sendable, Hashable {
 
     /// Whether this key is meant for a signature with `info`. An absent id or version in a
     /// file is the same as an empty one.
-    func matches(_ info: ExportSignatureInfo) -> Bool {
+    public func matches(_ info: ExportSignatureInfo) -> Bool {
         if keyID == nil, keyVersion == nil { return true }
         return (keyID ?? "") == (info.keyID ?? "") && (keyVersion ?? "") == (info.keyVersion ?? "")
     }

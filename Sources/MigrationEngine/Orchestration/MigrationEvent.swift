@@ -7,6 +7,10 @@ public enum MigrationEvent: Sendable, Equatable {
     case stepRetrying(phase: MigrationPhase, worker: String, attempt: Int, reason: String, waitMilliseconds: Int64)
     case stepSucceeded(phase: MigrationPhase, worker: String)
     case stepFailed(phase: MigrationPhase, worker: String, reason: String)
+    /// A worker's progress through long work: `done` of `total` items, and what that means.
+    case progress(worker: String, done: Int, total: Int, detail: String)
+    /// A file a worker could not use: failed for good (`permanent`) or left for a later pass.
+    case fileProblem(worker: String, file: String, reason: String, permanent: Bool)
     case check(CheckResult)
     case waitingForApproval(Gate)
     case approvalUsed(Gate, by: String)
@@ -25,6 +29,9 @@ public enum MigrationEvent: Sendable, Equatable {
         case let .stepRetrying(phase, worker, attempt, reason, wait): "\(phase.rawValue): \(worker) attempt \(attempt) failed: \(reason); retrying in \(wait) ms"
         case let .stepSucceeded(phase, worker): "\(phase.rawValue): \(worker) done"
         case let .stepFailed(phase, worker, reason): "\(phase.rawValue): \(worker) failed: \(reason)"
+        case let .progress(worker, done, total, detail): "  \(worker): \(done)/\(total) files, \(detail)"
+        case let .fileProblem(worker, file, reason, permanent):
+            "  \(worker): \(permanent ? "quarantined" : "will retry") \(file): \(reason)"
         case .check(let result): "check \(result.name): \(result.outcome.rawValue)" + (result.reason.isEmpty ? "" : " — \(result.reason)")
         case .waitingForApproval(let gate): "waiting for approval: enmigrate approve PLAN --gate \(gate.rawValue) --by NAME"
         case let .approvalUsed(gate, by): "gate \(gate.rawValue) approved by \(by)"

@@ -13,13 +13,14 @@ public protocol MigrationWorker: Sendable {
     func apply() async throws
     /// Checks the work's postconditions after `apply`.
     func verify() async throws
-    /// One pass of the read-only steady state (the mirror keeps the national feed in step);
-    /// called on every `apply` of a steady run, for the workers of the `mirroring` phase.
+    /// One more pass of recurring work (import new files, mirror new national files): called on
+    /// every `apply` of a steady run for the `mirroring` phase's workers, and before a phase's
+    /// exit checks are evaluated again when its step finished in an earlier `apply`.
     func steadyPass() async throws
 }
 
 extension MigrationWorker {
-    /// Most workers do their work once; only the mirror has a steady state.
+    /// Most workers do their work once; recurring ones (importer, exporters, mirror) pass again.
     public func steadyPass() async throws {}
 }
 

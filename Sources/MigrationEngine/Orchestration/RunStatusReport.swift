@@ -24,7 +24,8 @@ public struct RunStatusReport: Sendable, Encodable {
     public let startedAt: Date
     public let timeline: [PhaseSpan]
     public let checks: [CheckResult]
-    public let failedFiles: [String]
+    /// Files a worker failed for good, quarantined or waits to retry (filled in from the stores).
+    public var failedFiles: [String]
     public let approval: ApprovalState?
     public let cutoverLatencyMs: Int64?
     public let lastError: String?

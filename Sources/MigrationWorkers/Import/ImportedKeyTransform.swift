@@ -62,6 +62,28 @@ public struct ImportedKeyTransform: Sendable {
             regions: [region], traveler: traveler, createdAt: Self.createdAt(start: start, period: key.rollingPeriod, now: now)))
     }
 
+    /// The revision a `revised_keys` entry asks for, as the reference server reads it: only
+    /// `confirmed` and revoked (stored as `negative`) revise a key; `likely` and `user-report`
+    /// revisions are dropped (`nil`); anything malformed is rejected.
+    public func revision(_ key: ExportKey) -> Result<KeyRevision, Rejection>? {
+        guard key.keyData.count == 16 else { return .failure(Rejection(reason: "revised key is \(key.keyData.count) bytes, not 16")) }
+        let reportType: String
+        switch key.reportType ?? 0 {
+        case 1: reportType = "confirmed"
+        case 5: reportType = "negative"
+        case 2, 3: return nil
+        default: return .failure(Rejection(reason: "a revision to report type \(key.reportType ?? 0) is not accepted"))
+        }
+        let risk = Int(key.transmissionRiskLevel ?? 0)
+        guard (0...8).contains(risk) else { return .failure(Rejection(reason: "transmission risk \(risk) is outside 0…8")) }
+        if let onset = key.daysSinceOnsetOfSymptoms, abs(onset) > maxSymptomOnsetDays {
+            return .failure(Rejection(reason: "days since onset \(onset) is outside ±\(maxSymptomOnsetDays)"))
+        }
+        return .success(KeyRevision(keyData: key.keyData, reportType: reportType,
+                                    transmissionRisk: risk == 0 ? Self.backfillRisk(reportType) : risk,
+                                    daysSinceOnset: key.daysSinceOnsetOfSymptoms))
+    }
+
     /// Risk 0 is backfilled from the report type, as the reference server does.
     static func backfillRisk(_ reportType: String) -> Int {
         switch reportType {

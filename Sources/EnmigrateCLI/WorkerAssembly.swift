@@ -1,0 +1,164 @@
+import ExposureExport
+import Foundation
+import MigrationEngine
+import MigrationPlan
+import MigrationStores
+import MigrationWorkers
+
+/// Builds the real workers and checks of each phase from the plan: the one place that picks
+/// concrete drivers (file and HTTP blob stores, SQLite key store and ledger).
+struct WorkerAssembly {
+    let plan: MigrationPlan
+    let journalPath: String
+    let environment: WorkerEnvironment
+
+    /// Why the workers could not be built (a key file, a store), with the place to fix.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The publish ledger lives beside the journal: `journal.db` → `journal.ledger.db`.
+    var ledgerPath: String {
+        let url = URL(fileURLWithPath: journalPath)
+        return url.deletingPathExtension().path + ".ledger.db"
+    }
+
+    func registry() throws -> WorkerRegistry {
+        let keyStore = try openKeyStore(plan.national.keyStore, role: "national.keyStore")
+        let trusted = try trustedStateKeys()
+        let importer = try feedImporter(keyStore: keyStore, trusted: trusted)
+        let secondFeed = plan.state.secondFeed
+        var beforeCutOver: [any MigrationWorker] = []
+        var afterCutOver: [any MigrationWorker] = []
+        var signingKey: (label: String, fingerprint: KeyFingerprint)?
+        switch secondFeed.source {
+        case .clientFeed:
+            let signer = try secondFeedSigner()
+            signingKey = (signer.info.label, signer.key.publicKey.fingerprint)
+            beforeCutOver.append(DualExportWorker(resigner: try resigner(index: plan.state.clientFeed.index, signer: signer)))
+            if let origin = plan.state.clientFeed.origin {
+                afterCutOver.append(DualExportWorker(resigner: try resigner(index: origin, signer: signer)))
+            }
+        case .keyStore:
+            let signer = try secondFeedSigner()
+            signingKey = (signer.info.label, signer.key.publicKey.fingerprint)
+            guard let stateStore = plan.state.keyStore else { throw Failure(description: "state.keyStore is needed for secondFeed.source: keyStore") }
+            let writer = FeedExportWriter(
+                keyStore: try openKeyStore(stateStore, role: "state.keyStore"), destination: try store(secondFeed.location),
+                root: secondFeed.root, region: plan.state.region, signer: signer, maxKeysPerFile: 750_000,
+                workerName: "dual-export", environment: environment)
+            beforeCutOver.append(ExportFeedWorker(writer: writer))
+            afterCutOver.append(ExportFeedWorker(writer: writer))
+        case .external:
+            break
+        }
+        var importing: [any MigrationWorker] = [ImportWorker(importer: importer)]
+        if let national = plan.national.export {
+            let key = try loadSigningKey(national.key, role: "national.export.key")
+            importing.append(ExportFeedWorker(writer: FeedExportWriter(
+                keyStore: keyStore, destination: try store(national.location), root: national.root,
+                region: plan.national.region ?? plan.state.region,
+                signer: ExportSigner(key: key, keyID: national.key.id, keyVersion: national.key.version),
+                maxKeysPerFile: national.maxKeysPerFile, environment: environment)))
+        }
+        let secondFeedCheck = SecondFeedVerifiesCheck(
+            feed: try store(secondFeed.location), root: secondFeed.root, trustedKeys: trusted, signingKey: signingKey,
+            retry: retry, environment: environment)
+        return WorkerRegistry(
+            steps: [
+                .dualExport: beforeCutOver,
+                .importing: beforeCutOver + importing,
+                .mirroring: afterCutOver + importing,
+            ],
+            exitChecks: [
+                .dualExport: [secondFeedCheck, KeyStoreReachableCheck(keyStore: keyStore, location: plan.national.keyStore.description)],
+                .importing: [ImportCompleteCheck(importer: importer, period: secondFeed.period)],
+            ])
+    }
+
+    /// Files the national importer failed for good or waits to retry, and files dual-export
+    /// quarantined, for `status` (read from the stores; empty when they do not exist yet).
+    func failedFiles() async -> [String] {
+        var lines: [String] = []
+        if case .sqlite(let path) = plan.national.keyStore, FileManager.default.fileExists(atPath: path),
+           let store = try? SQLiteKeyStore(path: path), let records = try? await store.importFiles() {
+            lines += records.filter { $0.status != .imported }.map {
+                "\($0.url): \($0.status == .failed ? "failed" : "waiting for a retry") — \($0.lastError ?? "?")"
+            }
+        }
+        if FileManager.default.fileExists(atPath: ledgerPath), let ledger = try? SQLitePublishLedger(path: ledgerPath),
+           let entries = try? await ledger.entries() {
+            lines += entries.filter { $0.status != .published }.map {
+                "\($0.name): \($0.status == .quarantined ? "quarantined by dual-export" : "dual-export will retry") — \($0.reason ?? "?")"
+            }
+        }
+        return lines
+    }
+
+    private var retry: TransientRetry {
+        TransientRetry(attempts: plan.workers.retry.attempts, backoff: plan.workers.retry.backoff, maxBackoff: plan.workers.retry.maxBackoff)
+    }
+
+    private func feedImporter(keyStore: any ExposureKeyStore, trusted: TrustedStateKeySet) throws -> FeedImporter {
+        let secondFeed = plan.state.secondFeed
+        return FeedImporter(
+            feed: try store(secondFeed.location), indexPath: "\(secondFeed.root)/index.txt", root: secondFeed.root,
+            trustedKeys: trusted, transform: ImportedKeyTransform(region: plan.state.region), keyStore: keyStore,
+            concurrency: plan.workers.concurrency, retry: retry, environment: environment)
+    }
+
+    private func resigner(index: URL, signer: ExportSigner) throws -> FeedResigner {
+        let client = plan.state.clientFeed.key
+        guard let path = client.publicKey else { throw Failure(description: "state.clientFeed.key needs publicKey to verify client files") }
+        let (source, indexPath) = try BlobLocation.feed(index: index)
+        return FeedResigner(
+            source: source, sourceIndexPath: indexPath,
+            clientKey: TrustedKey(keyID: client.id, keyVersion: client.version, publicKey: try loadPublicKey(path, role: "state.clientFeed.key")),
+            destination: try store(plan.state.secondFeed.location), destinationRoot: plan.state.secondFeed.root, signer: signer,
+            ledger: try SQLitePublishLedger(path: ledgerPath), concurrency: plan.workers.concurrency, retry: retry,
+            environment: environment)
+    }
+
+    private func secondFeedSigner() throws -> ExportSigner {
+        guard let reference = plan.state.secondFeed.key else { throw Failure(description: "state.secondFeed.key is needed to sign the second feed") }
+        return ExportSigner(key: try loadSigningKey(reference, role: "state.secondFeed.key"), keyID: reference.id, keyVersion: reference.version)
+    }
+
+    private func trustedStateKeys() throws -> TrustedStateKeySet {
+        TrustedStateKeySet(try plan.national.trustedStateKeys.enumerated().map { position, trusted in
+            guard let path = trusted.key.publicKey else {
+                throw Failure(description: "national.trustedStateKeys[\(position)] needs publicKey")
+            }
+            let key = try loadPublicKey(path, role: "national.trustedStateKeys[\(position)]")
+            return .init(key: TrustedKey(keyID: trusted.key.id, keyVersion: trusted.key.version, publicKey: key), from: trusted.from, thru: trusted.thru)
+        })
+    }
+
+    private func loadSigningKey(_ reference: KeyReference, role: String) throws -> ExportSigningKey {
+        guard let path = reference.privateKey else { throw Failure(description: "\(role) needs privateKey") }
+        do {
+            return try ExportSigningKey.load(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw Failure(description: "\(role): \(error)")
+        }
+    }
+
+    private func loadPublicKey(_ path: String, role: String) throws -> ExportPublicKey {
+        do {
+            return try ExportPublicKey.load(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw Failure(description: "\(role): \(error)")
+        }
+    }
+
+    private func openKeyStore(_ location: StoreLocation, role: String) throws -> any ExposureKeyStore {
+        switch location {
+        case .sqlite(let path): return try SQLiteKeyStore(path: path)
+        case .postgres: throw Failure(description: "\(role): PostgreSQL key stores are not supported yet; use sqlite:PATH")
+        }
+    }
+
+    private func store(_ location: URL) throws -> any BlobStore {
+        try BlobLocation.store(for: location)
+    }
+}

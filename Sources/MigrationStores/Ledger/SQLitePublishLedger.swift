@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+/// The publish ledger in an SQLite file (the embedded default keeps it beside the journal).
+public final class SQLitePublishLedger: PublishLedger {
+    /// The database file.
+    public let path: String
+    private let database: DatabaseQueue
+
+    /// Opens (creating when missing) the ledger at `path`.
+    public init(path: String) throws {
+        self.path = path
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-published-file") { db in
+            try db.execute(sql: """
+                CREATE TABLE published_file (
+                    name TEXT PRIMARY KEY, status TEXT NOT NULL, source_digest TEXT, reason TEXT,
+                    attempts INTEGER NOT NULL, updated_at DATETIME NOT NULL)
+                """)
+        }
+        try migrator.migrate(database)
+    }
+
+    public func entry(_ name: String) async throws -> PublishLedgerEntry? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM published_file WHERE name = ?", arguments: [name]).map(Self.entry)
+        }
+    }
+
+    public func recordPublished(_ name: String, sourceDigest: String, at: Date) async throws {
+        try await upsert(name, status: .published, sourceDigest: sourceDigest, reason: nil, at: at)
+    }
+
+    public func recordQuarantined(_ name: String, sourceDigest: String?, reason: String, permanent: Bool, at: Date) async throws {
+        try await upsert(name, status: permanent ? .quarantined : .retrying, sourceDigest: sourceDigest, reason: reason, at: at)
+    }
+
+    public func entries() async throws -> [PublishLedgerEntry] {
+        try await database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM published_file ORDER BY name").map(Self.entry) }
+    }
+
+    private func upsert(_ name: String, status: PublishLedgerEntry.Status, sourceDigest: String?, reason: String?, at: Date) async throws {
+        try await database.write { db in
+            try db.execute(sql: """
+                INSERT INTO published_file (name, status, source_digest, reason, attempts, updated_at) VALUES (?, ?, ?, ?, 1, ?)
+                ON CONFLICT(name) DO UPDATE SET status = excluded.status, source_digest = excluded.source_digest,
+                    reason = excluded.reason, attempts = attempts + 1, updated_at = excluded.updated_at
+                """, arguments: [name, status.rawValue, sourceDigest, reason, at])
+        }
+    }
+
+    private static func entry(_ row: Row) -> PublishLedgerEntry {
+        PublishLedgerEntry(name: row["name"], status: PublishLedgerEntry.Status(rawValue: row["status"]) ?? .retrying,
+                           sourceDigest: row["source_digest"], reason: row["reason"], attempts: row["attempts"])
+    }
+}

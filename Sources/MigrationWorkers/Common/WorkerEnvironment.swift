@@ -1,0 +1,36 @@
+import Foundation
+import MigrationEngine
+
+/// Time, sleeping and progress reporting, injected so tests control them.
+public struct WorkerEnvironment: Sendable {
+    /// The engine's clock.
+    public var now: @Sendable () -> Date
+    /// Waits between retries.
+    public var sleep: @Sendable (Duration) async throws -> Void
+    /// Receives progress events (rendered by the CLI, ignored by default).
+    public var report: @Sendable (MigrationEvent) -> Void
+
+    public init(now: @escaping @Sendable () -> Date = Date.init,
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+                report: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) {
+        self.now = now
+        self.sleep = sleep
+        self.report = report
+    }
+}
+
+/// How often a transient failure is tried again within one pass, and how long to wait.
+public struct TransientRetry: Sendable {
+    /// Attempts in all, the first included.
+    public var attempts: Int
+    /// Wait before the second attempt; doubled each time.
+    public var backoff: Duration
+    /// Longest wait.
+    public var maxBackoff: Duration
+
+    public init(attempts: Int = 3, backoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(60)) {
+        self.attempts = attempts
+        self.backoff = backoff
+        self.maxBackoff = maxBackoff
+    }
+}

@@ -1,0 +1,163 @@
+import Crypto
+import ExposureExport
+import Foundation
+import MigrationStores
+
+/// Dual-export from the client feed: every file of the state's client index is verified with
+/// the client key, re-signed with the second-feed key and published under the second feed's
+/// root with the same file name; the second index is written last. A file that fails
+/// verification is never re-signed or copied (that would launder tampering): it is quarantined
+/// with its reason, and so is a file still unreadable after the retries; the pass goes on.
+public struct FeedResigner: Sendable {
+    /// Where the client feed is read.
+    public let source: any BlobStore
+    /// The client index's path in `source`.
+    public let sourceIndexPath: String
+    /// The key phones verify client files with.
+    public let clientKey: TrustedKey
+    /// Where the second feed is published.
+    public let destination: any BlobStore
+    /// The second feed's root folder.
+    public let destinationRoot: String
+    /// Signs with the second-feed key.
+    public let signer: ExportSigner
+    /// What is published or quarantined.
+    public let ledger: any PublishLedger
+    /// Parallel downloads.
+    public let concurrency: Int
+    /// Retries of transient failures within a pass.
+    public let retry: TransientRetry
+    /// Archive limits.
+    public let limits: ExportLimits
+    public let environment: WorkerEnvironment
+
+    public init(source: any BlobStore, sourceIndexPath: String, clientKey: TrustedKey, destination: any BlobStore,
+                destinationRoot: String, signer: ExportSigner, ledger: any PublishLedger, concurrency: Int = 4,
+                retry: TransientRetry = .init(), limits: ExportLimits = .default, environment: WorkerEnvironment = .init()) {
+        self.source = source
+        self.sourceIndexPath = sourceIndexPath
+        self.clientKey = clientKey
+        self.destination = destination
+        self.destinationRoot = destinationRoot
+        self.signer = signer
+        self.ledger = ledger
+        self.concurrency = max(1, concurrency)
+        self.retry = retry
+        self.limits = limits
+        self.environment = environment
+    }
+
+    /// `<destinationRoot>/index.txt`.
+    public var indexPath: String { "\(destinationRoot)/index.txt" }
+
+    /// What one pass did.
+    public struct Summary: Sendable, Equatable {
+        public var entries = 0
+        public var published = 0
+        public var unchanged = 0
+        public var quarantined: [FileProblem] = []
+        public var retrying: [FileProblem] = []
+    }
+
+    /// The client index, checked.
+    public func clientIndex() async throws -> ExportIndex {
+        let data = try await RetryingReader(store: source, retry: retry, sleep: environment.sleep).read(sourceIndexPath)
+        let root = sourceIndexPath.split(separator: "/").dropLast().joined(separator: "/")
+        return try ExportIndex.parse(String(decoding: data, as: UTF8.self), file: sourceIndexPath, root: root)
+    }
+
+    /// Client entries not yet published from their current content (an estimate without
+    /// downloading: entries with no published record).
+    public func unpublishedEntries() async throws -> [String] {
+        var result: [String] = []
+        for entry in try await clientIndex().entries where try await ledger.entry(destinationName(entry))?.status != .published {
+            result.append(entry)
+        }
+        return result
+    }
+
+    /// `<destinationRoot>/<basename>`.
+    public func destinationName(_ entry: String) -> String {
+        "\(destinationRoot)/\(entry.split(separator: "/").last.map(String.init) ?? entry)"
+    }
+
+    /// One pass: publish what is new or changed, then write the second index.
+    @discardableResult
+    public func runPass() async throws -> Summary {
+        let index = try await clientIndex()
+        var summary = Summary()
+        summary.entries = index.entries.count
+        try await withThrowingTaskGroup(of: Outcome.self) { group in
+            var next = 0
+            var finished = 0
+            func launch() {
+                let entry = index.entries[next]
+                group.addTask { try await publish(entry) }
+                next += 1
+            }
+            while next < min(concurrency, index.entries.count) { launch() }
+            while let outcome = try await group.next() {
+                switch outcome {
+                case .published: summary.published += 1
+                case .unchanged: summary.unchanged += 1
+                case .quarantined(let problem): summary.quarantined.append(problem)
+                case .retrying(let problem): summary.retrying.append(problem)
+                }
+                finished += 1
+                environment.report(.progress(worker: "dual-export", done: finished, total: index.entries.count,
+                                             detail: "\(summary.published) re-signed, \(summary.quarantined.count) quarantined"))
+                if next < index.entries.count { launch() }
+            }
+        }
+        try await writeIndex(for: index)
+        return summary
+    }
+
+    enum Outcome: Sendable {
+        case published, unchanged
+        case quarantined(FileProblem)
+        case retrying(FileProblem)
+    }
+
+    private func publish(_ entry: String) async throws -> Outcome {
+        let name = destinationName(entry)
+        let now = environment.now()
+        let data: Data
+        do {
+            data = try await RetryingReader(store: source, retry: retry, sleep: environment.sleep).read(entry)
+        } catch let error as BlobStoreError {
+            try await ledger.recordQuarantined(name, sourceDigest: nil, reason: error.description, permanent: !error.isTransient, at: now)
+            let problem = FileProblem(file: entry, reason: error.description)
+            return error.isTransient ? .retrying(problem) : .quarantined(problem)
+        }
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        if let known = try await ledger.entry(name), known.sourceDigest == digest {
+            if known.status == .quarantined { return .quarantined(FileProblem(file: entry, reason: known.reason ?? "quarantined")) }
+            if known.status == .published, try await destination.exists(name) { return .unchanged }
+        }
+        do {
+            let archive = try ExportArchive.read(zip: data, name: entry, limits: limits)
+            _ = try ExportVerifier(trustedKeys: [clientKey], policy: .phone).verify(archive)
+            let resigned = try ExportArchiveWriter(signers: [signer]).resign(archive, limits: limits)
+            try await destination.write(resigned, to: name)
+        } catch let error as BlobStoreError {
+            throw error
+        } catch {
+            try await ledger.recordQuarantined(name, sourceDigest: digest, reason: "\(error)", permanent: true, at: now)
+            return .quarantined(FileProblem(file: entry, reason: "\(error)"))
+        }
+        try await ledger.recordPublished(name, sourceDigest: digest, at: now)
+        return .published
+    }
+
+    /// The second index lists the published files of the current client index, in its order.
+    private func writeIndex(for index: ExportIndex) async throws {
+        var names: [String] = []
+        for entry in index.entries where try await ledger.entry(destinationName(entry))?.status == .published {
+            names.append(destinationName(entry))
+        }
+        let text = Data(ExportIndex(entries: names).text.utf8)
+        if let current = try? await destination.read(indexPath), current == text { return }
+        try await destination.write(text, to: indexPath)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import MigrationEngine
+
+/// Writes a feed from a key store as an engine step: the national feed (when the plan has
+/// `national.export`) after every import pass, or the second feed with `source: keyStore`.
+public struct ExportFeedWorker: MigrationWorker {
+    public let writer: FeedExportWriter
+    public var name: String { writer.workerName }
+
+    public init(writer: FeedExportWriter) {
+        self.writer = writer
+    }
+
+    public func describePlannedWork() async throws -> String {
+        let pending = try await writer.pendingWork()
+        return "write new keys into files under \(writer.root) (\(pending.written) written so far"
+            + (pending.unwritten > 0 ? ", \(pending.unwritten) assigned but unwritten)" : ")")
+    }
+
+    public func isDone() async throws -> Bool {
+        try await writer.pendingWork().unwritten == 0
+    }
+
+    public func apply() async throws {
+        try await writer.runPass()
+    }
+
+    /// The index lists exactly the written files.
+    public func verify() async throws {
+        let written = try await writer.keyStore.nationalFiles().filter(\.isWritten).map(\.name)
+        let index = try? await writer.destination.read(writer.indexPath)
+        guard written.isEmpty || index != nil else {
+            throw WorkerError.postcondition("\(writer.indexPath) was not written")
+        }
+    }
+
+    public func steadyPass() async throws {
+        try await apply()
+    }
+}

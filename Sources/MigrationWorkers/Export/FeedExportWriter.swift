@@ -1,0 +1,97 @@
+import Crypto
+import ExposureExport
+import Foundation
+import MigrationEngine
+import MigrationStores
+
+/// Writes an export feed from a key store the way the reference export worker does (keys
+/// sorted, split at `maxKeysPerFile`, `<root>/<start>-<end>-<NNNNN>.zip`, index written last),
+/// with one guarantee more: each key is assigned to exactly one file, in one transaction with
+/// the file's record, before the file is written; the index lists only written files. A crash
+/// anywhere is repaired by the next pass (assigned files are written again, with the same keys
+/// and name), and never puts a key in two files. Padding keys are not generated.
+public struct FeedExportWriter: Sendable {
+    /// The store the keys come from (and which records the assignment).
+    public let keyStore: any ExposureKeyStore
+    /// Where the feed is published.
+    public let destination: any BlobStore
+    /// The feed's root folder.
+    public let root: String
+    /// Region written in every file.
+    public let region: String
+    /// Signs every file.
+    public let signer: ExportSigner
+    /// Split batches above this many keys per file.
+    public let maxKeysPerFile: Int
+    /// Name used in progress lines.
+    public let workerName: String
+    public let environment: WorkerEnvironment
+
+    public init(keyStore: any ExposureKeyStore, destination: any BlobStore, root: String, region: String, signer: ExportSigner,
+                maxKeysPerFile: Int, workerName: String = "national-export", environment: WorkerEnvironment = .init()) {
+        self.keyStore = keyStore
+        self.destination = destination
+        self.root = root
+        self.region = region
+        self.signer = signer
+        self.maxKeysPerFile = maxKeysPerFile
+        self.workerName = workerName
+        self.environment = environment
+    }
+
+    /// `<root>/index.txt`.
+    public var indexPath: String { "\(root)/index.txt" }
+
+    /// Files assigned but not yet written (a crash came between), and keys not yet in any file.
+    public func pendingWork() async throws -> (unwritten: Int, written: Int) {
+        let files = try await keyStore.nationalFiles()
+        return (files.filter { !$0.isWritten }.count, files.filter(\.isWritten).count)
+    }
+
+    /// Assigns new keys to files, writes every unwritten file, then the index. Returns the
+    /// number of files written.
+    @discardableResult
+    public func runPass() async throws -> Int {
+        _ = try await keyStore.assignNationalFiles(root: root, maxKeysPerFile: maxKeysPerFile, cutoff: environment.now())
+        let unwritten = try await keyStore.nationalFiles().filter { !$0.isWritten }
+        let writer = ExportArchiveWriter(signers: [signer])
+        for (position, file) in unwritten.enumerated() {
+            let keys = try await keyStore.keys(inNationalFile: file.name).map(Self.exportKey)
+            let contents = ExportFileContents(
+                startTimestamp: UInt64(file.batchStart),
+                endTimestamp: UInt64(file.batchEnd) + (file.fileCount > 1 ? UInt64(file.number) : 0),
+                region: region, batchNum: 1, batchSize: 1, keys: keys)
+            let zip = try writer.archive(for: contents)
+            var signed = contents
+            signed.signatureInfos = [signer.info]
+            let digest = SHA256.hash(data: signed.exportBinBytes()).map { String(format: "%02x", $0) }.joined()
+            try await destination.write(zip, to: file.name)
+            try await keyStore.markNationalFileWritten(name: file.name, digest: digest)
+            environment.report(.progress(worker: workerName, done: position + 1, total: unwritten.count, detail: "\(file.keyCount) keys in \(file.name)"))
+        }
+        try await writeIndex()
+        return unwritten.count
+    }
+
+    /// Rewrites the index when it differs from the written files (atomically, after the files).
+    func writeIndex() async throws {
+        let written = try await keyStore.nationalFiles().filter(\.isWritten).map(\.name)
+        let text = ExportIndex(entries: written).text
+        if let current = try? await destination.read(indexPath), current == Data(text.utf8) { return }
+        try await destination.write(Data(text.utf8), to: indexPath)
+    }
+
+    /// The export form of a stored key (report types back to the format's numbers).
+    static func exportKey(_ key: StoredKey) -> ExportKey {
+        let reportType: Int? = switch key.reportType {
+        case "confirmed": 1
+        case "likely": 2
+        case "user-report": 3
+        case "negative": 5
+        default: nil
+        }
+        return ExportKey(keyData: key.keyData, transmissionRiskLevel: Int32(key.transmissionRisk),
+                         rollingStartIntervalNumber: key.intervalNumber, rollingPeriod: key.intervalCount,
+                         reportType: reportType, daysSinceOnsetOfSymptoms: key.daysSinceOnset)
+    }
+}

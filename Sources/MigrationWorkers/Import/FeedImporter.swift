@@ -1,0 +1,163 @@
+import Crypto
+import ExposureExport
+import Foundation
+import MigrationEngine
+import MigrationStores
+
+/// The export-importer: reads the second feed's index, and imports every file not yet imported
+/// or failed, in index order. Files download and verify in parallel (up to `concurrency`) while
+/// each file's keys and status commit in one transaction, in index order.
+///
+/// Unlike the reference importer: a non-200 or oversized index is an error (not an empty index);
+/// a transient failure leaves the file `retrying` (tried again next pass), a permanent one marks
+/// it `failed` with the reason and never imports a key from it; a trusted key's `from` is
+/// enforced; one bad revision rejects that key only.
+public struct FeedImporter: Sendable {
+    /// Where the second feed is read.
+    public let feed: any BlobStore
+    /// The index's path in `feed` (`<root>/index.txt`).
+    public let indexPath: String
+    /// The feed's root folder; index entries must stay inside it.
+    public let root: String
+    /// The keys files must verify with.
+    public let trustedKeys: TrustedStateKeySet
+    /// How keys become stored rows.
+    public let transform: ImportedKeyTransform
+    /// The national key store.
+    public let keyStore: any ExposureKeyStore
+    /// Parallel downloads.
+    public let concurrency: Int
+    /// Retries of transient failures within a pass.
+    public let retry: TransientRetry
+    /// Archive limits.
+    public let limits: ExportLimits
+    public let environment: WorkerEnvironment
+
+    public init(feed: any BlobStore, indexPath: String, root: String, trustedKeys: TrustedStateKeySet, transform: ImportedKeyTransform,
+                keyStore: any ExposureKeyStore, concurrency: Int = 4, retry: TransientRetry = .init(), limits: ExportLimits = .default,
+                environment: WorkerEnvironment = .init()) {
+        self.feed = feed
+        self.indexPath = indexPath
+        self.root = root
+        self.trustedKeys = trustedKeys
+        self.transform = transform
+        self.keyStore = keyStore
+        self.concurrency = max(1, concurrency)
+        self.retry = retry
+        self.limits = limits
+        self.environment = environment
+    }
+
+    /// The second feed's index, checked: sorted, no duplicates, every entry inside the root.
+    public func index() async throws -> ExportIndex {
+        let data = try await RetryingReader(store: feed, retry: retry, sleep: environment.sleep).read(indexPath)
+        return try ExportIndex.parse(String(decoding: data, as: UTF8.self), file: indexPath, root: root)
+    }
+
+    /// Index entries neither imported nor failed for good, in index order.
+    public func pendingEntries(of index: ExportIndex) async throws -> [String] {
+        let settled = Set(try await keyStore.importFiles().filter { $0.status != .retrying }.map(\.url))
+        return index.entries.filter { !settled.contains($0) }
+    }
+
+    /// One pass over the index.
+    @discardableResult
+    public func runPass() async throws -> ImportPassSummary {
+        let index = try await index()
+        let pending = try await pendingEntries(of: index)
+        var summary = ImportPassSummary()
+        summary.indexEntries = index.entries.count
+        summary.attempted = pending.count
+        guard !pending.isEmpty else { return summary }
+        try await withThrowingTaskGroup(of: (Int, PreparedFile).self) { group in
+            var launched = 0
+            var committed = 0
+            var ready: [Int: PreparedFile] = [:]
+            func launch() {
+                let position = launched
+                let entry = pending[position]
+                group.addTask { (position, await prepare(entry)) }
+                launched += 1
+            }
+            // Downloaded-but-uncommitted files count against the window, so memory stays bounded
+            // by `concurrency` files however long the index is.
+            while launched < min(concurrency, pending.count) { launch() }
+            while let (position, prepared) = try await group.next() {
+                ready[position] = prepared
+                while let next = ready.removeValue(forKey: committed) {
+                    try await commit(next, into: &summary)
+                    committed += 1
+                    environment.report(.progress(worker: "export-importer", done: committed, total: pending.count,
+                                                 detail: "\(summary.keysInserted) keys imported"))
+                    if launched < pending.count { launch() }
+                }
+            }
+        }
+        return summary
+    }
+
+    /// A downloaded and checked file, ready to commit.
+    enum PreparedFile: Sendable {
+        case ready(entry: String, digest: String, keys: [StoredKey], revisions: [KeyRevision], rejected: Int)
+        case failed(entry: String, reason: String)
+        case retrying(entry: String, reason: String)
+    }
+
+    /// Downloads (with retries), verifies, decodes and transforms one file. Never throws: every
+    /// problem becomes a failed or retrying result naming the file.
+    func prepare(_ entry: String) async -> PreparedFile {
+        let data: Data
+        do {
+            data = try await RetryingReader(store: feed, retry: retry, sleep: environment.sleep).read(entry)
+        } catch let error as BlobStoreError {
+            return error.isTransient ? .retrying(entry: entry, reason: error.description) : .failed(entry: entry, reason: error.description)
+        } catch {
+            return .retrying(entry: entry, reason: "\(error)")
+        }
+        let now = environment.now()
+        do {
+            let archive = try ExportArchive.read(zip: data, name: entry, limits: limits)
+            if let reason = trustedKeys.problem(verifying: archive, at: now) { return .failed(entry: entry, reason: reason) }
+            let contents = try archive.contents(limits: limits)
+            var keys: [StoredKey] = []
+            keys.reserveCapacity(contents.keys.count)
+            var rejected = 0
+            for key in contents.keys {
+                switch transform.primaryKey(key, now: now) {
+                case .success(let stored): keys.append(stored)
+                case .failure: rejected += 1
+                }
+            }
+            var revisions: [KeyRevision] = []
+            for key in contents.revisedKeys {
+                switch transform.revision(key) {
+                case .success(let revision)?: revisions.append(revision)
+                case .failure?: rejected += 1
+                case nil: break
+                }
+            }
+            let digest = SHA256.hash(data: archive.exportBin).map { String(format: "%02x", $0) }.joined()
+            return .ready(entry: entry, digest: digest, keys: keys, revisions: revisions, rejected: rejected)
+        } catch {
+            return .failed(entry: entry, reason: "\(error)")
+        }
+    }
+
+    private func commit(_ prepared: PreparedFile, into summary: inout ImportPassSummary) async throws {
+        let now = environment.now()
+        switch prepared {
+        case let .ready(entry, digest, keys, revisions, rejected):
+            let outcome = try await keyStore.importFile(url: entry, digest: digest, keys: keys, revisions: revisions, at: now)
+            summary.imported += 1
+            summary.keysInserted += outcome.inserted
+            summary.keysRevised += outcome.revised
+            summary.keysRejected += rejected + outcome.rejectedRevisions.count
+        case let .failed(entry, reason):
+            try await keyStore.recordFailure(url: entry, reason: reason, at: now)
+            summary.failed.append(FileProblem(file: entry, reason: reason))
+        case let .retrying(entry, reason):
+            try await keyStore.recordRetry(url: entry, reason: reason, at: now)
+            summary.retrying.append(FileProblem(file: entry, reason: reason))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import MigrationEngine
+
+/// The export-importer as an engine step: each `apply` is one import pass. A file that stays
+/// `retrying` does not fail the step; the `importing` exit check holds the run until it is
+/// imported or failed for good.
+public struct ImportWorker: MigrationWorker {
+    public let importer: FeedImporter
+    public var name: String { "export-importer" }
+
+    public init(importer: FeedImporter) {
+        self.importer = importer
+    }
+
+    public func describePlannedWork() async throws -> String {
+        let index = try await importer.index()
+        let pending = try await importer.pendingEntries(of: index)
+        return "import \(pending.count) of \(index.entries.count) second-feed files into the national key store"
+    }
+
+    public func isDone() async throws -> Bool {
+        try await importer.pendingEntries(of: importer.index()).isEmpty
+    }
+
+    public func apply() async throws {
+        let summary = try await importer.runPass()
+        for problem in summary.failed { importer.environment.report(.fileProblem(worker: name, file: problem.file, reason: problem.reason, permanent: true)) }
+        for problem in summary.retrying { importer.environment.report(.fileProblem(worker: name, file: problem.file, reason: problem.reason, permanent: false)) }
+    }
+
+    public func verify() async throws {}
+
+    public func steadyPass() async throws {
+        try await apply()
+    }
+}
