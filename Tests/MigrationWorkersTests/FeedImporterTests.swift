@@ -1,0 +1,163 @@
+import ExposureExport
+import Foundation
+import LoopbackFeedServer
+import MigrationStores
+import Testing
+@testable import MigrationWorkers
+
+@Suite("The importer over a real loopback HTTP server")
+struct FeedImporterTests {
+    let trusted = TrustedStateKeySet([.init(key: TestKeys.state.trustedKey)])
+
+    func importer(_ server: LoopbackFeedServer, fixture: FeedFixture, keyStore: any ExposureKeyStore,
+                  trusted: TrustedStateKeySet? = nil, limits: HTTPBlobStore.Limits = .init(fileTimeout: .milliseconds(300)),
+                  concurrency: Int = 4, now: Date = Date(timeIntervalSince1970: 1_795_000_000)) -> FeedImporter {
+        FeedImporter(feed: HTTPBlobStore(base: server.baseURL, limits: limits), indexPath: "\(fixture.root)/index.txt",
+                     root: fixture.root, trustedKeys: trusted ?? self.trusted, transform: ImportedKeyTransform(region: "US-XX"),
+                     keyStore: keyStore, concurrency: concurrency, retry: TransientRetry(attempts: 3, backoff: .milliseconds(1)),
+                     environment: testEnvironment(now: now))
+    }
+
+    @Test("the store ends with exactly the keys of the good files; transient failures wait, permanent ones fail with the reason")
+    func faults() async throws {
+        var fixture = FeedFixture()
+        for position in 0..<8 {
+            try await fixture.add(FeedFixture.keys(50), signer: position == 6 ? TestKeys.forger : TestKeys.state)
+        }
+        let server = try await fixture.serve()
+        let names = fixture.files.map(\.name)
+        server.inject(.status(404), for: names[1], times: nil)
+        server.inject(.status(500), for: names[2], times: 1)
+        server.inject(.delay(3), for: names[3], times: nil)
+        server.inject(.truncate(keep: 100), for: names[4], times: nil)
+        server.inject(.flipByte(at: 120), for: names[5], times: nil)
+        let store = try SQLiteKeyStore(path: fixture.folder.appendingPathComponent("national.db").path)
+        let importer = importer(server, fixture: fixture, keyStore: store)
+
+        let first = try await importer.runPass()
+        #expect(first.imported == 3)
+        #expect(Set(first.retrying.map(\.file)) == [names[1], names[3]])
+        #expect(Set(first.failed.map(\.file)) == [names[4], names[5], names[6]])
+        #expect(try await store.keyCount() == 150)
+        for position in [0, 2, 7] {
+            for key in fixture.files[position].keys { #expect(try await store.key(key.keyData) != nil) }
+        }
+        for position in [4, 5, 6] {
+            for key in fixture.files[position].keys { #expect(try await store.key(key.keyData) == nil) }
+        }
+        let records = Dictionary(uniqueKeysWithValues: try await store.importFiles().map { ($0.url, $0) })
+        #expect(records[names[1]]?.lastError == "\(names[1]): not found")
+        #expect(records[names[6]]?.lastError?.contains("does not verify") == true)
+        #expect(records[names[4]]?.status == .failed)
+
+        server.clearFaults()
+        let failedRequests = [4, 5, 6].map { server.requestCount(for: names[$0]) }
+        let second = try await importer.runPass()
+        #expect(second.attempted == 2)
+        #expect(second.imported == 2)
+        #expect(try await store.keyCount() == 250)
+        // A file failed for good is never fetched again.
+        #expect([4, 5, 6].map { server.requestCount(for: names[$0]) } == failedRequests)
+        #expect(try await importer.runPass().attempted == 0)
+        await server.stop()
+    }
+
+    @Test("a non-200 or oversized index is an error, never an empty index")
+    func badIndex() async throws {
+        var fixture = FeedFixture()
+        try await fixture.add(FeedFixture.keys(3), signer: TestKeys.state)
+        let server = try await fixture.serve()
+        let store = InMemoryKeyStore()
+        server.inject(.status(500), for: "\(fixture.root)/index.txt", times: nil)
+        await #expect(throws: BlobStoreError.httpStatus(path: "\(fixture.root)/index.txt", status: 500)) {
+            try await importer(server, fixture: fixture, keyStore: store).runPass()
+        }
+        server.clearFaults()
+        await #expect(throws: BlobStoreError.tooLarge(path: "\(fixture.root)/index.txt", limit: 10)) {
+            try await importer(server, fixture: fixture, keyStore: store, limits: .init(maxIndexBytes: 10)).runPass()
+        }
+        #expect(try await store.importFiles().isEmpty)
+        await server.stop()
+    }
+
+    @Test("a trusted key is used only inside its validity window, and the reason says so")
+    func validityWindow() async throws {
+        var fixture = FeedFixture()
+        try await fixture.add(FeedFixture.keys(3), signer: TestKeys.state)
+        let server = try await fixture.serve()
+        let now = Date(timeIntervalSince1970: 1_795_000_000)
+        let expired = TrustedStateKeySet([.init(key: TestKeys.state.trustedKey, thru: now.addingTimeInterval(-1))])
+        let notYet = TrustedStateKeySet([.init(key: TestKeys.state.trustedKey, from: now.addingTimeInterval(60))])
+        for set in [expired, notYet] {
+            let store = InMemoryKeyStore()
+            let summary = try await importer(server, fixture: fixture, keyStore: store, trusted: set, now: now).runPass()
+            #expect(summary.failed.count == 1)
+            #expect(summary.failed.first?.reason.contains("signed by 310.v2, which is trusted only") == true)
+            #expect(try await store.keyCount() == 0)
+        }
+        let inside = TrustedStateKeySet([.init(key: TestKeys.state.trustedKey, from: now.addingTimeInterval(-60), thru: now.addingTimeInterval(60))])
+        #expect(try await importer(server, fixture: fixture, keyStore: InMemoryKeyStore(), trusted: inside, now: now).runPass().imported == 1)
+        await server.stop()
+    }
+
+    @Test("revised keys: an allowed revision applies, a bad one is refused alone, the rest of the file is imported")
+    func revisions() async throws {
+        var fixture = FeedFixture()
+        let likely = FeedFixture.keys(2, reportType: 2)
+        let confirmed = FeedFixture.keys(1, reportType: 1)
+        try await fixture.add(likely + confirmed, signer: TestKeys.state)
+        var toConfirmed = likely[0]
+        toConfirmed.reportType = 1
+        var confirmedToRevoked = confirmed[0]
+        confirmedToRevoked.reportType = 5
+        let fresh = FeedFixture.keys(4)
+        try await fixture.add(fresh, revised: [toConfirmed, confirmedToRevoked], signer: TestKeys.state)
+        let server = try await fixture.serve()
+        let store = InMemoryKeyStore()
+        let summary = try await importer(server, fixture: fixture, keyStore: store).runPass()
+        #expect(summary.imported == 2)
+        #expect(summary.keysInserted == 7)
+        #expect(summary.keysRevised == 1)
+        #expect(summary.keysRejected == 1)
+        #expect(try await store.key(likely[0].keyData)?.revision?.reportType == "confirmed")
+        #expect(try await store.key(confirmed[0].keyData)?.revision == nil)
+        await server.stop()
+    }
+
+    @Test("parallel downloads commit in index order even when an early file is slow")
+    func orderedCommit() async throws {
+        var fixture = FeedFixture()
+        for _ in 0..<6 { try await fixture.add(FeedFixture.keys(5), signer: TestKeys.state) }
+        let server = try await fixture.serve()
+        server.inject(.delay(0.3), for: fixture.files[0].name)
+        let store = RecordingKeyStore()
+        let summary = try await importer(server, fixture: fixture, keyStore: store, limits: .init(), concurrency: 4).runPass()
+        #expect(summary.imported == 6)
+        #expect(store.order == fixture.files.map(\.name))
+        await server.stop()
+    }
+}
+
+/// A key store that remembers the order files were committed in.
+final class RecordingKeyStore: ExposureKeyStore, @unchecked Sendable {
+    private let inner = InMemoryKeyStore()
+    private let lock = NSLock()
+    private var committed: [String] = []
+    var order: [String] { lock.withLock { committed } }
+
+    func importFile(url: String, digest: String, keys: [StoredKey], revisions: [KeyRevision], at: Date) async throws -> ImportOutcome {
+        lock.withLock { committed.append(url) }
+        return try await inner.importFile(url: url, digest: digest, keys: keys, revisions: revisions, at: at)
+    }
+    func recordFailure(url: String, reason: String, at: Date) async throws { try await inner.recordFailure(url: url, reason: reason, at: at) }
+    func recordRetry(url: String, reason: String, at: Date) async throws { try await inner.recordRetry(url: url, reason: reason, at: at) }
+    func importFiles() async throws -> [ImportFileRecord] { try await inner.importFiles() }
+    func keyCount() async throws -> Int { try await inner.keyCount() }
+    func key(_ keyData: Data) async throws -> StoredKey? { try await inner.key(keyData) }
+    func assignNationalFiles(root: String, maxKeysPerFile: Int, cutoff: Date) async throws -> [NationalFileRecord] {
+        try await inner.assignNationalFiles(root: root, maxKeysPerFile: maxKeysPerFile, cutoff: cutoff)
+    }
+    func nationalFiles() async throws -> [NationalFileRecord] { try await inner.nationalFiles() }
+    func keys(inNationalFile name: String) async throws -> [StoredKey] { try await inner.keys(inNationalFile: name) }
+    func markNationalFileWritten(name: String, digest: String) async throws { try await inner.markNationalFileWritten(name: name, digest: digest) }
+}
