@@ -38,8 +38,10 @@ struct EngineContext {
 
     /// The real workers and checks of each phase (dual-export, importer, national export),
     /// reporting progress through `events`.
-    func registry(events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) throws -> WorkerRegistry {
-        try workers(events: events).registry()
+    func registry(events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }, dryRun: Bool = false) throws -> WorkerRegistry {
+        var assembly = workers(events: events)
+        assembly.dryRun = dryRun
+        return try assembly.registry()
     }
 
     func workers(events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) -> WorkerAssembly {

@@ -25,7 +25,7 @@ struct PlanCommand: AsyncParsableCommand {
             let context = try EngineContext.load(plan)
             let journal = FileManager.default.fileExists(atPath: context.journalPath)
                 ? try Journal.open(path: context.journalPath, readOnly: true) : nil
-            let report = try await Orchestrator.dryRun(journal: journal, registry: try context.registry(), definition: context.definition)
+            let report = try await Orchestrator.dryRun(journal: journal, registry: try context.registry(dryRun: true), definition: context.definition)
             if json {
                 try printJSON(report)
             } else {

@@ -11,6 +11,8 @@ struct WorkerAssembly {
     let plan: MigrationPlan
     let journalPath: String
     let environment: WorkerEnvironment
+    /// For the dry run: a store that does not exist yet is not created; an empty twin stands in.
+    var dryRun = false
 
     /// Why the workers could not be built (a key file, a store), with the place to fix.
     struct Failure: Error, CustomStringConvertible {
@@ -115,8 +117,13 @@ struct WorkerAssembly {
             source: source, sourceIndexPath: indexPath,
             clientKey: TrustedKey(keyID: client.id, keyVersion: client.version, publicKey: try loadPublicKey(path, role: "state.clientFeed.key")),
             destination: try store(plan.state.secondFeed.location), destinationRoot: plan.state.secondFeed.root, signer: signer,
-            ledger: try SQLitePublishLedger(path: ledgerPath), concurrency: plan.workers.concurrency, retry: retry,
+            ledger: try openLedger(), concurrency: plan.workers.concurrency, retry: retry,
             environment: environment)
+    }
+
+    private func openLedger() throws -> any PublishLedger {
+        if dryRun, !FileManager.default.fileExists(atPath: ledgerPath) { return InMemoryPublishLedger() }
+        return try SQLitePublishLedger(path: ledgerPath)
     }
 
     private func secondFeedSigner() throws -> ExportSigner {
@@ -153,7 +160,9 @@ struct WorkerAssembly {
 
     private func openKeyStore(_ location: StoreLocation, role: String) throws -> any ExposureKeyStore {
         switch location {
-        case .sqlite(let path): return try SQLiteKeyStore(path: path)
+        case .sqlite(let path):
+            if dryRun, !FileManager.default.fileExists(atPath: path) { return InMemoryKeyStore() }
+            return try SQLiteKeyStore(path: path)
         case .postgres: throw Failure(description: "\(role): PostgreSQL key stores are not supported yet; use sqlite:PATH")
         }
     }

@@ -2,20 +2,51 @@ import ExposureExport
 import Foundation
 
 /// A temporary folder with plans/read-only.yaml as `plan.yaml` (its /srv locations moved
-/// inside the folder) and freshly generated key files under keys/.
+/// inside the folder), freshly generated key files under keys/, and a small client feed signed
+/// with the client key under client-cdn/ (the plan reads it as a file: feed; the HTTP path is
+/// tested with a loopback server where it matters).
 enum PlanFolder {
     static let examplePlan = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("plans/read-only.yaml")
 
-    static func make(mode: String = "read-only") throws -> URL {
+    static let clientRoot = "exposureKeyExport-US-XX"
+
+    static func make(mode: String = "read-only", clientIndex: String = "file:client-cdn/exposureKeyExport-US-XX/index.txt",
+                     clientFiles: Int = 3, keysPerFile: Int = 40) throws -> URL {
         let folder = try CommandRunner.temporaryFolder()
         for name in ["state-client", "state-to-national", "national"] {
             try ExportSigningKey.generate().writeKeyPair(to: folder.appendingPathComponent("keys"), name: name)
         }
+        try writeClientFeed(in: folder, files: clientFiles, keysPerFile: keysPerFile)
         let text = try String(contentsOf: examplePlan, encoding: .utf8)
             .replacingOccurrences(of: "file:///srv/", with: "file:srv/")
+            .replacingOccurrences(of: "https://cdn.state.example/exposureKeyExport-US-XX/index.txt", with: clientIndex)
+            .replacingOccurrences(of: "backoff: 1s, maxBackoff: 60s", with: "backoff: 10ms, maxBackoff: 100ms")
             .replacingOccurrences(of: "mode: read-only ", with: "mode: \(mode) ")
         try text.write(to: folder.appendingPathComponent("plan.yaml"), atomically: true, encoding: .utf8)
         return folder
+    }
+
+    /// Days of keys in `client-cdn/<root>/`, signed with keys/state-client.key.pem as 310.v1.
+    static func writeClientFeed(in folder: URL, files: Int, keysPerFile: Int) throws {
+        let key = try ExportSigningKey.load(contentsOf: folder.appendingPathComponent("keys/state-client.key.pem"))
+        let writer = ExportArchiveWriter(signers: [ExportSigner(key: key, keyID: "310", keyVersion: "v1")])
+        let cdn = folder.appendingPathComponent("client-cdn")
+        let firstDay: UInt64 = 1_793_491_200
+        var names: [String] = []
+        for day in 0..<files {
+            let start = firstDay + UInt64(day) * 86_400
+            let keys = (0..<keysPerFile).map { _ in
+                ExportKey(keyData: Data((0..<16).map { _ in UInt8.random(in: 0...255) }), transmissionRiskLevel: 4,
+                          rollingStartIntervalNumber: Int32(start / 600) - 288, reportType: 1, daysSinceOnsetOfSymptoms: 1)
+            }
+            for file in ExportBatch(start: start, end: start + 86_400, region: "US-XX", keys: keys).files(root: clientRoot, maxKeysPerFile: 1000) {
+                let url = cdn.appendingPathComponent(file.name)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try writer.archive(for: file.contents).write(to: url)
+                names.append(file.name)
+            }
+        }
+        try Data(ExportIndex(entries: names).text.utf8).write(to: cdn.appendingPathComponent("\(clientRoot)/index.txt"))
     }
 }

@@ -24,7 +24,7 @@ struct DryRunTests {
         #expect([export.applied, importer.applied, cutOver.applied] as [Int] == [0, 0, 0])
     }
 
-    @Test("a check that fails after a step the dry run only imagined is pending, not blocking")
+    @Test("a check that fails after a step the dry run only imagined is pending, not blocking; the walk goes on")
     func pendingAfterSimulatedStep() async throws {
         let lag = ScriptedCheck("import lag", .failed)
         let report = try await Orchestrator.dryRun(journal: nil, registry: registry(checks: [.dualExport: [lag]]),
@@ -32,7 +32,8 @@ struct DryRunTests {
         #expect(report.checks.map(\.outcome) == [.pending])
         #expect(report.checks.first?.reason.contains("import lag is 2 periods") == true)
         #expect(report.blockedBy == nil)
-        #expect(report.wouldReach == "dual-export")
+        #expect(report.transitions == ["dual-export", "importing", "key-rotation"])
+        #expect(report.waitsAt == "key-rotation")
     }
 
     @Test("a check that fails on data that exists blocks, naming the check and its reason")

@@ -60,7 +60,9 @@ extension Orchestrator {
                     report.blockedBy = "\(failed.name): \(failed.reason)"
                     return report
                 }
-                if results.contains(where: { $0.outcome == .pending }) { return report }
+                // A check that waits for work this dry run would do first does not stop the
+                // walk: it is shown pending, and the phases after it are what the run would try.
+                if results.contains(where: { $0.outcome == .pending }), !simulatedStep { return report }
                 pending = try machine.handle(.checksPassed)
             case .waitForApproval(let gate):
                 let valid = approvals.last { $0.gate == gate && $0.planHash == definition.planHash && $0.expires > now }

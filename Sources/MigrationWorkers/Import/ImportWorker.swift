@@ -1,5 +1,7 @@
 import Foundation
+import ExposureExport
 import MigrationEngine
+import MigrationStores
 
 /// The export-importer as an engine step: each `apply` is one import pass. A file that stays
 /// `retrying` does not fail the step; the `importing` exit check holds the run until it is
@@ -13,7 +15,12 @@ public struct ImportWorker: MigrationWorker {
     }
 
     public func describePlannedWork() async throws -> String {
-        let index = try await importer.index()
+        let index: ExportIndex
+        do {
+            index = try await importer.index()
+        } catch BlobStoreError.notFound {
+            return "import every second-feed file once \(importer.indexPath) is published"
+        }
         let pending = try await importer.pendingEntries(of: index)
         return "import \(pending.count) of \(index.entries.count) second-feed files into the national key store"
     }
