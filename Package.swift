@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // The loopback feed server of the tests and the embedded demo (serves a folder, injects faults).
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // Graceful shutdown of the loopback server (cancelling it trips a NIO assertion).
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: ExposureExport — the export codec: protobuf, zip, index, keys, signing, verification.
@@ -131,6 +133,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -164,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EnmigrateCLITests",
-            dependencies: ["ExposureExport", "MigrationPlan", "EngineHarness"],
+            dependencies: ["ExposureExport", "MigrationPlan", "MigrationStores", "LoopbackFeedServer", "EngineHarness"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -52,7 +52,10 @@ struct WorkerAssembly {
             beforeCutOver.append(ExportFeedWorker(writer: writer))
             afterCutOver.append(ExportFeedWorker(writer: writer))
         case .external:
-            break
+            // The state signs it; its public key (when given) must be one the importer trusts.
+            if let reference = secondFeed.key, let path = reference.publicKey {
+                signingKey = (reference.label, try loadPublicKey(path, role: "state.secondFeed.key").fingerprint)
+            }
         }
         var importing: [any MigrationWorker] = [ImportWorker(importer: importer)]
         if let national = plan.national.export {

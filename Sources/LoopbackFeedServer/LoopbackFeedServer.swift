@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import NIOCore
 import Synchronization
 
@@ -17,12 +18,14 @@ public final class LoopbackFeedServer: Sendable {
 
     private let faults: FaultTable
     private let task: Task<Void, any Error>
+    private let group: ServiceGroup
 
-    private init(root: URL, port: Int, faults: FaultTable, task: Task<Void, any Error>) {
+    private init(root: URL, port: Int, faults: FaultTable, task: Task<Void, any Error>, group: ServiceGroup) {
         self.root = root
         self.port = port
         self.faults = faults
         self.task = task
+        self.group = group
     }
 
     /// Starts serving `root` on `port` of 127.0.0.1 (0: a free port) and returns once it accepts connections.
@@ -43,9 +46,10 @@ public final class LoopbackFeedServer: Sendable {
             },
             logger: Self.quietLogger
         )
+        let group = ServiceGroup(configuration: .init(services: [application], logger: Self.quietLogger))
         let task = Task {
             defer { portContinuation.finish() }
-            try await application.run()
+            try await group.run()
         }
         var port = 0
         for await chosen in portStream {
@@ -53,11 +57,11 @@ public final class LoopbackFeedServer: Sendable {
             break
         }
         guard port > 0 else {
-            task.cancel()
+            await group.triggerGracefulShutdown()
             let reason = await task.result
             throw LoopbackFeedServerError.didNotStart(port: requestedPort, reason: "\(reason)")
         }
-        return LoopbackFeedServer(root: folder, port: port, faults: faults, task: task)
+        return LoopbackFeedServer(root: folder, port: port, faults: faults, task: task, group: group)
     }
 
     /// Cancellation at `stop()` is the normal way out; only real failures are worth a line.
@@ -69,7 +73,7 @@ public final class LoopbackFeedServer: Sendable {
 
     /// Stops the server and waits until it has.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = await task.result
     }
 

@@ -44,3 +44,11 @@ struct CommandRunner {
         return url
     }
 }
+
+/// Runs blocking work (a child process, pipe reads) on a dispatch thread, so an async test does
+/// not hold one of the few cooperative threads the in-process loopback server answers on.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}

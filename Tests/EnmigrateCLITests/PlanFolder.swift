@@ -29,9 +29,14 @@ enum PlanFolder {
 
     /// Days of keys in `client-cdn/<root>/`, signed with keys/state-client.key.pem as 310.v1.
     static func writeClientFeed(in folder: URL, files: Int, keysPerFile: Int) throws {
-        let key = try ExportSigningKey.load(contentsOf: folder.appendingPathComponent("keys/state-client.key.pem"))
-        let writer = ExportArchiveWriter(signers: [ExportSigner(key: key, keyID: "310", keyVersion: "v1")])
-        let cdn = folder.appendingPathComponent("client-cdn")
+        try writeFeed(in: folder, cdn: "client-cdn", keyName: "state-client", keyVersion: "v1", files: files, keysPerFile: keysPerFile)
+    }
+
+    /// Days of keys in `<cdn>/<root>/`, one file a day, signed with keys/<keyName>.key.pem as 310.<keyVersion>.
+    static func writeFeed(in folder: URL, cdn cdnName: String, keyName: String, keyVersion: String, files: Int, keysPerFile: Int) throws {
+        let key = try ExportSigningKey.load(contentsOf: folder.appendingPathComponent("keys/\(keyName).key.pem"))
+        let writer = ExportArchiveWriter(signers: [ExportSigner(key: key, keyID: "310", keyVersion: keyVersion)])
+        let cdn = folder.appendingPathComponent(cdnName)
         let firstDay: UInt64 = 1_793_491_200
         var names: [String] = []
         for day in 0..<files {
@@ -40,7 +45,7 @@ enum PlanFolder {
                 ExportKey(keyData: Data((0..<16).map { _ in UInt8.random(in: 0...255) }), transmissionRiskLevel: 4,
                           rollingStartIntervalNumber: Int32(start / 600) - 288, reportType: 1, daysSinceOnsetOfSymptoms: 1)
             }
-            for file in ExportBatch(start: start, end: start + 86_400, region: "US-XX", keys: keys).files(root: clientRoot, maxKeysPerFile: 1000) {
+            for file in ExportBatch(start: start, end: start + 86_400, region: "US-XX", keys: keys).files(root: clientRoot, maxKeysPerFile: 100_000) {
                 let url = cdn.appendingPathComponent(file.name)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try writer.archive(for: file.contents).write(to: url)

@@ -1,0 +1,108 @@
+import Foundation
+import LoopbackFeedServer
+import MigrationStores
+import Testing
+
+@Suite("The importer killed mid-import, over loopback HTTP, resumes to the same key set")
+struct ImportCrashTests {
+    static let files = 24
+    static let keysPerFile = 1500
+
+    /// A plan whose second feed the state publishes itself (`source: external`) on a loopback
+    /// HTTP server, so `apply` goes straight to importing it.
+    func externalFeedPlan() async throws -> (folder: URL, server: LoopbackFeedServer) {
+        let folder = try PlanFolder.make()
+        try PlanFolder.writeFeed(in: folder, cdn: "second-cdn", keyName: "state-to-national", keyVersion: "v2",
+                                 files: Self.files, keysPerFile: Self.keysPerFile)
+        let server = try await LoopbackFeedServer.start(serving: folder.appendingPathComponent("second-cdn"))
+        let planURL = folder.appendingPathComponent("plan.yaml")
+        let text = try String(contentsOf: planURL, encoding: .utf8)
+            .replacingOccurrences(of: "location: file:srv/state/to-national/", with: "location: \(server.baseURL.absoluteString)")
+            .replacingOccurrences(of: "source: clientFeed ", with: "source: external ")
+            .replacingOccurrences(of: "privateKey: keys/state-to-national.key.pem", with: "publicKey: keys/state-to-national.pub.pem")
+        try text.write(to: planURL, atomically: true, encoding: .utf8)
+        return (folder, server)
+    }
+
+    /// Starts `apply --json` and SIGKILLs it once it has printed `progressEvents` progress lines.
+    /// Returns whether it was killed (false: it finished first).
+    func applyAndKill(in folder: URL, afterProgressEvents progressEvents: Int) throws -> Bool {
+        let process = Process()
+        process.executableURL = CommandRunner.binary
+        process.arguments = ["apply", "plan.yaml", "--once", "--json"]
+        process.currentDirectoryURL = folder
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var seen = 0
+        var killed = false
+        var buffer = Data()
+        while true {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer += chunk
+            seen = String(decoding: buffer, as: UTF8.self).components(separatedBy: #""event":"progress""#).count - 1
+            if seen >= progressEvents {
+                kill(process.processIdentifier, SIGKILL)
+                killed = true
+                break
+            }
+        }
+        process.waitUntilExit()
+        return killed
+    }
+
+    @Test("killed three times during the import, apply ends with every key exactly once, refetching at most the files in flight")
+    func killedDuringImport() async throws {
+        let (folder, server) = try await externalFeedPlan()
+        let names = try String(contentsOf: folder.appendingPathComponent("second-cdn/\(PlanFolder.clientRoot)/index.txt"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        // Every download takes a moment, so the kills land in the middle of the import.
+        for name in names { server.inject(.delay(0.1), for: name, times: nil) }
+        var kills = 0
+        for point in [2, 3, 4] where try await offPool({ try self.applyAndKill(in: folder, afterProgressEvents: point) }) { kills += 1 }
+        #expect(kills == 3, "the import finished before the kills; make it slower")
+        let last = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
+        #expect(last.status == 4, "\(last.stdout)\n\(last.stderr)")
+        #expect(last.stdout.contains("export-importer was interrupted; running it again"))
+
+        let store = try SQLiteKeyStore(path: folder.appendingPathComponent(".enmigrate/national-keys.db").path)
+        #expect(try await store.keyCount() == Self.files * Self.keysPerFile)
+        let records = try await store.importFiles()
+        #expect(records.count == names.count)
+        #expect(records.allSatisfy { $0.status == .imported && $0.attempts == 1 })
+        #expect(records.map(\.keysImported).reduce(0, +) == Self.files * Self.keysPerFile)
+        // The dual-export check reads every file once; the import reads each once more, and each
+        // kill loses at most the files downloaded but not yet committed (4 in parallel).
+        let fetched = names.map { server.requestCount(for: $0) }
+        #expect(fetched.reduce(0, +) <= 2 * names.count + kills * 4)
+        #expect(fetched.allSatisfy { $0 >= 2 && $0 <= 2 + kills })
+        await server.stop()
+    }
+
+    @Test("status lists a file that failed for good with its reason, and apply holds importing until none waits for a retry")
+    func failedFilesInStatus() async throws {
+        let (folder, server) = try await externalFeedPlan()
+        let names = try String(contentsOf: folder.appendingPathComponent("second-cdn/\(PlanFolder.clientRoot)/index.txt"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        // The feed verifies when importing starts (the dual-export check); then it goes bad.
+        let reached = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once", "--until", "importing"], in: folder) }
+        #expect(reached.status == 0, "\(reached.stdout)\n\(reached.stderr)")
+        server.inject(.flipByte(at: 200), for: names[1], times: nil)
+        server.inject(.status(503), for: names[2], times: nil)
+        let blocked = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
+        #expect(blocked.status == 3, "\(blocked.stdout)\n\(blocked.stderr)")
+        #expect(blocked.stdout.contains("1 second-feed files wait for a retry: \(names[2])"))
+        let status = try await offPool { try CommandRunner.run(["status", "plan.yaml"], in: folder) }
+        #expect(status.stdout.contains("failed files:"))
+        #expect(status.stdout.contains("\(names[1]): failed"))
+        #expect(status.stdout.contains("\(names[2]): waiting for a retry — \(names[2]): the server answered HTTP 503"))
+        server.clearFaults()
+        let resumed = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
+        #expect(resumed.status == 4, "\(resumed.stdout)\n\(resumed.stderr)")
+        let store = try SQLiteKeyStore(path: folder.appendingPathComponent(".enmigrate/national-keys.db").path)
+        #expect(try await store.keyCount() == (Self.files - 1) * Self.keysPerFile)
+        await server.stop()
+    }
+}
