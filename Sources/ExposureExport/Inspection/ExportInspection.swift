@@ -34,7 +34,7 @@ public struct ExportInspection: Sendable {
             anomalies.append(ExportAnomaly(code: "empty-signature-file", message: "export.sig is empty"))
         }
         self.signatures = signatures
-        self.exportBinSHA256 = SHA256.hash(data: archive.exportBin).map { String(format: "%02x", $0) }.joined()
+        self.exportBinSHA256 = archive.exportBin.sha256Hex
         anomalies += Self.containerAnomalies(archive)
         anomalies += Self.signatureAnomalies(contents: contents, signatures: signatures)
         anomalies += KeyAnomalyScan(keys: contents.keys, label: "keys").anomalies

@@ -11,7 +11,7 @@ public struct KeyFingerprint: Hashable, Sendable, CustomStringConvertible, Codab
 
     /// The fingerprint of a DER-encoded SubjectPublicKeyInfo.
     public init(spkiDER: Data) {
-        hex = SHA256.hash(data: spkiDER).map { String(format: "%02x", $0) }.joined()
+        hex = spkiDER.sha256Hex
     }
 
     /// The first 16 hex digits, enough to tell keys apart in a message.

@@ -19,6 +19,11 @@ public struct ExportArchiveWriter: Sendable {
 
     /// The zip bytes for `contents`, whose signature infos are replaced by the signers'.
     public func archive(for contents: ExportFileContents) throws -> Data {
+        try signedArchive(for: contents).zip
+    }
+
+    /// The zip bytes and the SHA-256 (hex) of the export.bin inside, encoded once.
+    public func signedArchive(for contents: ExportFileContents) throws -> (zip: Data, exportBinSHA256: String) {
         var signed = contents
         signed.signatureInfos = signers.map(\.info)
         let exportBin = signed.exportBinBytes()
@@ -28,7 +33,7 @@ public struct ExportArchiveWriter: Sendable {
             ExportSignature(info: signer.info, batchNum: 1, batchSize: 1, bytes: try signer.sign(digest: digest)).message
         }
         let exportSig: Data = try list.serializedBytes()
-        return try Self.zip([("export.bin", exportBin), ("export.sig", exportSig)])
+        return (try Self.zip([("export.bin", exportBin), ("export.sig", exportSig)]), digest.map { String(format: "%02x", $0) }.joined())
     }
 
     /// Re-signs a file that already verified: same keys and metadata, this writer's

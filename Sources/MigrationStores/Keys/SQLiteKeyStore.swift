@@ -12,13 +12,7 @@ public final class SQLiteKeyStore: ExposureKeyStore {
     /// Opens (creating when missing) the store at `path`.
     public init(path: String) throws {
         self.path = path
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                withIntermediateDirectories: true)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        database = try DatabaseQueue(path: path, configuration: configuration)
-        try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
-        try Self.migrator.migrate(database)
+        database = try SQLiteFile.open(path: path, migrator: Self.migrator)
     }
 
     static var migrator: DatabaseMigrator {

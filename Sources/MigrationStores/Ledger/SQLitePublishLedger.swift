@@ -10,12 +10,10 @@ public final class SQLitePublishLedger: PublishLedger {
     /// Opens (creating when missing) the ledger at `path`.
     public init(path: String) throws {
         self.path = path
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                withIntermediateDirectories: true)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        database = try DatabaseQueue(path: path, configuration: configuration)
-        try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+        database = try SQLiteFile.open(path: path, migrator: Self.migrator)
+    }
+
+    static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-published-file") { db in
             try db.execute(sql: """
@@ -24,7 +22,7 @@ public final class SQLitePublishLedger: PublishLedger {
                     attempts INTEGER NOT NULL, updated_at DATETIME NOT NULL)
                 """)
         }
-        try migrator.migrate(database)
+        return migrator
     }
 
     public func entry(_ name: String) async throws -> PublishLedgerEntry? {

@@ -19,6 +19,14 @@ public struct WorkerEnvironment: Sendable {
     }
 }
 
+extension WorkerEnvironment {
+    /// Reports the files a pass could not use: failed for good, and left for a later pass.
+    func reportProblems(worker: String, failed: [FileProblem], retrying: [FileProblem]) {
+        for problem in failed { report(.fileProblem(worker: worker, file: problem.file, reason: problem.reason, permanent: true)) }
+        for problem in retrying { report(.fileProblem(worker: worker, file: problem.file, reason: problem.reason, permanent: false)) }
+    }
+}
+
 /// How often a transient failure is tried again within one pass, and how long to wait.
 public struct TransientRetry: Sendable {
     /// Attempts in all, the first included.

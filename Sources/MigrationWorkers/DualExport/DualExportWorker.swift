@@ -22,8 +22,7 @@ public struct DualExportWorker: MigrationWorker {
 
     public func apply() async throws {
         let summary = try await resigner.runPass()
-        for problem in summary.quarantined { resigner.environment.report(.fileProblem(worker: name, file: problem.file, reason: problem.reason, permanent: true)) }
-        for problem in summary.retrying { resigner.environment.report(.fileProblem(worker: name, file: problem.file, reason: problem.reason, permanent: false)) }
+        resigner.environment.reportProblems(worker: name, failed: summary.quarantined, retrying: summary.retrying)
     }
 
     public func verify() async throws {}

@@ -69,11 +69,8 @@ public struct FeedResigner: Sendable {
     /// Client entries not yet published from their current content (an estimate without
     /// downloading: entries with no published record).
     public func unpublishedEntries() async throws -> [String] {
-        var result: [String] = []
-        for entry in try await clientIndex().entries where try await ledger.entry(destinationName(entry))?.status != .published {
-            result.append(entry)
-        }
-        return result
+        let published = try await publishedNames()
+        return try await clientIndex().entries.filter { !published.contains(destinationName($0)) }
     }
 
     /// `<destinationRoot>/<basename>`.
@@ -130,7 +127,7 @@ public struct FeedResigner: Sendable {
             let problem = FileProblem(file: entry, reason: error.description)
             return error.isTransient ? .retrying(problem) : .quarantined(problem)
         }
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = data.sha256Hex
         if let known = try await ledger.entry(name), known.sourceDigest == digest {
             if known.status == .quarantined { return .quarantined(FileProblem(file: entry, reason: known.reason ?? "quarantined")) }
             if known.status == .published, try await destination.exists(name) { return .unchanged }
@@ -150,12 +147,15 @@ public struct FeedResigner: Sendable {
         return .published
     }
 
+    /// Names the ledger records as published, read in one query.
+    private func publishedNames() async throws -> Set<String> {
+        Set(try await ledger.entries().filter { $0.status == .published }.map(\.name))
+    }
+
     /// The second index lists the published files of the current client index, in its order.
     private func writeIndex(for index: ExportIndex) async throws {
-        var names: [String] = []
-        for entry in index.entries where try await ledger.entry(destinationName(entry))?.status == .published {
-            names.append(destinationName(entry))
-        }
+        let published = try await publishedNames()
+        let names = index.entries.map(destinationName).filter(published.contains)
         let text = Data(ExportIndex(entries: names).text.utf8)
         if let current = try? await destination.read(indexPath), current == text { return }
         try await destination.write(text, to: indexPath)

@@ -61,10 +61,7 @@ public struct FeedExportWriter: Sendable {
                 startTimestamp: UInt64(file.batchStart),
                 endTimestamp: UInt64(file.batchEnd) + (file.fileCount > 1 ? UInt64(file.number) : 0),
                 region: region, batchNum: 1, batchSize: 1, keys: keys)
-            let zip = try writer.archive(for: contents)
-            var signed = contents
-            signed.signatureInfos = [signer.info]
-            let digest = SHA256.hash(data: signed.exportBinBytes()).map { String(format: "%02x", $0) }.joined()
+            let (zip, digest) = try writer.signedArchive(for: contents)
             try await destination.write(zip, to: file.name)
             try await keyStore.markNationalFileWritten(name: file.name, digest: digest)
             environment.report(.progress(worker: workerName, done: position + 1, total: unwritten.count, detail: "\(file.keyCount) keys in \(file.name)"))

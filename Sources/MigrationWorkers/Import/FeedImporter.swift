@@ -136,7 +136,7 @@ public struct FeedImporter: Sendable {
                 case nil: break
                 }
             }
-            let digest = SHA256.hash(data: archive.exportBin).map { String(format: "%02x", $0) }.joined()
+            let digest = archive.exportBin.sha256Hex
             return .ready(entry: entry, digest: digest, keys: keys, revisions: revisions, rejected: rejected)
         } catch {
             return .failed(entry: entry, reason: "\(error)")

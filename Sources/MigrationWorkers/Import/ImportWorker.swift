@@ -31,8 +31,7 @@ public struct ImportWorker: MigrationWorker {
 
     public func apply() async throws {
         let summary = try await importer.runPass()
-        for problem in summary.failed { importer.environment.report(.fileProblem(worker: name, file: problem.file, reason: problem.reason, permanent: true)) }
-        for problem in summary.retrying { importer.environment.report(.fileProblem(worker: name, file: problem.file, reason: problem.reason, permanent: false)) }
+        importer.environment.reportProblems(worker: name, failed: summary.failed, retrying: summary.retrying)
     }
 
     public func verify() async throws {}
