@@ -75,6 +75,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Release-mode import of 1,008,000 keys over loopback HTTP into SQLite (scripts/bench-import); not a test.
+        .executableTarget(
+            name: "ImportBenchmark",
+            dependencies: ["ExposureExport", "MigrationStores", "MigrationWorkers", "LoopbackFeedServer"],
+            path: "Benchmarks/ImportBenchmark",
+            swiftSettings: strictSettings
+        ),
+
         // Release-mode validation time of a 500-line plan (scripts/bench-plan); not a test.
         .executableTarget(
             name: "PlanBenchmark",

@@ -30,6 +30,21 @@ struct KeyStoreConformanceTests {
         }
     }
 
+    @Test("a batch imports its files in order in one go: a key shared by two of them counts for the first", arguments: KeyStoreDriver.allCases)
+    func batch(driver: KeyStoreDriver) async throws {
+        let store = try driver.make()
+        _ = try await store.importFile(url: "a.zip", digest: "d0", keys: keys(0..<10), at: now)
+        let outcomes = try await store.importBatch([
+            FileImport(url: "a.zip", digest: "d0", keys: keys(0..<10)),
+            FileImport(url: "b.zip", digest: "d1", keys: keys(10..<30)),
+            FileImport(url: "c.zip", digest: "d2", keys: keys(20..<40)),
+        ], at: now)
+        #expect(outcomes.map(\.inserted) == [0, 20, 10])
+        #expect(outcomes.map(\.alreadyImported) == [true, false, false])
+        #expect(try await store.keyCount() == 40)
+        #expect(try await store.importFiles().map(\.keysImported) == [10, 20, 10])
+    }
+
     @Test("a file's keys are stored once; overlapping keys from another file are skipped, not counted", arguments: KeyStoreDriver.allCases)
     func duplicatesSkipped(driver: KeyStoreDriver) async throws {
         let store = try driver.make()

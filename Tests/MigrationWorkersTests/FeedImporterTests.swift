@@ -145,9 +145,9 @@ final class RecordingKeyStore: ExposureKeyStore, @unchecked Sendable {
     private var committed: [String] = []
     var order: [String] { lock.withLock { committed } }
 
-    func importFile(url: String, digest: String, keys: [StoredKey], revisions: [KeyRevision], at: Date) async throws -> ImportOutcome {
-        lock.withLock { committed.append(url) }
-        return try await inner.importFile(url: url, digest: digest, keys: keys, revisions: revisions, at: at)
+    func importBatch(_ files: [FileImport], at: Date) async throws -> [ImportOutcome] {
+        lock.withLock { committed += files.map(\.url) }
+        return try await inner.importBatch(files, at: at)
     }
     func recordFailure(url: String, reason: String, at: Date) async throws { try await inner.recordFailure(url: url, reason: reason, at: at) }
     func recordRetry(url: String, reason: String, at: Date) async throws { try await inner.recordRetry(url: url, reason: reason, at: at) }

@@ -67,3 +67,20 @@ public struct ImportOutcome: Sendable, Equatable {
         self.alreadyImported = alreadyImported
     }
 }
+
+/// One verified second-feed file ready to import: its keys and revisions.
+public struct FileImport: Sendable {
+    /// The file's index entry.
+    public var url: String
+    /// SHA-256 (hex) of its export.bin.
+    public var digest: String
+    public var keys: [StoredKey]
+    public var revisions: [KeyRevision]
+
+    public init(url: String, digest: String, keys: [StoredKey], revisions: [KeyRevision] = []) {
+        self.url = url
+        self.digest = digest
+        self.keys = keys
+        self.revisions = revisions
+    }
+}

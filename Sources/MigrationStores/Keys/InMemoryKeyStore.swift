@@ -8,38 +8,40 @@ public final class InMemoryKeyStore: ExposureKeyStore {
         var files: [String: ImportFileRecord] = [:]
         var national: [String: NationalFileRecord] = [:]
         var assignment: [Data: String] = [:]
+
+        mutating func importFile(_ file: FileImport) -> ImportOutcome {
+            if files[file.url]?.status == .imported { return ImportOutcome(alreadyImported: true) }
+            var outcome = ImportOutcome()
+            for key in file.keys where keys[key.keyData] == nil {
+                keys[key.keyData] = key
+                outcome.inserted += 1
+            }
+            for revision in file.revisions {
+                guard let stored = keys[revision.keyData] else {
+                    outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): not a stored key")
+                    continue
+                }
+                switch RevisionRule.decide(current: stored.reportType, previous: stored.revision?.reportType, target: revision.reportType) {
+                case .apply:
+                    keys[revision.keyData]?.revision = revision
+                    outcome.revised += 1
+                case .unchanged: break
+                case .reject(let reason): outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): \(reason)")
+                }
+            }
+            let attempts = (files[file.url]?.attempts ?? 0) + 1
+            files[file.url] = ImportFileRecord(url: file.url, status: .imported, attempts: attempts, lastError: nil,
+                                               digest: file.digest, keysImported: outcome.inserted)
+            return outcome
+        }
     }
 
     private let state = Mutex(State())
 
     public init() {}
 
-    public func importFile(url: String, digest: String, keys: [StoredKey], revisions: [KeyRevision], at: Date) async throws -> ImportOutcome {
-        state.withLock { state in
-            if state.files[url]?.status == .imported { return ImportOutcome(alreadyImported: true) }
-            var outcome = ImportOutcome()
-            for key in keys where state.keys[key.keyData] == nil {
-                state.keys[key.keyData] = key
-                outcome.inserted += 1
-            }
-            for revision in revisions {
-                guard let stored = state.keys[revision.keyData] else {
-                    outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): not a stored key")
-                    continue
-                }
-                switch RevisionRule.decide(current: stored.reportType, previous: stored.revision?.reportType, target: revision.reportType) {
-                case .apply:
-                    state.keys[revision.keyData]?.revision = revision
-                    outcome.revised += 1
-                case .unchanged: break
-                case .reject(let reason): outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): \(reason)")
-                }
-            }
-            let attempts = (state.files[url]?.attempts ?? 0) + 1
-            state.files[url] = ImportFileRecord(url: url, status: .imported, attempts: attempts, lastError: nil,
-                                                digest: digest, keysImported: outcome.inserted)
-            return outcome
-        }
+    public func importBatch(_ files: [FileImport], at: Date) async throws -> [ImportOutcome] {
+        state.withLock { state in files.map { state.importFile($0) } }
     }
 
     public func recordFailure(url: String, reason: String, at: Date) async throws {

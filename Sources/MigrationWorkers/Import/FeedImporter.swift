@@ -80,17 +80,21 @@ public struct FeedImporter: Sendable {
                 launched += 1
             }
             // Downloaded-but-uncommitted files count against the window, so memory stays bounded
-            // by `concurrency` files however long the index is.
+            // by twice `concurrency` files however long the index is.
             while launched < min(concurrency, pending.count) { launch() }
             while let (position, prepared) = try await group.next() {
                 ready[position] = prepared
-                while let next = ready.removeValue(forKey: committed) {
-                    try await commit(next, into: &summary)
-                    committed += 1
-                    environment.report(.progress(worker: "export-importer", done: committed, total: pending.count,
-                                                 detail: "\(summary.keysInserted) keys imported"))
-                    if launched < pending.count { launch() }
-                }
+                // The files in flight commit together once all are ready, in index order: one
+                // transaction instead of one per file halves a large import (each commit rewrites
+                // the B-tree pages its random keys touched); a crash re-processes at most them.
+                guard (committed..<launched).allSatisfy({ ready[$0] != nil }) else { continue }
+                let run = (committed..<launched).compactMap { ready.removeValue(forKey: $0) }
+                // The next files download while this group commits.
+                while launched < min(committed + run.count + concurrency, pending.count) { launch() }
+                try await commit(run, into: &summary)
+                committed += run.count
+                environment.report(.progress(worker: "export-importer", done: committed, total: pending.count,
+                                             detail: "\(summary.keysInserted) keys imported"))
             }
         }
         return summary
@@ -143,21 +147,40 @@ public struct FeedImporter: Sendable {
         }
     }
 
-    private func commit(_ prepared: PreparedFile, into summary: inout ImportPassSummary) async throws {
+    /// Commits consecutive files in index order: verified ones in one transaction, failures
+    /// recorded in their place.
+    private func commit(_ run: [PreparedFile], into summary: inout ImportPassSummary) async throws {
         let now = environment.now()
-        switch prepared {
-        case let .ready(entry, digest, keys, revisions, rejected):
-            let outcome = try await keyStore.importFile(url: entry, digest: digest, keys: keys, revisions: revisions, at: now)
-            summary.imported += 1
-            summary.keysInserted += outcome.inserted
-            summary.keysRevised += outcome.revised
-            summary.keysRejected += rejected + outcome.rejectedRevisions.count
-        case let .failed(entry, reason):
-            try await keyStore.recordFailure(url: entry, reason: reason, at: now)
-            summary.failed.append(FileProblem(file: entry, reason: reason))
-        case let .retrying(entry, reason):
-            try await keyStore.recordRetry(url: entry, reason: reason, at: now)
-            summary.retrying.append(FileProblem(file: entry, reason: reason))
+        var batch: [FileImport] = []
+        var rejected = 0
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            let outcomes = try await keyStore.importBatch(batch, at: now)
+            summary.imported += batch.count
+            for outcome in outcomes {
+                summary.keysInserted += outcome.inserted
+                summary.keysRevised += outcome.revised
+                summary.keysRejected += outcome.rejectedRevisions.count
+            }
+            summary.keysRejected += rejected
+            batch = []
+            rejected = 0
         }
+        for prepared in run {
+            switch prepared {
+            case let .ready(entry, digest, keys, revisions, rejectedKeys):
+                batch.append(FileImport(url: entry, digest: digest, keys: keys, revisions: revisions))
+                rejected += rejectedKeys
+            case let .failed(entry, reason):
+                try await flush()
+                try await keyStore.recordFailure(url: entry, reason: reason, at: now)
+                summary.failed.append(FileProblem(file: entry, reason: reason))
+            case let .retrying(entry, reason):
+                try await flush()
+                try await keyStore.recordRetry(url: entry, reason: reason, at: now)
+                summary.retrying.append(FileProblem(file: entry, reason: reason))
+            }
+        }
+        try await flush()
     }
 }
