@@ -70,3 +70,21 @@ struct FeedExportWriterTests {
         #expect(try await store.nationalFiles().allSatisfy(\.isWritten))
     }
 }
+
+@Suite("The national export as an engine step")
+struct ExportFeedWorkerTests {
+    @Test("an export interrupted before it assigned a key is not taken for finished")
+    func interruptedBeforeAssignment() async throws {
+        let now = Date(timeIntervalSince1970: 1_795_000_000)
+        let store = InMemoryKeyStore()
+        let keys = FeedFixture.keys(10).map {
+            StoredKey(keyData: $0.keyData, transmissionRisk: 1, intervalNumber: $0.rollingStartIntervalNumber ?? 0,
+                      daysSinceOnset: 2, regions: ["US-XX"], createdAt: now.addingTimeInterval(-3600))
+        }
+        _ = try await store.importFile(url: "a.zip", digest: "d", keys: keys, at: now)
+        let worker = ExportFeedWorker(writer: FeedExportWriter(
+            keyStore: store, destination: InMemoryBlobStore(), root: "exposureKeyExport-US", region: "US", signer: TestKeys.national,
+            maxKeysPerFile: 40, environment: testEnvironment(now: now)))
+        #expect(try await worker.isDone() == false)
+    }
+}

@@ -17,9 +17,9 @@ public struct ExportFeedWorker: MigrationWorker {
             + (pending.unwritten > 0 ? ", \(pending.unwritten) assigned but unwritten)" : ")")
     }
 
-    public func isDone() async throws -> Bool {
-        try await writer.pendingWork().unwritten == 0
-    }
+    /// Never: a pass interrupted before it assigned anything left no trace to judge by, and a
+    /// pass is idempotent (assignments commit before files are written), so it simply runs again.
+    public func isDone() async throws -> Bool { false }
 
     public func apply() async throws {
         try await writer.runPass()
