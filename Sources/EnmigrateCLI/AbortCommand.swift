@@ -25,8 +25,9 @@ struct AbortCommand: AsyncParsableCommand {
         try await EngineErrors.run {
             let context = try EngineContext.load(plan)
             let journal = try context.openJournal(create: false)
-            _ = try context.orchestrator(journal: journal, withWorkers: false).abort(restoreClientIndex: restoreClientIndex)
-            print(restoreClientIndex ? "aborted: the client index is to be restored" : "aborted")
+            // Restoring needs the mirror; a plain abort must not open the stores.
+            _ = try await context.orchestrator(journal: journal, withWorkers: restoreClientIndex).abort(restoreClientIndex: restoreClientIndex)
+            print(restoreClientIndex ? "aborted: the state's own client index is published again" : "aborted")
         }
     }
 }

@@ -66,19 +66,80 @@ struct WorkerAssembly {
                 signer: ExportSigner(key: key, keyID: national.key.id, keyVersion: national.key.version),
                 maxKeysPerFile: national.maxKeysPerFile, environment: environment)))
         }
+        let mirror = try clientMirror()
+        let prover = try coverageProver()
+        let rotation = RotationRequestWorker(request: try rotationRequest(), folder: URL(fileURLWithPath: plan.rotationRequest))
         let secondFeedCheck = SecondFeedVerifiesCheck(
             feed: try store(secondFeed.location), root: secondFeed.root, trustedKeys: trusted, signingKey: signingKey,
             retry: retry, environment: environment)
         return WorkerRegistry(
             steps: [
                 .dualExport: beforeCutOver,
-                .importing: beforeCutOver + importing,
-                .mirroring: afterCutOver + importing,
+                .importing: beforeCutOver + importing + [MirrorStageWorker(mirror: mirror), rotation],
+                .keyRotation: [CutOverWorker(mirror: mirror, prover: prover)],
+                .mirroring: afterCutOver + importing + [MirrorWorker(mirror: mirror)],
             ],
             exitChecks: [
                 .dualExport: [secondFeedCheck, KeyStoreReachableCheck(keyStore: keyStore, location: plan.national.keyStore.description)],
-                .importing: [ImportCompleteCheck(importer: importer, period: secondFeed.period)],
-            ])
+                .importing: [ImportCompleteCheck(importer: importer, period: secondFeed.period), CoverageCheck(prover: prover)],
+                .mirroring: [CutOverCoverageCheck(clientMirror: try clientMirrorReader(), snapshot: coverageSnapshotURL)],
+            ],
+            restoreClientIndex: { try await mirror.restore() })
+    }
+
+    /// Beside the journal: `journal.db` → `journal.<suffix>`.
+    private func besideJournal(_ suffix: String) -> URL {
+        URL(fileURLWithPath: URL(fileURLWithPath: journalPath).deletingPathExtension().path + "." + suffix)
+    }
+
+    /// The state's key set as the coverage proof saw it before the cut-over.
+    var coverageSnapshotURL: URL { besideJournal("state-keys") }
+
+    /// The mirror's memory: the digest of the client index it published, swap and restore times.
+    var mirrorStateURL: URL { besideJournal("mirror.json") }
+
+    func clientMirror() throws -> ClientMirror {
+        let (source, indexPath) = try BlobLocation.feed(index: plan.national.feed.index)
+        return ClientMirror(source: source, sourceIndexPath: indexPath, nationalKey: try nationalKey(),
+                            destination: try store(plan.state.clientMirror.location), root: plan.state.clientMirror.root,
+                            stateFile: mirrorStateURL, retry: retry, environment: environment)
+    }
+
+    /// The coverage proof before the cut-over: the state's client feed (client key) against the
+    /// national feed (national key).
+    func coverageProver() throws -> CoverageProver {
+        let client = plan.state.clientFeed
+        guard let clientPath = client.key.publicKey else { throw Failure(description: "state.clientFeed.key needs publicKey for the coverage proof") }
+        let stateKey = TrustedKey(keyID: client.key.id, keyVersion: client.key.version,
+                                  publicKey: try loadPublicKey(clientPath, role: "state.clientFeed.key"))
+        let (stateStore, stateIndex) = try BlobLocation.feed(index: client.index)
+        let (nationalStore, nationalIndex) = try BlobLocation.feed(index: plan.national.feed.index)
+        return CoverageProver(
+            state: PhoneFeedReader(store: stateStore, indexPath: stateIndex, key: stateKey, concurrency: plan.workers.concurrency,
+                                   retry: retry, environment: environment),
+            national: PhoneFeedReader(store: nationalStore, indexPath: nationalIndex, key: try nationalKey(),
+                                      concurrency: plan.workers.concurrency, retry: retry, environment: environment),
+            snapshot: dryRun ? nil : coverageSnapshotURL)
+    }
+
+    /// What phones read after the swap: `<clientMirror.location>/<root>/index.txt`, national key.
+    func clientMirrorReader() throws -> PhoneFeedReader {
+        PhoneFeedReader(store: try store(plan.state.clientMirror.location), indexPath: "\(plan.state.clientMirror.root)/index.txt",
+                        key: try nationalKey(), concurrency: plan.workers.concurrency, retry: retry, environment: environment)
+    }
+
+    private func nationalKey() throws -> TrustedKey {
+        let reference = plan.national.feed.key
+        guard let path = reference.publicKey else { throw Failure(description: "national.feed.key needs publicKey to verify the national feed") }
+        return TrustedKey(keyID: reference.id, keyVersion: reference.version, publicKey: try loadPublicKey(path, role: "national.feed.key"))
+    }
+
+    private func rotationRequest() throws -> RotationRequest {
+        let mirror = plan.state.clientMirror
+        return RotationRequest(
+            migration: plan.name, region: plan.state.region, key: try nationalKey(),
+            clientIndex: mirror.location.appendingPathComponent(mirror.root).appendingPathComponent("index.txt").absoluteString,
+            stateExportsGoTo: plan.state.clientFeed.origin?.absoluteString)
     }
 
     /// Files the national importer failed for good or waits to retry, and files dual-export

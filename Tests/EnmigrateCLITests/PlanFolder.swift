@@ -20,6 +20,8 @@ enum PlanFolder {
         try writeClientFeed(in: folder, files: clientFiles, keysPerFile: keysPerFile)
         let text = try String(contentsOf: examplePlan, encoding: .utf8)
             .replacingOccurrences(of: "file:///srv/", with: "file:srv/")
+            // The national feed phones will read is the one enmigrate exports here (loopback only).
+            .replacingOccurrences(of: "https://national.example/exposureKeyExport-US/index.txt", with: "file:srv/national/exposureKeyExport-US/index.txt")
             .replacingOccurrences(of: "https://cdn.state.example/exposureKeyExport-US-XX/index.txt", with: clientIndex)
             .replacingOccurrences(of: "backoff: 1s, maxBackoff: 60s", with: "backoff: 10ms, maxBackoff: 100ms")
             .replacingOccurrences(of: "mode: read-only ", with: "mode: \(mode) ")

@@ -69,8 +69,20 @@ struct OrchestratorTests {
         #expect(importer.steadyPasses == 1)
         checks.set(.passed)
         #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
-        #expect(importer.steadyPasses == 2)
+        // One catch-up before the checks, one while waiting at the gate.
+        #expect(importer.steadyPasses == 3)
         #expect(importer.applied == 1)
+    }
+
+    @Test("waiting at a gate is not idle: each apply passes the previous phase's workers once more")
+    func passesWhileWaiting() async throws {
+        let engine = try orchestrator(registry: WorkerRegistry(steps: [.importing: [importer]]))
+        #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
+        #expect(importer.applied == 1)
+        #expect(importer.steadyPasses == 1)
+        #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
+        #expect(importer.steadyPasses == 2)
+        #expect(cutOver.applied == 0)
     }
 
     @Test("transient failures retry with exponential backoff from the plan")
@@ -140,8 +152,8 @@ struct OrchestratorTests {
     func abortBeforeCutOver() async throws {
         let engine = try orchestrator()
         #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
-        #expect(throws: RunStateMachine.IllegalTransition.self) { try engine.abort(restoreClientIndex: true) }
-        #expect(try engine.abort(restoreClientIndex: false) == RunOutcome.aborted)
+        await #expect(throws: RunStateMachine.IllegalTransition.self) { try await engine.abort(restoreClientIndex: true) }
+        #expect(try await engine.abort(restoreClientIndex: false) == RunOutcome.aborted)
         await #expect(throws: RunStateMachine.IllegalTransition.self) { try await engine.apply() }
         #expect(cutOver.applied == 0)
     }
@@ -152,8 +164,8 @@ struct OrchestratorTests {
         _ = try await engine.apply()
         _ = try engine.approve(.keyRotation, by: "alice", note: "")
         #expect(try await engine.apply() == .steady)
-        #expect(throws: RunStateMachine.IllegalTransition.self) { try engine.abort(restoreClientIndex: false) }
-        #expect(try engine.abort(restoreClientIndex: true) == RunOutcome.aborted)
+        await #expect(throws: RunStateMachine.IllegalTransition.self) { try await engine.abort(restoreClientIndex: false) }
+        #expect(try await engine.abort(restoreClientIndex: true) == RunOutcome.aborted)
         #expect(try engine.journal.records().contains { $0.kind == .restoreIntent })
     }
 }

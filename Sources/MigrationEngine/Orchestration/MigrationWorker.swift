@@ -56,9 +56,14 @@ public struct CheckResult: Sendable, Equatable, Codable {
 public struct WorkerRegistry: Sendable {
     public var steps: [MigrationPhase: [any MigrationWorker]]
     public var exitChecks: [MigrationPhase: [any MigrationCheck]]
+    /// Puts the state's own client index back (`abort --restore-client-index`); nil when the
+    /// plan has no mirror to undo.
+    public var restoreClientIndex: (@Sendable () async throws -> Void)?
 
-    public init(steps: [MigrationPhase: [any MigrationWorker]] = [:], exitChecks: [MigrationPhase: [any MigrationCheck]] = [:]) {
+    public init(steps: [MigrationPhase: [any MigrationWorker]] = [:], exitChecks: [MigrationPhase: [any MigrationCheck]] = [:],
+                restoreClientIndex: (@Sendable () async throws -> Void)? = nil) {
         self.steps = steps
         self.exitChecks = exitChecks
+        self.restoreClientIndex = restoreClientIndex
     }
 }

@@ -55,12 +55,14 @@ extension Orchestrator {
     /// `abort`: before the point of no return, stops the run (or, while another process holds
     /// the lock, asks it to stop at its next step boundary). With `restoreClientIndex`, only
     /// after cut-over and before decommission.
-    public func abort(restoreClientIndex: Bool) throws -> RunOutcome {
+    public func abort(restoreClientIndex: Bool) async throws -> RunOutcome {
         guard let run = try journal.run() else { return .aborted }
         var machine = RunStateMachine.restored(run: run, last: try journal.lastRecord())
         var probe = machine
         _ = try probe.handle(restoreClientIndex ? .restoreClientIndex : .abort)
-        if try journal.holder(at: environment.now()) != nil {
+        if let holder = try journal.holder(at: environment.now()) {
+            // Restoring writes the client index: never while another process may be mirroring.
+            if restoreClientIndex { throw JournalError.lockHeld(holder: holder) }
             try journal.append(.abortRequested, machine: machine, fence: 0, at: environment.now())
             return .aborted
         }
@@ -68,7 +70,10 @@ extension Orchestrator {
                                                   ttl: definition.leaseDuration, isAlive: environment.isAlive)
         defer { try? journal.releaseLease(fence: fence) }
         if restoreClientIndex {
+            // Intent first: a crash during the restore leaves the run unaborted and the
+            // restore is simply run again.
             try journal.append(.restoreIntent, machine: machine, fence: fence, at: environment.now())
+            try await registry.restoreClientIndex?()
         }
         _ = try machine.handle(restoreClientIndex ? .restoreClientIndex : .abort)
         try journal.append(.aborted, machine: machine, fence: fence, at: environment.now())

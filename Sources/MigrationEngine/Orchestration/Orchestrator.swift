@@ -121,6 +121,12 @@ public struct Orchestrator: Sendable {
                     pending = try machine.handle(.approved(gate))
                     events(.approvalUsed(gate, by: approval.by))
                 } else {
+                    // Waiting for people is not idle: the previous phase's recurring work (new
+                    // state files imported, the mirror kept staged) goes on until the approval.
+                    if let previous = MigrationPhase.allCases.last(where: { $0.next(in: definition.mode) == gate.phase }),
+                       let failure = await catchUp(previous) {
+                        events(.check(CheckResult(name: "while waiting", outcome: .failed, reason: failure)))
+                    }
                     try journal.append(.waiting, machine: machine, detail: ["gate": gate.rawValue], fence: fence, at: environment.now())
                     events(.waitingForApproval(gate))
                     return .waitingForApproval(gate)

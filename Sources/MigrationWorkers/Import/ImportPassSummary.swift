@@ -21,7 +21,7 @@ public struct ImportPassSummary: Sendable, Equatable {
 }
 
 /// A file and what went wrong with it.
-public struct FileProblem: Sendable, Equatable, Codable, CustomStringConvertible {
+public struct FileProblem: Error, Sendable, Equatable, Codable, CustomStringConvertible {
     public let file: String
     public let reason: String
 

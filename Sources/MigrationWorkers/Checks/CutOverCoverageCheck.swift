@@ -1,0 +1,28 @@
+import Foundation
+import MigrationEngine
+
+/// After the swap: every key of the state's feed as the proof saw it before the cut-over is
+/// found by reading the state's client index the way phones now read it, with the national key.
+public struct CutOverCoverageCheck: MigrationCheck {
+    /// The client index on the state's CDN, read with the national key.
+    public let clientMirror: PhoneFeedReader
+    /// The state's key set saved before the cut-over.
+    public let snapshot: URL
+    public var name: String { "coverage-after-cut-over" }
+
+    public init(clientMirror: PhoneFeedReader, snapshot: URL) {
+        self.clientMirror = clientMirror
+        self.snapshot = snapshot
+    }
+
+    public func evaluate() async -> CheckResult {
+        do {
+            let before = try CoverageSnapshot.read(from: snapshot)
+            let report = CoverageReport.compare(state: before, national: try await clientMirror.read(worker: "coverage (client index)"))
+            let summary = report.summary.replacingOccurrences(of: "national feed", with: "client index phones read")
+            return CheckResult(name: name, outcome: report.holds ? .passed : .failed, reason: summary)
+        } catch {
+            return CheckResult(name: name, outcome: .failed, reason: "\(error)")
+        }
+    }
+}

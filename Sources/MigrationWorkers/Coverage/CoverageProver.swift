@@ -1,0 +1,28 @@
+import Foundation
+
+/// Runs the coverage proof: the state's feed and the feed phones will read, each read the way
+/// a phone reads it, compared by key bytes. When it holds before the cut-over, the state's key
+/// set is saved (``CoverageSnapshot``) so the proof can run again on what phones read after it.
+public struct CoverageProver: Sendable {
+    /// The state's client feed, read with the state's client key.
+    public let state: PhoneFeedReader
+    /// The national feed, read with the national key.
+    public let national: PhoneFeedReader
+    /// Where the state's key set is saved when the proof holds (nil: not saved).
+    public let snapshot: URL?
+
+    public init(state: PhoneFeedReader, national: PhoneFeedReader, snapshot: URL?) {
+        self.state = state
+        self.national = national
+        self.snapshot = snapshot
+    }
+
+    /// Reads both feeds and compares them; saves the state's set when the proof holds.
+    public func prove() async throws -> CoverageReport {
+        let stateKeys = try await state.read(worker: "coverage (state feed)")
+        let nationalKeys = try await national.read(worker: "coverage (national feed)")
+        let report = CoverageReport.compare(state: stateKeys, national: nationalKeys)
+        if report.holds, let snapshot { try CoverageSnapshot.write(stateKeys, to: snapshot) }
+        return report
+    }
+}

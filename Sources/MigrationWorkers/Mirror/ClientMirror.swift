@@ -1,0 +1,182 @@
+import ExposureExport
+import Foundation
+import MigrationStores
+
+/// The state's client CDN serving the national feed. Staging copies every national file to
+/// `<root>/national-<basename>` (one name per file, so a retry never publishes a file twice),
+/// verifies it with the national key, and prepares the next client index without publishing
+/// it. Publishing replaces `<root>/index.txt` in one atomic write; the state's own index is
+/// saved first, once, so the swap can be undone while the state still holds its old key.
+///
+/// Unlike the reference mirror: files are verified before they are published, file names are
+/// deterministic (no `[timestamp]`/`[uuid]` rewrites), a file leaves the mirror only after the
+/// published index no longer lists it, and a client index rewritten by someone else stops the
+/// mirror instead of being silently overwritten.
+public struct ClientMirror: Sendable {
+    /// Where the national feed is read.
+    public let source: any BlobStore
+    /// The national index's path in `source`.
+    public let sourceIndexPath: String
+    /// The key phones will verify with after the rotation.
+    public let nationalKey: TrustedKey
+    /// The state's client CDN location.
+    public let destination: any BlobStore
+    /// The client feed's root folder in `destination`.
+    public let root: String
+    /// The mirror's memory (``MirrorState``).
+    public let stateFile: URL
+    /// Take back a client index someone else rewrote (after the operator stopped that writer).
+    public var overwriteForeignIndex = false
+    public let retry: TransientRetry
+    public let limits: ExportLimits
+    public let environment: WorkerEnvironment
+
+    public init(source: any BlobStore, sourceIndexPath: String, nationalKey: TrustedKey, destination: any BlobStore, root: String,
+                stateFile: URL, retry: TransientRetry = .init(), limits: ExportLimits = .default, environment: WorkerEnvironment = .init()) {
+        self.source = source
+        self.sourceIndexPath = sourceIndexPath
+        self.nationalKey = nationalKey
+        self.destination = destination
+        self.root = root
+        self.stateFile = stateFile
+        self.retry = retry
+        self.limits = limits
+        self.environment = environment
+    }
+
+    /// The index phones read: `<root>/index.txt`.
+    public var indexPath: String { "\(root)/index.txt" }
+    /// The prepared, unpublished next index.
+    public var stagedIndexPath: String { "\(root)/index.txt.staged" }
+    /// The state's own index, saved before the first swap.
+    public var previousIndexPath: String { "\(root)/index.txt.before-cut-over" }
+
+    /// What a staging pass found.
+    public struct StageSummary: Sendable, Equatable {
+        public var entries = 0
+        public var copied = 0
+        /// The index text staged for publishing.
+        public var indexText = ""
+    }
+
+    /// Copies and verifies every national file not yet staged, then writes the staged index.
+    @discardableResult
+    public func stage() async throws -> StageSummary {
+        let reader = RetryingReader(store: source, retry: retry, sleep: environment.sleep)
+        let nationalRoot = sourceIndexPath.split(separator: "/").dropLast().joined(separator: "/")
+        let index = try ExportIndex.parse(String(decoding: try await reader.read(sourceIndexPath), as: UTF8.self),
+                                          file: sourceIndexPath, root: nationalRoot)
+        var byName: [String: String] = [:]
+        for entry in index.entries {
+            let name = localName(entry)
+            if let first = byName[name] { throw MirrorError.duplicateBasename(first: first, second: entry) }
+            byName[name] = entry
+        }
+        var summary = StageSummary()
+        summary.entries = index.entries.count
+        for (position, entry) in index.entries.enumerated() {
+            let name = localName(entry)
+            if try await stagedCopyVerifies(name) { continue }
+            let data = try await reader.read(entry)
+            try verify(data, file: entry)
+            try await destination.write(data, to: name)
+            guard try await destination.read(name) == data else { throw MirrorError.copyMismatch(file: name) }
+            summary.copied += 1
+            environment.report(.progress(worker: "mirror", done: position + 1, total: index.entries.count, detail: "\(summary.copied) national files staged"))
+        }
+        summary.indexText = ExportIndex(entries: index.entries.map(localName)).text
+        let staged = Data(summary.indexText.utf8)
+        if (try? await destination.read(stagedIndexPath)) != staged { try await destination.write(staged, to: stagedIndexPath) }
+        return summary
+    }
+
+    /// Whether every national file is staged and the staged index is prepared and current.
+    public func isStaged() async throws -> Bool {
+        guard let staged = try? await destination.read(stagedIndexPath) else { return false }
+        let nationalRoot = sourceIndexPath.split(separator: "/").dropLast().joined(separator: "/")
+        let index = try ExportIndex.parse(String(decoding: try await source.read(sourceIndexPath), as: UTF8.self),
+                                          file: sourceIndexPath, root: nationalRoot)
+        guard String(decoding: staged, as: UTF8.self) == ExportIndex(entries: index.entries.map(localName)).text else { return false }
+        for entry in index.entries where !(try await destination.exists(localName(entry))) { return false }
+        return true
+    }
+
+    /// Publishes the staged index in one atomic write. The first time, the state's own index is
+    /// saved to `previousIndexPath` before anything changes. Returns the time of the swap.
+    @discardableResult
+    public func publish() async throws -> Date {
+        var state = try MirrorState.load(from: stateFile)
+        let staged = try await destination.read(stagedIndexPath)
+        if !state.previousIndexSaved {
+            if let current = try? await destination.read(indexPath), !(try await destination.exists(previousIndexPath)) {
+                try await destination.write(current, to: previousIndexPath)
+            }
+            state.previousIndexSaved = true
+            try state.save(to: stateFile)
+        }
+        try await destination.write(staged, to: indexPath)
+        let now = environment.now()
+        state.publishedDigest = staged.sha256Hex
+        if state.swappedAt == nil { state.swappedAt = now }
+        state.restoredAt = nil
+        try state.save(to: stateFile)
+        return now
+    }
+
+    /// Whether the published client index is the one the mirror last wrote.
+    public func publishedIndexIsOurs() async throws -> Bool {
+        let state = try MirrorState.load(from: stateFile)
+        guard let digest = state.publishedDigest else { return false }
+        return (try? await destination.read(indexPath))?.sha256Hex == digest
+    }
+
+    /// One steady pass after the cut-over: stop if someone else rewrote the client index,
+    /// stage new national files, publish when the index changed, then delete mirrored files
+    /// the published index no longer lists.
+    public func steadyPass() async throws {
+        let state = try MirrorState.load(from: stateFile)
+        if state.publishedDigest != nil, !overwriteForeignIndex, !(try await publishedIndexIsOurs()) {
+            throw MirrorError.indexRewritten(path: indexPath)
+        }
+        let summary = try await stage()
+        if (try? await destination.read(indexPath)) != Data(summary.indexText.utf8) { try await publish() }
+        let listed = Set(summary.indexText.split(separator: "\n").map(String.init))
+        for name in try await destination.list(under: root) where name.hasPrefix("\(root)/national-") && !listed.contains(name) {
+            try await destination.delete(name)
+        }
+    }
+
+    /// Puts the state's own client index back (`abort --restore-client-index`).
+    public func restore() async throws {
+        guard let previous = try? await destination.read(previousIndexPath) else { throw MirrorError.nothingToRestore(path: previousIndexPath) }
+        try await destination.write(previous, to: indexPath)
+        var state = try MirrorState.load(from: stateFile)
+        state.publishedDigest = nil
+        state.restoredAt = environment.now()
+        try state.save(to: stateFile)
+    }
+
+    /// `<root>/national-<basename>`.
+    public func localName(_ entry: String) -> String {
+        "\(root)/national-\(entry.split(separator: "/").last.map(String.init) ?? entry)"
+    }
+
+    private func stagedCopyVerifies(_ name: String) async throws -> Bool {
+        guard let data = try? await destination.read(name) else { return false }
+        do {
+            try verify(data, file: name)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    private func verify(_ data: Data, file: String) throws {
+        do {
+            let archive = try ExportArchive.read(zip: data, name: file, limits: limits)
+            _ = try ExportVerifier(trustedKeys: [nationalKey], policy: .phone).verify(archive)
+        } catch {
+            throw MirrorError.unverified(file: file, reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,29 @@
+/// Why the mirror stopped: each names the file and what to do.
+public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Two national index lines share a basename: they would publish under one name.
+    case duplicateBasename(first: String, second: String)
+    /// A national file did not verify with the national key: it is never published.
+    case unverified(file: String, reason: String)
+    /// The copy written to the client mirror is not the file that verified.
+    case copyMismatch(file: String)
+    /// Something other than enmigrate rewrote the client index after the swap.
+    case indexRewritten(path: String)
+    /// Restoring needs the index saved before the swap.
+    case nothingToRestore(path: String)
+
+    public var description: String {
+        switch self {
+        case let .duplicateBasename(first, second):
+            "national index lines \(first) and \(second) share a file name; the mirror publishes by file name, so staging stops until one is renamed"
+        case let .unverified(file, reason):
+            "\(file) does not verify with the national key (\(reason)); it is not published"
+        case .copyMismatch(let file):
+            "\(file): the copy in the client mirror differs from the verified national file; check the mirror location's storage"
+        case .indexRewritten(let path):
+            "\(path) was rewritten by something other than enmigrate after the cut-over (is the state's export worker still writing it? "
+                + "its exports belong under clientFeed.origin now); fix the writer, then run apply again to republish"
+        case .nothingToRestore(let path):
+            "\(path) does not exist: there is no saved client index to restore"
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import MigrationEngine
+import MigrationStores
+
+/// Before the rotation: stages the national feed in the client mirror (copied, verified, next
+/// index prepared, nothing published). Passes again while the run waits for the approval.
+public struct MirrorStageWorker: MigrationWorker {
+    public let mirror: ClientMirror
+    public var name: String { "mirror-stage" }
+
+    public init(mirror: ClientMirror) {
+        self.mirror = mirror
+    }
+
+    public func describePlannedWork() async throws -> String {
+        "copy and verify the national feed into \(mirror.root)/national-*.zip on the client CDN and prepare (not publish) the client index"
+    }
+
+    public func isDone() async throws -> Bool {
+        guard try await nationalFeedPublished() else { return true }
+        return try await mirror.isStaged()
+    }
+
+    /// Nothing to stage before the national feed has an index; the coverage check waits for it.
+    public func apply() async throws {
+        guard try await nationalFeedPublished() else { return }
+        try await mirror.stage()
+    }
+
+    public func verify() async throws {
+        guard try await isDone() else { throw MirrorError.copyMismatch(file: mirror.stagedIndexPath) }
+    }
+
+    public func steadyPass() async throws { try await apply() }
+
+    private func nationalFeedPublished() async throws -> Bool {
+        try await mirror.source.exists(mirror.sourceIndexPath)
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// What the mirror remembers between passes, in a small JSON file beside the journal
+/// (written atomically): the digest of the client index it last published, so a rewrite by
+/// anything else is noticed, and when the cut-over swap and any restore happened.
+public struct MirrorState: Codable, Sendable, Equatable {
+    /// SHA-256 (hex) of the client index as the mirror last wrote it.
+    public var publishedDigest: String?
+    /// The first swap: the cut-over.
+    public var swappedAt: Date?
+    /// Whether the state's previous client index was saved before the first swap.
+    public var previousIndexSaved = false
+    /// When `abort --restore-client-index` put the previous index back.
+    public var restoredAt: Date?
+
+    public init() {}
+
+    /// The state at `url`, or a fresh one when the file does not exist.
+    public static func load(from url: URL) throws -> MirrorState {
+        guard FileManager.default.fileExists(atPath: url.path) else { return MirrorState() }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(MirrorState.self, from: Data(contentsOf: url))
+    }
+
+    public func save(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try encoder.encode(self).write(to: url, options: .atomic)
+    }
+}

@@ -1,0 +1,100 @@
+import ExposureExport
+import Foundation
+import MigrationStores
+import Testing
+@testable import MigrationWorkers
+
+@Suite("The client mirror: staged, verified, swapped in one write, restorable")
+struct ClientMirrorTests {
+    /// A national feed on disk, the state's CDN with its own client index, and the mirror.
+    struct Setup {
+        var national = FeedFixture(root: "exposureKeyExport-US")
+        let cdn = FeedFixture()
+        let stateFile = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-mirror-\(UUID().uuidString).json")
+
+        init(nationalFiles: Int = 3) async throws {
+            for _ in 0..<nationalFiles { try await national.add(FeedFixture.keys(5), signer: TestKeys.national) }
+            try await cdn.store.write(Data("exposureKeyExport-US-XX/state-1.zip".utf8), to: "exposureKeyExport-US-XX/index.txt")
+            try await cdn.store.write(Data("state file".utf8), to: "exposureKeyExport-US-XX/state-1.zip")
+        }
+
+        var mirror: ClientMirror {
+            ClientMirror(source: national.store, sourceIndexPath: "exposureKeyExport-US/index.txt", nationalKey: TestKeys.national.trustedKey,
+                         destination: cdn.store, root: "exposureKeyExport-US-XX", stateFile: stateFile, environment: testEnvironment())
+        }
+
+        func clientIndex() async throws -> String {
+            String(decoding: try await cdn.store.read("exposureKeyExport-US-XX/index.txt"), as: UTF8.self)
+        }
+    }
+
+    @Test("staging copies and verifies every national file under national-<name> and publishes nothing")
+    func staging() async throws {
+        let setup = try await Setup()
+        let summary = try await setup.mirror.stage()
+        #expect(summary.copied == 3)
+        #expect(try await setup.clientIndex() == "exposureKeyExport-US-XX/state-1.zip")
+        let staged = String(decoding: try await setup.cdn.store.read("exposureKeyExport-US-XX/index.txt.staged"), as: UTF8.self)
+        #expect(staged.split(separator: "\n").map(String.init) == setup.national.files.map {
+            "exposureKeyExport-US-XX/national-\($0.name.split(separator: "/").last!)"
+        })
+        #expect(try await setup.mirror.isStaged())
+        #expect(try await setup.mirror.stage().copied == 0)
+    }
+
+    @Test("a national file that does not verify is never staged, and two lines with one file name stop staging")
+    func refusals() async throws {
+        var setup = try await Setup()
+        try await setup.national.add(FeedFixture.keys(5), signer: TestKeys.forger)
+        await #expect(throws: MirrorError.self) { try await setup.mirror.stage() }
+        #expect(try await setup.cdn.store.exists("exposureKeyExport-US-XX/index.txt.staged") == false)
+
+        let duplicate = try await Setup()
+        let first = duplicate.national.files[0].name
+        let text = ExportIndex(entries: [first, "exposureKeyExport-US/other/\(first.split(separator: "/").last!)"]).text
+        try await duplicate.national.store.write(Data(text.utf8), to: "exposureKeyExport-US/index.txt")
+        await #expect(throws: MirrorError.duplicateBasename(first: first, second: "exposureKeyExport-US/other/\(first.split(separator: "/").last!)")) {
+            try await duplicate.mirror.stage()
+        }
+    }
+
+    @Test("publishing swaps the client index in one write, keeps the state's index, and restore puts it back")
+    func swapAndRestore() async throws {
+        let setup = try await Setup()
+        try await setup.mirror.stage()
+        try await setup.mirror.publish()
+        #expect(try await setup.clientIndex().hasPrefix("exposureKeyExport-US-XX/national-"))
+        #expect(try await setup.mirror.publishedIndexIsOurs())
+        let saved = try await setup.cdn.store.read("exposureKeyExport-US-XX/index.txt.before-cut-over")
+        #expect(String(decoding: saved, as: UTF8.self) == "exposureKeyExport-US-XX/state-1.zip")
+        #expect(try MirrorState.load(from: setup.stateFile).swappedAt != nil)
+        try await setup.mirror.restore()
+        #expect(try await setup.clientIndex() == "exposureKeyExport-US-XX/state-1.zip")
+        #expect(try await setup.cdn.store.exists("exposureKeyExport-US-XX/state-1.zip"))
+    }
+
+    @Test("steady passes mirror new files, delete files the published index dropped, and stop when someone else rewrote the index")
+    func steadyState() async throws {
+        var setup = try await Setup()
+        try await setup.mirror.stage()
+        try await setup.mirror.publish()
+        try await setup.national.add(FeedFixture.keys(5), signer: TestKeys.national)
+        try await setup.mirror.steadyPass()
+        #expect(try await setup.clientIndex().split(separator: "\n").count == 4)
+        // The national feed drops its oldest file: it leaves the mirror after the swap.
+        let remaining = setup.national.files.dropFirst().map(\.name)
+        try await setup.national.store.write(Data(ExportIndex(entries: Array(remaining)).text.utf8), to: "exposureKeyExport-US/index.txt")
+        try await setup.mirror.steadyPass()
+        #expect(try await setup.clientIndex().split(separator: "\n").count == 3)
+        let dropped = setup.mirror.localName(setup.national.files[0].name)
+        #expect(try await setup.cdn.store.exists(dropped) == false)
+        // The state's export worker writes the client index again: the mirror stops.
+        try await setup.cdn.store.write(Data("exposureKeyExport-US-XX/state-2.zip".utf8), to: "exposureKeyExport-US-XX/index.txt")
+        await #expect(throws: MirrorError.indexRewritten(path: "exposureKeyExport-US-XX/index.txt")) { try await setup.mirror.steadyPass() }
+        #expect(try await setup.clientIndex() == "exposureKeyExport-US-XX/state-2.zip")
+        var takeBack = setup.mirror
+        takeBack.overwriteForeignIndex = true
+        try await takeBack.steadyPass()
+        #expect(try await setup.mirror.publishedIndexIsOurs())
+    }
+}
