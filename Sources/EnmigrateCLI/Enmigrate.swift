@@ -13,6 +13,7 @@ public struct Enmigrate: AsyncParsableCommand {
             ApplyCommand.self,
             ResumeCommand.self,
             StatusCommand.self,
+            VerifyCommand.self,
             ApproveCommand.self,
             AbortCommand.self,
             UnlockCommand.self,

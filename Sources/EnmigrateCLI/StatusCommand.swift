@@ -33,6 +33,8 @@ struct StatusCommand: AsyncParsableCommand {
                 return
             }
             report.failedFiles = await context.workers().failedFiles()
+            let request = URL(fileURLWithPath: context.plan.rotationRequest)
+            if FileManager.default.fileExists(atPath: request.appendingPathComponent("REQUEST.md").path) { report.rotationRequest = request.path }
             if json {
                 try printJSON(report)
             } else {
@@ -64,6 +66,8 @@ struct StatusCommand: AsyncParsableCommand {
             lines.append(approval.pending ? "approval: waiting at gate \(approval.gate)"
                 : "approval: \(approval.gate) by \(approval.by ?? "?") until \(approval.expiresAt?.formatted(.iso8601) ?? "?")")
         }
+        if let request = report.rotationRequest { lines.append("rotation request: \(request)/REQUEST.md (send the folder to Apple/Google)") }
+        if let latency = report.cutoverLatencyMs { lines.append("cut-over: client index swapped \(latency) ms after the key-rotation approval") }
         if let lock = report.lock { lines.append("lock:     held by \(lock)") }
         if let error = report.lastError { lines.append("last error: \(error)") }
         if let intact = report.journalIntact { lines.append("journal:  " + (intact ? "hash chain intact" : "HASH CHAIN BROKEN")) }

@@ -35,13 +35,17 @@ enum PlanFolder {
     }
 
     /// Days of keys in `<cdn>/<root>/`, one file a day, signed with keys/<keyName>.key.pem as 310.<keyVersion>.
-    static func writeFeed(in folder: URL, cdn cdnName: String, keyName: String, keyVersion: String, files: Int, keysPerFile: Int) throws {
+    /// Returns the file names; `startDay` shifts the days, `appending` adds to an existing index.
+    @discardableResult
+    static func writeFeed(in folder: URL, cdn cdnName: String, keyName: String, keyVersion: String, files: Int, keysPerFile: Int,
+                          startDay: Int = 0, appending: Bool = false) throws -> [String] {
         let key = try ExportSigningKey.load(contentsOf: folder.appendingPathComponent("keys/\(keyName).key.pem"))
         let writer = ExportArchiveWriter(signers: [ExportSigner(key: key, keyID: "310", keyVersion: keyVersion)])
         let cdn = folder.appendingPathComponent(cdnName)
         let firstDay: UInt64 = 1_793_491_200
-        var names: [String] = []
-        for day in 0..<files {
+        let indexURL = cdn.appendingPathComponent("\(clientRoot)/index.txt")
+        var names: [String] = appending ? try String(contentsOf: indexURL, encoding: .utf8).split(separator: "\n").map(String.init) : []
+        for day in startDay..<startDay + files {
             let start = firstDay + UInt64(day) * 86_400
             let keys = (0..<keysPerFile).map { _ in
                 ExportKey(keyData: Data((0..<16).map { _ in UInt8.random(in: 0...255) }), transmissionRiskLevel: 4,
@@ -54,6 +58,8 @@ enum PlanFolder {
                 names.append(file.name)
             }
         }
-        try Data(ExportIndex(entries: names).text.utf8).write(to: cdn.appendingPathComponent("\(clientRoot)/index.txt"))
+        try FileManager.default.createDirectory(at: indexURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(ExportIndex(entries: names).text.utf8).write(to: indexURL)
+        return names
     }
 }

@@ -98,3 +98,16 @@ struct ClientMirrorTests {
         #expect(try await setup.mirror.publishedIndexIsOurs())
     }
 }
+
+@Suite("The mirror's memory")
+struct MirrorStateTests {
+    @Test("the swap time survives a save with its milliseconds (the cut-over latency is measured from it)")
+    func milliseconds() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-state-\(UUID().uuidString).json")
+        var state = MirrorState()
+        state.swappedAt = Date(timeIntervalSince1970: 1_795_000_000.731)
+        try state.save(to: url)
+        let loaded = try MirrorState.load(from: url)
+        #expect(abs(loaded.swappedAt!.timeIntervalSince1970 - 1_795_000_000.731) < 0.001)
+    }
+}

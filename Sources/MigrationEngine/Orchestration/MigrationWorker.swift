@@ -17,9 +17,13 @@ public protocol MigrationWorker: Sendable {
     /// every `apply` of a steady run for the `mirroring` phase's workers, and before a phase's
     /// exit checks are evaluated again when its step finished in an earlier `apply`.
     func steadyPass() async throws
+    /// Facts about finished work to keep in the step's done record (the cut-over's swap time).
+    func journalDetail() async -> [String: String]
 }
 
 extension MigrationWorker {
+    public func journalDetail() async -> [String: String] { [:] }
+
     /// Most workers do their work once; recurring ones (importer, exporters, mirror) pass again.
     public func steadyPass() async throws {}
 }

@@ -12,8 +12,8 @@ extension Orchestrator {
                 let alreadyDone = try await worker.isDone()
                 events(.recovered(phase: phase, worker: worker.name, alreadyDone: alreadyDone))
                 if alreadyDone {
-                    try journal.append(.stepDone, machine: machine, detail: ["worker": worker.name, "recovered": "true"],
-                                       fence: fence, at: environment.now())
+                    let detail = (await worker.journalDetail()).merging(["worker": worker.name, "recovered": "true"]) { _, ours in ours }
+                    try journal.append(.stepDone, machine: machine, detail: detail, fence: fence, at: environment.now())
                     continue
                 }
             }
@@ -34,8 +34,8 @@ extension Orchestrator {
                     try await worker.apply()
                     try await worker.verify()
                 }
-                try journal.append(.stepDone, machine: machine, attempt: attempt, detail: ["worker": worker.name],
-                                   fence: fence, at: environment.now())
+                let detail = (await worker.journalDetail()).merging(["worker": worker.name]) { _, name in name }
+                try journal.append(.stepDone, machine: machine, attempt: attempt, detail: detail, fence: fence, at: environment.now())
                 events(.stepSucceeded(phase: phase, worker: worker.name))
                 return nil
             } catch let error as JournalError {

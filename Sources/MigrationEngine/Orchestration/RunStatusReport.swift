@@ -27,7 +27,10 @@ public struct RunStatusReport: Sendable, Encodable {
     /// Files a worker failed for good, quarantined or waits to retry (filled in from the stores).
     public var failedFiles: [String]
     public let approval: ApprovalState?
+    /// Milliseconds from the `key-rotation` approval to the client index swap.
     public let cutoverLatencyMs: Int64?
+    /// The key-rotation request bundle's folder, once written (filled in by the caller).
+    public var rotationRequest: String?
     public let lastError: String?
     public let next: [String]
     public let journalIntact: Bool?
@@ -52,9 +55,19 @@ public struct RunStatusReport: Sendable, Encodable {
         return RunStatusReport(
             phase: last.phase.rawValue, status: last.status.rawValue, planHash: run.planHash, startedAt: run.startedAt,
             timeline: timeline, checks: checks, failedFiles: [], approval: approval(records, machine: machine),
-            cutoverLatencyMs: nil, lastError: last.status == .failed || last.status == .waiting ? lastError : nil,
+            cutoverLatencyMs: cutOverLatency(records), lastError: last.status == .failed || last.status == .waiting ? lastError : nil,
             next: nextCommands(machine, plan: plan), journalIntact: verifyChain ? try journal.firstBrokenRecord() == nil : nil,
             lock: try journal.holder(at: Date()).map(\.description))
+    }
+
+    /// From the approval of `key-rotation` to the swap the cut-over step recorded (`swappedAt`,
+    /// seconds since 1970, in its done record).
+    static func cutOverLatency(_ records: [JournalRecord]) -> Int64? {
+        guard let swap = records.last(where: { $0.kind == .stepDone && $0.phase == .keyRotation && CheckRecord.value($0.detail, "swappedAt") != nil }),
+              let swappedAt = CheckRecord.value(swap.detail, "swappedAt").flatMap(Double.init),
+              let approval = records.last(where: { $0.kind == .approval && CheckRecord.value($0.detail, "gate") == Gate.keyRotation.rawValue })
+        else { return nil }
+        return Int64(((swappedAt - approval.at.timeIntervalSince1970) * 1000).rounded())
     }
 
     private static func approval(_ records: [JournalRecord], machine: RunStateMachine) -> ApprovalState? {

@@ -1,3 +1,4 @@
+import Foundation
 import MigrationEngine
 
 /// The `key-rotation` step, right after the approval: a last staging pass, the coverage proof
@@ -31,6 +32,12 @@ public struct CutOverWorker: MigrationWorker {
         let report = try await prover.prove()
         guard report.holds else { throw CoverageMissing(report: report) }
         try await mirror.publish()
+    }
+
+    /// The swap time, so status can tell the cut-over latency from the approval.
+    public func journalDetail() async -> [String: String] {
+        guard let swappedAt = try? MirrorState.load(from: mirror.stateFile).swappedAt else { return [:] }
+        return ["swappedAt": String(swappedAt.timeIntervalSince1970)]
     }
 
     public func verify() async throws {

@@ -15,17 +15,26 @@ public struct MirrorState: Codable, Sendable, Equatable {
 
     public init() {}
 
+    private static let timestamp = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
     /// The state at `url`, or a fresh one when the file does not exist.
     public static func load(from url: URL) throws -> MirrorState {
         guard FileManager.default.fileExists(atPath: url.path) else { return MirrorState() }
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            return try Self.timestamp.parse(text)
+        }
         return try decoder.decode(MirrorState.self, from: Data(contentsOf: url))
     }
 
     public func save(to url: URL) throws {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        // Milliseconds matter: the cut-over latency is measured from this time.
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(Self.timestamp))
+        }
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try encoder.encode(self).write(to: url, options: .atomic)

@@ -1,0 +1,88 @@
+import ExposureExport
+import Foundation
+import LoopbackFeedServer
+import MigrationStores
+@testable import MigrationWorkers
+import Testing
+
+@Suite("The cut-over, run as an operator runs it, with the state's CDN on loopback HTTP")
+struct CutOverTests {
+    /// The state's CDN is the client mirror's location (`srv/state/cdn`), served over loopback:
+    /// six good days, one file signed by a key phones do not hold; one file tampered with and
+    /// one truncated in transit.
+    func stateOnLoopback() async throws -> (folder: URL, server: LoopbackFeedServer, good: [String], bad: [String]) {
+        let folder = try PlanFolder.make(clientFiles: 0)
+        var names = try PlanFolder.writeFeed(in: folder, cdn: "srv/state/cdn", keyName: "state-client", keyVersion: "v1", files: 6, keysPerFile: 50)
+        names = try PlanFolder.writeFeed(in: folder, cdn: "srv/state/cdn", keyName: "national", keyVersion: "v1", files: 1, keysPerFile: 50,
+                                         startDay: 6, appending: true)
+        let server = try await LoopbackFeedServer.start(serving: folder.appendingPathComponent("srv/state/cdn"))
+        server.inject(.flipByte(at: 200), for: names[1], times: nil)
+        server.inject(.truncate(keep: 300), for: names[2], times: nil)
+        let planURL = folder.appendingPathComponent("plan.yaml")
+        let text = try String(contentsOf: planURL, encoding: .utf8)
+            .replacingOccurrences(of: "file:client-cdn/exposureKeyExport-US-XX/index.txt",
+                                  with: "\(server.baseURL.absoluteString)exposureKeyExport-US-XX/index.txt")
+        try text.write(to: planURL, atomically: true, encoding: .utf8)
+        return (folder, server, [names[0], names[3], names[4], names[5]], [names[1], names[2], names[6]])
+    }
+
+    /// The keys in a state file as written on disk.
+    func keys(_ name: String, in folder: URL) throws -> Set<Data> {
+        let data = try Data(contentsOf: folder.appendingPathComponent("srv/state/cdn/\(name)"))
+        return Set(try ExportArchive.read(zip: data, name: name).contents().keys.map(\.keyData))
+    }
+
+    @Test("read-only: staged before the approval, nothing published; after it every good state key is read from the client index with the national key")
+    func readOnlyCutOver() async throws {
+        let (folder, server, good, bad) = try await stateOnLoopback()
+        let clientIndex = folder.appendingPathComponent("srv/state/cdn/exposureKeyExport-US-XX/index.txt")
+        let original = try Data(contentsOf: clientIndex)
+
+        let waiting = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
+        #expect(waiting.status == 4, "\(waiting.stdout)\n\(waiting.stderr)")
+        #expect(waiting.stdout.contains("check coverage: passed"))
+        #expect(try Data(contentsOf: clientIndex) == original, "nothing is published before the approval")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("srv/state/cdn/exposureKeyExport-US-XX/index.txt.staged").path))
+        let request = try String(contentsOf: folder.appendingPathComponent(".enmigrate/rotation-request/REQUEST.md"), encoding: .utf8)
+        #expect(request.contains("region **US-XX**") && request.contains("key version | v3"))
+        let status = try await offPool { try CommandRunner.run(["status", "plan.yaml"], in: folder) }
+        for name in bad { #expect(status.stdout.contains("\(name): quarantined by dual-export"), "\(status.stdout)") }
+        #expect(status.stdout.contains("rotation request:"))
+
+        let proof = try await offPool { try CommandRunner.run(["verify", "plan.yaml", "--json"], in: folder) }
+        #expect(proof.status == 0, "\(proof.stdout)\n\(proof.stderr)")
+        let before = try JSONSerialization.jsonObject(with: Data(proof.stdout.utf8)) as? [String: Any]
+        #expect(before?["holds"] as? Bool == true)
+
+        let approved = try await offPool {
+            try CommandRunner.run(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice", "--note", "Apple and Google confirmed"], in: folder)
+        }
+        #expect(approved.status == 0, "\(approved.stdout)\n\(approved.stderr)")
+        let published = try String(contentsOf: clientIndex, encoding: .utf8).split(separator: "\n")
+        #expect(!published.isEmpty && published.allSatisfy { $0.hasPrefix("exposureKeyExport-US-XX/national-") })
+
+        // What phones read now: the client index, verified with the national key.
+        let phone = PhoneFeedReader(store: FileBlobStore(root: folder.appendingPathComponent("srv/state/cdn")),
+                                    indexPath: "exposureKeyExport-US-XX/index.txt",
+                                    key: TrustedKey(keyID: "310", keyVersion: "v3",
+                                                    publicKey: try ExportPublicKey.load(contentsOf: folder.appendingPathComponent("keys/national.pub.pem"))))
+        let read = try await phone.read()
+        #expect(read.failedFiles.isEmpty)
+        let phoneKeys = Set(read.keys.keys)
+        for name in good { #expect(try keys(name, in: folder).allSatisfy { phoneKeys.contains(DiagnosisKeyID($0)!) }, "\(name)") }
+        for name in bad { #expect(try keys(name, in: folder).allSatisfy { !phoneKeys.contains(DiagnosisKeyID($0)!) }, "\(name)") }
+        #expect(phoneKeys.count == good.count * 50)
+
+        let after = try await offPool { try CommandRunner.run(["status", "plan.yaml", "--json"], in: folder) }
+        let report = try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any]
+        #expect(report?["phase"] as? String == "mirroring")
+        #expect((report?["cutoverLatencyMs"] as? Int).map { $0 >= 0 } == true, "\(after.stdout)")
+        let again = try await offPool { try CommandRunner.run(["verify", "plan.yaml"], in: folder) }
+        #expect(again.status == 0 && again.stdout.contains("client index phones read now"), "\(again.stdout)\n\(again.stderr)")
+
+        let restored = try await offPool { try CommandRunner.run(["abort", "plan.yaml", "--restore-client-index"], in: folder) }
+        #expect(restored.status == 0, "\(restored.stdout)\n\(restored.stderr)")
+        #expect(try Data(contentsOf: clientIndex) == original)
+        await server.stop()
+    }
+}
