@@ -53,7 +53,8 @@ struct VerifyCommand: AsyncParsableCommand {
                 for file in report.missingByFile { print("missing:  \(file.file): \(file.missing) keys") }
                 for problem in report.state.failedFiles { print("not counted (state file does not verify): \(problem)") }
                 for problem in report.national.failedFiles { print("national file does not verify: \(problem)") }
-                print(report.holds ? "coverage holds: \(report.summary)" : "coverage does not hold: \(report.summary)")
+                let summary = swapped ? report.summary.replacingOccurrences(of: "national feed", with: "client index phones read") : report.summary
+                print(report.holds ? "coverage holds: \(summary)" : "coverage does not hold: \(summary)")
             }
             if !report.holds { throw EnmigrateExit.blocked }
         }
