@@ -85,4 +85,68 @@ struct CutOverTests {
         #expect(try Data(contentsOf: clientIndex) == original)
         await server.stop()
     }
+
+    /// Runs `enmigrate ARGS --json` and SIGKILLs it as soon as its output contains `marker`.
+    /// Returns whether it was killed (false: it finished first).
+    func runAndKill(_ arguments: [String], in folder: URL, when marker: String) throws -> Bool {
+        let process = Process()
+        process.executableURL = CommandRunner.binary
+        process.arguments = arguments + ["--json"]
+        process.currentDirectoryURL = folder
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var buffer = Data()
+        var killed = false
+        while true {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer += chunk
+            if String(decoding: buffer, as: UTF8.self).contains(marker) {
+                kill(process.processIdentifier, SIGKILL)
+                killed = true
+                break
+            }
+        }
+        process.waitUntilExit()
+        return killed
+    }
+
+    @Test("killed while staging and right after the approval, apply resumes to one whole swap with every good key")
+    func killedAroundTheSwap() async throws {
+        let (folder, server, good, _) = try await stateOnLoopback()
+        // Many small national files, so the kill lands inside the staging.
+        let planURL = folder.appendingPathComponent("plan.yaml")
+        try String(contentsOf: planURL, encoding: .utf8).replacingOccurrences(of: "maxKeysPerFile: 17000", with: "maxKeysPerFile: 20")
+            .write(to: planURL, atomically: true, encoding: .utf8)
+        let cdn = folder.appendingPathComponent("srv/state/cdn/exposureKeyExport-US-XX")
+        let original = try Data(contentsOf: cdn.appendingPathComponent("index.txt"))
+
+        _ = try await offPool { try self.runAndKill(["apply", "plan.yaml", "--once"], in: folder, when: "importing: mirror-stage") }
+        #expect(try Data(contentsOf: cdn.appendingPathComponent("index.txt")) == original)
+        let waiting = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
+        #expect(waiting.status == 4, "\(waiting.stdout)\n\(waiting.stderr)")
+        #expect(try Data(contentsOf: cdn.appendingPathComponent("index.txt")) == original, "nothing is published before the approval")
+
+        _ = try await offPool {
+            try self.runAndKill(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], in: folder, when: "gate key-rotation approved")
+        }
+        let resumed = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
+        #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
+
+        // One whole swap: the index lists exactly the mirrored files, each present once; the
+        // state's index is kept; phones find every good key.
+        let lines = try String(contentsOf: cdn.appendingPathComponent("index.txt"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let staged = try String(contentsOf: cdn.appendingPathComponent("index.txt.staged"), encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines == staged && lines.count == 10)
+        let mirrored = try FileManager.default.contentsOfDirectory(atPath: cdn.path).filter { $0.hasPrefix("national-") }
+        #expect(Set(mirrored.map { "exposureKeyExport-US-XX/\($0)" }) == Set(lines))
+        #expect(try Data(contentsOf: cdn.appendingPathComponent("index.txt.before-cut-over")) == original)
+        let proof = try await offPool { try CommandRunner.run(["verify", "plan.yaml", "--json"], in: folder) }
+        #expect(proof.status == 0, "\(proof.stdout)\n\(proof.stderr)")
+        let report = (try JSONSerialization.jsonObject(with: Data(proof.stdout.utf8)) as? [String: Any])?["report"] as? [String: Any]
+        #expect((report?["state"] as? [String: Any])?["keys"] as? Int == good.count * 50)
+        await server.stop()
+    }
 }
