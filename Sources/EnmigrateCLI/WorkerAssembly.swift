@@ -72,19 +72,44 @@ struct WorkerAssembly {
         let secondFeedCheck = SecondFeedVerifiesCheck(
             feed: try store(secondFeed.location), root: secondFeed.root, trustedKeys: trusted, signingKey: signingKey,
             retry: retry, environment: environment)
+        let steady = afterCutOver + importing + [MirrorWorker(mirror: mirror)]
+        let cutOverCoverage = CutOverCoverageCheck(clientMirror: try clientMirrorReader(), snapshot: coverageSnapshotURL)
+        var appUpdateChecks: [any MigrationCheck] = []
+        if !plan.gates.appUpdate.approvalRequired, let quiet = plan.decommission?.quietPeriod {
+            appUpdateChecks.append(QuietPeriodCheck(importer: importer, quietPeriod: quiet))
+        }
+        let decommission = DecommissionWorker(
+            migration: plan.name, finalSweep: steady, coverage: cutOverCoverage, importer: importer,
+            reports: URL(fileURLWithPath: plan.reports),
+            mirrorIndex: (try store(plan.state.clientMirror.location), "\(plan.state.clientMirror.root)/index.txt"),
+            runFacts: { [journalPath] in try Self.runFacts(journalPath: journalPath) }, environment: environment)
         return WorkerRegistry(
             steps: [
                 .dualExport: beforeCutOver,
                 .importing: beforeCutOver + importing + [MirrorStageWorker(mirror: mirror), rotation],
                 .keyRotation: [CutOverWorker(mirror: mirror, prover: prover)],
-                .mirroring: afterCutOver + importing + [MirrorWorker(mirror: mirror)],
+                .mirroring: steady,
+                .appUpdate: steady,
+                .decommission: [decommission],
             ],
             exitChecks: [
                 .dualExport: [secondFeedCheck, KeyStoreReachableCheck(keyStore: keyStore, location: plan.national.keyStore.description)],
                 .importing: [ImportCompleteCheck(importer: importer, period: secondFeed.period), CoverageCheck(prover: prover)],
-                .mirroring: [CutOverCoverageCheck(clientMirror: try clientMirrorReader(), snapshot: coverageSnapshotURL)],
+                .mirroring: [cutOverCoverage],
+                .appUpdate: appUpdateChecks,
             ],
             restoreClientIndex: { try await mirror.restore() })
+    }
+
+    /// Timeline, approvals and cut-over latency from the journal, for the decommission report.
+    static func runFacts(journalPath: String) throws -> DecommissionReport.RunFacts {
+        let journal = try Journal.open(path: journalPath, create: false, readOnly: true)
+        let status = try RunStatusReport.read(journal, plan: "", verifyChain: false)
+        let approvals = try journal.records().filter { $0.kind == .approval }.compactMap(Orchestrator.approval)
+        return DecommissionReport.RunFacts(
+            timeline: (status?.timeline ?? []).map { DecommissionReport.Span(phase: $0.phase, enteredAt: $0.enteredAt, leftAt: $0.leftAt) },
+            approvals: approvals.map { DecommissionReport.Approval(gate: $0.gate.rawValue, by: $0.by, note: $0.note, at: $0.at) },
+            cutOverLatencyMs: status?.cutoverLatencyMs)
     }
 
     /// Beside the journal: `journal.db` → `journal.<suffix>`.

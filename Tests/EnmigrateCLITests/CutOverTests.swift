@@ -149,4 +149,52 @@ struct CutOverTests {
         #expect((report?["state"] as? [String: Any])?["keys"] as? Int == good.count * 50)
         await server.stop()
     }
+
+    @Test("full: app-update waits for quiet uploads when its gate needs no approval; decommission sweeps, archives the second feed and reports")
+    func fullMigration() async throws {
+        let (folder, server, good, bad) = try await stateOnLoopback()
+        let planURL = folder.appendingPathComponent("plan.yaml")
+        let full = try String(contentsOf: planURL, encoding: .utf8)
+            .replacingOccurrences(of: "mode: read-only ", with: "mode: full ")
+            .replacingOccurrences(of: "  keyRotation: { approval: required, expiresAfter: 72h }",
+                                  with: "  keyRotation: { approval: required, expiresAfter: 72h }\n  appUpdate: { approval: none }")
+        try full.replacingOccurrences(of: "quietPeriod: 72h", with: "quietPeriod: 100000h").write(to: planURL, atomically: true, encoding: .utf8)
+        #expect(try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }.status == 4)
+        let loud = try await offPool { try CommandRunner.run(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], in: folder) }
+        #expect(loud.status == 3, "\(loud.stdout)\n\(loud.stderr)")
+        #expect(loud.stdout.contains("uploads-quiet") && loud.stdout.contains("uploads must be quiet for"))
+
+        // The state's keys are weeks old: with a realistic quiet period the uploads are quiet.
+        // (A changed plan is a new run, so the quiet period is set back by a new journal.)
+        try full.write(to: planURL, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent(".enmigrate"))
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("srv/state/cdn/exposureKeyExport-US-XX/index.txt"))
+        try FileManager.default.moveItem(at: folder.appendingPathComponent("srv/state/cdn/exposureKeyExport-US-XX/index.txt.before-cut-over"),
+                                         to: folder.appendingPathComponent("srv/state/cdn/exposureKeyExport-US-XX/index.txt"))
+        #expect(try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }.status == 4)
+        let rotated = try await offPool { try CommandRunner.run(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], in: folder) }
+        #expect(rotated.status == 4 && rotated.stdout.contains("check uploads-quiet: passed"), "\(rotated.stdout)\n\(rotated.stderr)")
+        let done = try await offPool {
+            try CommandRunner.run(["approve", "plan.yaml", "--gate", "decommission", "--by", "bob", "--note", "app 2.0 live"], in: folder)
+        }
+        #expect(done.status == 0, "\(done.stdout)\n\(done.stderr)")
+
+        let reports = folder.appendingPathComponent(".enmigrate/reports")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: reports.appendingPathComponent("decommission-report.json"))) as? [String: Any]
+        #expect(report?["keysInNationalStore"] as? Int == good.count * 50)
+        #expect((report?["filesFailed"] as? [String])?.isEmpty == true, "dual-export quarantined the bad files; the importer never saw them")
+        #expect((report?["cutOverLatencyMs"] as? Int).map { $0 >= 0 } == true)
+        #expect((report?["approvals"] as? [Any])?.count == 2)
+        let markdown = try String(contentsOf: reports.appendingPathComponent("decommission-report.md"), encoding: .utf8)
+        #expect(markdown.contains("| decommission | bob |") && markdown.contains("keys in the national key store: \(good.count * 50)"))
+        // Archived, not deleted.
+        let secondIndex = "exposureKeyExport-US-XX/index.txt"
+        let archived = try Data(contentsOf: reports.appendingPathComponent("second-feed-archive/\(secondIndex)"))
+        #expect(archived == (try Data(contentsOf: folder.appendingPathComponent("srv/state/to-national/\(secondIndex)"))))
+        #expect(String(decoding: archived, as: UTF8.self).split(separator: "\n").count == good.count)
+        #expect(bad.count == 3)
+        let status = try await offPool { try CommandRunner.run(["status", "plan.yaml", "--json"], in: folder) }
+        #expect((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["status"] as? String == "succeeded")
+        await server.stop()
+    }
 }

@@ -44,7 +44,8 @@ extension Orchestrator {
         return nil
     }
 
-    static func approval(_ record: JournalRecord) -> Approval? {
+    /// The approval a journal record holds, if it is one.
+    public static func approval(_ record: JournalRecord) -> Approval? {
         guard let gate = CheckRecord.value(record.detail, "gate").flatMap(Gate.init(rawValue:)),
               let expires = CheckRecord.value(record.detail, "expires").flatMap(Double.init) else { return nil }
         return Approval(gate: gate, by: CheckRecord.value(record.detail, "by") ?? "", note: CheckRecord.value(record.detail, "note") ?? "",
