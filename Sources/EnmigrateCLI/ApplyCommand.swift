@@ -28,6 +28,10 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "Print events as JSON lines.")
     var json = false
 
+    @Flag(name: .customLong("take-back-client-index"),
+          help: "After the cut-over: republish the client index although something else rewrote it (stop that writer first).")
+    var takeBackClientIndex = false
+
     func run() async throws {
         let target = try until.map { value -> MigrationPhase in
             guard let phase = MigrationPhase(rawValue: value) else {
@@ -36,7 +40,8 @@ struct ApplyCommand: AsyncParsableCommand {
             return phase
         }
         try await EngineErrors.run {
-            let context = try EngineContext.load(plan)
+            var context = try EngineContext.load(plan)
+            context.takeBackClientIndex = takeBackClientIndex
             let printer = EventPrinter(json: json)
             let outcome = try await Self.advance(context: context, until: target, once: once, printer: printer)
             printer.outcome(outcome)

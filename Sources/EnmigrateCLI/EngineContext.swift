@@ -9,6 +9,8 @@ import MigrationWorkers
 struct EngineContext {
     let plan: MigrationPlan
     let planHash: String
+    /// `apply --take-back-client-index`.
+    var takeBackClientIndex = false
     let journalPath: String
     let definition: RunDefinition
 
@@ -45,7 +47,9 @@ struct EngineContext {
     }
 
     func workers(events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) -> WorkerAssembly {
-        WorkerAssembly(plan: plan, journalPath: journalPath, environment: WorkerEnvironment(report: events))
+        var assembly = WorkerAssembly(plan: plan, journalPath: journalPath, environment: WorkerEnvironment(report: events))
+        assembly.takeBackClientIndex = takeBackClientIndex
+        return assembly
     }
 
     /// The engine with the plan's workers; `withWorkers: false` for verbs that only record

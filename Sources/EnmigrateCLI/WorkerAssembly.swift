@@ -13,6 +13,8 @@ struct WorkerAssembly {
     let environment: WorkerEnvironment
     /// For the dry run: a store that does not exist yet is not created; an empty twin stands in.
     var dryRun = false
+    /// `apply --take-back-client-index`: the mirror republishes over a client index someone else rewrote.
+    var takeBackClientIndex = false
 
     /// Why the workers could not be built (a key file, a store), with the place to fix.
     struct Failure: Error, CustomStringConvertible {
@@ -125,9 +127,11 @@ struct WorkerAssembly {
 
     func clientMirror() throws -> ClientMirror {
         let (source, indexPath) = try BlobLocation.feed(index: plan.national.feed.index)
-        return ClientMirror(source: source, sourceIndexPath: indexPath, nationalKey: try nationalKey(),
-                            destination: try store(plan.state.clientMirror.location), root: plan.state.clientMirror.root,
-                            stateFile: mirrorStateURL, retry: retry, environment: environment)
+        var mirror = ClientMirror(source: source, sourceIndexPath: indexPath, nationalKey: try nationalKey(),
+                                  destination: try store(plan.state.clientMirror.location), root: plan.state.clientMirror.root,
+                                  stateFile: mirrorStateURL, retry: retry, environment: environment)
+        mirror.overwriteForeignIndex = takeBackClientIndex
+        return mirror
     }
 
     /// The coverage proof before the cut-over: the state's client feed (client key) against the

@@ -80,6 +80,16 @@ struct CutOverTests {
         let again = try await offPool { try CommandRunner.run(["verify", "plan.yaml"], in: folder) }
         #expect(again.status == 0 && again.stdout.contains("client index phones read now"), "\(again.stdout)\n\(again.stderr)")
 
+        // The state's export worker writes the client index again: the mirror blocks (exit 3),
+        // and takes it back only when told to.
+        let swapped = try Data(contentsOf: clientIndex)
+        try Data("exposureKeyExport-US-XX/\(good[0].split(separator: "/").last!)".utf8).write(to: clientIndex)
+        let rewritten = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
+        #expect(rewritten.status == 3 && rewritten.stdout.contains("was rewritten by something other than enmigrate"), "\(rewritten.stdout)")
+        let takenBack = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once", "--take-back-client-index"], in: folder) }
+        #expect(takenBack.status == 0, "\(takenBack.stdout)\n\(takenBack.stderr)")
+        #expect(try Data(contentsOf: clientIndex) == swapped)
+
         let restored = try await offPool { try CommandRunner.run(["abort", "plan.yaml", "--restore-client-index"], in: folder) }
         #expect(restored.status == 0, "\(restored.stdout)\n\(restored.stderr)")
         #expect(try Data(contentsOf: clientIndex) == original)

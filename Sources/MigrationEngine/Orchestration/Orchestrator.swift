@@ -36,7 +36,21 @@ public struct Orchestrator: Sendable {
         }
         if machine.status == .steady {
             // The steady state is not idle: the mirroring phase's workers keep running.
-            for worker in registry.steps[.mirroring] ?? [] { try await worker.steadyPass() }
+            // A pass that fails (the mirror found its client index rewritten, a feed is down)
+            // blocks with the reason; the run stays steady and the next apply tries again.
+            for worker in registry.steps[.mirroring] ?? [] {
+                do {
+                    try await worker.steadyPass()
+                } catch let error as JournalError {
+                    throw error
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    let reason = "\(worker.name): \(error)"
+                    events(.blocked(reason))
+                    return .blocked(reason)
+                }
+            }
             return .steady
         }
         // A complete run has nothing to do (also when a crash came between entering

@@ -21,7 +21,7 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(file): the copy in the client mirror differs from the verified national file; check the mirror location's storage"
         case .indexRewritten(let path):
             "\(path) was rewritten by something other than enmigrate after the cut-over (is the state's export worker still writing it? "
-                + "its exports belong under clientFeed.origin now); fix the writer, then run apply again to republish"
+                + "its exports belong under clientFeed.origin now); stop that writer, then run `enmigrate apply PLAN --take-back-client-index`"
         case .nothingToRestore(let path):
             "\(path) does not exist: there is no saved client index to restore"
         }
