@@ -14,6 +14,7 @@ public struct Enmigrate: AsyncParsableCommand {
             ResumeCommand.self,
             StatusCommand.self,
             VerifyCommand.self,
+            GraphCommand.self,
             ApproveCommand.self,
             AbortCommand.self,
             UnlockCommand.self,

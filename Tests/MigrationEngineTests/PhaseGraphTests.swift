@@ -31,4 +31,13 @@ struct PhaseGraphTests {
         let generated = try RunStateMachine.mermaid()
         #expect(text.contains("```mermaid\n" + generated + "```"), "regenerate the diagram:\n\(generated)")
     }
+
+    @Test("the DOT graph has every phase, each gate on the edge into its phase, and both ends")
+    func dot() throws {
+        let dot = try RunStateMachine.dot()
+        #expect(dot.hasPrefix("digraph migration {") && dot.hasSuffix("}\n"))
+        for phase in MigrationPhase.allCases { #expect(dot.contains("\"\(phase.rawValue)\""), "\(phase)") }
+        #expect(dot.contains(#""importing" -> "key-rotation" [label="gate key-rotation"];"#))
+        #expect(dot.contains(#""mirroring" -> "read-only end";"#) && dot.contains(#""complete" -> "full end";"#))
+    }
 }

@@ -55,6 +55,25 @@ extension RunStateMachine {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The same diagram in Graphviz DOT: gates label the edges, each mode's end is a double circle.
+    public static func dot() throws(IllegalTransition) -> String {
+        var lines = ["digraph migration {", "    rankdir=LR;", "    node [shape=box, style=rounded];"]
+        var seen: Set<String> = []
+        for mode in MigrationPhase.Mode.allCases {
+            let path = try happyPath(mode: mode)
+            for edge in path.edges {
+                let label = edge.gate.map { " [label=\"gate \($0.rawValue)\"]" } ?? ""
+                let line = "    \"\(edge.from.rawValue)\" -> \"\(edge.to.rawValue)\"\(label);"
+                if seen.insert(line).inserted { lines.append(line) }
+            }
+            if let last = path.edges.last {
+                lines.append("    \"\(mode.rawValue) end\" [shape=doublecircle, label=\"\(mode.rawValue)\\n\(path.end.rawValue)\"];")
+                lines.append("    \"\(last.to.rawValue)\" -> \"\(mode.rawValue) end\";")
+            }
+        }
+        return (lines + ["}"]).joined(separator: "\n") + "\n"
+    }
+
     /// Mermaid state names cannot contain hyphens.
     private static func node(_ phase: MigrationPhase) -> String {
         String(phase.rawValue.map { $0 == "-" ? "_" : $0 })
