@@ -88,7 +88,7 @@ struct WorkerAssembly {
         return WorkerRegistry(
             steps: [
                 .dualExport: beforeCutOver,
-                .importing: beforeCutOver + importing + [MirrorStageWorker(mirror: mirror), rotation],
+                .importing: beforeCutOver + importing + [MirrorStageWorker(mirror: mirror), CoverageProofWorker(prover: prover), rotation],
                 .keyRotation: [CutOverWorker(mirror: mirror, prover: prover)],
                 .mirroring: steady,
                 .appUpdate: steady,

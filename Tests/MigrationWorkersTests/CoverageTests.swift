@@ -54,10 +54,31 @@ struct CoverageTests {
         let set = try await reader(state, TestKeys.client.trustedKey).read()
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-snapshot-\(UUID().uuidString)")
         try CoverageSnapshot.write(set, to: url)
-        #expect(try CoverageSnapshot.read(from: url) == FeedKeySet(files: set.files, keys: set.keys))
+        #expect(try CoverageSnapshot.read(from: url) == FeedKeySet(files: set.files, keys: set.keys, indexDigest: set.indexDigest))
         var bytes = try Data(contentsOf: url)
         bytes[bytes.count - 25] ^= 0x01
         try bytes.write(to: url)
         #expect(throws: CoverageSnapshot.Unreadable.self) { try CoverageSnapshot.read(from: url) }
+    }
+
+    @Test("a proof that held stands while both indexes are unchanged; a new file on either side calls for a new proof")
+    func stillHolds() async throws {
+        var state = FeedFixture()
+        var national = FeedFixture(root: "exposureKeyExport-US")
+        let keys = FeedFixture.keys(12)
+        try await state.add(keys, signer: TestKeys.client)
+        try await national.add(keys, signer: TestKeys.national)
+        let prover = CoverageProver(state: reader(state, TestKeys.client.trustedKey), national: reader(national, TestKeys.national.trustedKey),
+                                    snapshot: FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-proof-\(UUID().uuidString)"))
+        #expect(try await prover.stillHolds() == false)
+        #expect(try await prover.prove().holds)
+        #expect(try await prover.stillHolds())
+        try await national.add(FeedFixture.keys(3), signer: TestKeys.national)
+        #expect(try await prover.stillHolds() == false)
+        #expect(try await prover.prove().holds)
+        try await state.add(FeedFixture.keys(3), signer: TestKeys.client)
+        #expect(try await prover.stillHolds() == false)
+        #expect(try await prover.prove().holds == false)
+        #expect(try await prover.stillHolds() == false, "a proof that failed never stands")
     }
 }

@@ -22,7 +22,16 @@ public struct CoverageProver: Sendable {
         let stateKeys = try await state.read(worker: "coverage (state feed)")
         let nationalKeys = try await national.read(worker: "coverage (national feed)")
         let report = CoverageReport.compare(state: stateKeys, national: nationalKeys)
-        if report.holds, let snapshot { try CoverageSnapshot.write(stateKeys, to: snapshot) }
+        if report.holds, let snapshot { try CoverageSnapshot.write(stateKeys, provenAgainst: nationalKeys.indexDigest, to: snapshot) }
         return report
+    }
+
+    /// Whether the last proof that held read exactly the indexes both feeds serve now (two
+    /// small reads instead of every file: published files are never rewritten in place).
+    public func stillHolds() async throws -> Bool {
+        guard let snapshot, let proven = CoverageSnapshot.provenIndexes(at: snapshot) else { return false }
+        let stateNow = try await state.indexDigest()
+        let nationalNow = try await national.indexDigest()
+        return stateNow == proven.state && nationalNow == proven.national
     }
 }

@@ -10,6 +10,9 @@ public enum CoverageSnapshot {
         let files: [String]
         let count: Int
         let digest: String
+        /// The indexes the proof read, when it held (state client feed, national feed).
+        var stateIndexDigest: String?
+        var nationalIndexDigest: String?
     }
 
     /// Why a snapshot could not be read.
@@ -19,9 +22,11 @@ public enum CoverageSnapshot {
         public var description: String { "\(path): \(reason)" }
     }
 
-    /// Writes `set` (without its failed files) to `url` through a temporary file and a rename.
-    public static func write(_ set: FeedKeySet, to url: URL) throws {
-        var data = try JSONEncoder().encode(Header(files: set.files, count: set.keys.count, digest: set.digest))
+    /// Writes `set` (without its failed files) to `url` through a temporary file and a rename,
+    /// with the digest of the national index it was proven against.
+    public static func write(_ set: FeedKeySet, provenAgainst nationalIndexDigest: String? = nil, to url: URL) throws {
+        var data = try JSONEncoder().encode(Header(files: set.files, count: set.keys.count, digest: set.digest,
+                                                   stateIndexDigest: set.indexDigest, nationalIndexDigest: nationalIndexDigest))
         data.append(UInt8(ascii: "\n"))
         data.reserveCapacity(data.count + set.keys.count * 20)
         for (key, file) in set.keys.sorted(by: { $0.key < $1.key }) {
@@ -30,6 +35,18 @@ public enum CoverageSnapshot {
         }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try data.write(to: url, options: .atomic)
+    }
+
+    /// The digests of the two indexes the saved proof read (state, national), from the header alone.
+    public static func provenIndexes(at url: URL) -> (state: String, national: String)? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        var head = Data()
+        while !head.contains(UInt8(ascii: "\n")), let chunk = try? handle.read(upToCount: 64 * 1024), !chunk.isEmpty { head += chunk }
+        guard let newline = head.firstIndex(of: UInt8(ascii: "\n")),
+              let header = try? JSONDecoder().decode(Header.self, from: head[head.startIndex..<newline]),
+              let state = header.stateIndexDigest, let national = header.nationalIndexDigest else { return nil }
+        return (state, national)
     }
 
     /// The saved set; its digest must match the header's.
@@ -44,7 +61,7 @@ public enum CoverageSnapshot {
         }
         let body = data[(newline + 1)...]
         guard body.count == header.count * 20 else { throw Unreadable(path: url.path, reason: "truncated: \(body.count / 20) of \(header.count) keys") }
-        var set = FeedKeySet(files: header.files)
+        var set = FeedKeySet(files: header.files, indexDigest: header.stateIndexDigest)
         set.keys.reserveCapacity(header.count)
         var offset = body.startIndex
         while offset < body.endIndex {

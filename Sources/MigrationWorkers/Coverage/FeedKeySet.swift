@@ -11,11 +11,14 @@ public struct FeedKeySet: Sendable, Equatable {
     public var keys: [DiagnosisKeyID: Int32]
     /// Files that could not be read or did not verify, with the reason.
     public var failedFiles: [FileProblem]
+    /// SHA-256 (hex) of the index the set was read from.
+    public var indexDigest: String?
 
-    public init(files: [String] = [], keys: [DiagnosisKeyID: Int32] = [:], failedFiles: [FileProblem] = []) {
+    public init(files: [String] = [], keys: [DiagnosisKeyID: Int32] = [:], failedFiles: [FileProblem] = [], indexDigest: String? = nil) {
         self.files = files
         self.keys = keys
         self.failedFiles = failedFiles
+        self.indexDigest = indexDigest
     }
 
     /// SHA-256 (hex) of the sorted 16-byte keys: equal sets have equal digests whatever files

@@ -30,15 +30,27 @@ public struct PhoneFeedReader: Sendable {
 
     /// The index, checked (sorted, no duplicates, entries inside the root).
     public func index() async throws -> ExportIndex {
+        try await indexAndDigest().index
+    }
+
+    /// SHA-256 (hex) of the index as served: a proof taken on the same index still holds,
+    /// since published files are never rewritten under the same name.
+    public func indexDigest() async throws -> String {
+        try await RetryingReader(store: store, retry: retry, sleep: environment.sleep).read(indexPath).sha256Hex
+    }
+
+    private func indexAndDigest() async throws -> (index: ExportIndex, digest: String) {
         let data = try await RetryingReader(store: store, retry: retry, sleep: environment.sleep).read(indexPath)
         let root = indexPath.split(separator: "/").dropLast().joined(separator: "/")
-        return try ExportIndex.parse(String(decoding: data, as: UTF8.self), file: indexPath, root: root)
+        return (try ExportIndex.parse(String(decoding: data, as: UTF8.self), file: indexPath, root: root), data.sha256Hex)
     }
 
     /// Every key of every file that verifies. Throws only when the index cannot be read.
     public func read(worker: String = "coverage") async throws -> FeedKeySet {
-        let entries = try await index().entries
+        let (index, digest) = try await indexAndDigest()
+        let entries = index.entries
         var set = FeedKeySet()
+        set.indexDigest = digest
         try await withThrowingTaskGroup(of: (Int, Result<[DiagnosisKeyID], FileProblem>).self) { group in
             var launched = 0
             var added = 0
