@@ -19,6 +19,9 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(name: .customLong("verify-journal"), help: "Also check the journal's hash chain.")
     var verifyJournal = false
 
+    @Option(help: ArgumentHelp("Also write a single-file HTML page (phase diagram, timeline, checks, latency).", valueName: "FILE"))
+    var html: String?
+
     func run() async throws {
         try await EngineErrors.run {
             let context = try EngineContext.load(plan)
@@ -35,6 +38,10 @@ struct StatusCommand: AsyncParsableCommand {
             report.failedFiles = await context.workers().failedFiles()
             let request = URL(fileURLWithPath: context.plan.rotationRequest)
             if FileManager.default.fileExists(atPath: request.appendingPathComponent("REQUEST.md").path) { report.rotationRequest = request.path }
+            if let html {
+                let page = try StatusPage.html(report, plan: context.plan.name, mode: context.definition.mode)
+                try Data(page.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+            }
             if json {
                 try printJSON(report)
             } else {

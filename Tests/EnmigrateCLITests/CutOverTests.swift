@@ -77,6 +77,13 @@ struct CutOverTests {
         let report = try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any]
         #expect(report?["phase"] as? String == "mirroring")
         #expect((report?["cutoverLatencyMs"] as? Int).map { $0 >= 0 } == true, "\(after.stdout)")
+        let page = try await offPool { try CommandRunner.run(["status", "plan.yaml", "--html", "status.html"], in: folder) }
+        #expect(page.status == 0, "\(page.stderr)")
+        let html = try String(contentsOf: folder.appendingPathComponent("status.html"), encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && !html.contains("<script"))
+        #expect(html.contains(#"<span class="phase current">mirroring</span>"#) && html.contains(#"<span class="phase done">importing</span>"#))
+        #expect(html.contains("gate key-rotation →") && html.contains("cut-over latency <b>"))
+        for name in bad { #expect(html.contains("\(name): quarantined by dual-export")) }
         let again = try await offPool { try CommandRunner.run(["verify", "plan.yaml"], in: folder) }
         #expect(again.status == 0 && again.stdout.contains("client index phones read now"), "\(again.stdout)\n\(again.stderr)")
 

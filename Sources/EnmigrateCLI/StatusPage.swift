@@ -1,0 +1,66 @@
+import Foundation
+import MigrationEngine
+
+/// `status --html`: one self-contained HTML page (no scripts, no external files) with the phase
+/// diagram (current phase highlighted, drawn from the transition table), the timeline, the
+/// checks, files needing attention, the approval and the cut-over latency.
+enum StatusPage {
+    static func html(_ report: RunStatusReport, plan: String, mode: MigrationPhase.Mode) throws -> String {
+        let phases = [MigrationPhase.planned] + (try RunStateMachine.happyPath(mode: mode).edges.map(\.to))
+        let gates = Dictionary(try RunStateMachine.happyPath(mode: mode).edges.compactMap { edge in edge.gate.map { (edge.to, $0) } },
+                               uniquingKeysWith: { first, _ in first })
+        let visited = Set(report.timeline.map(\.phase))
+        var body = "<h1>enmigrate: \(escape(plan))</h1>\n"
+        body += "<p class=\"summary\">phase <b>\(escape(report.phase))</b> · status <b class=\"\(escape(report.status))\">\(escape(report.status))</b>"
+        if let latency = report.cutoverLatencyMs { body += " · cut-over latency <b>\(latency) ms</b>" }
+        body += "</p>\n<div class=\"diagram\">\n"
+        for (position, phase) in phases.enumerated() {
+            if position > 0 {
+                body += "<span class=\"arrow\">\(gates[phase].map { "gate \(escape($0.rawValue)) →" } ?? "→")</span>\n"
+            }
+            let state = phase.rawValue == report.phase ? "current" : (visited.contains(phase.rawValue) ? "done" : "ahead")
+            body += "<span class=\"phase \(state)\">\(escape(phase.rawValue))</span>\n"
+        }
+        body += "</div>\n<h2>Timeline</h2>\n<table><tr><th>phase</th><th>entered</th><th>left</th></tr>\n"
+        for span in report.timeline {
+            body += "<tr><td>\(escape(span.phase))</td><td>\(span.enteredAt.formatted(.iso8601))</td><td>\(span.leftAt?.formatted(.iso8601) ?? "current")</td></tr>\n"
+        }
+        body += "</table>\n<h2>Checks</h2>\n<table><tr><th>check</th><th>result</th><th>reason</th></tr>\n"
+        for check in report.checks {
+            body += "<tr><td>\(escape(check.name))</td><td class=\"\(check.outcome.rawValue)\">\(check.outcome.rawValue)</td><td>\(escape(check.reason))</td></tr>\n"
+        }
+        body += "</table>\n"
+        if !report.failedFiles.isEmpty {
+            body += "<h2>Files needing attention</h2>\n<ul>\n" + report.failedFiles.map { "<li>\(escape($0))</li>\n" }.joined() + "</ul>\n"
+        }
+        if let approval = report.approval {
+            body += "<h2>Approval</h2>\n<p>" + (approval.pending ? "waiting at gate <b>\(escape(approval.gate))</b>"
+                : "\(escape(approval.gate)) approved by \(escape(approval.by ?? "?"))" + (approval.note.map { ": \(escape($0))" } ?? "")) + "</p>\n"
+        }
+        if let error = report.lastError { body += "<h2>Last error</h2>\n<p class=\"failed\">\(escape(error))</p>\n" }
+        body += "<h2>Next</h2>\n<pre>\(escape(report.next.joined(separator: "\n")))</pre>\n"
+        return """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>enmigrate status: \(escape(plan))</title>
+            <style>
+            body { font: 15px/1.45 system-ui, sans-serif; margin: 2em; color: #1d2329; }
+            .diagram { display: flex; flex-wrap: wrap; align-items: center; gap: .4em; margin: 1em 0 1.5em; }
+            .phase { padding: .45em .8em; border-radius: .5em; border: 2px solid #9aa5b1; }
+            .phase.done { background: #e3f4e8; border-color: #3c9d5d; }
+            .phase.current { background: #1f6feb; border-color: #1f6feb; color: white; font-weight: bold; }
+            .phase.ahead { color: #6b7785; border-style: dashed; }
+            .arrow { color: #6b7785; font-size: .9em; }
+            table { border-collapse: collapse; margin-bottom: 1em; }
+            td, th { border: 1px solid #d0d7de; padding: .3em .6em; text-align: left; vertical-align: top; }
+            .passed, .succeeded, .steady { color: #1a7f37; } .failed, .aborted { color: #cf222e; } .pending, .waiting { color: #9a6700; }
+            </style></head><body>
+            \(body)</body></html>
+
+            """
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
