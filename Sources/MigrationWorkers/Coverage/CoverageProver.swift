@@ -29,9 +29,14 @@ public struct CoverageProver: Sendable {
     /// Whether the last proof that held read exactly the indexes both feeds serve now (two
     /// small reads instead of every file: published files are never rewritten in place).
     public func stillHolds() async throws -> Bool {
-        guard let snapshot, let proven = CoverageSnapshot.provenIndexes(at: snapshot) else { return false }
+        try await standingProof() != nil
+    }
+
+    /// The last proof that held, when both indexes are still the ones it read.
+    public func standingProof() async throws -> CoverageSnapshot.Proof? {
+        guard let snapshot, let proven = CoverageSnapshot.proof(at: snapshot) else { return nil }
         let stateNow = try await state.indexDigest()
         let nationalNow = try await national.indexDigest()
-        return stateNow == proven.state && nationalNow == proven.national
+        return stateNow == proven.stateIndexDigest && nationalNow == proven.nationalIndexDigest ? proven : nil
     }
 }

@@ -37,8 +37,17 @@ public enum CoverageSnapshot {
         try data.write(to: url, options: .atomic)
     }
 
-    /// The digests of the two indexes the saved proof read (state, national), from the header alone.
-    public static func provenIndexes(at url: URL) -> (state: String, national: String)? {
+    /// What a saved proof covered: the digests of the two indexes it read, the number of state
+    /// keys and their digest.
+    public struct Proof: Sendable, Equatable {
+        public let stateIndexDigest: String
+        public let nationalIndexDigest: String
+        public let keys: Int
+        public let digest: String
+    }
+
+    /// The saved proof, from the header alone (nil when none was saved with its indexes).
+    public static func proof(at url: URL) -> Proof? {
         guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
         defer { try? handle.close() }
         var head = Data()
@@ -46,7 +55,7 @@ public enum CoverageSnapshot {
         guard let newline = head.firstIndex(of: UInt8(ascii: "\n")),
               let header = try? JSONDecoder().decode(Header.self, from: head[head.startIndex..<newline]),
               let state = header.stateIndexDigest, let national = header.nationalIndexDigest else { return nil }
-        return (state, national)
+        return Proof(stateIndexDigest: state, nationalIndexDigest: national, keys: header.count, digest: header.digest)
     }
 
     /// The saved set; its digest must match the header's.
