@@ -111,3 +111,26 @@ struct MirrorStateTests {
         #expect(abs(loaded.swappedAt!.timeIntervalSince1970 - 1_795_000_000.731) < 0.001)
     }
 }
+
+@Suite("The mirror-stage step")
+struct MirrorStageWorkerTests {
+    @Test("before the national feed has an index the step does nothing and counts as done; once it has one, it stages")
+    func waitsForTheNationalFeed() async throws {
+        var national = FeedFixture(root: "exposureKeyExport-US")
+        let cdn = FeedFixture()
+        let mirror = ClientMirror(source: national.store, sourceIndexPath: "exposureKeyExport-US/index.txt",
+                                  nationalKey: TestKeys.national.trustedKey, destination: cdn.store, root: "exposureKeyExport-US-XX",
+                                  stateFile: FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-m-\(UUID().uuidString).json"),
+                                  environment: testEnvironment())
+        let worker = MirrorStageWorker(mirror: mirror)
+        try await worker.apply()
+        try await worker.verify()
+        #expect(try await worker.isDone())
+        #expect(try await cdn.store.exists("exposureKeyExport-US-XX/index.txt.staged") == false)
+        try await national.add(FeedFixture.keys(3), signer: TestKeys.national)
+        #expect(try await worker.isDone() == false)
+        try await worker.apply()
+        try await worker.verify()
+        #expect(try await cdn.store.exists("exposureKeyExport-US-XX/index.txt.staged"))
+    }
+}

@@ -1,3 +1,4 @@
+import ExposureExport
 import Foundation
 import MigrationStores
 
@@ -21,5 +22,13 @@ struct RetryingReader: Sendable {
                 attempt += 1
             }
         }
+    }
+
+    /// A feed's index at `path` (`<root>/index.txt`), checked: sorted, no duplicates, every
+    /// entry inside `<root>`. Also returns the bytes as served (their digest identifies it).
+    func index(at path: String) async throws -> (index: ExportIndex, data: Data) {
+        let data = try await read(path)
+        let root = path.split(separator: "/").dropLast().joined(separator: "/")
+        return (try ExportIndex.parse(String(decoding: data, as: UTF8.self), file: path, root: root), data)
     }
 }

@@ -30,27 +30,23 @@ public struct PhoneFeedReader: Sendable {
 
     /// The index, checked (sorted, no duplicates, entries inside the root).
     public func index() async throws -> ExportIndex {
-        try await indexAndDigest().index
+        try await reader.index(at: indexPath).index
     }
 
     /// SHA-256 (hex) of the index as served: a proof taken on the same index still holds,
     /// since published files are never rewritten under the same name.
     public func indexDigest() async throws -> String {
-        try await RetryingReader(store: store, retry: retry, sleep: environment.sleep).read(indexPath).sha256Hex
+        try await reader.read(indexPath).sha256Hex
     }
 
-    private func indexAndDigest() async throws -> (index: ExportIndex, digest: String) {
-        let data = try await RetryingReader(store: store, retry: retry, sleep: environment.sleep).read(indexPath)
-        let root = indexPath.split(separator: "/").dropLast().joined(separator: "/")
-        return (try ExportIndex.parse(String(decoding: data, as: UTF8.self), file: indexPath, root: root), data.sha256Hex)
-    }
+    private var reader: RetryingReader { RetryingReader(store: store, retry: retry, sleep: environment.sleep) }
 
     /// Every key of every file that verifies. Throws only when the index cannot be read.
     public func read(worker: String = "coverage") async throws -> FeedKeySet {
-        let (index, digest) = try await indexAndDigest()
+        let (index, data) = try await reader.index(at: indexPath)
         let entries = index.entries
         var set = FeedKeySet()
-        set.indexDigest = digest
+        set.indexDigest = data.sha256Hex
         try await withThrowingTaskGroup(of: (Int, Result<[DiagnosisKeyID], FileProblem>).self) { group in
             var launched = 0
             var added = 0
@@ -81,7 +77,7 @@ public struct PhoneFeedReader: Sendable {
     /// The keys of one file, or why it does not count.
     func keys(of entry: String) async -> Result<[DiagnosisKeyID], FileProblem> {
         do {
-            let data = try await RetryingReader(store: store, retry: retry, sleep: environment.sleep).read(entry)
+            let data = try await reader.read(entry)
             let archive = try ExportArchive.read(zip: data, name: entry, limits: limits)
             _ = try ExportVerifier(trustedKeys: [key], policy: .phone).verify(archive)
             return .success(try archive.contents(limits: limits).keys.compactMap { DiagnosisKeyID($0.keyData) })

@@ -61,9 +61,7 @@ public struct FeedResigner: Sendable {
 
     /// The client index, checked.
     public func clientIndex() async throws -> ExportIndex {
-        let data = try await RetryingReader(store: source, retry: retry, sleep: environment.sleep).read(sourceIndexPath)
-        let root = sourceIndexPath.split(separator: "/").dropLast().joined(separator: "/")
-        return try ExportIndex.parse(String(decoding: data, as: UTF8.self), file: sourceIndexPath, root: root)
+        try await RetryingReader(store: source, retry: retry, sleep: environment.sleep).index(at: sourceIndexPath).index
     }
 
     /// Client entries not yet published from their current content (an estimate without

@@ -50,8 +50,7 @@ public struct FeedImporter: Sendable {
 
     /// The second feed's index, checked: sorted, no duplicates, every entry inside the root.
     public func index() async throws -> ExportIndex {
-        let data = try await RetryingReader(store: feed, retry: retry, sleep: environment.sleep).read(indexPath)
-        return try ExportIndex.parse(String(decoding: data, as: UTF8.self), file: indexPath, root: root)
+        try await RetryingReader(store: feed, retry: retry, sleep: environment.sleep).index(at: indexPath).index
     }
 
     /// Index entries neither imported nor failed for good, in index order.

@@ -63,9 +63,7 @@ public struct ClientMirror: Sendable {
     @discardableResult
     public func stage() async throws -> StageSummary {
         let reader = RetryingReader(store: source, retry: retry, sleep: environment.sleep)
-        let nationalRoot = sourceIndexPath.split(separator: "/").dropLast().joined(separator: "/")
-        let index = try ExportIndex.parse(String(decoding: try await reader.read(sourceIndexPath), as: UTF8.self),
-                                          file: sourceIndexPath, root: nationalRoot)
+        let index = try await reader.index(at: sourceIndexPath).index
         var byName: [String: String] = [:]
         for entry in index.entries {
             let name = localName(entry)
@@ -91,11 +89,10 @@ public struct ClientMirror: Sendable {
     }
 
     /// Whether every national file is staged and the staged index is prepared and current.
+    /// Throws `notFound` for the national index when the national feed is not published yet.
     public func isStaged() async throws -> Bool {
+        let index = try await RetryingReader(store: source, retry: retry, sleep: environment.sleep).index(at: sourceIndexPath).index
         guard let staged = try? await destination.read(stagedIndexPath) else { return false }
-        let nationalRoot = sourceIndexPath.split(separator: "/").dropLast().joined(separator: "/")
-        let index = try ExportIndex.parse(String(decoding: try await source.read(sourceIndexPath), as: UTF8.self),
-                                          file: sourceIndexPath, root: nationalRoot)
         guard String(decoding: staged, as: UTF8.self) == ExportIndex(entries: index.entries.map(localName)).text else { return false }
         for entry in index.entries where !(try await destination.exists(localName(entry))) { return false }
         return true

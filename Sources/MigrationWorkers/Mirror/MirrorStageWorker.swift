@@ -16,14 +16,20 @@ public struct MirrorStageWorker: MigrationWorker {
     }
 
     public func isDone() async throws -> Bool {
-        guard try await nationalFeedPublished() else { return true }
-        return try await mirror.isStaged()
+        do {
+            return try await mirror.isStaged()
+        } catch BlobStoreError.notFound(let path) where path == mirror.sourceIndexPath {
+            return true
+        }
     }
 
     /// Nothing to stage before the national feed has an index; the coverage check waits for it.
     public func apply() async throws {
-        guard try await nationalFeedPublished() else { return }
-        try await mirror.stage()
+        do {
+            try await mirror.stage()
+        } catch BlobStoreError.notFound(let path) where path == mirror.sourceIndexPath {
+            return
+        }
     }
 
     public func verify() async throws {
@@ -31,8 +37,4 @@ public struct MirrorStageWorker: MigrationWorker {
     }
 
     public func steadyPass() async throws { try await apply() }
-
-    private func nationalFeedPublished() async throws -> Bool {
-        try await mirror.source.exists(mirror.sourceIndexPath)
-    }
 }
