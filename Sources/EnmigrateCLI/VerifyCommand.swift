@@ -37,8 +37,7 @@ struct VerifyCommand: AsyncParsableCommand {
             let report: CoverageReport
             let compared: String
             if swapped {
-                let before = try CoverageSnapshot.read(from: workers.coverageSnapshotURL)
-                report = CoverageReport.compare(state: before, national: try await workers.clientMirrorReader().read(worker: "coverage (client index)"))
+                report = try await workers.cutOverCoverageCheck().report()
                 compared = "state keys saved before the cut-over vs the client index phones read now (national key)"
             } else {
                 report = try await workers.coverageProver().prove()
@@ -53,7 +52,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 for file in report.missingByFile { print("missing:  \(file.file): \(file.missing) keys") }
                 for problem in report.state.failedFiles { print("not counted (state file does not verify): \(problem)") }
                 for problem in report.national.failedFiles { print("national file does not verify: \(problem)") }
-                let summary = swapped ? report.summary.replacingOccurrences(of: "national feed", with: "client index phones read") : report.summary
+                let summary = swapped ? report.summary(comparedWith: CutOverCoverageCheck.target) : report.summary
                 print(report.holds ? "coverage holds: \(summary)" : "coverage does not hold: \(summary)")
             }
             if !report.holds { throw EnmigrateExit.blocked }

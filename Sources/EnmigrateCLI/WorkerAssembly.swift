@@ -75,7 +75,7 @@ struct WorkerAssembly {
             feed: try store(secondFeed.location), root: secondFeed.root, trustedKeys: trusted, signingKey: signingKey,
             retry: retry, environment: environment)
         let steady = afterCutOver + importing + [MirrorWorker(mirror: mirror)]
-        let cutOverCoverage = CutOverCoverageCheck(clientMirror: try clientMirrorReader(), snapshot: coverageSnapshotURL)
+        let cutOverCoverage = try cutOverCoverageCheck()
         var appUpdateChecks: [any MigrationCheck] = []
         if !plan.gates.appUpdate.approvalRequired, let quiet = plan.decommission?.quietPeriod {
             appUpdateChecks.append(QuietPeriodCheck(importer: importer, quietPeriod: quiet))
@@ -151,8 +151,13 @@ struct WorkerAssembly {
             snapshot: dryRun ? nil : coverageSnapshotURL)
     }
 
+    /// The proof after the swap: the saved state set against what phones read.
+    func cutOverCoverageCheck() throws -> CutOverCoverageCheck {
+        CutOverCoverageCheck(clientMirror: try clientMirrorReader(), snapshot: coverageSnapshotURL)
+    }
+
     /// What phones read after the swap: `<clientMirror.location>/<root>/index.txt`, national key.
-    func clientMirrorReader() throws -> PhoneFeedReader {
+    private func clientMirrorReader() throws -> PhoneFeedReader {
         PhoneFeedReader(store: try store(plan.state.clientMirror.location), indexPath: "\(plan.state.clientMirror.root)/index.txt",
                         key: try nationalKey(), concurrency: plan.workers.concurrency, retry: retry, environment: environment)
     }

@@ -44,7 +44,8 @@ struct CoverageTests {
         #expect(report.missingKeys == 4)
         #expect(report.missingByFile == [.init(file: state.files[1].name, missing: 4)])
         #expect(report.state.failedFiles.map(\.file) == [state.files[2].name])
-        #expect(report.summary.contains("4 of 17 state keys are missing"))
+        #expect(report.summary.contains("4 of 17 state keys are missing from the national feed"))
+        #expect(report.summary(comparedWith: CutOverCoverageCheck.target).contains("missing from the client index phones read ("))
     }
 
     @Test("the snapshot reads back to the same set and refuses a changed file")

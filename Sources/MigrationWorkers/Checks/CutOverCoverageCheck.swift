@@ -15,12 +15,19 @@ public struct CutOverCoverageCheck: MigrationCheck {
         self.snapshot = snapshot
     }
 
+    /// What phones read, in the report's words.
+    public static let target = "the client index phones read"
+
+    /// The saved state set against the client index as phones read it now.
+    public func report() async throws -> CoverageReport {
+        let before = try CoverageSnapshot.read(from: snapshot)
+        return CoverageReport.compare(state: before, national: try await clientMirror.read(worker: "coverage (client index)"))
+    }
+
     public func evaluate() async -> CheckResult {
         do {
-            let before = try CoverageSnapshot.read(from: snapshot)
-            let report = CoverageReport.compare(state: before, national: try await clientMirror.read(worker: "coverage (client index)"))
-            let summary = report.summary.replacingOccurrences(of: "national feed", with: "client index phones read")
-            return CheckResult(name: name, outcome: report.holds ? .passed : .failed, reason: summary)
+            let report = try await report()
+            return CheckResult(name: name, outcome: report.holds ? .passed : .failed, reason: report.summary(comparedWith: Self.target))
         } catch {
             return CheckResult(name: name, outcome: .failed, reason: "\(error)")
         }

@@ -22,7 +22,7 @@ public struct CoverageProver: Sendable {
         let stateKeys = try await state.read(worker: "coverage (state feed)")
         let nationalKeys = try await national.read(worker: "coverage (national feed)")
         let report = CoverageReport.compare(state: stateKeys, national: nationalKeys)
-        if report.holds, let snapshot { try CoverageSnapshot.write(stateKeys, provenAgainst: nationalKeys.indexDigest, to: snapshot) }
+        if report.holds, let snapshot { try CoverageSnapshot.write(stateKeys, digest: report.state.digest, provenAgainst: nationalKeys.indexDigest, to: snapshot) }
         return report
     }
 

@@ -40,14 +40,18 @@ public struct CoverageReport: Sendable, Equatable, Codable {
     }
 
     /// One line for a check result or the terminal.
-    public var summary: String {
+    public var summary: String { summary(comparedWith: "the national feed") }
+
+    /// The line, naming what the state's keys were looked for in (`the client index phones read`
+    /// after the cut-over).
+    public func summary(comparedWith other: String) -> String {
         var text: String
         if holds {
-            text = "all \(state.keys) state keys (\(state.files) files, sha256 \(state.digest.prefix(12))…) are in the national feed "
+            text = "all \(state.keys) state keys (\(state.files) files, sha256 \(state.digest.prefix(12))…) are in \(other) "
                 + "(\(national.keys) keys, \(national.files) files)"
         } else {
             let files = missingByFile.prefix(5).map { "\($0.file): \($0.missing)" }.joined(separator: ", ")
-            text = "\(missingKeys) of \(state.keys) state keys are missing from the national feed (\(files)"
+            text = "\(missingKeys) of \(state.keys) state keys are missing from \(other) (\(files)"
                 + (missingByFile.count > 5 ? ", …)" : ")")
         }
         if !state.failedFiles.isEmpty {
@@ -55,7 +59,7 @@ public struct CoverageReport: Sendable, Equatable, Codable {
                 + state.failedFiles.prefix(3).map(\.file).joined(separator: ", ") + (state.failedFiles.count > 3 ? ", …" : "")
         }
         if !national.failedFiles.isEmpty {
-            text += "; \(national.failedFiles.count) national files do not verify: "
+            text += "; \(national.failedFiles.count) files of \(other) do not verify: "
                 + national.failedFiles.prefix(3).map(\.description).joined(separator: "; ")
         }
         return text

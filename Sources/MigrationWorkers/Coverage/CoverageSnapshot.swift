@@ -24,8 +24,9 @@ public enum CoverageSnapshot {
 
     /// Writes `set` (without its failed files) to `url` through a temporary file and a rename,
     /// with the digest of the national index it was proven against.
-    public static func write(_ set: FeedKeySet, provenAgainst nationalIndexDigest: String? = nil, to url: URL) throws {
-        var data = try JSONEncoder().encode(Header(files: set.files, count: set.keys.count, digest: set.digest,
+    /// `digest` is the set's digest when the caller has it already (it sorts every key).
+    public static func write(_ set: FeedKeySet, digest: String? = nil, provenAgainst nationalIndexDigest: String? = nil, to url: URL) throws {
+        var data = try JSONEncoder().encode(Header(files: set.files, count: set.keys.count, digest: digest ?? set.digest,
                                                    stateIndexDigest: set.indexDigest, nationalIndexDigest: nationalIndexDigest))
         data.append(UInt8(ascii: "\n"))
         data.reserveCapacity(data.count + set.keys.count * 20)
