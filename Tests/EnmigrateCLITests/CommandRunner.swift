@@ -47,6 +47,34 @@ struct CommandRunner {
 
 /// Runs blocking work (a child process, pipe reads) on a dispatch thread, so an async test does
 /// not hold one of the few cooperative threads the in-process loopback server answers on.
+extension CommandRunner {
+    /// Runs `enmigrate ARGS --json` and SIGKILLs it as soon as `shouldKill` accepts its output
+    /// so far. Returns whether it was killed (false: it finished first).
+    static func runAndKill(_ arguments: [String], in folder: URL, when shouldKill: (String) -> Bool) throws -> Bool {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments + ["--json"]
+        process.currentDirectoryURL = folder
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var buffer = Data()
+        var killed = false
+        while !killed {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer += chunk
+            if shouldKill(String(decoding: buffer, as: UTF8.self)) {
+                kill(process.processIdentifier, SIGKILL)
+                killed = true
+            }
+        }
+        process.waitUntilExit()
+        return killed
+    }
+}
+
 func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }

@@ -103,33 +103,6 @@ struct CutOverTests {
         await server.stop()
     }
 
-    /// Runs `enmigrate ARGS --json` and SIGKILLs it as soon as its output contains `marker`.
-    /// Returns whether it was killed (false: it finished first).
-    func runAndKill(_ arguments: [String], in folder: URL, when marker: String) throws -> Bool {
-        let process = Process()
-        process.executableURL = CommandRunner.binary
-        process.arguments = arguments + ["--json"]
-        process.currentDirectoryURL = folder
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var buffer = Data()
-        var killed = false
-        while true {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer += chunk
-            if String(decoding: buffer, as: UTF8.self).contains(marker) {
-                kill(process.processIdentifier, SIGKILL)
-                killed = true
-                break
-            }
-        }
-        process.waitUntilExit()
-        return killed
-    }
-
     @Test("killed while staging and right after the approval, apply resumes to one whole swap with every good key")
     func killedAroundTheSwap() async throws {
         let (folder, server, good, _) = try await stateOnLoopback()
@@ -140,14 +113,14 @@ struct CutOverTests {
         let cdn = folder.appendingPathComponent("srv/state/cdn/exposureKeyExport-US-XX")
         let original = try Data(contentsOf: cdn.appendingPathComponent("index.txt"))
 
-        _ = try await offPool { try self.runAndKill(["apply", "plan.yaml", "--once"], in: folder, when: "importing: mirror-stage") }
+        _ = try await offPool { try CommandRunner.runAndKill(["apply", "plan.yaml", "--once"], in: folder) { $0.contains("importing: mirror-stage") } }
         #expect(try Data(contentsOf: cdn.appendingPathComponent("index.txt")) == original)
         let waiting = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
         #expect(waiting.status == 4, "\(waiting.stdout)\n\(waiting.stderr)")
         #expect(try Data(contentsOf: cdn.appendingPathComponent("index.txt")) == original, "nothing is published before the approval")
 
         _ = try await offPool {
-            try self.runAndKill(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], in: folder, when: "gate key-rotation approved")
+            try CommandRunner.runAndKill(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], in: folder) { $0.contains("gate key-rotation approved") }
         }
         let resumed = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
         #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")

@@ -29,35 +29,6 @@ struct ImportCrashTests {
         return (folder, server)
     }
 
-    /// Starts `apply --json` and SIGKILLs it once it has printed `progressEvents` progress lines.
-    /// Returns whether it was killed (false: it finished first).
-    func applyAndKill(in folder: URL, afterProgressEvents progressEvents: Int) throws -> Bool {
-        let process = Process()
-        process.executableURL = CommandRunner.binary
-        process.arguments = ["apply", "plan.yaml", "--once", "--json"]
-        process.currentDirectoryURL = folder
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var seen = 0
-        var killed = false
-        var buffer = Data()
-        while true {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer += chunk
-            seen = String(decoding: buffer, as: UTF8.self).components(separatedBy: #""event":"progress""#).count - 1
-            if seen >= progressEvents {
-                kill(process.processIdentifier, SIGKILL)
-                killed = true
-                break
-            }
-        }
-        process.waitUntilExit()
-        return killed
-    }
-
     @Test("killed three times during the import, apply ends with every key exactly once, refetching at most the files in flight")
     func killedDuringImport() async throws {
         let (folder, server) = try await externalFeedPlan()
@@ -66,7 +37,13 @@ struct ImportCrashTests {
         // Every download takes a moment, so the kills land in the middle of the import.
         for name in names { server.inject(.delay(0.1), for: name, times: nil) }
         var kills = 0
-        for point in [1, 1, 1] where try await offPool({ try self.applyAndKill(in: folder, afterProgressEvents: point) }) { kills += 1 }
+        // Each run is killed after its first committed group of files.
+        for _ in 0..<3 {
+            let killed = try await offPool {
+                try CommandRunner.runAndKill(["apply", "plan.yaml", "--once"], in: folder) { $0.contains(#""event":"progress""#) }
+            }
+            if killed { kills += 1 }
+        }
         #expect(kills == 3, "the import finished before the kills; make it slower")
         let last = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
         #expect(last.status == 4, "\(last.stdout)\n\(last.stderr)")
