@@ -39,39 +39,34 @@ extension RunStateMachine {
 
     /// The phases of both modes as a Mermaid state diagram (`stateDiagram-v2`).
     public static func mermaid() throws(IllegalTransition) -> String {
-        var lines = ["stateDiagram-v2", "    [*] --> planned"]
-        var seen: Set<String> = []
-        for mode in MigrationPhase.Mode.allCases {
-            let path = try happyPath(mode: mode)
-            for edge in path.edges {
-                let label = edge.gate.map { ": gate \($0.rawValue)" } ?? ""
-                let line = "    \(node(edge.from)) --> \(node(edge.to))\(label)"
-                if seen.insert(line).inserted { lines.append(line) }
-            }
-            if let last = path.edges.last {
-                lines.append("    \(node(last.to)) --> [*]: \(mode.rawValue) (\(path.end.rawValue))")
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
+        let body = try diagramLines(
+            edge: { "    \(node($0.from)) --> \(node($0.to))" + ($0.gate.map { ": gate \($0.rawValue)" } ?? "") },
+            end: { mode, last, status in ["    \(node(last)) --> [*]: \(mode.rawValue) (\(status.rawValue))"] })
+        return (["stateDiagram-v2", "    [*] --> planned"] + body).joined(separator: "\n") + "\n"
     }
 
     /// The same diagram in Graphviz DOT: gates label the edges, each mode's end is a double circle.
     public static func dot() throws(IllegalTransition) -> String {
-        var lines = ["digraph migration {", "    rankdir=LR;", "    node [shape=box, style=rounded];"]
+        let body = try diagramLines(
+            edge: { "    \"\($0.from.rawValue)\" -> \"\($0.to.rawValue)\"" + ($0.gate.map { " [label=\"gate \($0.rawValue)\"]" } ?? "") + ";" },
+            end: { mode, last, status in [
+                "    \"\(mode.rawValue) end\" [shape=doublecircle, label=\"\(mode.rawValue)\\n\(status.rawValue)\"];",
+                "    \"\(last.rawValue)\" -> \"\(mode.rawValue) end\";",
+            ] })
+        return (["digraph migration {", "    rankdir=LR;", "    node [shape=box, style=rounded];"] + body + ["}"]).joined(separator: "\n") + "\n"
+    }
+
+    /// Both modes' happy paths as lines: each edge once, then each mode's end.
+    private static func diagramLines(edge: (PhaseEdge) -> String,
+                                     end: (MigrationPhase.Mode, MigrationPhase, RunStatus) -> [String]) throws(IllegalTransition) -> [String] {
+        var lines: [String] = []
         var seen: Set<String> = []
         for mode in MigrationPhase.Mode.allCases {
             let path = try happyPath(mode: mode)
-            for edge in path.edges {
-                let label = edge.gate.map { " [label=\"gate \($0.rawValue)\"]" } ?? ""
-                let line = "    \"\(edge.from.rawValue)\" -> \"\(edge.to.rawValue)\"\(label);"
-                if seen.insert(line).inserted { lines.append(line) }
-            }
-            if let last = path.edges.last {
-                lines.append("    \"\(mode.rawValue) end\" [shape=doublecircle, label=\"\(mode.rawValue)\\n\(path.end.rawValue)\"];")
-                lines.append("    \"\(last.to.rawValue)\" -> \"\(mode.rawValue) end\";")
-            }
+            for line in path.edges.map(edge) where seen.insert(line).inserted { lines.append(line) }
+            if let last = path.edges.last { lines += end(mode, last.to, path.end) }
         }
-        return (lines + ["}"]).joined(separator: "\n") + "\n"
+        return lines
     }
 
     /// Mermaid state names cannot contain hyphens.
