@@ -47,6 +47,23 @@ struct FeedResignerTests {
         await server.stop()
     }
 
+    @Test("a pass killed after its files but before the second index is not done (found by the rehearsal's kill fault)")
+    func notDoneWithoutIndex() async throws {
+        var client = FeedFixture()
+        for _ in 0..<2 { try await client.add(FeedFixture.keys(10), signer: TestKeys.client) }
+        let server = try await client.serve()
+        let destination = InMemoryBlobStore()
+        let worker = DualExportWorker(resigner: resigner(server, client: client, destination: destination, ledger: InMemoryPublishLedger()))
+        try await worker.apply()
+        #expect(try await worker.isDone())
+        // What a kill between the last file and the index write leaves behind.
+        try await destination.delete("\(secondRoot)/index.txt")
+        #expect(try await !worker.isDone())
+        try await worker.apply()
+        #expect(try await worker.isDone())
+        await server.stop()
+    }
+
     @Test("a second pass publishes nothing again; a changed source file is published again")
     func idempotent() async throws {
         var client = FeedFixture()

@@ -17,7 +17,8 @@ public struct DualExportWorker: MigrationWorker {
     }
 
     public func isDone() async throws -> Bool {
-        try await resigner.unpublishedEntries().isEmpty
+        guard try await resigner.unpublishedEntries().isEmpty else { return false }
+        return try await resigner.secondIndexIsCurrent()
     }
 
     public func apply() async throws {

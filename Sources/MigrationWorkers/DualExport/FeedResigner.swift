@@ -150,11 +150,21 @@ public struct FeedResigner: Sendable {
         Set(try await ledger.entries().filter { $0.status == .published }.map(\.name))
     }
 
+    /// Whether the second index is the one a pass would write now: a pass killed after its
+    /// last file but before the index leaves every file published and the index behind.
+    public func secondIndexIsCurrent() async throws -> Bool {
+        let expected = try await secondIndexText(for: try await clientIndex())
+        return (try? await destination.read(indexPath)) == expected
+    }
+
     /// The second index lists the published files of the current client index, in its order.
-    private func writeIndex(for index: ExportIndex) async throws {
+    private func secondIndexText(for index: ExportIndex) async throws -> Data {
         let published = try await publishedNames()
-        let names = index.entries.map(destinationName).filter(published.contains)
-        let text = Data(ExportIndex(entries: names).text.utf8)
+        return Data(ExportIndex(entries: index.entries.map(destinationName).filter(published.contains)).text.utf8)
+    }
+
+    private func writeIndex(for index: ExportIndex) async throws {
+        let text = try await secondIndexText(for: index)
         if let current = try? await destination.read(indexPath), current == text { return }
         try await destination.write(text, to: indexPath)
     }
