@@ -159,6 +159,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: MigrationRehearsal — `enmigrate rehearse`: a simulation shaped like an operator's plan,
+        // driven through the unchanged apply path in child processes, with injected faults.
+        .target(
+            name: "MigrationRehearsal",
+            dependencies: ["ExposureExport", "MigrationPlan", "MigrationStores", "LoopbackFeedServer"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MigrationRehearsalTests",
+            dependencies: ["MigrationRehearsal", "MigrationPlan"],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: EnmigrateCLI — one file per verb, rendering, exit codes; the composition root.
         .target(
             name: "EnmigrateCLI",
@@ -169,6 +182,7 @@ let package = Package(
                 "MigrationStores",
                 "MigrationWorkers",
                 "LoopbackFeedServer",
+                "MigrationRehearsal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -20,6 +20,7 @@ public struct Enmigrate: AsyncParsableCommand {
             UnlockCommand.self,
             ExportCommand.self,
             ServeFeedCommand.self,
+            RehearseCommand.self,
         ]
     )
 

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import MigrationRehearsal
+
+/// `enmigrate rehearse PLAN [--faults SPEC] [--json]`: the operator's plan, end to end, on a
+/// local simulation shaped like it, before anything real is touched.
+struct RehearseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rehearse",
+        abstract: "Rehearse a plan end to end on a local simulation shaped like it, optionally with injected faults.",
+        discussion: """
+            Generates keys and a simulated state for the rehearsal only (same regions, key ids and versions, \
+            roots, mode, second-feed source, gates), serves the state's client feed over loopback HTTP, and \
+            runs the unchanged `enmigrate apply` and `approve` as child processes until the run reaches the \
+            plan's end; then judges it with `status` and the coverage proof of `enmigrate verify`. Gates are \
+            approved by the rehearsal. Nothing outside the rehearsal folder is written, and of the operator's \
+            files only the plan is read. Faults: kill (SIGKILL an apply at a random step; kill=N for N times), \
+            downloads (503 answers until a pass's retries run out), tamper (a client file altered at rest: it \
+            must be quarantined and none of its keys imported), late-approval (the key-rotation approval \
+            comes passes late), all. Exit 0 when the run reached its end and coverage holds, 1 otherwise.
+            """
+    )
+
+    @Argument(help: "The plan to rehearse.")
+    var plan: String
+
+    @Option(help: "Faults to inject: \(RehearsalFaults.grammar).")
+    var faults = "none"
+
+    @Option(help: "The rehearsal folder (default: .enmigrate/rehearsal beside the plan); an earlier rehearsal there is replaced.")
+    var folder: String?
+
+    @Option(help: "Days of keys the simulated state publishes.")
+    var days = 14
+
+    @Option(name: .customLong("keys-per-day"), help: "Keys the simulated state publishes a day.")
+    var keysPerDay = 3000
+
+    @Option(help: "Seed for the keys and the faults' files and moments (default: random, printed).")
+    var seed: UInt64?
+
+    @Flag(help: "Print the rehearsal report as JSON (progress goes to stderr).")
+    var json = false
+
+    func validate() throws {
+        guard (2...60).contains(days) else { throw ValidationError("--days must be 2 to 60") }
+        guard (1...200_000).contains(keysPerDay) else { throw ValidationError("--keys-per-day must be 1 to 200000") }
+    }
+
+    func run() async throws {
+        let planURL = URL(fileURLWithPath: plan).standardizedFileURL
+        do {
+            var options = Rehearsal.Options(
+                folder: folder.map { URL(fileURLWithPath: $0) }
+                    ?? planURL.deletingLastPathComponent().appendingPathComponent(".enmigrate/rehearsal"),
+                executable: Self.ownExecutable)
+            options.faults = try RehearsalFaults.parse(faults)
+            options.faultSpec = faults
+            options.days = days
+            options.keysPerDay = keysPerDay
+            options.seed = seed ?? UInt64.random(in: 1...999_999)
+            let json = json
+            let report = try await Rehearsal(plan: planURL, options: options) { line in
+                if json { printError("rehearse: " + line) } else { print("rehearse: " + line) }
+            }.run()
+            if json {
+                try printJSON(report)
+            } else {
+                RehearsalSummary(report: report).lines.forEach { print($0) }
+            }
+            if !report.succeeded { throw EnmigrateExit.error }
+        } catch let error as RehearsalError {
+            printError("error: \(error)")
+            throw EnmigrateExit.error
+        }
+    }
+
+    /// This binary, so the rehearsal runs the very `apply` the operator will.
+    static var ownExecutable: URL {
+        let procSelf = URL(fileURLWithPath: "/proc/self/exe")
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: procSelf.path) {
+            return URL(fileURLWithPath: resolved)
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// Runs the `enmigrate` binary itself as a child process — the unchanged `apply` path an
+/// operator runs — logging everything it prints, and SIGKILLs it at a chosen moment when asked.
+struct ChildRun: Sendable {
+    /// One line the child printed: a JSON event, or plain text (approve prints one plain line).
+    struct Line: Sendable {
+        let event: String
+        let message: String
+    }
+
+    /// How a child process ended.
+    struct Result: Sendable {
+        let status: Int32
+        let killed: Bool
+        let lines: [Line]
+
+        /// How many moments of work (``ChildRun/workEvents``) it printed.
+        var workEventCount: Int { lines.count { ChildRun.workEvents.contains($0.event) } }
+        /// The outcome line's message (the last JSON event), or the last line.
+        var lastMessage: String { lines.last?.message ?? "" }
+        /// Where the child was when it ended or was killed: its phase (or the catch-up a run
+        /// waiting at a gate does) and the worker it was running.
+        var place: String {
+            var phase: String?
+            var worker: String?
+            for line in lines {
+                let head = line.message.trimmingCharacters(in: .whitespaces).split(separator: ":").first.map(String.init)
+                switch line.event {
+                case "phaseEntered":
+                    phase = head?.replacingOccurrences(of: "→ ", with: "")
+                    worker = nil
+                case "stepStarted", "stepSucceeded":
+                    phase = head
+                    worker = line.message.split(separator: ":").dropFirst().first?
+                        .trimmingCharacters(in: .whitespaces).components(separatedBy: " ").first
+                case "progress": worker = head
+                default: continue
+                }
+            }
+            return (phase.map { "phase \($0)" } ?? "the catch-up of a run waiting at a gate") + (worker.map { ", in \($0)" } ?? "")
+        }
+    }
+
+    /// Events that are moments of work, where a kill lands inside a phase's steps.
+    static let workEvents: Set<String> = ["phaseEntered", "stepStarted", "progress", "stepSucceeded", "recovered"]
+
+    let executable: URL
+    let folder: URL
+
+    /// Runs `enmigrate ARGUMENTS`, appends its output to `log`, and kills it with SIGKILL once it
+    /// has printed `killAfter` work events (nil: never). Blocks; call it off the cooperative pool.
+    func run(_ arguments: [String], log: URL, killAfter: Int?) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        if !FileManager.default.fileExists(atPath: log.path) {
+            guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+                throw RehearsalError.runFailed("\(log.path): cannot create the log file")
+            }
+        }
+        let logHandle = try FileHandle(forWritingTo: log)
+        defer { try? logHandle.close() }
+        try logHandle.seekToEnd()
+        try logHandle.write(contentsOf: Data("$ enmigrate \(arguments.joined(separator: " "))\n".utf8))
+        try process.run()
+        var pending = Data()
+        var lines: [Line] = []
+        var workSeen = 0
+        var killed = false
+        while true {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            try logHandle.write(contentsOf: chunk)
+            pending += chunk
+            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Self.parse(pending[pending.startIndex..<newline])
+                pending = Data(pending[pending.index(after: newline)...])
+                lines.append(line)
+                if Self.workEvents.contains(line.event) { workSeen += 1 }
+                if let killAfter, !killed, workSeen >= killAfter {
+                    kill(process.processIdentifier, SIGKILL)
+                    killed = true
+                }
+            }
+        }
+        process.waitUntilExit()
+        if killed { try logHandle.write(contentsOf: Data("[rehearsal: killed with SIGKILL here]\n".utf8)) }
+        return Result(status: process.terminationStatus, killed: killed, lines: lines)
+    }
+
+    private static func parse(_ bytes: Data) -> Line {
+        struct Event: Decodable {
+            let event: String
+            let message: String
+        }
+        if let event = try? JSONDecoder().decode(Event.self, from: bytes) {
+            return Line(event: event.event, message: event.message)
+        }
+        return Line(event: "text", message: String(decoding: bytes, as: UTF8.self))
+    }
+}
+
+/// Runs blocking work (a child process and its pipe) on a dispatch thread, so the in-process
+/// loopback server keeps answering on the cooperative pool meanwhile.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}

@@ -1,0 +1,46 @@
+/// The faults a rehearsal injects, parsed from `--faults SPEC`: a comma-separated list of
+/// `kill[=N]`, `downloads`, `tamper`, `late-approval`, `all` or `none`.
+public struct RehearsalFaults: Sendable, Equatable, Encodable {
+    /// How many times an `apply` (or `approve`) process is killed with SIGKILL at a random moment.
+    public var kills = 0
+    /// Client-feed downloads answer 503 until the importer's retries run out (the next pass succeeds).
+    public var failingDownloads = false
+    /// One published client file is tampered with at rest (a byte flipped).
+    public var tamperedFile = false
+    /// The key-rotation approval arrives only after the run has waited through several passes.
+    public var lateApproval = false
+
+    /// No faults.
+    public init() {}
+
+    /// Whether any fault is injected.
+    public var isEmpty: Bool { self == RehearsalFaults() }
+
+    /// The spec grammar, for help texts and errors.
+    public static let grammar = "kill[=N], downloads, tamper, late-approval, all, none (comma-separated)"
+
+    /// Parses `--faults`; an unknown word is an error naming it.
+    public static func parse(_ spec: String) throws(RehearsalError) -> RehearsalFaults {
+        var faults = RehearsalFaults()
+        for word in spec.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
+            switch word {
+            case "none": continue
+            case "all":
+                faults.kills = max(faults.kills, 1)
+                faults.failingDownloads = true
+                faults.tamperedFile = true
+                faults.lateApproval = true
+            case "kill": faults.kills += 1
+            case "downloads": faults.failingDownloads = true
+            case "tamper": faults.tamperedFile = true
+            case "late-approval": faults.lateApproval = true
+            default:
+                guard word.hasPrefix("kill="), let count = Int(word.dropFirst(5)), (1...20).contains(count) else {
+                    throw .badFaultSpec("--faults: unknown fault `\(word)`; faults: \(grammar); kill=N takes 1 to 20")
+                }
+                faults.kills += count
+            }
+        }
+        return faults
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import LoopbackFeedServer
+import MigrationStores
+
+/// One rehearsal from the first published day to the judged end state: publishes the
+/// simulated state's days, injects the faults, runs `apply`/`approve` child processes until the
+/// run reaches the plan's end, then reads `status` and `verify`.
+struct RehearsalRun {
+    let shape: RehearsalShape
+    let layout: RehearsalLayout
+    let options: Rehearsal.Options
+    let server: LoopbackFeedServer
+    let planName: String
+    let simulation: StateSimulation
+    let progress: @Sendable (String) -> Void
+
+    /// Passes the run waits at the key-rotation gate before a late approval arrives.
+    static let lateApprovalPasses = 3
+
+    private struct Progress {
+        /// Keys come from one generator and fault choices from another, so a rehearsal with
+        /// faults publishes exactly the keys of one without (same seed).
+        var keyGenerator: SeededGenerator
+        var faultGenerator: SeededGenerator
+        var report: RehearsalReport
+        var published: [StateSimulation.PublishedFile] = []
+        var killsLeft: Int
+        var lastDayPublished = false
+        var lateWaitsLeft: Int
+        var pendingRecovery: Int?
+        var tampered: StateSimulation.PublishedFile?
+        var failingFiles: [String] = []
+    }
+
+    func run() async throws -> RehearsalReport {
+        var state = Progress(
+            keyGenerator: SeededGenerator(seed: options.seed),
+            faultGenerator: SeededGenerator(seed: options.seed ^ 0x5EED_FA17),
+            report: RehearsalReport(
+                plan: planName, folder: layout.folder.path, seed: options.seed, faultSpec: options.faultSpec,
+                adjustments: shape.adjustments, days: options.days, keysPerDay: options.keysPerDay,
+                clientFiles: 0, keysPublished: 0),
+            killsLeft: options.faults.kills,
+            lateWaitsLeft: options.faults.lateApproval ? Self.lateApprovalPasses : 0)
+        for day in 0..<(options.days - 1) {
+            state.published += try await simulation.publish(day: day, using: &state.keyGenerator)
+        }
+        progress("published \(options.days - 1) days: \(state.published.count) client files, \(state.published.reduce(0) { $0 + $1.keys.count }) keys (day \(options.days) follows while the run waits for the key-rotation approval)")
+        try injectFileFaults(&state)
+        try await drive(&state)
+        if state.killsLeft > 0 {
+            state.report.faults.append(.init(
+                fault: "kill", injected: "\(state.killsLeft) kill(s) not injected: the run reached its end before the chosen moments",
+                recovery: "nothing to recover"))
+        }
+        state.report = RehearsalReport(
+            plan: planName, folder: layout.folder.path, seed: options.seed, faultSpec: options.faultSpec,
+            adjustments: shape.adjustments, days: options.days, keysPerDay: options.keysPerDay,
+            clientFiles: state.published.count, keysPublished: state.published.reduce(0) { $0 + $1.keys.count },
+            passes: state.report.passes, faults: state.report.faults, endState: state.report.endState,
+            succeeded: state.report.succeeded, problem: state.report.problem)
+        try await judge(&state.report, tampered: state.tampered, failingFiles: state.failingFiles)
+        return state.report
+    }
+
+    // MARK: Faults on files
+
+    private func injectFileFaults(_ state: inout Progress) throws {
+        var candidates = state.published.shuffled(using: &state.faultGenerator)
+        if options.faults.tamperedFile, let file = candidates.popLast() {
+            // Altered where the state publishes it: in the CDN and, when the plan has one, the
+            // origin the state's export writes to after the cut-over.
+            let offset = try Data(contentsOf: layout.cdn.appendingPathComponent(file.name)).count / 2
+            for folder in shape.hasOrigin ? [layout.cdn, layout.origin] : [layout.cdn] {
+                let url = folder.appendingPathComponent(file.name)
+                var data = try Data(contentsOf: url)
+                data[offset] ^= 0xFF
+                try data.write(to: url)
+            }
+            state.tampered = file
+            state.report.faults.append(.init(
+                fault: "tamper", injected: "\(file.name) (\(file.keys.count) keys): byte \(offset) flipped at rest in the state's CDN",
+                recovery: ""))
+            progress("fault: tampered with \(file.name)")
+        }
+        if options.faults.failingDownloads, candidates.count >= 2 {
+            let attempts = shape.workers.retry.attempts
+            let exhausted = candidates.removeLast().name, retried = candidates.removeLast().name
+            server.inject(.status(503), for: "cdn/\(exhausted)", times: attempts)
+            server.inject(.status(503), for: "cdn/\(retried)", times: 1)
+            server.inject(.status(503), for: "cdn/\(shape.clientRoot)/index.txt", times: 1)
+            state.failingFiles = [exhausted, retried]
+            state.report.faults.append(.init(
+                fault: "downloads",
+                injected: "the client index answers 503 once; \(exhausted) answers 503 to its first \(attempts) requests (every retry of a pass); \(retried) answers 503 once",
+                recovery: ""))
+            progress("fault: failing downloads for the client index, \(exhausted) and \(retried)")
+        }
+    }
+
+    // MARK: Driving the run
+
+    private func drive(_ state: inout Progress) async throws {
+        let child = ChildRun(executable: options.executable, folder: layout.folder)
+        var command = ["apply", "plan.yaml", "--once"]
+        var consecutiveTroubles = 0
+        // Each kill lands at a random work event of the next pass; the longest pass so far
+        // estimates how many a pass prints (one that ends first keeps the kill pending).
+        var workEventsEstimate = 40
+        var steadyPasses = 0
+        for number in 1...Rehearsal.passLimit {
+            let killAfter = state.killsLeft > 0 ? Int.random(in: 1...workEventsEstimate, using: &state.faultGenerator) : nil
+            let log = layout.logs.appendingPathComponent(String(format: "%02d-%@.log", number, command[0]))
+            let arguments = command + ["--json"]
+            let moment = killAfter
+            let result = try await offPool { try child.run(arguments, log: log, killAfter: moment) }
+            let label = command[0] == "approve" ? "approve \(command[3])" : "apply"
+            if !result.killed {
+                // A pass that ended before its kill moment shows how long passes are now.
+                workEventsEstimate = killAfter == nil ? max(workEventsEstimate, result.workEventCount) : max(1, result.workEventCount)
+            }
+            state.report.passes.append(.init(number: number, command: label, exitCode: result.status, killed: result.killed,
+                                             outcome: result.killed ? "killed" : result.lastMessage, log: "logs/" + log.lastPathComponent))
+            if let index = state.pendingRecovery {
+                state.report.faults[index].recovery = recovery(after: result, pass: number)
+                state.pendingRecovery = nil
+            }
+            if result.killed {
+                state.killsLeft -= 1
+                let place = result.place
+                state.report.faults.append(.init(
+                    fault: "kill", injected: "SIGKILL to `\(label)` (pass \(number)) in \(place), at its work event \(moment ?? 0): “\(Self.short(result.lines.last?.message.trimmingCharacters(in: .whitespaces) ?? ""))”",
+                    recovery: ""))
+                state.pendingRecovery = state.report.faults.count - 1
+                progress("pass \(number): \(label): KILLED with SIGKILL in \(place) (fault injected)")
+                command = ["apply", "plan.yaml", "--once"]
+                continue
+            }
+            progress("pass \(number): \(label) → exit \(result.status): \(Self.short(result.lastMessage))")
+            switch result.status {
+            case 0:
+                if shape.mode == .readOnly, !state.lastDayPublished {
+                    // A read-only plan without an approval gate would end before the last day.
+                    try await publishLastDay(&state)
+                    command = ["apply", "plan.yaml", "--once"]
+                    continue
+                }
+                // A read-only run is steady: its passes go on (importer and mirror), so a
+                // pending kill still has passes to land in.
+                if shape.mode == .readOnly, state.killsLeft > 0, steadyPasses < 3 {
+                    steadyPasses += 1
+                    command = ["apply", "plan.yaml", "--once"]
+                    continue
+                }
+                return
+            case 4:
+                consecutiveTroubles = 0
+                let gate = result.lines.reversed().lazy.compactMap(Self.gate(in:)).first ?? "key-rotation"
+                if gate == "key-rotation", !state.lastDayPublished {
+                    try await publishLastDay(&state)
+                    command = ["apply", "plan.yaml", "--once"]
+                } else if gate == "key-rotation", state.lateWaitsLeft > 0 {
+                    state.lateWaitsLeft -= 1
+                    if state.lateWaitsLeft == Self.lateApprovalPasses - 1 {
+                        state.report.faults.append(.init(
+                            fault: "late-approval",
+                            injected: "the key-rotation approval is withheld for \(Self.lateApprovalPasses) more passes while the run waits", recovery: ""))
+                    }
+                    progress("fault: the key-rotation approval is late; the run waits another pass")
+                    command = ["apply", "plan.yaml", "--once"]
+                } else {
+                    progress("approving \(gate) as `rehearsal` (a real run waits for a person)")
+                    command = ["approve", "plan.yaml", "--gate", gate, "--by", "rehearsal", "--note", "rehearsal"]
+                }
+            case 3:
+                consecutiveTroubles += 1
+                if consecutiveTroubles > 5 {
+                    throw RehearsalError.runFailed("the run stayed blocked for \(consecutiveTroubles) passes: \(result.lastMessage)")
+                }
+                // Blocked by a check that time fixes (the quiet period, a file waiting for a retry).
+                try await Task.sleep(for: shape.quietPeriod.map { $0 + .milliseconds(200) } ?? shape.retryBackoff.max)
+                command = ["apply", "plan.yaml", "--once"]
+            default:
+                consecutiveTroubles += 1
+                if consecutiveTroubles > 3 {
+                    throw RehearsalError.runFailed("`\(label)` kept failing (exit \(result.status)): \(result.lastMessage); see \(log.path)")
+                }
+                command = ["apply", "plan.yaml", "--once"]
+            }
+        }
+        throw RehearsalError.runFailed("the run did not reach its end in \(Rehearsal.passLimit) passes; see \(layout.logs.path)")
+    }
+
+    private func publishLastDay(_ state: inout Progress) async throws {
+        let files = try await simulation.publish(day: options.days - 1, using: &state.keyGenerator)
+        state.published += files
+        state.lastDayPublished = true
+        progress("the simulated state publishes day \(options.days): \(files.count) files, \(files.reduce(0) { $0 + $1.keys.count }) keys")
+    }
+
+    private func recovery(after result: ChildRun.Result, pass: Int) -> String {
+        let takeOver = result.lines.contains { $0.event == "lockTakenOver" } ? "took the run lock over from the killed process; " : ""
+        let rerun = result.lines.filter { $0.event == "recovered" }.map(\.message)
+        let steps = rerun.isEmpty ? "resumed at the next step" : rerun.joined(separator: "; ")
+        let ending = result.killed ? "was killed in turn (next fault)" : "`\(Self.short(result.lastMessage))`, exit \(result.status)"
+        return "pass \(pass) (\(ending)): " + takeOver + steps
+    }
+
+    /// A progress line of reasonable length (the log has the whole message).
+    private static func short(_ message: String) -> String {
+        message.count <= 160 ? message : message.prefix(157) + "…"
+    }
+
+    private static func gate(in line: ChildRun.Line) -> String? {
+        guard line.event == "waitingForApproval", let range = line.message.range(of: "--gate ") else { return nil }
+        return line.message[range.upperBound...].split(separator: " ").first.map(String.init)
+    }
+}

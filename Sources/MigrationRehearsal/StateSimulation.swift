@@ -1,0 +1,89 @@
+import ExposureExport
+import Foundation
+import MigrationStores
+
+/// The simulated state server of a rehearsal: publishes a day of real, freshly generated
+/// diagnosis keys at a time into its client feed (and, depending on the plan's second-feed
+/// source, into the second feed it writes itself or into its own key database), like the
+/// reference server's export worker: signed files, each written atomically, the index last.
+final class StateSimulation: Sendable {
+    /// One published client file and the keys in it.
+    struct PublishedFile: Sendable {
+        let name: String
+        let keys: [Data]
+    }
+
+    let shape: RehearsalShape
+    let layout: RehearsalLayout
+    let days: Int
+    let keysPerDay: Int
+    private let clientSigner: ExportSigner
+    private let secondFeedSigner: ExportSigner
+    private let firstDay: UInt64
+    private let now: Date
+
+    init(shape: RehearsalShape, layout: RehearsalLayout, keys: RehearsalKeys, days: Int, keysPerDay: Int, now: Date = Date()) {
+        self.shape = shape
+        self.layout = layout
+        self.days = days
+        self.keysPerDay = keysPerDay
+        self.now = now
+        clientSigner = ExportSigner(key: keys.stateClient, keyID: shape.clientKey.id, keyVersion: shape.clientKey.version)
+        secondFeedSigner = ExportSigner(key: keys.secondFeed, keyID: shape.secondFeedKey.id, keyVersion: shape.secondFeedKey.version)
+        firstDay = (UInt64(now.timeIntervalSince1970) / 86_400 - UInt64(days)) * 86_400
+    }
+
+    /// Publishes day `day` (0-based) with keys from `generator`; returns its client files.
+    func publish(day: Int, using generator: inout SeededGenerator) async throws -> [PublishedFile] {
+        let start = firstDay + UInt64(day) * 86_400
+        let keys = (0..<keysPerDay).map { _ in Self.key(startingBefore: start, using: &generator) }
+        let batch = ExportBatch(start: start, end: start + 86_400, region: shape.stateRegion, keys: keys)
+        // Two files a day, so a feed has enough files for faults to hit one and spare the rest.
+        let files = batch.files(root: shape.clientRoot, maxKeysPerFile: max(1, (keysPerDay + 1) / 2))
+        try await write(files, signer: clientSigner, to: layout.cdn, root: shape.clientRoot)
+        if shape.hasOrigin {
+            try await write(files, signer: clientSigner, to: layout.origin, root: shape.clientRoot)
+        }
+        switch shape.secondFeedSource {
+        case .clientFeed: break
+        case .external:
+            let renamed = batch.files(root: shape.secondFeedRoot, maxKeysPerFile: max(1, (keysPerDay + 1) / 2))
+            try await write(renamed, signer: secondFeedSigner, to: layout.secondFeed, root: shape.secondFeedRoot)
+        case .keyStore:
+            let store = try SQLiteKeyStore(path: layout.stateKeyStore.path)
+            let stored = keys.map {
+                StoredKey(keyData: $0.keyData, transmissionRisk: Int($0.transmissionRiskLevel ?? 0),
+                          intervalNumber: $0.rollingStartIntervalNumber ?? 0, regions: [shape.stateRegion], createdAt: now)
+            }
+            _ = try await store.importFile(url: "rehearsal:day-\(day)", digest: "", keys: stored, at: now)
+        }
+        return files.map { file in PublishedFile(name: file.name, keys: file.contents.keys.map(\.keyData)) }
+    }
+
+    private func write(_ files: [ExportBatchFile], signer: ExportSigner, to folder: URL, root: String) async throws {
+        let store = FileBlobStore(root: folder)
+        let writer = ExportArchiveWriter(signers: [signer])
+        for file in files {
+            try await store.write(try writer.archive(for: file.contents), to: file.name)
+        }
+        let indexPath = root + "/index.txt"
+        var entries: [String] = []
+        if try await store.exists(indexPath) {
+            let text = String(decoding: try await store.read(indexPath), as: UTF8.self)
+            entries = try ExportIndex.parse(text, file: folder.path + "/" + indexPath, root: root).entries
+        }
+        try await store.write(Data(ExportIndex(entries: entries + files.map(\.name)).text.utf8), to: indexPath)
+    }
+
+    /// A key like a phone uploads: random bytes, a 144-interval key from up to 13 days before
+    /// its publication day, and a transmission risk from 1 to 8.
+    private static func key(startingBefore start: UInt64, using generator: inout SeededGenerator) -> ExportKey {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for offset in stride(from: 0, to: 16, by: 8) {
+            withUnsafeBytes(of: generator.next()) { bytes.replaceSubrange(offset..<offset + 8, with: $0) }
+        }
+        let interval = Int32(start / 600) - 144 * Int32.random(in: 1...13, using: &generator)
+        return ExportKey(keyData: Data(bytes), transmissionRiskLevel: Int32.random(in: 1...8, using: &generator),
+                         rollingStartIntervalNumber: interval)
+    }
+}
