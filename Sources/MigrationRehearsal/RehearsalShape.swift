@@ -61,7 +61,7 @@ public struct RehearsalShape: Sendable {
         nationalRegion = plan.national.region ?? plan.state.region
         nationalFeedKey = KeyName(plan.national.feed.key)
         nationalRoot = plan.national.export?.root ?? plan.national.feed.index.deletingLastPathComponent().lastPathComponent
-        nationalMaxKeysPerFile = plan.national.export?.maxKeysPerFile ?? 750_000
+        nationalMaxKeysPerFile = plan.national.export?.maxKeysPerFile ?? 17_000
         workers = plan.workers
         gates = plan.gates
         var adjustments = [
