@@ -1,0 +1,349 @@
+#compdef enmigrate
+
+__enmigrate_complete() {
+    local -ar non_empty_completions=("${@:#(|:*)}")
+    local -ar empty_completions=("${(M)@:#(|:*)}")
+    _describe -V '' non_empty_completions -- empty_completions -P $'\'\''
+}
+
+__enmigrate_custom_complete() {
+    local -a completions
+    completions=("${(@f)"$("${command_name}" "${@}" "${command_line[@]}")"}")
+    if [[ "${#completions[@]}" -gt 1 ]]; then
+        __enmigrate_complete "${completions[@]:0:-1}"
+    fi
+}
+
+__enmigrate_cursor_index_in_current_word() {
+    if [[ -z "${QIPREFIX}${IPREFIX}${PREFIX}" ]]; then
+        printf 0
+    else
+        printf %s "${#${(z)LBUFFER}[-1]}"
+    fi
+}
+
+_enmigrate() {
+    emulate -RL zsh -G
+    setopt extendedglob nullglob numericglobsort
+    unsetopt aliases banghist
+
+    local -xr SAP_SHELL=zsh
+    local -x SAP_SHELL_VERSION
+    SAP_SHELL_VERSION="$(builtin emulate zsh -c 'printf %s "${ZSH_VERSION}"')"
+    local -r SAP_SHELL_VERSION
+
+    local context state state_descr line
+    local -A opt_args
+
+    local -r command_name="${words[1]}"
+    local -ar command_line=("${words[@]}")
+    local -ir current_word_index="$((CURRENT - 1))"
+
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'validate:Check a migration plan and its key files, offline.'
+            'plan:Dry run: show what apply would do now, changing nothing.'
+            'apply:Advance the migration as far as its checks and gates allow.'
+            'resume:Continue a failed or interrupted run from the failed step.'
+            'status:Show the run'\''s phase, timeline, checks, approvals and the next legal commands.'
+            'verify:Prove coverage: every key phones get from the state'\''s feed is in the feed they will read (or now read).'
+            'graph:Print the migration'\''s phase machine (generated from the engine'\''s transition table, never drawn by hand).'
+            'approve:Approve a gate (key-rotation, app-update, decommission) for the run waiting at it.'
+            'abort:Stop the migration before the point of no return, or swap the client index back after it.'
+            'unlock:Break the run lock (for a holder that is gone on another host).'
+            'export:Inspect, verify and build Exposure Notification export files.'
+            'serve-feed:Serve a folder of export feeds over HTTP on 127.0.0.1 (rehearsals, the demo).'
+            'rehearse:Rehearse a plan end to end on a local simulation shaped like it, optionally with injected faults.'
+            'help:Show subcommand help information.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        validate|plan|apply|resume|status|verify|graph|approve|abort|unlock|export|serve-feed|rehearse|help)
+            "_enmigrate_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_enmigrate_validate() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':plan:'
+        '--json[Print one JSON document\: {valid, planHash, diagnostics\[\]}.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_plan() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':plan:'
+        '--json[Print one JSON document.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_apply() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':plan:'
+        '--until[Stop on reaching this phase (dual-export, importing, key-rotation, mirroring, app-update, decommission).]:until:'
+        '--once[Advance as far as possible now, run steady-state workers once, and exit.]'
+        '--json[Print events as JSON lines.]'
+        '--take-back-client-index[After the cut-over\: republish the client index although something else rewrote it (stop that writer first).]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_resume() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':plan:'
+        '--json[Print events as JSON lines.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_status() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':plan:'
+        '--json[Print one JSON document.]'
+        '--verify-journal[Also check the journal'\''s hash chain.]'
+        '--html[Also write a single-file HTML page (phase diagram, timeline, checks, latency).]:FILE:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_verify() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':plan:'
+        '--json[Print one JSON document.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_graph() {
+    local -i ret=1
+    local -ar ___format=('mermaid' 'dot')
+    local -ar arg_specs=(
+        '--format[mermaid or dot.]:format:{__enmigrate_complete "${___format[@]}"}'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_approve() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':plan:'
+        '--gate[The gate\: key-rotation, app-update or decommission.]:gate:'
+        '--by[Who approves (recorded in the journal).]:by:'
+        '--note[Why, or the reference of the confirmation (recorded in the journal).]:note:'
+        '--json[Print events as JSON lines.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_abort() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':plan:'
+        '--restore-client-index[After cut-over\: serve the state'\''s own client index again.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_unlock() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':plan:'
+        '--force[Required\: you confirm the holder is gone.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_export() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'inspect:Show an export file'\''s header, keys, signatures and anomalies.'
+            'verify:Verify an export file'\''s signature the way a phone does.'
+            'build:Write signed export files and an index from a publish-format keys file.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        inspect|verify|build)
+            "_enmigrate_export_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_enmigrate_export_inspect() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':file:'
+        '--signature[export.sig to use with a bare export.bin.]:signature:'
+        '--json[Print one JSON document instead of text.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_export_verify() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':file:'
+        '--public-key[PEM public key (SubjectPublicKeyInfo).]:public-key:'
+        '--key-id[verification_key_id the signature must carry.]:key-id:'
+        '--key-version[verification_key_version the signature must carry.]:key-version:'
+        '--signature[export.sig to use with a bare export.bin.]:signature:'
+        '--json[Print one JSON document instead of text.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_export_build() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--keys[Publish-format JSON with temporaryExposureKeys\[\].]:keys:'
+        '--private-key[PEM private key (PKCS#8 or SEC1), mode 600.]:private-key:'
+        '--key-id[verification_key_id, e.g. the MCC 310.]:key-id:'
+        '--key-version[verification_key_version, e.g. v1.]:key-version:'
+        '--region[Region written into the files.]:region:'
+        '--root[Folder under OUT the files and index.txt go in (the feed'\''s root).]:root:'
+        '--start[Batch start (unix seconds or RFC 3339).]:start:'
+        '--end[Batch end (unix seconds or RFC 3339).]:end:'
+        '--out[Output folder (the bucket / CDN root).]:out:'
+        '--max-keys-per-file[Split the batch above this many keys per file.]:max-keys-per-file:'
+        '--json[Print one JSON document instead of text.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_serve-feed() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':folder:'
+        '--port[The port (0\: any free port; the chosen one is printed).]:port:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_rehearse() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':plan:'
+        '--faults[Faults to inject\: kill\[=N\], downloads, tamper, late-approval, all, none (comma-separated).]:faults:'
+        '--folder[The rehearsal folder (default\: .enmigrate/rehearsal beside the plan); an earlier rehearsal there is replaced.]:folder:'
+        '--days[Days of keys the simulated state publishes.]:days:'
+        '--keys-per-day[Keys the simulated state publishes a day.]:keys-per-day:'
+        '--seed[Seed for the keys and the faults'\'' files and moments (default\: random, printed).]:seed:'
+        '--json[Print the rehearsal report as JSON (progress goes to stderr).]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_help() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:subcommands:'
+        '--version[Show the version.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+if [[ "${funcstack[1]}" = _enmigrate ]]; then
+    _enmigrate "${@}"
+else
+    compdef _enmigrate enmigrate
+fi
