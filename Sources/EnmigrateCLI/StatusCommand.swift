@@ -78,8 +78,13 @@ struct StatusCommand: AsyncParsableCommand {
         if let lock = report.lock { lines.append("lock:     held by \(lock)") }
         if let error = report.lastError { lines.append("last error: \(error)") }
         if let intact = report.journalIntact { lines.append("journal:  " + (intact ? "hash chain intact" : "HASH CHAIN BROKEN")) }
-        lines.append("next:")
-        lines += report.next.map { "  \($0)" }
+        // A complete run has no next command; say so instead of an empty heading.
+        if report.next.isEmpty {
+            lines.append("next:     nothing: the migration is complete")
+        } else {
+            lines.append("next:")
+            lines += report.next.map { "  \($0)" }
+        }
         return lines.joined(separator: "\n")
     }
 }

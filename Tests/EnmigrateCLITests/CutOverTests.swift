@@ -185,6 +185,8 @@ struct CutOverTests {
         #expect(bad.count == 3)
         let status = try await offPool { try CommandRunner.run(["status", "plan.yaml", "--json"], in: folder) }
         #expect((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["status"] as? String == "succeeded")
+        let text = try await offPool { try CommandRunner.run(["status", "plan.yaml"], in: folder) }
+        #expect(text.stdout.contains("next:     nothing: the migration is complete"))
         await server.stop()
     }
 }
