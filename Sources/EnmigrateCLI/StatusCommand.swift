@@ -35,7 +35,9 @@ struct StatusCommand: AsyncParsableCommand {
                 print("not started")
                 return
             }
-            report.failedFiles = await context.workers().failedFiles()
+            let workers = context.workers()
+            report.failedFiles = await workers.failedFiles()
+            report.workers = await workers.progress()
             let request = URL(fileURLWithPath: context.plan.rotationRequest)
             if FileManager.default.fileExists(atPath: request.appendingPathComponent("REQUEST.md").path) { report.rotationRequest = request.path }
             if let html {
@@ -64,6 +66,10 @@ struct StatusCommand: AsyncParsableCommand {
         if !report.checks.isEmpty {
             lines.append("checks:")
             lines += report.checks.map { "  \($0.name): \($0.outcome.rawValue)" + ($0.reason.isEmpty ? "" : " — \($0.reason)") }
+        }
+        if !report.workers.isEmpty {
+            lines.append("workers:")
+            lines += report.workers.map { "  \($0)" }
         }
         if !report.failedFiles.isEmpty {
             lines.append("failed files:")

@@ -48,6 +48,10 @@ struct CutOverTests {
         let status = try await offPool { try CommandRunner.run(["status", "plan.yaml"], in: folder) }
         for name in bad { #expect(status.stdout.contains("\(name): quarantined by dual-export"), "\(status.stdout)") }
         #expect(status.stdout.contains("rotation request:"))
+        // Worker progress, from the stores: nothing swapped yet.
+        #expect(status.stdout.contains("dual-export: \(good.count) files re-signed into the second feed, \(bad.count) quarantined"), "\(status.stdout)")
+        #expect(status.stdout.contains("export-importer: \(good.count) second-feed files imported, 0 failed for good, 0 waiting for a retry; \(good.count * 50) keys"))
+        #expect(status.stdout.contains("national files staged in the client CDN; the client index is not swapped yet"))
 
         let proof = try await offPool { try CommandRunner.run(["verify", "plan.yaml", "--json"], in: folder) }
         #expect(proof.status == 0, "\(proof.stdout)\n\(proof.stderr)")
@@ -84,6 +88,7 @@ struct CutOverTests {
         #expect(html.contains(#"<span class="phase current">mirroring</span>"#) && html.contains(#"<span class="phase done">importing</span>"#))
         #expect(html.contains("gate key-rotation →") && html.contains("cut-over latency <b>"))
         for name in bad { #expect(html.contains("\(name): quarantined by dual-export")) }
+        #expect(html.contains("<h2>Workers</h2>") && html.contains("mirror: the client index serves the national feed"))
         let again = try await offPool { try CommandRunner.run(["verify", "plan.yaml"], in: folder) }
         #expect(again.status == 0 && again.stdout.contains("client index phones read now"), "\(again.stdout)\n\(again.stderr)")
 

@@ -26,6 +26,8 @@ public struct RunStatusReport: Sendable, Encodable {
     public let checks: [CheckResult]
     /// Files a worker failed for good, quarantined or waits to retry (filled in from the stores).
     public var failedFiles: [String]
+    /// One line per worker on how far its work is (filled in from the stores by the caller).
+    public var workers: [String] = []
     public let approval: ApprovalState?
     /// Milliseconds from the `key-rotation` approval to the client index swap.
     public let cutoverLatencyMs: Int64?
