@@ -12,8 +12,8 @@ extension WorkerAssembly {
             let published = entries.count { $0.status == .published }, quarantined = entries.count { $0.status == .quarantined }
             lines.append("dual-export: \(published) files re-signed into the second feed, \(quarantined) quarantined, \(entries.count - published - quarantined) to retry")
         }
-        if case .sqlite(let path) = plan.national.keyStore, FileManager.default.fileExists(atPath: path),
-           let store = try? SQLiteKeyStore(path: path), let records = try? await store.importFiles(), let keys = try? await store.keyCount() {
+        if let store = existingNationalKeyStore(), let records = try? await store.importFiles(), !records.isEmpty,
+           let keys = try? await store.keyCount() {
             let imported = records.count { $0.status == .imported }, failed = records.count { $0.status == .failed }
             lines.append("export-importer: \(imported) second-feed files imported, \(failed) failed for good, \(records.count - imported - failed) waiting for a retry; \(keys) keys in the national key store")
             if plan.national.export != nil, let files = try? await store.nationalFiles() {

@@ -180,8 +180,7 @@ struct WorkerAssembly {
     /// quarantined, for `status` (read from the stores; empty when they do not exist yet).
     func failedFiles() async -> [String] {
         var lines: [String] = []
-        if case .sqlite(let path) = plan.national.keyStore, FileManager.default.fileExists(atPath: path),
-           let store = try? SQLiteKeyStore(path: path), let records = try? await store.importFiles() {
+        if let store = existingNationalKeyStore(), let records = try? await store.importFiles() {
             lines += records.filter { $0.status != .imported }.map {
                 "\($0.url): \($0.status == .failed ? "failed" : "waiting for a retry") — \($0.lastError ?? "?")"
             }
@@ -256,12 +255,26 @@ struct WorkerAssembly {
         }
     }
 
+    /// The national key store for reading only, when it exists (`status` must not create it).
+    func existingNationalKeyStore() -> (any ExposureKeyStore)? {
+        switch plan.national.keyStore {
+        case .sqlite(let path): FileManager.default.fileExists(atPath: path) ? try? SQLiteKeyStore(path: path) : nil
+        case .postgres(let url): (try? PostgresLocation(url: url)).flatMap { try? PostgresKeyStore(location: $0, readOnly: true) }
+        }
+    }
+
     private func openKeyStore(_ location: StoreLocation, role: String) throws -> any ExposureKeyStore {
         switch location {
         case .sqlite(let path):
             if dryRun, !FileManager.default.fileExists(atPath: path) { return InMemoryKeyStore() }
             return try SQLiteKeyStore(path: path)
-        case .postgres: throw Failure(description: "\(role): PostgreSQL key stores are not supported yet; use sqlite:PATH")
+        case .postgres(let url):
+            do {
+                // A dry run creates nothing; a store not created yet reads as empty.
+                return try PostgresKeyStore(location: try PostgresLocation(url: url), readOnly: dryRun)
+            } catch {
+                throw Failure(description: "\(role): \(error)")
+            }
         }
     }
 

@@ -2,16 +2,20 @@ import Foundation
 import Testing
 import MigrationStores
 
-/// The drivers every key store test runs against: the twin and each real driver.
+/// The drivers every key store test runs against: the twin and each real driver. PostgreSQL
+/// runs when scripts/with-postgres (which scripts/test uses) provides a throwaway server.
 enum KeyStoreDriver: String, CaseIterable, CustomStringConvertible {
-    case memory, sqlite
+    case memory, sqlite, postgres
     var description: String { rawValue }
+
+    static var allCases: [KeyStoreDriver] { TestPostgres.url == nil ? [.memory, .sqlite] : [.memory, .sqlite, .postgres] }
 
     func make() throws -> any ExposureKeyStore {
         switch self {
         case .memory: InMemoryKeyStore()
         case .sqlite: try SQLiteKeyStore(path: FileManager.default.temporaryDirectory
             .appendingPathComponent("enmigrate-keys-\(UUID().uuidString)/national-keys.db").path)
+        case .postgres: try PostgresKeyStore(location: try TestPostgres.freshSchema())
         }
     }
 }

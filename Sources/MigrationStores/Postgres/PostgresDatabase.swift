@@ -1,0 +1,151 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// One named, versioned schema change; applied once, in order, recorded in `schema_migration`.
+public struct PostgresMigration: Sendable {
+    public let name: String
+    public let statements: [String]
+
+    public init(_ name: String, _ statements: [String]) {
+        self.name = name
+        self.statements = statements
+    }
+}
+
+/// A connection pool to one PostgreSQL database and schema, with the schema brought up to date
+/// before the first query. Replicas migrating at once take turns under an advisory lock.
+public final class PostgresDatabase: Sendable {
+    public let location: PostgresLocation
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let migrated: Task<Void, any Error>
+    private let missing: Task<Bool, any Error>
+    private let logger: Logger
+
+    /// Connects lazily (the first query connects) and applies `migrations` that are missing;
+    /// with `migrate: false` (a dry run) it changes nothing and ``isMissing()`` says whether
+    /// the schema is there at all.
+    public init(location: PostgresLocation, migrations: [PostgresMigration], migrate: Bool = true) throws {
+        let tls: PostgresClient.Configuration.TLS = switch location.tls {
+        case .disable: .disable
+        case .prefer: .prefer(.makeClientConfiguration())
+        case .require: .require(.makeClientConfiguration())
+        }
+        let configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.username,
+            password: try PostgresLocation.password(), database: location.database, tls: tls)
+        var logger = Logger(label: "enmigrate-postgres")
+        logger.logLevel = .critical
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.location = location
+        self.client = client
+        self.logger = logger
+        runner = Task { await client.run() }
+        migrated = Task {
+            if migrate { try await Self.migrate(client, schema: location.schema, migrations, logger: logger) }
+        }
+        let expected = migrations.map(\.name)
+        missing = Task {
+            guard !migrate else { return false }
+            let rows = try await client.query(PostgresQuery(unsafeSQL: """
+                SELECT count(*) FROM information_schema.tables WHERE table_schema = '\(location.schema)' AND table_name = 'schema_migration'
+                """), logger: logger)
+            guard try await rows.decode(Int64.self).first(where: { _ in true }) == 1 else { return true }
+            var applied = Set<String>()
+            for try await name in try await client.query(PostgresQuery(unsafeSQL: "SELECT name FROM \(location.schema).schema_migration"),
+                                                         logger: logger).decode(String.self) {
+                applied.insert(name)
+            }
+            return !Set(expected).isSubset(of: applied)
+        }
+    }
+
+    deinit {
+        runner.cancel()
+    }
+
+    /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
+    public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await ready()
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PSQLError {
+            throw PostgresStoreError(error, location: location)
+        } catch let error as PostgresTransactionError {
+            let cause = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError ?? error
+            // Our own errors from inside the transaction pass through unchanged.
+            if cause is PSQLError { throw PostgresStoreError(cause, location: location) }
+            throw cause
+        }
+    }
+
+    /// Runs one statement outside a transaction and returns its rows, decoded by the caller.
+    public func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        try await ready()
+        do {
+            return try await client.query(query, logger: logger)
+        } catch let error as PSQLError {
+            throw PostgresStoreError(error, location: location)
+        }
+    }
+
+    /// True when the schema is not (fully) there and this database may not create it: a dry
+    /// run then reads it as empty.
+    public func isMissing() async throws -> Bool {
+        do {
+            return try await missing.value
+        } catch let error as PSQLError {
+            throw PostgresStoreError(error, location: location)
+        }
+    }
+
+    private func ready() async throws {
+        do {
+            try await migrated.value
+        } catch let error as PSQLError {
+            throw PostgresStoreError(error, location: location)
+        }
+    }
+
+    private static func migrate(_ client: PostgresClient, schema: String, _ migrations: [PostgresMigration], logger: Logger) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            // One replica migrates at a time; the others wait here and then find nothing to do.
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(schema)))", logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: """
+                CREATE TABLE IF NOT EXISTS \(schema).schema_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                """), logger: logger)
+            var applied = Set<String>()
+            for try await name in try await connection.query(PostgresQuery(unsafeSQL: "SELECT name FROM \(schema).schema_migration"),
+                                                             logger: logger).decode(String.self) {
+                applied.insert(name)
+            }
+            for migration in migrations where !applied.contains(migration.name) {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(PostgresQuery(unsafeSQL: "INSERT INTO \(schema).schema_migration (name) VALUES ('\(migration.name)')"),
+                                           logger: logger)
+            }
+        }
+    }
+}
+
+/// A PostgreSQL failure with what the server said (postgres-nio hides it from `description`
+/// so nothing sensitive leaks by accident; the server's message and code are safe to show).
+public struct PostgresStoreError: Error, CustomStringConvertible {
+    public let description: String
+
+    init(_ error: any Error, location: PostgresLocation) {
+        if let error = error as? PSQLError {
+            let message = error.serverInfo?[.message]
+            let code = error.serverInfo?[.sqlState]
+            let what = message.map { "\($0)" + (code.map { " (SQLSTATE \($0))" } ?? "") } ?? "\(error.code)"
+            description = "\(location): \(what)"
+        } else {
+            description = "\(location): \(error)"
+        }
+    }
+}

@@ -1,0 +1,294 @@
+import Foundation
+import PostgresNIO
+
+/// The national key store on PostgreSQL (`keyStore: postgres://…`), for operators beyond one
+/// machine. Same tables and semantics as ``SQLiteKeyStore``, in a schema of its own; passes the
+/// same conformance suite. Keys go in with one `UNNEST` insert per chunk, not a statement each.
+public final class PostgresKeyStore: ExposureKeyStore {
+    /// Where the store lives (printed without a password: there is none in it).
+    public let location: PostgresLocation
+    private let database: PostgresDatabase
+    private var schema: String { location.schema }
+    /// Rows per insert statement: large enough to amortise a round trip, small enough to keep
+    /// one bind message a few MiB.
+    static let chunk = 10_000
+
+    /// Opens the store; its tables are created or migrated before the first query. With
+    /// `readOnly` (a dry run) nothing is created, and a store not created yet reads as empty.
+    public init(location: PostgresLocation, readOnly: Bool = false) throws {
+        self.location = location
+        database = try PostgresDatabase(location: location, migrations: Self.migrations(schema: location.schema), migrate: !readOnly)
+    }
+
+    static func migrations(schema s: String) -> [PostgresMigration] {
+        [
+            PostgresMigration("0001-key-store", [
+                """
+                CREATE TABLE \(s).import_file (
+                    id BIGSERIAL PRIMARY KEY, url TEXT NOT NULL UNIQUE, status TEXT NOT NULL, attempts INT NOT NULL,
+                    last_error TEXT, digest TEXT, keys_imported INT NOT NULL DEFAULT 0, updated_at TIMESTAMPTZ NOT NULL)
+                """,
+                """
+                CREATE TABLE \(s).national_file (
+                    id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, batch_start BIGINT NOT NULL, batch_end BIGINT NOT NULL,
+                    number INT NOT NULL, file_count INT NOT NULL, key_count INT NOT NULL, digest TEXT)
+                """,
+                """
+                CREATE TABLE \(s).exposure (
+                    exposure_key BYTEA PRIMARY KEY, transmission_risk INT NOT NULL, interval_number INT NOT NULL,
+                    interval_count INT NOT NULL, report_type TEXT NOT NULL DEFAULT '', days_since_symptom_onset INT,
+                    regions TEXT[] NOT NULL, traveler BOOLEAN NOT NULL, created_at TIMESTAMPTZ NOT NULL,
+                    import_file_id BIGINT REFERENCES \(s).import_file(id),
+                    revised_report_type TEXT, revised_transmission_risk INT, revised_days_since_symptom_onset INT,
+                    revised_at TIMESTAMPTZ, revised_import_file_id BIGINT REFERENCES \(s).import_file(id),
+                    national_file_id BIGINT REFERENCES \(s).national_file(id))
+                """,
+                "CREATE INDEX exposure_unexported ON \(s).exposure (created_at) WHERE national_file_id IS NULL",
+                "CREATE INDEX exposure_national_file ON \(s).exposure (national_file_id) WHERE national_file_id IS NOT NULL",
+            ]),
+        ]
+    }
+
+    // MARK: Import
+
+    public func importBatch(_ files: [FileImport], at: Date) async throws -> [ImportOutcome] {
+        try await database.transaction { connection in
+            var outcomes: [ImportOutcome] = []
+            for file in files { outcomes.append(try await importFile(file, at: at, connection: connection)) }
+            return outcomes
+        }
+    }
+
+    private func importFile(_ file: FileImport, at: Date, connection: PostgresConnection) async throws -> ImportOutcome {
+        let logger = connection.logger
+        let status = try await connection.query(PostgresQuery(unsafeSQL: "SELECT status FROM \(schema).import_file WHERE url = $1",
+                                                              binds: Self.binds(file.url)), logger: logger)
+            .decode(String.self).first { _ in true }
+        if status == "imported" { return ImportOutcome(alreadyImported: true) }
+        var fileBinds = PostgresBindings()
+        fileBinds.append(file.url)
+        fileBinds.append(file.digest)
+        fileBinds.append(at)
+        let fileID = try await connection.query(PostgresQuery(unsafeSQL: """
+            INSERT INTO \(schema).import_file (url, status, attempts, digest, updated_at) VALUES ($1, 'imported', 1, $2, $3)
+            ON CONFLICT (url) DO UPDATE SET status = 'imported', attempts = \(schema).import_file.attempts + 1, last_error = NULL,
+                digest = excluded.digest, updated_at = excluded.updated_at
+            RETURNING id
+            """, binds: fileBinds), logger: logger).decode(Int64.self).first { _ in true } ?? 0
+        var outcome = ImportOutcome()
+        var start = file.keys.startIndex
+        while start < file.keys.endIndex {
+            let slice = file.keys[start..<min(start + Self.chunk, file.keys.endIndex)]
+            outcome.inserted += try await insert(slice, fileID: fileID, connection: connection)
+            start = slice.endIndex
+        }
+        for revision in file.revisions {
+            try await apply(revision, fileID: fileID, at: at, connection: connection, outcome: &outcome)
+        }
+        var countBinds = PostgresBindings()
+        countBinds.append(outcome.inserted)
+        countBinds.append(fileID)
+        try await connection.query(PostgresQuery(unsafeSQL: "UPDATE \(schema).import_file SET keys_imported = $1 WHERE id = $2",
+                                                 binds: countBinds), logger: logger)
+        return outcome
+    }
+
+    /// Inserts keys not stored yet in one statement; returns how many were new.
+    private func insert(_ keys: ArraySlice<StoredKey>, fileID: Int64, connection: PostgresConnection) async throws -> Int {
+        var binds = PostgresBindings()
+        binds.append(keys.map { ByteBuffer(bytes: $0.keyData) })
+        binds.append(keys.map { Int32($0.transmissionRisk) })
+        binds.append(keys.map(\.intervalNumber))
+        binds.append(keys.map(\.intervalCount))
+        binds.append(keys.map(\.reportType))
+        // Arrays of optionals do not bind; -1 stands for "absent" (onset days are never negative
+        // beyond -14, so the sentinel is out of range of real values).
+        binds.append(keys.map { $0.daysSinceOnset ?? Int32.min })
+        binds.append(keys.map { $0.regions.joined(separator: ",") })
+        binds.append(keys.map(\.traveler))
+        binds.append(keys.map(\.createdAt))
+        binds.append(fileID)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            WITH inserted AS (
+                INSERT INTO \(schema).exposure (exposure_key, transmission_risk, interval_number, interval_count, report_type,
+                    days_since_symptom_onset, regions, traveler, created_at, import_file_id)
+                SELECT k, r, n, c, t, NULLIF(o, -2147483648), string_to_array(g, ','), v, a, $10
+                FROM UNNEST($1::bytea[], $2::int[], $3::int[], $4::int[], $5::text[], $6::int[], $7::text[], $8::bool[], $9::timestamptz[])
+                    AS u(k, r, n, c, t, o, g, v, a)
+                ON CONFLICT (exposure_key) DO NOTHING
+                RETURNING 1)
+            SELECT count(*) FROM inserted
+            """, binds: binds), logger: connection.logger)
+        return Int(try await rows.decode(Int64.self).first { _ in true } ?? 0)
+    }
+
+    private func apply(_ revision: KeyRevision, fileID: Int64, at: Date, connection: PostgresConnection, outcome: inout ImportOutcome) async throws {
+        let current = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT report_type, revised_report_type FROM \(schema).exposure WHERE exposure_key = $1
+            """, binds: Self.binds(ByteBuffer(bytes: revision.keyData))), logger: connection.logger)
+            .decode((String, String?).self).first { _ in true }
+        guard let current else {
+            outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): not a stored key")
+            return
+        }
+        switch RevisionRule.decide(current: current.0, previous: current.1, target: revision.reportType) {
+        case .apply:
+            var binds = PostgresBindings()
+            binds.append(revision.reportType)
+            binds.append(Int32(revision.transmissionRisk))
+            binds.append(revision.daysSinceOnset)
+            binds.append(at)
+            binds.append(fileID)
+            binds.append(ByteBuffer(bytes: revision.keyData))
+            try await connection.query(PostgresQuery(unsafeSQL: """
+                UPDATE \(schema).exposure SET revised_report_type = $1, revised_transmission_risk = $2,
+                    revised_days_since_symptom_onset = $3, revised_at = $4, revised_import_file_id = $5 WHERE exposure_key = $6
+                """, binds: binds), logger: connection.logger)
+            outcome.revised += 1
+        case .unchanged: break
+        case .reject(let reason): outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): \(reason)")
+        }
+    }
+
+    public func recordFailure(url: String, reason: String, at: Date) async throws {
+        try await record(url: url, status: .failed, reason: reason, at: at)
+    }
+
+    public func recordRetry(url: String, reason: String, at: Date) async throws {
+        try await record(url: url, status: .retrying, reason: reason, at: at)
+    }
+
+    /// A file whose keys are stored stays imported.
+    private func record(url: String, status: ImportFileRecord.Status, reason: String, at: Date) async throws {
+        var binds = PostgresBindings()
+        binds.append(url)
+        binds.append(status.rawValue)
+        binds.append(reason)
+        binds.append(at)
+        _ = try await database.query(PostgresQuery(unsafeSQL: """
+            INSERT INTO \(schema).import_file (url, status, attempts, last_error, updated_at) VALUES ($1, $2, 1, $3, $4)
+            ON CONFLICT (url) DO UPDATE SET status = excluded.status, attempts = \(schema).import_file.attempts + 1,
+                last_error = excluded.last_error, updated_at = excluded.updated_at WHERE \(schema).import_file.status != 'imported'
+            """, binds: binds))
+    }
+
+    // MARK: Reading
+
+    public func importFiles() async throws -> [ImportFileRecord] {
+        if try await database.isMissing() { return [] }
+        var records: [ImportFileRecord] = []
+        let rows = try await database.query(PostgresQuery(unsafeSQL: """
+            SELECT url, status, attempts, last_error, digest, keys_imported FROM \(schema).import_file ORDER BY url COLLATE "C"
+            """))
+        for try await (url, status, attempts, error, digest, keys) in rows.decode((String, String, Int32, String?, String?, Int32).self) {
+            records.append(ImportFileRecord(url: url, status: ImportFileRecord.Status(rawValue: status) ?? .failed, attempts: Int(attempts),
+                                            lastError: error, digest: digest, keysImported: Int(keys)))
+        }
+        return records
+    }
+
+    public func keyCount() async throws -> Int {
+        if try await database.isMissing() { return 0 }
+        let rows = try await database.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(schema).exposure"))
+        return Int(try await rows.decode(Int64.self).first { _ in true } ?? 0)
+    }
+
+    public func key(_ keyData: Data) async throws -> StoredKey? {
+        try await storedKeys(where: "exposure_key = $1", binds: Self.binds(ByteBuffer(bytes: keyData))).first
+    }
+
+    private static let keyColumns = """
+        exposure_key, transmission_risk, interval_number, interval_count, report_type, days_since_symptom_onset, regions,
+        traveler, created_at, revised_report_type, revised_transmission_risk, revised_days_since_symptom_onset
+        """
+
+    private func storedKeys(where condition: String, binds: PostgresBindings) async throws -> [StoredKey] {
+        if try await database.isMissing() { return [] }
+        let rows = try await database.query(PostgresQuery(unsafeSQL: """
+            SELECT \(Self.keyColumns) FROM \(schema).exposure WHERE \(condition) ORDER BY exposure_key
+            """, binds: binds))
+        var keys: [StoredKey] = []
+        for try await row in rows {
+            let (key, risk, interval, count, type, onset, regions, traveler, created, revisedType, revisedRisk, revisedOnset) =
+                try row.decode((Data, Int32, Int32, Int32, String, Int32?, [String], Bool, Date, String?, Int32?, Int32?).self)
+            keys.append(StoredKey(
+                keyData: key, transmissionRisk: Int(risk), intervalNumber: interval, intervalCount: count, reportType: type,
+                daysSinceOnset: onset, regions: regions, traveler: traveler, createdAt: created,
+                revision: revisedType.map {
+                    KeyRevision(keyData: key, reportType: $0, transmissionRisk: Int(revisedRisk ?? 0), daysSinceOnset: revisedOnset)
+                }))
+        }
+        return keys
+    }
+
+    // MARK: National files
+
+    public func assignNationalFiles(root: String, maxKeysPerFile: Int, cutoff: Date) async throws -> [NationalFileRecord] {
+        try await database.transaction { connection in
+            // Replicas assign one batch at a time, so no key lands in two files.
+            try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(schema).national_file IN EXCLUSIVE MODE"), logger: connection.logger)
+            var pending: [(key: ByteBuffer, created: Date)] = []
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+                SELECT exposure_key, created_at FROM \(schema).exposure WHERE national_file_id IS NULL AND created_at <= $1 ORDER BY exposure_key
+                """, binds: Self.binds(cutoff)), logger: connection.logger)
+            for try await (key, created) in rows.decode((ByteBuffer, Date).self) { pending.append((key, created)) }
+            guard let oldest = pending.map(\.created).min(), let newest = pending.map(\.created).max() else { return [] }
+            let previousEnd = try await connection.query(PostgresQuery(unsafeSQL: "SELECT max(batch_end) FROM \(schema).national_file"),
+                                                         logger: connection.logger).decode(Int64?.self).first { _ in true } ?? nil
+            let files = NationalBatchLayout.files(root: root, previousEnd: previousEnd, oldest: oldest, newest: newest,
+                                                  count: pending.count, maxKeysPerFile: maxKeysPerFile)
+            var offset = 0
+            for file in files {
+                var binds = PostgresBindings()
+                binds.append(file.name)
+                binds.append(file.batchStart)
+                binds.append(file.batchEnd)
+                binds.append(file.number)
+                binds.append(file.fileCount)
+                binds.append(file.keyCount)
+                binds.append(cutoff)
+                binds.append(pending[offset].key)
+                binds.append(pending[offset + file.keyCount - 1].key)
+                try await connection.query(PostgresQuery(unsafeSQL: """
+                    WITH file AS (
+                        INSERT INTO \(schema).national_file (name, batch_start, batch_end, number, file_count, key_count)
+                        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id)
+                    UPDATE \(schema).exposure SET national_file_id = (SELECT id FROM file)
+                    WHERE national_file_id IS NULL AND created_at <= $7 AND exposure_key >= $8 AND exposure_key <= $9
+                    """, binds: binds), logger: connection.logger)
+                offset += file.keyCount
+            }
+            return files
+        }
+    }
+
+    public func nationalFiles() async throws -> [NationalFileRecord] {
+        if try await database.isMissing() { return [] }
+        var files: [NationalFileRecord] = []
+        let rows = try await database.query(PostgresQuery(unsafeSQL: """
+            SELECT name, batch_start, batch_end, number, file_count, key_count, digest FROM \(schema).national_file ORDER BY name COLLATE "C"
+            """))
+        for try await (name, start, end, number, count, keys, digest) in rows.decode((String, Int64, Int64, Int32, Int32, Int32, String?).self) {
+            files.append(NationalFileRecord(name: name, batchStart: start, batchEnd: end, number: Int(number), fileCount: Int(count),
+                                            keyCount: Int(keys), digest: digest))
+        }
+        return files
+    }
+
+    public func keys(inNationalFile name: String) async throws -> [StoredKey] {
+        try await storedKeys(where: "national_file_id = (SELECT id FROM \(schema).national_file WHERE name = $1)", binds: Self.binds(name))
+    }
+
+    public func markNationalFileWritten(name: String, digest: String) async throws {
+        var binds = PostgresBindings()
+        binds.append(digest)
+        binds.append(name)
+        _ = try await database.query(PostgresQuery(unsafeSQL: "UPDATE \(schema).national_file SET digest = $1 WHERE name = $2", binds: binds))
+    }
+
+    private static func binds(_ value: some PostgresNonThrowingEncodable & Sendable) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(value)
+        return binds
+    }
+}
