@@ -18,21 +18,6 @@ struct ReadmeMainCommandTests {
         return String(line.split(separator: "#").first ?? line).trimmingCharacters(in: .whitespaces)
     }
 
-    static func shell(_ command: String, in folder: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = folder
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-    }
-
     @Test("scripts/demo runs a full migration and says so; run again it has nothing to do",
           .disabled(if: ProcessInfo.processInfo.environment["ENMIGRATE_SKIP_CLEAN_CHECKOUT"] == "1"))
     func demoFromCleanCheckout() async throws {
@@ -41,10 +26,10 @@ struct ReadmeMainCommandTests {
         let folder = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let clone = folder.appendingPathComponent("enmigrate")
-        let cloned = try await offPool { try Self.shell("git clone --quiet '\(Self.root.path)' '\(clone.path)'", in: folder) }
+        let cloned = try await offPool { try CommandRunner.shell("git clone --quiet '\(Self.root.path)' '\(clone.path)'", in: folder) }
         try #require(cloned.status == 0, "git clone failed: \(cloned.output)")
 
-        let first = try await offPool { try Self.shell(command, in: clone) }
+        let first = try await offPool { try CommandRunner.shell(command, in: clone) }
         #expect(first.status == 0, "\(first.output.suffix(3000))")
         for gate in ["key-rotation", "app-update", "decommission"] {
             #expect(first.output.contains("APPROVING GATE \(gate) AUTOMATICALLY"))
@@ -57,7 +42,7 @@ struct ReadmeMainCommandTests {
         #expect(first.output.contains("cut-over latency (approval to swap):"))
         #expect(FileManager.default.fileExists(atPath: clone.appendingPathComponent("demo-output/reports/decommission-report.md").path))
 
-        let second = try await offPool { try Self.shell(command, in: clone) }
+        let second = try await offPool { try CommandRunner.shell(command, in: clone) }
         #expect(second.status == 0)
         #expect(second.output.contains("nothing to do"))
     }
