@@ -23,9 +23,11 @@ enum ImportBenchmark {
         case ("generate", 4):
             try generate(folder: URL(fileURLWithPath: arguments[1]), files: Int(arguments[2]) ?? 70, keysPerFile: Int(arguments[3]) ?? 14_400)
         case ("import", 2):
-            try await importFeed(folder: URL(fileURLWithPath: arguments[1]))
+            try await importFeed(folder: URL(fileURLWithPath: arguments[1]), postgres: nil)
+        case ("import", 3):
+            try await importFeed(folder: URL(fileURLWithPath: arguments[1]), postgres: try PostgresLocation(url: arguments[2]))
         default:
-            FileHandle.standardError.write(Data("usage: ImportBenchmark generate FOLDER FILES KEYS_PER_FILE | import FOLDER\n".utf8))
+            FileHandle.standardError.write(Data("usage: ImportBenchmark generate FOLDER FILES KEYS_PER_FILE | import FOLDER [postgres://…]\n".utf8))
             exit(2)
         }
     }
@@ -67,12 +69,19 @@ enum ImportBenchmark {
         print("generated \(files * keysPerFile) keys in \(names.count) files")
     }
 
-    static func importFeed(folder: URL) async throws {
+    /// Imports into a fresh SQLite file, or into PostgreSQL (the schema must not exist yet).
+    static func importFeed(folder: URL, postgres: PostgresLocation?) async throws {
         let pem = try String(contentsOf: folder.appendingPathComponent("state.pub.pem"), encoding: .utf8)
         let trusted = TrustedKey(keyID: keyID, keyVersion: keyVersion, publicKey: try ExportPublicKey(pem: pem))
-        let database = folder.appendingPathComponent("keys.db").path
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
-        let store = try SQLiteKeyStore(path: database)
+        let store: any ExposureKeyStore
+        if let postgres {
+            store = try PostgresKeyStore(location: postgres)
+            _ = try await store.keyCount()  // creates the tables before the clock starts, as the file is created below
+        } else {
+            let database = folder.appendingPathComponent("keys.db").path
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+            store = try SQLiteKeyStore(path: database)
+        }
         let server = try await LoopbackFeedServer.start(serving: folder.appendingPathComponent("feed"))
         let importer = FeedImporter(
             feed: HTTPBlobStore(base: server.baseURL), indexPath: "\(root)/index.txt", root: root,
