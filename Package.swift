@@ -136,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationStoresTests",
-            dependencies: ["MigrationStores", "LoopbackFeedServer"],
+            dependencies: ["MigrationStores", "LoopbackFeedServer", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: strictSettings
         ),
 

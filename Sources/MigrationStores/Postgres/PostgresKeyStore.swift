@@ -9,6 +9,14 @@ public final class PostgresKeyStore: ExposureKeyStore {
     public let location: PostgresLocation
     private let database: PostgresDatabase
     private var schema: String { location.schema }
+    /// The table keys go in: enmigrate's own, or a reference server's (`layout=reference`).
+    private var table: String { location.referenceTable ?? "\(schema).exposure" }
+    /// The reference layout keeps keys as standard base64 text; enmigrate's as bytea.
+    private var isReference: Bool { location.referenceTable != nil }
+    /// SQL turning a bytea expression into the key column's form, and the column back into bytea.
+    private func keyValue(_ bytea: String) -> String { isReference ? "encode(\(bytea), 'base64')" : bytea }
+    private var keyBytes: String { isReference ? "decode(exposure_key, 'base64')" : "exposure_key" }
+    private let tableCheck: Task<Void, any Error>
     /// Rows per insert statement: large enough to amortise a round trip, small enough to keep
     /// one bind message a few MiB.
     static let chunk = 10_000
@@ -17,22 +25,43 @@ public final class PostgresKeyStore: ExposureKeyStore {
     /// `readOnly` (a dry run) nothing is created, and a store not created yet reads as empty.
     public init(location: PostgresLocation, readOnly: Bool = false) throws {
         self.location = location
-        database = try PostgresDatabase(location: location, migrations: Self.migrations(schema: location.schema), migrate: !readOnly)
+        let database = try PostgresDatabase(location: location, migrations: Self.migrations(location: location), migrate: !readOnly)
+        self.database = database
+        tableCheck = Task {
+            if let table = location.referenceTable { try await Self.checkReferenceTable(table, database: database) }
+        }
     }
 
-    static func migrations(schema s: String) -> [PostgresMigration] {
-        [
-            PostgresMigration("0001-key-store", [
-                """
-                CREATE TABLE \(s).import_file (
-                    id BIGSERIAL PRIMARY KEY, url TEXT NOT NULL UNIQUE, status TEXT NOT NULL, attempts INT NOT NULL,
-                    last_error TEXT, digest TEXT, keys_imported INT NOT NULL DEFAULT 0, updated_at TIMESTAMPTZ NOT NULL)
-                """,
-                """
-                CREATE TABLE \(s).national_file (
-                    id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, batch_start BIGINT NOT NULL, batch_end BIGINT NOT NULL,
-                    number INT NOT NULL, file_count INT NOT NULL, key_count INT NOT NULL, digest TEXT)
-                """,
+    /// The columns of the reference server's `exposure` table enmigrate writes (see README).
+    static let referenceColumns = [
+        "exposure_key", "transmission_risk", "app_package_name", "regions", "interval_number", "interval_count", "created_at",
+        "local_provenance", "report_type", "days_since_symptom_onset", "traveler", "revised_report_type", "revised_at",
+        "revised_days_since_symptom_onset", "revised_transmission_risk",
+    ]
+
+    /// A reference table without the columns enmigrate writes is refused, naming them.
+    private static func checkReferenceTable(_ table: String, database: PostgresDatabase) async throws {
+        let parts = table.split(separator: ".").map(String.init)
+        var binds = PostgresBindings()
+        binds.append(parts[0])
+        binds.append(parts[1])
+        var present = Set<String>()
+        let rows = try await database.query(PostgresQuery(unsafeSQL: """
+            SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2
+            """, binds: binds))
+        for try await column in rows.decode(String.self) { present.insert(column) }
+        let missing = referenceColumns.filter { !present.contains($0) }
+        guard missing.isEmpty else {
+            throw PostgresKeyStoreError.referenceTable(
+                present.isEmpty ? "\(table) does not exist" : "\(table) lacks the columns \(missing.joined(separator: ", "))")
+        }
+    }
+
+    static func migrations(location: PostgresLocation) -> [PostgresMigration] {
+        let s = location.schema
+        // With the reference layout the keys live in the reference server's table; enmigrate
+        // keeps only its bookkeeping of imported files in its own schema.
+        let keyTables: [String] = location.referenceTable != nil ? [] : [
                 """
                 CREATE TABLE \(s).exposure (
                     exposure_key BYTEA PRIMARY KEY, transmission_risk INT NOT NULL, interval_number INT NOT NULL,
@@ -45,14 +74,28 @@ public final class PostgresKeyStore: ExposureKeyStore {
                 """,
                 "CREATE INDEX exposure_unexported ON \(s).exposure (created_at) WHERE national_file_id IS NULL",
                 "CREATE INDEX exposure_national_file ON \(s).exposure (national_file_id) WHERE national_file_id IS NOT NULL",
-            ]),
+        ]
+        return [
+            PostgresMigration(location.referenceTable != nil ? "0001-key-store-reference-layout" : "0001-key-store", [
+                """
+                CREATE TABLE \(s).import_file (
+                    id BIGSERIAL PRIMARY KEY, url TEXT NOT NULL UNIQUE, status TEXT NOT NULL, attempts INT NOT NULL,
+                    last_error TEXT, digest TEXT, keys_imported INT NOT NULL DEFAULT 0, updated_at TIMESTAMPTZ NOT NULL)
+                """,
+                """
+                CREATE TABLE \(s).national_file (
+                    id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, batch_start BIGINT NOT NULL, batch_end BIGINT NOT NULL,
+                    number INT NOT NULL, file_count INT NOT NULL, key_count INT NOT NULL, digest TEXT)
+                """,
+            ] + keyTables),
         ]
     }
 
     // MARK: Import
 
     public func importBatch(_ files: [FileImport], at: Date) async throws -> [ImportOutcome] {
-        try await database.transaction { connection in
+        try await tableCheck.value
+        return try await database.transaction { connection in
             var outcomes: [ImportOutcome] = []
             for file in files { outcomes.append(try await importFile(file, at: at, connection: connection)) }
             return outcomes
@@ -107,12 +150,14 @@ public final class PostgresKeyStore: ExposureKeyStore {
         binds.append(keys.map { $0.regions.joined(separator: ",") })
         binds.append(keys.map(\.traveler))
         binds.append(keys.map(\.createdAt))
-        binds.append(fileID)
+        // The reference table's import_file_id refers to the reference server's ImportFile rows,
+        // not enmigrate's: it stays empty there, and the imported keys are not local.
+        if !isReference { binds.append(fileID) }
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             WITH inserted AS (
-                INSERT INTO \(schema).exposure (exposure_key, transmission_risk, interval_number, interval_count, report_type,
-                    days_since_symptom_onset, regions, traveler, created_at, import_file_id)
-                SELECT k, r, n, c, t, NULLIF(o, -2147483648), string_to_array(g, ','), v, a, $10
+                INSERT INTO \(table) (exposure_key, transmission_risk, interval_number, interval_count, report_type,
+                    days_since_symptom_onset, regions, traveler, created_at, \(isReference ? "local_provenance" : "import_file_id"))
+                SELECT \(keyValue("k")), r, n, c, t, NULLIF(o, -2147483648), string_to_array(g, ','), v, a, \(isReference ? "false" : "$10")
                 FROM UNNEST($1::bytea[], $2::int[], $3::int[], $4::int[], $5::text[], $6::int[], $7::text[], $8::bool[], $9::timestamptz[])
                     AS u(k, r, n, c, t, o, g, v, a)
                 ON CONFLICT (exposure_key) DO NOTHING
@@ -124,7 +169,7 @@ public final class PostgresKeyStore: ExposureKeyStore {
 
     private func apply(_ revision: KeyRevision, fileID: Int64, at: Date, connection: PostgresConnection, outcome: inout ImportOutcome) async throws {
         let current = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT report_type, revised_report_type FROM \(schema).exposure WHERE exposure_key = $1
+            SELECT report_type, revised_report_type FROM \(table) WHERE exposure_key = \(keyValue("$1::bytea"))
             """, binds: Self.binds(ByteBuffer(bytes: revision.keyData))), logger: connection.logger)
             .decode((String, String?).self).first { _ in true }
         guard let current else {
@@ -138,11 +183,13 @@ public final class PostgresKeyStore: ExposureKeyStore {
             binds.append(Int32(revision.transmissionRisk))
             binds.append(revision.daysSinceOnset)
             binds.append(at)
+            // Bound in both layouts so $6 stays the key; unused by the reference layout.
             binds.append(fileID)
             binds.append(ByteBuffer(bytes: revision.keyData))
             try await connection.query(PostgresQuery(unsafeSQL: """
-                UPDATE \(schema).exposure SET revised_report_type = $1, revised_transmission_risk = $2,
-                    revised_days_since_symptom_onset = $3, revised_at = $4, revised_import_file_id = $5 WHERE exposure_key = $6
+                UPDATE \(table) SET revised_report_type = $1, revised_transmission_risk = $2,
+                    revised_days_since_symptom_onset = $3, revised_at = $4\(isReference ? "" : ", revised_import_file_id = $5")
+                WHERE exposure_key = \(keyValue("$6::bytea"))
                 """, binds: binds), logger: connection.logger)
             outcome.revised += 1
         case .unchanged: break
@@ -189,23 +236,26 @@ public final class PostgresKeyStore: ExposureKeyStore {
 
     public func keyCount() async throws -> Int {
         if try await database.isMissing() { return 0 }
-        let rows = try await database.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(schema).exposure"))
+        try await tableCheck.value
+        let rows = try await database.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"))
         return Int(try await rows.decode(Int64.self).first { _ in true } ?? 0)
     }
 
     public func key(_ keyData: Data) async throws -> StoredKey? {
-        try await storedKeys(where: "exposure_key = $1", binds: Self.binds(ByteBuffer(bytes: keyData))).first
+        try await storedKeys(where: "exposure_key = \(keyValue("$1::bytea"))", binds: Self.binds(ByteBuffer(bytes: keyData))).first
     }
 
-    private static let keyColumns = """
-        exposure_key, transmission_risk, interval_number, interval_count, report_type, days_since_symptom_onset, regions,
+    private var keyColumns: String { """
+        \(keyBytes), transmission_risk, interval_number, interval_count, report_type, days_since_symptom_onset, regions,
         traveler, created_at, revised_report_type, revised_transmission_risk, revised_days_since_symptom_onset
         """
+    }
 
     private func storedKeys(where condition: String, binds: PostgresBindings) async throws -> [StoredKey] {
         if try await database.isMissing() { return [] }
+        try await tableCheck.value
         let rows = try await database.query(PostgresQuery(unsafeSQL: """
-            SELECT \(Self.keyColumns) FROM \(schema).exposure WHERE \(condition) ORDER BY exposure_key
+            SELECT \(keyColumns) FROM \(table) WHERE \(condition) ORDER BY \(keyBytes)
             """, binds: binds))
         var keys: [StoredKey] = []
         for try await row in rows {
@@ -224,7 +274,8 @@ public final class PostgresKeyStore: ExposureKeyStore {
     // MARK: National files
 
     public func assignNationalFiles(root: String, maxKeysPerFile: Int, cutoff: Date) async throws -> [NationalFileRecord] {
-        try await database.transaction { connection in
+        if isReference { throw PostgresKeyStoreError.nationalExportWithReferenceLayout(location.description) }
+        return try await database.transaction { connection in
             // Replicas assign one batch at a time, so no key lands in two files.
             try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(schema).national_file IN EXCLUSIVE MODE"), logger: connection.logger)
             var pending: [(key: ByteBuffer, created: Date)] = []
@@ -276,7 +327,8 @@ public final class PostgresKeyStore: ExposureKeyStore {
     }
 
     public func keys(inNationalFile name: String) async throws -> [StoredKey] {
-        try await storedKeys(where: "national_file_id = (SELECT id FROM \(schema).national_file WHERE name = $1)", binds: Self.binds(name))
+        if isReference { throw PostgresKeyStoreError.nationalExportWithReferenceLayout(location.description) }
+        return try await storedKeys(where: "national_file_id = (SELECT id FROM \(schema).national_file WHERE name = $1)", binds: Self.binds(name))
     }
 
     public func markNationalFileWritten(name: String, digest: String) async throws {
@@ -290,5 +342,20 @@ public final class PostgresKeyStore: ExposureKeyStore {
         var binds = PostgresBindings()
         binds.append(value)
         return binds
+    }
+}
+
+/// What the PostgreSQL key store refuses, with the fix.
+public enum PostgresKeyStoreError: Error, CustomStringConvertible {
+    case referenceTable(String)
+    case nationalExportWithReferenceLayout(String)
+
+    public var description: String {
+        switch self {
+        case .referenceTable(let problem):
+            "layout=reference: \(problem); point table= at the reference server's exposure table (schema.table)"
+        case .nationalExportWithReferenceLayout(let location):
+            "\(location): national.export cannot run on a reference-layout key store: the national server's own export worker publishes these keys; remove national.export"
+        }
     }
 }

@@ -18,6 +18,10 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     /// The schema enmigrate's tables live in (default `enmigrate`), so the key store and the
     /// journal can share a database with other tables.
     public let schema: String
+    /// Where keys go: enmigrate's own `exposure` table in ``schema``, or (`layout=reference`) an
+    /// existing reference server's `exposure` table, named by `table=` (default `public.exposure`),
+    /// so the national server's own export worker publishes the imported keys.
+    public let referenceTable: String?
 
     /// Parses a `postgres://` or `postgresql://` URL; a password in it is refused.
     public init(url text: String) throws(PostgresLocationError) {
@@ -39,6 +43,16 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
         guard schema.range(of: #"^[a-z_][a-z0-9_]{0,62}$"#, options: .regularExpression) != nil else {
             throw .invalid(text, "schema must be a lower-case identifier (letters, digits, _)")
         }
+        switch query["layout"] ?? "enmigrate" {
+        case "enmigrate": referenceTable = nil
+        case "reference":
+            let table = query["table"] ?? "public.exposure"
+            guard table.range(of: #"^[a-z_][a-z0-9_]{0,62}\.[a-z_][a-z0-9_]{0,62}$"#, options: .regularExpression) != nil else {
+                throw .invalid(text, "table must be schema.table in lower case, e.g. public.exposure")
+            }
+            referenceTable = table
+        default: throw .invalid(text, "layout must be enmigrate (the default) or reference")
+        }
         let database = String(components.path.drop { $0 == "/" })
         self.host = host
         self.port = components.port ?? 5432
@@ -50,10 +64,14 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// The same database with its tables in another schema (tests isolate themselves so).
     public func inSchema(_ name: String) throws(PostgresLocationError) -> PostgresLocation {
-        try PostgresLocation(url: "postgres://\(username)@\(host):\(port)/\(database)?sslmode=\(tls.rawValue)&schema=\(name)")
+        try PostgresLocation(url: "postgres://\(username)@\(host):\(port)/\(database)?sslmode=\(tls.rawValue)&schema=\(name)"
+                             + (referenceTable.map { "&layout=reference&table=\($0)" } ?? ""))
     }
 
-    public var description: String { "postgres://\(username)@\(host):\(port)/\(database)?sslmode=\(tls.rawValue)&schema=\(schema)" }
+    public var description: String {
+        "postgres://\(username)@\(host):\(port)/\(database)?sslmode=\(tls.rawValue)&schema=\(schema)"
+            + (referenceTable.map { "&layout=reference&table=\($0)" } ?? "")
+    }
 
     /// The password from the environment or its file, if any; a file readable by others is refused.
     public static func password(environment: [String: String] = ProcessInfo.processInfo.environment) throws(PostgresLocationError) -> String? {
