@@ -49,7 +49,7 @@ struct ChildRun: Sendable {
     let folder: URL
 
     /// Runs `enmigrate ARGUMENTS`, appends its output to `log`, and kills it with SIGKILL once it
-    /// has printed `killAfter` work events (nil: never). Blocks; call it off the cooperative pool.
+    /// has printed `killAfter` work events or its outcome, whichever comes first (nil: never). Blocks; call it off the cooperative pool.
     func run(_ arguments: [String], log: URL, killAfter: Int?) throws -> Result {
         let process = Process()
         process.executableURL = executable
@@ -83,7 +83,9 @@ struct ChildRun: Sendable {
                 pending = Data(pending[pending.index(after: newline)...])
                 lines.append(line)
                 if Self.workEvents.contains(line.event) { workSeen += 1 }
-                if let killAfter, !killed, workSeen >= killAfter {
+                // A pass shorter than the chosen moment is killed at its outcome line instead,
+                // after its work and before it exits, so every planned kill lands.
+                if let killAfter, !killed, workSeen >= killAfter || line.event == "outcome" {
                     kill(process.processIdentifier, SIGKILL)
                     killed = true
                 }

@@ -33,7 +33,7 @@ public struct Rehearsal: Sendable {
         }
     }
 
-    /// Passes after which a rehearsal that has not reached its end gives up.
+    /// Passes after which a rehearsal that has not reached its end gives up (each kill costs one).
     static let passLimit = 40
 
     let planURL: URL

@@ -35,8 +35,8 @@ public struct RehearsalFaults: Sendable, Equatable, Encodable {
             case "tamper": faults.tamperedFile = true
             case "late-approval": faults.lateApproval = true
             default:
-                guard word.hasPrefix("kill="), let count = Int(word.dropFirst(5)), (1...20).contains(count) else {
-                    throw .badFaultSpec("--faults: unknown fault `\(word)`; faults: \(grammar); kill=N takes 1 to 20")
+                guard word.hasPrefix("kill="), let count = Int(word.dropFirst(5)), (1...500).contains(count) else {
+                    throw .badFaultSpec("--faults: unknown fault `\(word)`; faults: \(grammar); kill=N takes 1 to 500")
                 }
                 faults.kills += count
             }

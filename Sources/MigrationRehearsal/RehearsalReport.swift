@@ -32,13 +32,15 @@ public struct RehearsalReport: Sendable, Encodable {
         public let nationalDigest: String
         public let clientIndexSwapped: Bool
         public let failedFiles: [String]
+        /// The journal's hash chain checked end to end (`status --verify-journal`).
+        public let journalIntact: Bool
         public let cutoverLatencyMs: Int64?
 
         /// The end state without what differs between two correct runs (latency).
         public var comparable: EndState {
             EndState(phase: phase, status: status, coverageHolds: coverageHolds, compared: compared, stateKeys: stateKeys,
                      stateDigest: stateDigest, nationalKeys: nationalKeys, nationalDigest: nationalDigest,
-                     clientIndexSwapped: clientIndexSwapped, failedFiles: failedFiles, cutoverLatencyMs: nil)
+                     clientIndexSwapped: clientIndexSwapped, failedFiles: failedFiles, journalIntact: journalIntact, cutoverLatencyMs: nil)
         }
     }
 

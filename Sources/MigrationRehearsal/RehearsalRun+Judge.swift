@@ -9,6 +9,7 @@ extension RehearsalRun {
         let status: String
         let failedFiles: [String]?
         let cutoverLatencyMs: Int64?
+        let journalIntact: Bool?
     }
 
     private struct VerifyOutput: Decodable {
@@ -40,11 +41,14 @@ extension RehearsalRun {
             phase: status.phase, status: status.status, coverageHolds: verify.holds, compared: verify.compared,
             stateKeys: verify.report.state.keys, stateDigest: verify.report.state.digest,
             nationalKeys: verify.report.national.keys, nationalDigest: verify.report.national.digest,
-            clientIndexSwapped: swapped, failedFiles: failed, cutoverLatencyMs: status.cutoverLatencyMs)
+            clientIndexSwapped: swapped, failedFiles: failed, journalIntact: status.journalIntact ?? false,
+            cutoverLatencyMs: status.cutoverLatencyMs)
         try await describeFileFaults(&report, tampered: tampered, failingFiles: failingFiles, failed: failed)
         let endPhase = shape.mode == .full ? status.status == "succeeded"
                                            : (status.phase == "mirroring" && status.status == "steady")
         switch (endPhase, verify.holds, swapped) {
+        case (true, true, true) where status.journalIntact != true:
+            report.problem = "the journal's hash chain does not verify: see logs/status.log"
         case (true, true, true): report.succeeded = true
         case (false, _, _): report.problem = "the run ended in \(status.phase) (\(status.status)), not at the end of a \(shape.mode.rawValue) plan"
         case (_, false, _): report.problem = "the coverage proof does not hold: see logs/verify.log"

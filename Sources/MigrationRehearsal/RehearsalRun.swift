@@ -104,20 +104,32 @@ struct RehearsalRun {
         let child = ChildRun(executable: options.executable, folder: layout.folder)
         var command = ["apply", "plan.yaml", "--once"]
         var consecutiveTroubles = 0
-        // Each kill lands at a random work event of the next pass; the longest pass so far
-        // estimates how many a pass prints (one that ends first keeps the kill pending).
+        // Kills are spread at random over the passes a run of this mode makes (to the gate, the
+        // catch-up after the last day, each approval), so every phase gets its share; each lands
+        // at a random work event of its pass, the last completed pass's length the estimate of
+        // how many there are. Kills a pass ends before flow on to the next pass.
+        var killPlan = Self.spread(options.faults.kills, over: shape.mode == .full ? 5 : 3, using: &state.faultGenerator)
+        var logicalPass = 0
         var workEventsEstimate = 40
         var steadyPasses = 0
-        for number in 1...Rehearsal.passLimit {
-            let killAfter = state.killsLeft > 0 ? Int.random(in: 1...workEventsEstimate, using: &state.faultGenerator) : nil
+        let passLimit = Rehearsal.passLimit + options.faults.kills
+        for number in 1...passLimit {
+            let plannedHere = logicalPass < killPlan.count ? killPlan[logicalPass] : state.killsLeft
+            let killAfter = plannedHere > 0 ? Int.random(in: 1...workEventsEstimate, using: &state.faultGenerator) : nil
             let log = layout.logs.appendingPathComponent(String(format: "%02d-%@.log", number, command[0]))
             let arguments = command + ["--json"]
             let moment = killAfter
             let result = try await offPool { try child.run(arguments, log: log, killAfter: moment) }
             let label = command[0] == "approve" ? "approve \(command[3])" : "apply"
-            if !result.killed {
-                // A pass that ended before its kill moment shows how long passes are now.
-                workEventsEstimate = killAfter == nil ? max(workEventsEstimate, result.workEventCount) : max(1, result.workEventCount)
+            if result.killed {
+                if logicalPass < killPlan.count { killPlan[logicalPass] -= 1 }
+            } else {
+                workEventsEstimate = max(1, result.workEventCount)
+                if logicalPass < killPlan.count {
+                    if logicalPass + 1 < killPlan.count { killPlan[logicalPass + 1] += killPlan[logicalPass] }
+                    killPlan[logicalPass] = 0
+                }
+                logicalPass += 1
             }
             state.report.passes.append(.init(number: number, command: label, exitCode: result.status, killed: result.killed,
                                              outcome: result.killed ? "killed" : result.lastMessage, log: "logs/" + log.lastPathComponent))
@@ -188,7 +200,7 @@ struct RehearsalRun {
                 command = ["apply", "plan.yaml", "--once"]
             }
         }
-        throw RehearsalError.runFailed("the run did not reach its end in \(Rehearsal.passLimit) passes; see \(layout.logs.path)")
+        throw RehearsalError.runFailed("the run did not reach its end in \(passLimit) passes; see \(layout.logs.path)")
     }
 
     private func publishLastDay(_ state: inout Progress) async throws {
@@ -204,6 +216,13 @@ struct RehearsalRun {
         let steps = rerun.isEmpty ? "resumed at the next step" : rerun.joined(separator: "; ")
         let ending = result.killed ? "was killed in turn (next fault)" : "`\(Self.short(result.lastMessage))`, exit \(result.status)"
         return "pass \(pass) (\(ending)): " + takeOver + steps
+    }
+
+    /// `count` kills dealt at random over `passes` passes.
+    static func spread(_ count: Int, over passes: Int, using generator: inout SeededGenerator) -> [Int] {
+        var plan = [Int](repeating: 0, count: passes)
+        for _ in 0..<count { plan[Int.random(in: 0..<passes, using: &generator)] += 1 }
+        return plan
     }
 
     /// A progress line of reasonable length (the log has the whole message).
