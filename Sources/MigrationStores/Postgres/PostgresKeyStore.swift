@@ -144,8 +144,9 @@ public final class PostgresKeyStore: ExposureKeyStore {
         binds.append(keys.map(\.intervalNumber))
         binds.append(keys.map(\.intervalCount))
         binds.append(keys.map(\.reportType))
-        // Arrays of optionals do not bind; -1 stands for "absent" (onset days are never negative
-        // beyond -14, so the sentinel is out of range of real values).
+        // Arrays of optionals do not bind; Int32.min stands for "absent" (onset days lie within
+        // ±14 in the format, so the sentinel never collides with a real value) and NULLIF turns
+        // it back into NULL.
         binds.append(keys.map { $0.daysSinceOnset ?? Int32.min })
         binds.append(keys.map { $0.regions.joined(separator: ",") })
         binds.append(keys.map(\.traveler))
