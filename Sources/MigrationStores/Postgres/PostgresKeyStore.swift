@@ -7,15 +7,15 @@ import PostgresNIO
 public final class PostgresKeyStore: ExposureKeyStore {
     /// Where the store lives (printed without a password: there is none in it).
     public let location: PostgresLocation
-    private let database: PostgresDatabase
-    private var schema: String { location.schema }
+    let database: PostgresDatabase
+    var schema: String { location.schema }
     /// The table keys go in: enmigrate's own, or a reference server's (`layout=reference`).
-    private var table: String { location.referenceTable ?? "\(schema).exposure" }
+    var table: String { location.referenceTable ?? "\(schema).exposure" }
     /// The reference layout keeps keys as standard base64 text; enmigrate's as bytea.
-    private var isReference: Bool { location.referenceTable != nil }
+    var isReference: Bool { location.referenceTable != nil }
     /// SQL turning a bytea expression into the key column's form, and the column back into bytea.
-    private func keyValue(_ bytea: String) -> String { isReference ? "encode(\(bytea), 'base64')" : bytea }
-    private var keyBytes: String { isReference ? "decode(exposure_key, 'base64')" : "exposure_key" }
+    func keyValue(_ bytea: String) -> String { isReference ? "encode(\(bytea), 'base64')" : bytea }
+    var keyBytes: String { isReference ? "decode(exposure_key, 'base64')" : "exposure_key" }
     private let tableCheck: Task<Void, any Error>
     /// Rows per insert statement: large enough to amortise a round trip, small enough to keep
     /// one bind message a few MiB.
@@ -30,65 +30,6 @@ public final class PostgresKeyStore: ExposureKeyStore {
         tableCheck = Task {
             if let table = location.referenceTable { try await Self.checkReferenceTable(table, database: database) }
         }
-    }
-
-    /// The columns of the reference server's `exposure` table enmigrate writes (see README).
-    static let referenceColumns = [
-        "exposure_key", "transmission_risk", "app_package_name", "regions", "interval_number", "interval_count", "created_at",
-        "local_provenance", "report_type", "days_since_symptom_onset", "traveler", "revised_report_type", "revised_at",
-        "revised_days_since_symptom_onset", "revised_transmission_risk",
-    ]
-
-    /// A reference table without the columns enmigrate writes is refused, naming them.
-    private static func checkReferenceTable(_ table: String, database: PostgresDatabase) async throws {
-        let parts = table.split(separator: ".").map(String.init)
-        var binds = PostgresBindings()
-        binds.append(parts[0])
-        binds.append(parts[1])
-        var present = Set<String>()
-        let rows = try await database.query(PostgresQuery(unsafeSQL: """
-            SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2
-            """, binds: binds))
-        for try await column in rows.decode(String.self) { present.insert(column) }
-        let missing = referenceColumns.filter { !present.contains($0) }
-        guard missing.isEmpty else {
-            throw PostgresKeyStoreError.referenceTable(
-                present.isEmpty ? "\(table) does not exist" : "\(table) lacks the columns \(missing.joined(separator: ", "))")
-        }
-    }
-
-    static func migrations(location: PostgresLocation) -> [PostgresMigration] {
-        let s = location.schema
-        // With the reference layout the keys live in the reference server's table; enmigrate
-        // keeps only its bookkeeping of imported files in its own schema.
-        let keyTables: [String] = location.referenceTable != nil ? [] : [
-                """
-                CREATE TABLE \(s).exposure (
-                    exposure_key BYTEA PRIMARY KEY, transmission_risk INT NOT NULL, interval_number INT NOT NULL,
-                    interval_count INT NOT NULL, report_type TEXT NOT NULL DEFAULT '', days_since_symptom_onset INT,
-                    regions TEXT[] NOT NULL, traveler BOOLEAN NOT NULL, created_at TIMESTAMPTZ NOT NULL,
-                    import_file_id BIGINT REFERENCES \(s).import_file(id),
-                    revised_report_type TEXT, revised_transmission_risk INT, revised_days_since_symptom_onset INT,
-                    revised_at TIMESTAMPTZ, revised_import_file_id BIGINT REFERENCES \(s).import_file(id),
-                    national_file_id BIGINT REFERENCES \(s).national_file(id))
-                """,
-                "CREATE INDEX exposure_unexported ON \(s).exposure (created_at) WHERE national_file_id IS NULL",
-                "CREATE INDEX exposure_national_file ON \(s).exposure (national_file_id) WHERE national_file_id IS NOT NULL",
-        ]
-        return [
-            PostgresMigration(location.referenceTable != nil ? "0001-key-store-reference-layout" : "0001-key-store", [
-                """
-                CREATE TABLE \(s).import_file (
-                    id BIGSERIAL PRIMARY KEY, url TEXT NOT NULL UNIQUE, status TEXT NOT NULL, attempts INT NOT NULL,
-                    last_error TEXT, digest TEXT, keys_imported INT NOT NULL DEFAULT 0, updated_at TIMESTAMPTZ NOT NULL)
-                """,
-                """
-                CREATE TABLE \(s).national_file (
-                    id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, batch_start BIGINT NOT NULL, batch_end BIGINT NOT NULL,
-                    number INT NOT NULL, file_count INT NOT NULL, key_count INT NOT NULL, digest TEXT)
-                """,
-            ] + keyTables),
-        ]
     }
 
     // MARK: Import
@@ -252,7 +193,7 @@ public final class PostgresKeyStore: ExposureKeyStore {
         """
     }
 
-    private func storedKeys(where condition: String, binds: PostgresBindings) async throws -> [StoredKey] {
+    func storedKeys(where condition: String, binds: PostgresBindings) async throws -> [StoredKey] {
         if try await database.isMissing() { return [] }
         try await tableCheck.value
         let rows = try await database.query(PostgresQuery(unsafeSQL: """
@@ -272,91 +213,9 @@ public final class PostgresKeyStore: ExposureKeyStore {
         return keys
     }
 
-    // MARK: National files
-
-    public func assignNationalFiles(root: String, maxKeysPerFile: Int, cutoff: Date) async throws -> [NationalFileRecord] {
-        if isReference { throw PostgresKeyStoreError.nationalExportWithReferenceLayout(location.description) }
-        return try await database.transaction { connection in
-            // Replicas assign one batch at a time, so no key lands in two files.
-            try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(schema).national_file IN EXCLUSIVE MODE"), logger: connection.logger)
-            var pending: [(key: ByteBuffer, created: Date)] = []
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                SELECT exposure_key, created_at FROM \(schema).exposure WHERE national_file_id IS NULL AND created_at <= $1 ORDER BY exposure_key
-                """, binds: Self.binds(cutoff)), logger: connection.logger)
-            for try await (key, created) in rows.decode((ByteBuffer, Date).self) { pending.append((key, created)) }
-            guard let oldest = pending.map(\.created).min(), let newest = pending.map(\.created).max() else { return [] }
-            let previousEnd = try await connection.query(PostgresQuery(unsafeSQL: "SELECT max(batch_end) FROM \(schema).national_file"),
-                                                         logger: connection.logger).decode(Int64?.self).first { _ in true } ?? nil
-            let files = NationalBatchLayout.files(root: root, previousEnd: previousEnd, oldest: oldest, newest: newest,
-                                                  count: pending.count, maxKeysPerFile: maxKeysPerFile)
-            var offset = 0
-            for file in files {
-                var binds = PostgresBindings()
-                binds.append(file.name)
-                binds.append(file.batchStart)
-                binds.append(file.batchEnd)
-                binds.append(file.number)
-                binds.append(file.fileCount)
-                binds.append(file.keyCount)
-                binds.append(cutoff)
-                binds.append(pending[offset].key)
-                binds.append(pending[offset + file.keyCount - 1].key)
-                try await connection.query(PostgresQuery(unsafeSQL: """
-                    WITH file AS (
-                        INSERT INTO \(schema).national_file (name, batch_start, batch_end, number, file_count, key_count)
-                        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id)
-                    UPDATE \(schema).exposure SET national_file_id = (SELECT id FROM file)
-                    WHERE national_file_id IS NULL AND created_at <= $7 AND exposure_key >= $8 AND exposure_key <= $9
-                    """, binds: binds), logger: connection.logger)
-                offset += file.keyCount
-            }
-            return files
-        }
-    }
-
-    public func nationalFiles() async throws -> [NationalFileRecord] {
-        if try await database.isMissing() { return [] }
-        var files: [NationalFileRecord] = []
-        let rows = try await database.query(PostgresQuery(unsafeSQL: """
-            SELECT name, batch_start, batch_end, number, file_count, key_count, digest FROM \(schema).national_file ORDER BY name COLLATE "C"
-            """))
-        for try await (name, start, end, number, count, keys, digest) in rows.decode((String, Int64, Int64, Int32, Int32, Int32, String?).self) {
-            files.append(NationalFileRecord(name: name, batchStart: start, batchEnd: end, number: Int(number), fileCount: Int(count),
-                                            keyCount: Int(keys), digest: digest))
-        }
-        return files
-    }
-
-    public func keys(inNationalFile name: String) async throws -> [StoredKey] {
-        if isReference { throw PostgresKeyStoreError.nationalExportWithReferenceLayout(location.description) }
-        return try await storedKeys(where: "national_file_id = (SELECT id FROM \(schema).national_file WHERE name = $1)", binds: Self.binds(name))
-    }
-
-    public func markNationalFileWritten(name: String, digest: String) async throws {
-        var binds = PostgresBindings()
-        binds.append(digest)
-        binds.append(name)
-        _ = try await database.query(PostgresQuery(unsafeSQL: "UPDATE \(schema).national_file SET digest = $1 WHERE name = $2", binds: binds))
-    }
-
-    private static func binds(_ value: some PostgresNonThrowingEncodable & Sendable) -> PostgresBindings {
+    static func binds(_ value: some PostgresNonThrowingEncodable & Sendable) -> PostgresBindings {
         var binds = PostgresBindings()
         binds.append(value)
         return binds
-    }
-}
-
-/// What the PostgreSQL key store refuses, with the fix.
-public enum PostgresKeyStoreError: Error, CustomStringConvertible {
-    case referenceTable(String)
-    case nationalExportWithReferenceLayout(String)
-
-    public var description: String {
-        switch self {
-        case .referenceTable(let problem):
-            "layout=reference: \(problem); point table= at the reference server's exposure table (schema.table)"
-        case .nationalExportWithReferenceLayout(let location):
-            "\(location): national.export cannot run on a reference-layout key store: the national server's own export worker publishes these keys; remove national.export"
-        }
     }
 }

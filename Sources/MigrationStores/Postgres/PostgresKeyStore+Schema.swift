@@ -1,0 +1,80 @@
+import Foundation
+import PostgresNIO
+
+/// The key store's tables (named, versioned migrations) and the check of a reference server's
+/// table when keys go there (`layout=reference`).
+extension PostgresKeyStore {
+    /// The columns of the reference server's `exposure` table enmigrate writes (see README).
+    static let referenceColumns = [
+        "exposure_key", "transmission_risk", "app_package_name", "regions", "interval_number", "interval_count", "created_at",
+        "local_provenance", "report_type", "days_since_symptom_onset", "traveler", "revised_report_type", "revised_at",
+        "revised_days_since_symptom_onset", "revised_transmission_risk",
+    ]
+
+    /// A reference table without the columns enmigrate writes is refused, naming them.
+    static func checkReferenceTable(_ table: String, database: PostgresDatabase) async throws {
+        let parts = table.split(separator: ".").map(String.init)
+        var binds = PostgresBindings()
+        binds.append(parts[0])
+        binds.append(parts[1])
+        var present = Set<String>()
+        let rows = try await database.query(PostgresQuery(unsafeSQL: """
+            SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2
+            """, binds: binds))
+        for try await column in rows.decode(String.self) { present.insert(column) }
+        let missing = referenceColumns.filter { !present.contains($0) }
+        guard missing.isEmpty else {
+            throw PostgresKeyStoreError.referenceTable(
+                present.isEmpty ? "\(table) does not exist" : "\(table) lacks the columns \(missing.joined(separator: ", "))")
+        }
+    }
+
+    static func migrations(location: PostgresLocation) -> [PostgresMigration] {
+        let s = location.schema
+        // With the reference layout the keys live in the reference server's table; enmigrate
+        // keeps only its bookkeeping of imported files in its own schema.
+        let keyTables: [String] = location.referenceTable != nil ? [] : [
+                """
+                CREATE TABLE \(s).exposure (
+                    exposure_key BYTEA PRIMARY KEY, transmission_risk INT NOT NULL, interval_number INT NOT NULL,
+                    interval_count INT NOT NULL, report_type TEXT NOT NULL DEFAULT '', days_since_symptom_onset INT,
+                    regions TEXT[] NOT NULL, traveler BOOLEAN NOT NULL, created_at TIMESTAMPTZ NOT NULL,
+                    import_file_id BIGINT REFERENCES \(s).import_file(id),
+                    revised_report_type TEXT, revised_transmission_risk INT, revised_days_since_symptom_onset INT,
+                    revised_at TIMESTAMPTZ, revised_import_file_id BIGINT REFERENCES \(s).import_file(id),
+                    national_file_id BIGINT REFERENCES \(s).national_file(id))
+                """,
+                "CREATE INDEX exposure_unexported ON \(s).exposure (created_at) WHERE national_file_id IS NULL",
+                "CREATE INDEX exposure_national_file ON \(s).exposure (national_file_id) WHERE national_file_id IS NOT NULL",
+        ]
+        return [
+            PostgresMigration(location.referenceTable != nil ? "0001-key-store-reference-layout" : "0001-key-store", [
+                """
+                CREATE TABLE \(s).import_file (
+                    id BIGSERIAL PRIMARY KEY, url TEXT NOT NULL UNIQUE, status TEXT NOT NULL, attempts INT NOT NULL,
+                    last_error TEXT, digest TEXT, keys_imported INT NOT NULL DEFAULT 0, updated_at TIMESTAMPTZ NOT NULL)
+                """,
+                """
+                CREATE TABLE \(s).national_file (
+                    id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, batch_start BIGINT NOT NULL, batch_end BIGINT NOT NULL,
+                    number INT NOT NULL, file_count INT NOT NULL, key_count INT NOT NULL, digest TEXT)
+                """,
+            ] + keyTables),
+        ]
+    }
+}
+
+/// What the PostgreSQL key store refuses, with the fix.
+public enum PostgresKeyStoreError: Error, CustomStringConvertible {
+    case referenceTable(String)
+    case nationalExportWithReferenceLayout(String)
+
+    public var description: String {
+        switch self {
+        case .referenceTable(let problem):
+            "layout=reference: \(problem); point table= at the reference server's exposure table (schema.table)"
+        case .nationalExportWithReferenceLayout(let location):
+            "\(location): national.export cannot run on a reference-layout key store: the national server's own export worker publishes these keys; remove national.export"
+        }
+    }
+}
