@@ -149,8 +149,9 @@ final class RecordingKeyStore: ExposureKeyStore, @unchecked Sendable {
         lock.withLock { committed += files.map(\.url) }
         return try await inner.importBatch(files, at: at)
     }
-    func recordFailure(url: String, reason: String, at: Date) async throws { try await inner.recordFailure(url: url, reason: reason, at: at) }
-    func recordRetry(url: String, reason: String, at: Date) async throws { try await inner.recordRetry(url: url, reason: reason, at: at) }
+    func recordProblem(url: String, status: ImportFileRecord.Status, reason: String, at: Date) async throws {
+        try await inner.recordProblem(url: url, status: status, reason: reason, at: at)
+    }
     func importFiles() async throws -> [ImportFileRecord] { try await inner.importFiles() }
     func keyCount() async throws -> Int { try await inner.keyCount() }
     func key(_ keyData: Data) async throws -> StoredKey? { try await inner.key(keyData) }

@@ -10,10 +10,9 @@ public protocol ExposureKeyStore: Sendable {
     /// One outcome per file, in order. (One commit per file costs a million-key import about
     /// twice its time: each commit rewrites the B-tree pages its random keys touched.)
     func importBatch(_ files: [FileImport], at: Date) async throws -> [ImportOutcome]
-    /// Records a permanent failure for `url` (bad signature, malformed archive); no key from it is stored.
-    func recordFailure(url: String, reason: String, at: Date) async throws
-    /// Records a transient failure for `url` (timeout, 5xx, 404): the next pass tries again.
-    func recordRetry(url: String, reason: String, at: Date) async throws
+    /// Records that `url` failed (`.failed`, for good) or waits for a retry (`.retrying`), with
+    /// the reason and one more attempt. A file whose keys are stored stays imported.
+    func recordProblem(url: String, status: ImportFileRecord.Status, reason: String, at: Date) async throws
     /// Every file the store has a record of, by URL.
     func importFiles() async throws -> [ImportFileRecord]
     /// Number of keys stored.
@@ -33,6 +32,16 @@ public protocol ExposureKeyStore: Sendable {
 }
 
 extension ExposureKeyStore {
+    /// Records a permanent failure for `url` (bad signature, malformed archive); no key from it is stored.
+    public func recordFailure(url: String, reason: String, at: Date) async throws {
+        try await recordProblem(url: url, status: .failed, reason: reason, at: at)
+    }
+
+    /// Records a transient failure for `url` (timeout, 5xx, 404): the next pass tries again.
+    public func recordRetry(url: String, reason: String, at: Date) async throws {
+        try await recordProblem(url: url, status: .retrying, reason: reason, at: at)
+    }
+
     /// Imports one file in its own transaction (see ``importBatch(_:at:)``).
     public func importFile(url: String, digest: String, keys: [StoredKey], revisions: [KeyRevision], at: Date) async throws -> ImportOutcome {
         try await importBatch([FileImport(url: url, digest: digest, keys: keys, revisions: revisions)], at: at).first ?? ImportOutcome()

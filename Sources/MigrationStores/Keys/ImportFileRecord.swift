@@ -60,6 +60,11 @@ public struct ImportOutcome: Sendable, Equatable {
     /// The file was already imported: nothing changed.
     public var alreadyImported: Bool
 
+    /// Notes a refused revision, naming the key by its first bytes only.
+    public mutating func reject(_ revision: KeyRevision, because reason: String) {
+        rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): \(reason)")
+    }
+
     public init(inserted: Int = 0, revised: Int = 0, rejectedRevisions: [String] = [], alreadyImported: Bool = false) {
         self.inserted = inserted
         self.revised = revised

@@ -18,7 +18,7 @@ public final class InMemoryKeyStore: ExposureKeyStore {
             }
             for revision in file.revisions {
                 guard let stored = keys[revision.keyData] else {
-                    outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): not a stored key")
+                    outcome.reject(revision, because: "not a stored key")
                     continue
                 }
                 switch RevisionRule.decide(current: stored.reportType, previous: stored.revision?.reportType, target: revision.reportType) {
@@ -26,7 +26,7 @@ public final class InMemoryKeyStore: ExposureKeyStore {
                     keys[revision.keyData]?.revision = revision
                     outcome.revised += 1
                 case .unchanged: break
-                case .reject(let reason): outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): \(reason)")
+                case .reject(let reason): outcome.reject(revision, because: reason)
                 }
             }
             let attempts = (files[file.url]?.attempts ?? 0) + 1
@@ -44,15 +44,7 @@ public final class InMemoryKeyStore: ExposureKeyStore {
         state.withLock { state in files.map { state.importFile($0) } }
     }
 
-    public func recordFailure(url: String, reason: String, at: Date) async throws {
-        record(url: url, status: .failed, reason: reason)
-    }
-
-    public func recordRetry(url: String, reason: String, at: Date) async throws {
-        record(url: url, status: .retrying, reason: reason)
-    }
-
-    private func record(url: String, status: ImportFileRecord.Status, reason: String) {
+    public func recordProblem(url: String, status: ImportFileRecord.Status, reason: String, at: Date) async throws {
         state.withLock { state in
             // A file whose keys are stored stays imported.
             if state.files[url]?.status == .imported { return }

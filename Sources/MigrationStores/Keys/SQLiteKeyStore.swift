@@ -90,7 +90,7 @@ public final class SQLiteKeyStore: ExposureKeyStore {
     private static func apply(_ revision: KeyRevision, fileID: Int64?, at: Date, db: Database, outcome: inout ImportOutcome) throws {
         guard let row = try Row.fetchOne(db, sql: "SELECT report_type, revised_report_type FROM exposure WHERE exposure_key = ?",
                                          arguments: [revision.keyData]) else {
-            outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): not a stored key")
+            outcome.reject(revision, because: "not a stored key")
             return
         }
         switch RevisionRule.decide(current: row["report_type"], previous: row["revised_report_type"], target: revision.reportType) {
@@ -101,20 +101,11 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                 """, arguments: [revision.reportType, revision.transmissionRisk, revision.daysSinceOnset, at, fileID, revision.keyData])
             outcome.revised += 1
         case .unchanged: break
-        case .reject(let reason): outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): \(reason)")
+        case .reject(let reason): outcome.reject(revision, because: reason)
         }
     }
 
-    public func recordFailure(url: String, reason: String, at: Date) async throws {
-        try await record(url: url, status: .failed, reason: reason, at: at)
-    }
-
-    public func recordRetry(url: String, reason: String, at: Date) async throws {
-        try await record(url: url, status: .retrying, reason: reason, at: at)
-    }
-
-    /// A file whose keys are stored stays imported.
-    private func record(url: String, status: ImportFileRecord.Status, reason: String, at: Date) async throws {
+    public func recordProblem(url: String, status: ImportFileRecord.Status, reason: String, at: Date) async throws {
         try await database.write { db in
             try db.execute(sql: """
                 INSERT INTO import_file (url, status, attempts, last_error, updated_at) VALUES (?, ?, 1, ?, ?)

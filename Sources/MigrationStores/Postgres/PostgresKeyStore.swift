@@ -115,7 +115,7 @@ public final class PostgresKeyStore: ExposureKeyStore {
             """, binds: Self.binds(ByteBuffer(bytes: revision.keyData))), logger: connection.logger)
             .decode((String, String?).self).first { _ in true }
         guard let current else {
-            outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): not a stored key")
+            outcome.reject(revision, because: "not a stored key")
             return
         }
         switch RevisionRule.decide(current: current.0, previous: current.1, target: revision.reportType) {
@@ -135,20 +135,11 @@ public final class PostgresKeyStore: ExposureKeyStore {
                 """, binds: binds), logger: connection.logger)
             outcome.revised += 1
         case .unchanged: break
-        case .reject(let reason): outcome.rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): \(reason)")
+        case .reject(let reason): outcome.reject(revision, because: reason)
         }
     }
 
-    public func recordFailure(url: String, reason: String, at: Date) async throws {
-        try await record(url: url, status: .failed, reason: reason, at: at)
-    }
-
-    public func recordRetry(url: String, reason: String, at: Date) async throws {
-        try await record(url: url, status: .retrying, reason: reason, at: at)
-    }
-
-    /// A file whose keys are stored stays imported.
-    private func record(url: String, status: ImportFileRecord.Status, reason: String, at: Date) async throws {
+    public func recordProblem(url: String, status: ImportFileRecord.Status, reason: String, at: Date) async throws {
         var binds = PostgresBindings()
         binds.append(url)
         binds.append(status.rawValue)
