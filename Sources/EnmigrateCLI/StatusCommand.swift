@@ -35,9 +35,9 @@ struct StatusCommand: AsyncParsableCommand {
                 print("not started")
                 return
             }
-            let workers = context.workers()
-            report.failedFiles = await workers.failedFiles()
-            report.workers = await workers.progress()
+            let stores = await context.workers().storeReport()
+            report.failedFiles = stores.failedFiles
+            report.workers = stores.progress
             let request = URL(fileURLWithPath: context.plan.rotationRequest)
             if FileManager.default.fileExists(atPath: request.appendingPathComponent("REQUEST.md").path) { report.rotationRequest = request.path }
             if let html {

@@ -3,36 +3,55 @@ import MigrationStores
 import MigrationWorkers
 
 extension WorkerAssembly {
-    /// How far each worker's work is, one line each, read from the stores without changing
-    /// them (a store that does not exist yet is left out): what `status` and its page show.
-    func progress() async -> [String] {
-        var lines: [String] = []
+    /// What `status` shows of the workers, read once from the stores without changing them
+    /// (a store that does not exist yet is left out).
+    struct StoreReport {
+        /// One line per worker on how far its work is.
+        var progress: [String] = []
+        /// Files the importer failed for good or waits to retry, and files dual-export quarantined.
+        var failedFiles: [String] = []
+    }
+
+    func storeReport() async -> StoreReport {
+        var report = StoreReport()
         if FileManager.default.fileExists(atPath: ledgerPath), let ledger = try? SQLitePublishLedger(path: ledgerPath),
            let entries = try? await ledger.entries() {
             let published = entries.count { $0.status == .published }, quarantined = entries.count { $0.status == .quarantined }
-            lines.append("dual-export: \(published) files re-signed into the second feed, \(quarantined) quarantined, \(entries.count - published - quarantined) to retry")
-        }
-        if let store = existingNationalKeyStore(), let records = try? await store.importFiles(), !records.isEmpty,
-           let keys = try? await store.keyCount() {
-            let imported = records.count { $0.status == .imported }, failed = records.count { $0.status == .failed }
-            lines.append("export-importer: \(imported) second-feed files imported, \(failed) failed for good, \(records.count - imported - failed) waiting for a retry; \(keys) keys in the national key store")
-            if plan.national.export != nil, let files = try? await store.nationalFiles() {
-                let written = files.filter(\.isWritten)
-                lines.append("national-export: \(written.count) national files written (\(written.reduce(0) { $0 + $1.keyCount }) keys)")
+            report.progress.append("dual-export: \(published) files re-signed into the second feed, \(quarantined) quarantined, \(entries.count - published - quarantined) to retry")
+            report.failedFiles += entries.filter { $0.status != .published }.map {
+                "\($0.name): \($0.status == .quarantined ? "quarantined by dual-export" : "dual-export will retry") — \($0.reason ?? "?")"
             }
         }
+        if let store = existingNationalKeyStore(), let records = try? await store.importFiles(), !records.isEmpty {
+            // The importer's problems come first, as they block leaving `importing`.
+            report.failedFiles.insert(contentsOf: records.filter { $0.status != .imported }.map {
+                "\($0.url): \($0.status == .failed ? "failed" : "waiting for a retry") — \($0.lastError ?? "?")"
+            }, at: 0)
+            let imported = records.count { $0.status == .imported }, failed = records.count { $0.status == .failed }
+            let keys = (try? await store.keyCount()).map { "; \($0) keys in the national key store" } ?? ""
+            report.progress.append("export-importer: \(imported) second-feed files imported, \(failed) failed for good, \(records.count - imported - failed) waiting for a retry\(keys)")
+            if plan.national.export != nil, let files = try? await store.nationalFiles() {
+                let written = files.filter(\.isWritten)
+                report.progress.append("national-export: \(written.count) national files written (\(written.reduce(0) { $0 + $1.keyCount }) keys)")
+            }
+        }
+        if let line = mirrorProgress() { report.progress.append(line) }
+        return report
+    }
+
+    /// Staged, swapped or restored, from the mirror's state file and the staged index.
+    private func mirrorProgress() -> String? {
         let mirror = plan.state.clientMirror
         let staged = mirror.location.appendingPathComponent(mirror.root).appendingPathComponent("index.txt.staged")
         let stagedFiles = (try? String(contentsOf: staged, encoding: .utf8))?.split(separator: "\n").count
         if FileManager.default.fileExists(atPath: mirrorStateURL.path), let state = try? MirrorState.load(from: mirrorStateURL) {
             if let restored = state.restoredAt {
-                lines.append("mirror: the state's own client index was restored at \(restored.formatted(.iso8601))")
-            } else if let swapped = state.swappedAt {
-                lines.append("mirror: the client index serves the national feed (\(stagedFiles ?? 0) files) since \(swapped.formatted(.iso8601))")
+                return "mirror: the state's own client index was restored at \(restored.formatted(.iso8601))"
             }
-        } else if let stagedFiles {
-            lines.append("mirror: \(stagedFiles) national files staged in the client CDN; the client index is not swapped yet")
+            if let swapped = state.swappedAt {
+                return "mirror: the client index serves the national feed (\(stagedFiles ?? 0) files) since \(swapped.formatted(.iso8601))"
+            }
         }
-        return lines
+        return stagedFiles.map { "mirror: \($0) national files staged in the client CDN; the client index is not swapped yet" }
     }
 }

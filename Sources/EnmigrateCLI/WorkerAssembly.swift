@@ -176,24 +176,6 @@ struct WorkerAssembly {
             stateExportsGoTo: plan.state.clientFeed.origin?.absoluteString)
     }
 
-    /// Files the national importer failed for good or waits to retry, and files dual-export
-    /// quarantined, for `status` (read from the stores; empty when they do not exist yet).
-    func failedFiles() async -> [String] {
-        var lines: [String] = []
-        if let store = existingNationalKeyStore(), let records = try? await store.importFiles() {
-            lines += records.filter { $0.status != .imported }.map {
-                "\($0.url): \($0.status == .failed ? "failed" : "waiting for a retry") — \($0.lastError ?? "?")"
-            }
-        }
-        if FileManager.default.fileExists(atPath: ledgerPath), let ledger = try? SQLitePublishLedger(path: ledgerPath),
-           let entries = try? await ledger.entries() {
-            lines += entries.filter { $0.status != .published }.map {
-                "\($0.name): \($0.status == .quarantined ? "quarantined by dual-export" : "dual-export will retry") — \($0.reason ?? "?")"
-            }
-        }
-        return lines
-    }
-
     private var retry: TransientRetry {
         TransientRetry(attempts: plan.workers.retry.attempts, backoff: plan.workers.retry.backoff, maxBackoff: plan.workers.retry.maxBackoff)
     }
