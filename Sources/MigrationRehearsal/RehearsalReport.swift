@@ -51,8 +51,9 @@ public struct RehearsalReport: Sendable, Encodable {
     public let adjustments: [String]
     public let days: Int
     public let keysPerDay: Int
-    public let clientFiles: Int
-    public let keysPublished: Int
+    /// Client files and keys the simulated state published, all days together.
+    public var clientFiles = 0
+    public var keysPublished = 0
     public var passes: [Pass] = []
     public var faults: [FaultRecord] = []
     public var endState: EndState?

@@ -38,8 +38,7 @@ struct RehearsalRun {
             faultGenerator: SeededGenerator(seed: options.seed ^ 0x5EED_FA17),
             report: RehearsalReport(
                 plan: planName, folder: layout.folder.path, seed: options.seed, faultSpec: options.faultSpec,
-                adjustments: shape.adjustments, days: options.days, keysPerDay: options.keysPerDay,
-                clientFiles: 0, keysPublished: 0),
+                adjustments: shape.adjustments, days: options.days, keysPerDay: options.keysPerDay),
             killsLeft: options.faults.kills,
             lateWaitsLeft: options.faults.lateApproval ? Self.lateApprovalPasses : 0)
         for day in 0..<(options.days - 1) {
@@ -53,12 +52,8 @@ struct RehearsalRun {
                 fault: "kill", injected: "\(state.killsLeft) kill(s) not injected: the run reached its end before the chosen moments",
                 recovery: "nothing to recover"))
         }
-        state.report = RehearsalReport(
-            plan: planName, folder: layout.folder.path, seed: options.seed, faultSpec: options.faultSpec,
-            adjustments: shape.adjustments, days: options.days, keysPerDay: options.keysPerDay,
-            clientFiles: state.published.count, keysPublished: state.published.reduce(0) { $0 + $1.keys.count },
-            passes: state.report.passes, faults: state.report.faults, endState: state.report.endState,
-            succeeded: state.report.succeeded, problem: state.report.problem)
+        state.report.clientFiles = state.published.count
+        state.report.keysPublished = state.published.reduce(0) { $0 + $1.keys.count }
         try await judge(&state.report, tampered: state.tampered, failingFiles: state.failingFiles)
         return state.report
     }
