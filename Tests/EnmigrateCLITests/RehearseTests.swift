@@ -97,3 +97,56 @@ struct RehearseTests {
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("keys/national.key.pem").path))
     }
 }
+
+/// The rehearsal takes the plan's shape, whatever its second-feed source and trust windows.
+@Suite("rehearse: plans of every shape")
+struct RehearseShapeTests {
+    func rehearse(_ folder: URL, edit: (String) -> String) async throws -> (CommandRunner.Output, [String: Any]?) {
+        let plan = folder.appendingPathComponent("plan.yaml")
+        try edit(try String(contentsOf: plan, encoding: .utf8)).write(to: plan, atomically: true, encoding: .utf8)
+        let output = try await offPool {
+            try CommandRunner.run(["rehearse", plan.path, "--days", "3", "--keys-per-day", "80", "--seed", "4", "--json",
+                                   "--folder", folder.appendingPathComponent("rehearsal").path])
+        }
+        return (output, try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+    }
+
+    @Test("second feed from the state's key store, or written by the state itself: both rehearse to the end",
+          arguments: ["keyStore", "external"])
+    func sources(source: String) async throws {
+        let folder = try PlanFolder.make()
+        let (output, report) = try await rehearse(folder) { text in
+            var plan = text.replacingOccurrences(of: "source: clientFeed ", with: "source: \(source) ")
+            if source == "keyStore" {
+                plan = plan.replacingOccurrences(of: "  clientMirror:", with: "  keyStore: sqlite:state-keys.db\n  clientMirror:")
+            } else {
+                plan = plan.replacingOccurrences(of: #"version: "v2", privateKey: keys/state-to-national.key.pem"#,
+                                                 with: #"version: "v2", publicKey: keys/state-to-national.pub.pem"#)
+            }
+            return plan
+        }
+        #expect(output.status == 0, "\(output.stdout)\n\(output.stderr)")
+        let end = report?["endState"] as? [String: Any]
+        #expect(end?["coverageHolds"] as? Bool == true && end?["nationalKeys"] as? Int == 240, "\(output.stdout)")
+    }
+
+    @Test("a trust window that opens later is moved to open now and said so; one already closed blocks the rehearsal")
+    func trustWindows() async throws {
+        let tomorrow = Date().addingTimeInterval(86_400).formatted(.iso8601)
+        let later = try PlanFolder.make()
+        let (moved, movedReport) = try await rehearse(later) { text in
+            text.replacingOccurrences(of: "publicKey: keys/state-to-national.pub.pem }",
+                                      with: "publicKey: keys/state-to-national.pub.pem, from: \"\(tomorrow)\" }")
+        }
+        #expect(moved.status == 0, "\(moved.stdout)\n\(moved.stderr)")
+        #expect((movedReport?["adjustments"] as? [String])?.contains { $0.contains("the trust window of 310.v2 opens") } == true)
+
+        let closed = try PlanFolder.make()
+        let (blocked, _) = try await rehearse(closed) { text in
+            text.replacingOccurrences(of: "publicKey: keys/state-to-national.pub.pem }",
+                                      with: #"publicKey: keys/state-to-national.pub.pem, from: "2020-01-01T00:00:00Z", thru: "2020-02-01T00:00:00Z" }"#)
+        }
+        #expect(blocked.status == 1)
+        #expect(blocked.stderr.contains("trusted only 2020-01-01"), "\(blocked.stderr)")
+    }
+}

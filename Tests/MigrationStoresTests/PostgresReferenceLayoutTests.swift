@@ -92,3 +92,24 @@ private extension StoredKey {
         return key
     }
 }
+
+@Suite("PostgreSQL migrations", .enabled(if: TestPostgres.url != nil))
+struct PostgresMigrationTests {
+    @Test("replicas opening a new store together migrate it once; a dry run before creates nothing")
+    func concurrentMigration() async throws {
+        let location = try TestPostgres.freshSchema()
+        let dryRun = try PostgresKeyStore(location: location, readOnly: true)
+        let dryCount = try await dryRun.keyCount(), dryFiles = try await dryRun.importFiles()
+        #expect(dryCount == 0 && dryFiles.isEmpty)
+        let stores = try (0..<4).map { _ in try PostgresKeyStore(location: location) }
+        let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+            for store in stores { group.addTask { try await store.keyCount() } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(counts == [0, 0, 0, 0])
+        let database = try PostgresDatabase(location: try TestPostgres.freshSchema(), migrations: [])
+        let rows = try await database.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(location.schema).schema_migration"))
+        let applied = try await rows.decode(Int64.self).first { _ in true }
+        #expect(applied == 1)
+    }
+}
