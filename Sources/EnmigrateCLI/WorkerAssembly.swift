@@ -50,7 +50,7 @@ struct WorkerAssembly {
             let writer = FeedExportWriter(
                 keyStore: try openKeyStore(stateStore, role: "state.keyStore"), destination: try store(secondFeed.location),
                 root: secondFeed.root, region: plan.state.region, signer: signer, maxKeysPerFile: 750_000,
-                workerName: "dual-export", environment: environment)
+                workerName: "dual-export", concurrency: plan.workers.concurrency, environment: environment)
             beforeCutOver.append(ExportFeedWorker(writer: writer))
             afterCutOver.append(ExportFeedWorker(writer: writer))
         case .external:
@@ -66,7 +66,7 @@ struct WorkerAssembly {
                 keyStore: keyStore, destination: try store(national.location), root: national.root,
                 region: plan.national.region ?? plan.state.region,
                 signer: ExportSigner(key: key, keyID: national.key.id, keyVersion: national.key.version),
-                maxKeysPerFile: national.maxKeysPerFile, environment: environment)))
+                maxKeysPerFile: national.maxKeysPerFile, concurrency: plan.workers.concurrency, environment: environment)))
         }
         let mirror = try clientMirror()
         let prover = try coverageProver()

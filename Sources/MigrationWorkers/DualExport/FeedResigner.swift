@@ -82,27 +82,17 @@ public struct FeedResigner: Sendable {
         let index = try await clientIndex()
         var summary = Summary()
         summary.entries = index.entries.count
-        try await withThrowingTaskGroup(of: Outcome.self) { group in
-            var next = 0
-            var finished = 0
-            func launch() {
-                let entry = index.entries[next]
-                group.addTask { try await publish(entry) }
-                next += 1
+        var finished = 0
+        try await forEachConcurrently(index.entries, limit: concurrency, work: { try await publish($0) }) { outcome in
+            switch outcome {
+            case .published: summary.published += 1
+            case .unchanged: summary.unchanged += 1
+            case .quarantined(let problem): summary.quarantined.append(problem)
+            case .retrying(let problem): summary.retrying.append(problem)
             }
-            while next < min(concurrency, index.entries.count) { launch() }
-            while let outcome = try await group.next() {
-                switch outcome {
-                case .published: summary.published += 1
-                case .unchanged: summary.unchanged += 1
-                case .quarantined(let problem): summary.quarantined.append(problem)
-                case .retrying(let problem): summary.retrying.append(problem)
-                }
-                finished += 1
-                environment.report(.progress(worker: "dual-export", done: finished, total: index.entries.count,
-                                             detail: "\(summary.published) re-signed, \(summary.quarantined.count) quarantined"))
-                if next < index.entries.count { launch() }
-            }
+            finished += 1
+            environment.report(.progress(worker: "dual-export", done: finished, total: index.entries.count,
+                                         detail: "\(summary.published) re-signed, \(summary.quarantined.count) quarantined"))
         }
         try await writeIndex(for: index)
         return summary

@@ -25,10 +25,13 @@ public struct FeedExportWriter: Sendable {
     public let maxKeysPerFile: Int
     /// Name used in progress lines.
     public let workerName: String
+    /// Files built and written at once: encoding and signing use the cores, and each file's
+    /// fsync waits on the disk while the next file is built.
+    public let concurrency: Int
     public let environment: WorkerEnvironment
 
     public init(keyStore: any ExposureKeyStore, destination: any BlobStore, root: String, region: String, signer: ExportSigner,
-                maxKeysPerFile: Int, workerName: String = "national-export", environment: WorkerEnvironment = .init()) {
+                maxKeysPerFile: Int, workerName: String = "national-export", concurrency: Int = 4, environment: WorkerEnvironment = .init()) {
         self.keyStore = keyStore
         self.destination = destination
         self.root = root
@@ -36,6 +39,7 @@ public struct FeedExportWriter: Sendable {
         self.signer = signer
         self.maxKeysPerFile = maxKeysPerFile
         self.workerName = workerName
+        self.concurrency = concurrency
         self.environment = environment
     }
 
@@ -54,20 +58,28 @@ public struct FeedExportWriter: Sendable {
     public func runPass() async throws -> Int {
         _ = try await keyStore.assignNationalFiles(root: root, maxKeysPerFile: maxKeysPerFile, cutoff: environment.now())
         let unwritten = try await keyStore.nationalFiles().filter { !$0.isWritten }
-        let writer = ExportArchiveWriter(signers: [signer])
-        for (position, file) in unwritten.enumerated() {
-            let keys = try await keyStore.keys(inNationalFile: file.name).map(Self.exportKey)
-            let contents = ExportFileContents(
-                startTimestamp: UInt64(file.batchStart),
-                endTimestamp: UInt64(file.batchEnd) + (file.fileCount > 1 ? UInt64(file.number) : 0),
-                region: region, batchNum: 1, batchSize: 1, keys: keys)
-            let (zip, digest) = try writer.signedArchive(for: contents)
-            try await destination.write(zip, to: file.name)
-            try await keyStore.markNationalFileWritten(name: file.name, digest: digest)
-            environment.report(.progress(worker: workerName, done: position + 1, total: unwritten.count, detail: "\(file.keyCount) keys in \(file.name)"))
+        // Each file is written, then recorded as written; the index, written last, lists only
+        // recorded files, so files finishing out of order never publish a missing one.
+        var finished = 0
+        try await forEachConcurrently(unwritten, limit: concurrency, work: { [self] file in try await write(file) }) { file in
+            finished += 1
+            environment.report(.progress(worker: workerName, done: finished, total: unwritten.count, detail: "\(file.keyCount) keys in \(file.name)"))
         }
         try await writeIndex()
         return unwritten.count
+    }
+
+    /// Builds, signs and writes one assigned file, then records it as written.
+    private func write(_ file: NationalFileRecord) async throws -> NationalFileRecord {
+        let keys = try await keyStore.keys(inNationalFile: file.name).map(Self.exportKey)
+        let contents = ExportFileContents(
+            startTimestamp: UInt64(file.batchStart),
+            endTimestamp: UInt64(file.batchEnd) + (file.fileCount > 1 ? UInt64(file.number) : 0),
+            region: region, batchNum: 1, batchSize: 1, keys: keys)
+        let (zip, digest) = try ExportArchiveWriter(signers: [signer]).signedArchive(for: contents)
+        try await destination.write(zip, to: file.name)
+        try await keyStore.markNationalFileWritten(name: file.name, digest: digest)
+        return file
     }
 
     /// Rewrites the index when it differs from the written files (atomically, after the files).
