@@ -13,6 +13,9 @@ public enum Fault: Sendable, Equatable {
     case replace(Data)
     /// Serve the file with the byte at `offset` inverted (tampering in transit or at rest).
     case flipByte(at: Int)
+    /// Serve the whole file with its true length, `bytes` at a time with `interval` seconds
+    /// between chunks (a slow drip that keeps the connection alive).
+    case drip(bytes: Int, interval: Double)
 }
 
 /// Faults by path, each with how many requests it still applies to, and request counts.

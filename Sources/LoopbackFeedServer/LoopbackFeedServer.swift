@@ -120,6 +120,18 @@ public final class LoopbackFeedServer: Sendable {
         default: break
         }
         let type = path.hasSuffix(".txt") ? "text/plain" : "application/zip"
+        if case .drip(let bytes, let interval)? = fault {
+            return Response(status: .ok, headers: [.contentType: type], body: ResponseBody(contentLength: body.count) { [body] writer in
+                var offset = body.startIndex
+                while offset < body.endIndex {
+                    let end = min(offset + max(bytes, 1), body.endIndex)
+                    try await writer.write(ByteBuffer(bytes: body[offset..<end]))
+                    offset = end
+                    try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+                }
+                try await writer.finish(nil)
+            })
+        }
         return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -113,6 +113,21 @@ struct HTTPBlobStoreTests {
         await server.stop()
     }
 
+    @Test("a server that drips its body slower than the deadline times out, transiently (the deadline covered only the head)")
+    func slowDrip() async throws {
+        let server = try await serve(["r/a.zip": Data(count: 4096)])
+        server.inject(.drip(bytes: 64, interval: 0.05), for: "r/a.zip")
+        let store = HTTPBlobStore(base: server.baseURL, limits: .init(fileTimeout: .milliseconds(300)))
+        do {
+            _ = try await store.read("r/a.zip")
+            Issue.record("a body dripped over 3 s was read within a 300 ms deadline")
+        } catch let error as BlobStoreError {
+            #expect(error == .timedOut(path: "r/a.zip", after: .milliseconds(300)))
+            #expect(error.isTransient)
+        }
+        await server.stop()
+    }
+
     @Test("nothing can be written or deleted; a closed port is unreachable")
     func readOnly() async throws {
         let server = try await serve([:])

@@ -45,6 +45,22 @@ public struct HTTPBlobStore: BlobStore {
         let isIndex = path.hasSuffix(".txt")
         let limit = isIndex ? limits.maxIndexBytes : limits.maxFileBytes
         let timeout = isIndex ? limits.indexTimeout : limits.fileTimeout
+        // The client's own timeout ends when the response head arrives; a server that then
+        // drips the body a few bytes at a time would hold the read for as long as it likes.
+        // The whole read, body included, races the timeout instead.
+        return try await withThrowingTaskGroup(of: Data.self) { group in
+            group.addTask { try await fetch(path, limit: limit, timeout: timeout) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw BlobStoreError.timedOut(path: path, after: timeout)
+            }
+            defer { group.cancelAll() }
+            guard let data = try await group.next() else { throw CancellationError() }
+            return data
+        }
+    }
+
+    private func fetch(_ path: String, limit: Int, timeout: Duration) async throws -> Data {
         let request = HTTPClientRequest(url: base.absoluteString + path)
         do {
             let response = try await client.execute(request, timeout: Self.timeAmount(timeout))
