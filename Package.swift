@@ -126,9 +126,12 @@ let package = Package(
             name: "MigrationStores",
             dependencies: [
                 "ExposureExport",
+                // The PostgreSQL journal storage implements the engine's JournalStorage.
+                "MigrationEngine",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -138,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "MigrationStoresTests",
             dependencies: [
-                "MigrationStores", "LoopbackFeedServer", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "MigrationStores", "MigrationEngine", "LoopbackFeedServer", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Who is asking for the run lock.
 public struct LockOwner: Sendable, Equatable {
@@ -32,71 +31,76 @@ extension Journal {
     /// - Returns: the fence to pass to every write, and the holder taken over, if any.
     public func acquireLease(owner: LockOwner, now: Date, ttl: Duration,
                              isAlive: @Sendable (Int32) -> Bool = LockOwner.isAlive) throws(JournalError) -> (fence: Int64, tookOver: LockHolder?) {
-        try write { db in
-            let holder = try Self.holder(db)
-            if let holder, holder.expires > now, holder.pid != 0 {
-                let sameProcess = holder.host == owner.host && holder.pid == owner.pid
-                let deadHere = holder.host == owner.host && !isAlive(holder.pid)
-                guard sameProcess || deadHere else { throw JournalError.lockHeld(holder: holder) }
+        try guarded {
+            try storage.updateLease { holder in
+                if let holder, holder.expires > now, holder.pid != 0 {
+                    let sameProcess = holder.host == owner.host && holder.pid == owner.pid
+                    let deadHere = holder.host == owner.host && !isAlive(holder.pid)
+                    guard sameProcess || deadHere else { throw JournalError.lockHeld(holder: holder) }
+                }
+                let fence = (holder?.fence ?? 0) + 1
+                let lease = LockHolder(user: owner.user, host: owner.host, pid: owner.pid, fence: fence,
+                                       expires: now.addingTimeInterval(Self.seconds(ttl)))
+                let tookOver = holder.flatMap { $0.pid != 0 && $0.expires > now && $0.pid != owner.pid ? $0 : nil }
+                return (lease, (fence, tookOver))
             }
-            let fence = (holder?.fence ?? 0) + 1
-            try db.execute(sql: """
-                INSERT INTO lease (id, user, host, pid, fence, expires_at) VALUES (1, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET user = excluded.user, host = excluded.host, pid = excluded.pid,
-                    fence = excluded.fence, expires_at = excluded.expires_at
-                """, arguments: [owner.user, owner.host, owner.pid, fence, now.addingTimeInterval(Self.seconds(ttl))])
-            let tookOver = holder.flatMap { $0.pid != 0 && $0.expires > now && $0.pid != owner.pid ? $0 : nil }
-            return (fence, tookOver)
         }
     }
 
     /// Extends the lease; fails with `fenced` when another process took it over.
     public func renewLease(fence: Int64, now: Date, ttl: Duration) throws(JournalError) {
-        try write { db in
-            let current = try Int64.fetchOne(db, sql: "SELECT fence FROM lease WHERE id = 1") ?? 0
-            guard current == fence else { throw JournalError.fenced(expected: fence, current: current) }
-            try db.execute(sql: "UPDATE lease SET expires_at = ? WHERE id = 1", arguments: [now.addingTimeInterval(Self.seconds(ttl))])
+        try guarded {
+            try storage.updateLease { holder in
+                guard let holder, holder.fence == fence else { throw JournalError.fenced(expected: fence, current: holder?.fence ?? 0) }
+                return (holder.with(expires: now.addingTimeInterval(Self.seconds(ttl))), ())
+            }
         }
     }
 
     /// Gives the lease up (only if this fence still holds it).
     public func releaseLease(fence: Int64) throws(JournalError) {
-        try write { db in
-            try db.execute(sql: "UPDATE lease SET pid = 0, expires_at = ? WHERE id = 1 AND fence = ?",
-                           arguments: [Date(timeIntervalSince1970: 0), fence])
+        try guarded {
+            try storage.updateLease { holder in
+                (holder.flatMap { $0.fence == fence ? $0.released : nil }, ())
+            }
         }
     }
 
     /// Gives the lease up if `owner` holds it.
     public func releaseLease(ownedBy owner: LockOwner) throws(JournalError) {
-        try write { db in
-            try db.execute(sql: "UPDATE lease SET pid = 0, expires_at = ? WHERE id = 1 AND pid = ? AND host = ?",
-                           arguments: [Date(timeIntervalSince1970: 0), owner.pid, owner.host])
+        try guarded {
+            try storage.updateLease { holder in
+                (holder.flatMap { $0.pid == owner.pid && $0.host == owner.host ? $0.released : nil }, ())
+            }
         }
     }
 
     /// Breaks the lease whoever holds it (`unlock --force`); the holder's next write is fenced off.
     @discardableResult
     public func forceUnlock() throws(JournalError) -> LockHolder? {
-        try write { db in
-            let holder = try Self.holder(db)
-            try db.execute(sql: "UPDATE lease SET pid = 0, expires_at = ? WHERE id = 1", arguments: [Date(timeIntervalSince1970: 0)])
-            return holder
+        try guarded {
+            try storage.updateLease { holder in (holder?.released, holder) }
         }
     }
 
     /// The lease holder, if the lease is held and not expired at `now`.
     public func holder(at now: Date) throws(JournalError) -> LockHolder? {
-        try read { db in try Self.holder(db).flatMap { $0.pid != 0 && $0.expires > now ? $0 : nil } }
-    }
-
-    private static func holder(_ db: Database) throws -> LockHolder? {
-        try Row.fetchOne(db, sql: "SELECT * FROM lease WHERE id = 1").map {
-            LockHolder(user: $0["user"], host: $0["host"], pid: $0["pid"], fence: $0["fence"], expires: $0["expires_at"])
-        }
+        try guarded { try storage.loadLease().flatMap { $0.pid != 0 && $0.expires > now ? $0 : nil } }
     }
 
     static func seconds(_ duration: Duration) -> TimeInterval {
         TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) / 1e18
+    }
+}
+
+extension LockHolder {
+    /// The same lease with another expiry.
+    func with(expires: Date) -> LockHolder {
+        LockHolder(user: user, host: host, pid: pid, fence: fence, expires: expires)
+    }
+
+    /// The lease given up: no process, expired; the fence stays so the next holder's is higher.
+    var released: LockHolder {
+        LockHolder(user: user, host: host, pid: 0, fence: fence, expires: Date(timeIntervalSince1970: 0))
     }
 }

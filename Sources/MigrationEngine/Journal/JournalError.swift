@@ -43,5 +43,13 @@ public struct LockHolder: Equatable, Sendable, Codable, CustomStringConvertible 
     public let fence: Int64
     public let expires: Date
 
+    public init(user: String, host: String, pid: Int32, fence: Int64, expires: Date) {
+        self.user = user
+        self.host = host
+        self.pid = pid
+        self.fence = fence
+        self.expires = expires
+    }
+
     public var description: String { "\(user)@\(host) pid \(pid)" }
 }

@@ -44,6 +44,22 @@ public struct JournalRecord: Sendable, Equatable, Codable {
     public let previousHash: String
     /// SHA-256 over the previous hash and this record's content.
     public let hash: String
+
+    /// A record as a storage reads it back.
+    public init(sequence: Int64, at: Date, kind: Kind, phase: MigrationPhase, status: RunStatus, stepDone: Bool, attempt: Int,
+                detail: String, fence: Int64, previousHash: String, hash: String) {
+        self.sequence = sequence
+        self.at = at
+        self.kind = kind
+        self.phase = phase
+        self.status = status
+        self.stepDone = stepDone
+        self.attempt = attempt
+        self.detail = detail
+        self.fence = fence
+        self.previousHash = previousHash
+        self.hash = hash
+    }
 }
 
 extension RunStateMachine {

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// The journal's tables, created by named, versioned migrations.
-enum JournalSchema {
+public enum JournalSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-run-records-lease") { db in
@@ -25,6 +25,15 @@ enum JournalSchema {
             phase: MigrationPhase(rawValue: row["phase"]) ?? .planned, status: RunStatus(rawValue: row["status"]) ?? .failed,
             stepDone: row["step_done"], attempt: row["attempt"], detail: row["detail"], fence: row["fence"],
             previousHash: row["previous_hash"], hash: row["hash"])
+    }
+
+    /// Gates stored as comma-separated names.
+    public static func gates(_ text: String) -> Set<Gate> {
+        Set(text.split(separator: ",").compactMap { Gate(rawValue: String($0)) })
+    }
+
+    public static func gatesText(_ gates: Set<Gate>) -> String {
+        gates.map(\.rawValue).sorted().joined(separator: ",")
     }
 
     static func encode(_ detail: [String: String]) -> String {

@@ -1,0 +1,230 @@
+import Foundation
+import Logging
+import MigrationEngine
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// The journal in a PostgreSQL schema (`journal_run`, `journal_record`, `journal_lease`), so
+/// replicas on several machines share one run and one run lock. The lease row always exists
+/// and every write locks it (`FOR UPDATE`), which serialises lease changes and appends across
+/// replicas: a writer whose fence was taken over is refused in the same transaction.
+///
+/// Synchronous like the SQLite journal: one connection per process, each call one transaction,
+/// waiting on the connection's NIO futures. Those complete on NIO's event loop threads, never
+/// on the Swift concurrency pool, so a caller blocked here cannot starve the work it waits for.
+public final class PostgresJournalStorage: JournalStorage {
+    /// The database and schema.
+    public let postgres: PostgresLocation
+    private let connection: Mutex<PostgresConnection?>
+    private let logger: Logger
+
+    public var location: String { postgres.description }
+
+    /// The schema's tables, one named migration at a time (shared `schema_migration` with the
+    /// key store when both live in one schema).
+    static let migrations = [
+        PostgresMigration("journal-v1-run-records-lease", [
+            """
+            CREATE TABLE journal_run (id INT PRIMARY KEY CHECK (id = 1), plan_hash TEXT NOT NULL, mode TEXT NOT NULL,
+                required_gates TEXT NOT NULL, started_at_ms BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE journal_record (seq BIGINT PRIMARY KEY, at_ms BIGINT NOT NULL, kind TEXT NOT NULL, phase TEXT NOT NULL,
+                status TEXT NOT NULL, step_done BOOLEAN NOT NULL, attempt BIGINT NOT NULL, detail TEXT NOT NULL, fence BIGINT NOT NULL,
+                previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE journal_lease (id INT PRIMARY KEY CHECK (id = 1), "user" TEXT NOT NULL, host TEXT NOT NULL, pid INT NOT NULL,
+                fence BIGINT NOT NULL, expires_at_ms BIGINT NOT NULL)
+            """,
+            "INSERT INTO journal_lease VALUES (1, '', '', 0, 0, 0)",
+        ]),
+    ]
+
+    /// Connects and, unless `readOnly`, creates the journal's tables when missing (replicas
+    /// starting together take turns under an advisory lock). Read-only on a schema without a
+    /// journal fails with ``JournalError/missing(path:)``: nothing has run yet.
+    public init(location: PostgresLocation, readOnly: Bool = false) throws {
+        postgres = location
+        var logger = Logger(label: "enmigrate-postgres-journal")
+        logger.logLevel = .critical
+        self.logger = logger
+        connection = Mutex(nil)
+        if readOnly {
+            guard try exists() else { throw JournalError.missing(path: location.description) }
+        } else {
+            try migrate()
+        }
+    }
+
+    deinit {
+        let open = connection.withLock { $0 }
+        _ = try? open?.close().wait()
+    }
+
+    /// Whether the journal's tables are there (a run may have started).
+    public func exists() throws -> Bool {
+        try transaction { run in
+            let rows = try run(PostgresQuery(unsafeSQL: """
+                SELECT count(*) FROM information_schema.tables WHERE table_schema = '\(postgres.schema)' AND table_name = 'journal_record'
+                """))
+            return try rows.first?.decode(Int64.self) == 1
+        }
+    }
+
+    public func loadRun() throws -> JournalRun? {
+        try transaction { run in
+            try run("SELECT plan_hash, mode, required_gates, started_at_ms FROM \(unescaped: table("journal_run")) WHERE id = 1")
+                .first.map { row in
+                    let (hash, mode, gates, started) = try row.decode((String, String, String, Int64).self)
+                    return JournalRun(planHash: hash, mode: MigrationPhase.Mode(rawValue: mode) ?? .readOnly,
+                                      requiredGates: JournalSchema.gates(gates), startedAt: Self.date(started))
+                }
+        }
+    }
+
+    public func loadRecords(newestOnly: Bool) throws -> [JournalRecord] {
+        try transaction { run in
+            let order = newestOnly ? "ORDER BY seq DESC LIMIT 1" : "ORDER BY seq"
+            return try run("""
+                SELECT seq, at_ms, kind, phase, status, step_done, attempt, detail, fence, previous_hash, hash
+                FROM \(unescaped: table("journal_record")) \(unescaped: order)
+                """).map(Self.record)
+        }
+    }
+
+    public func append(fence: Int64, run: JournalRun?, make: (String, Int64) -> JournalRecord) throws -> JournalRecord {
+        try transaction { query in
+            // Locking the lease row serialises appends and keeps the fence from changing before the commit.
+            let current = try query("SELECT fence FROM \(unescaped: table("journal_lease")) WHERE id = 1 FOR UPDATE")
+                .first?.decode(Int64.self) ?? 0
+            if fence > 0, current != fence { throw JournalError.fenced(expected: fence, current: current) }
+            if let run {
+                _ = try query("""
+                    INSERT INTO \(unescaped: table("journal_run")) VALUES (1, \(run.planHash), \(run.mode.rawValue),
+                        \(JournalSchema.gatesText(run.requiredGates)), \(Self.milliseconds(run.startedAt)))
+                    """)
+            }
+            let newest = try query("SELECT hash, seq FROM \(unescaped: table("journal_record")) ORDER BY seq DESC LIMIT 1")
+                .first?.decode((String, Int64).self)
+            let record = make(newest?.0 ?? "", (newest?.1 ?? 0) + 1)
+            _ = try query("""
+                INSERT INTO \(unescaped: table("journal_record")) VALUES (\(record.sequence), \(Self.milliseconds(record.at)),
+                    \(record.kind.rawValue), \(record.phase.rawValue), \(record.status.rawValue), \(record.stepDone),
+                    \(Int64(record.attempt)), \(record.detail), \(record.fence), \(record.previousHash), \(record.hash))
+                """)
+            return record
+        }
+    }
+
+    public func updateLease<Result>(_ change: (LockHolder?) throws -> (newLease: LockHolder?, result: Result)) throws -> Result {
+        try transaction { query in
+            let current = try query("""
+                SELECT "user", host, pid, fence, expires_at_ms FROM \(unescaped: table("journal_lease")) WHERE id = 1 FOR UPDATE
+                """).first.map(Self.lease)
+            let (lease, result) = try change(current.flatMap { $0.fence == 0 && $0.pid == 0 ? nil : $0 })
+            if let lease {
+                _ = try query("""
+                    UPDATE \(unescaped: table("journal_lease")) SET "user" = \(lease.user), host = \(lease.host), pid = \(lease.pid),
+                        fence = \(lease.fence), expires_at_ms = \(Self.milliseconds(lease.expires)) WHERE id = 1
+                    """)
+            }
+            return result
+        }
+    }
+
+    public func loadLease() throws -> LockHolder? {
+        try transaction { query in
+            try query("SELECT \"user\", host, pid, fence, expires_at_ms FROM \(unescaped: table("journal_lease")) WHERE id = 1")
+                .first.map(Self.lease).flatMap { $0.fence == 0 && $0.pid == 0 ? nil : $0 }
+        }
+    }
+
+    // MARK: Connection and transactions
+
+    /// Runs `body` in one transaction on this process's connection (opened on first use),
+    /// committing when it returns and rolling back when it throws.
+    private func transaction<T>(_ body: (_ query: (PostgresQuery) throws -> [PostgresRow]) throws -> T) throws -> T {
+        try connection.withLock { open in
+            let connection = try open ?? connect()
+            open = connection
+            let logger = self.logger
+            let location = postgres
+            func run(_ query: PostgresQuery) throws -> [PostgresRow] {
+                do {
+                    return Array(try connection.query(query, logger: logger).wait())
+                } catch let error as PSQLError {
+                    throw PostgresStoreError(error, location: location)
+                }
+            }
+            _ = try run("BEGIN")
+            do {
+                let result = try body { try run($0) }
+                _ = try run("COMMIT")
+                return result
+            } catch {
+                _ = try? run("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    private func connect() throws -> PostgresConnection {
+        let tls: PostgresConnection.Configuration.TLS = switch postgres.tls {
+        case .disable: .disable
+        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        let configuration = PostgresConnection.Configuration(
+            host: postgres.host, port: postgres.port, username: postgres.username,
+            password: try PostgresLocation.password(), database: postgres.database, tls: tls)
+        do {
+            return try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+                                                  id: 1, logger: logger).wait()
+        } catch let error as PSQLError {
+            throw PostgresStoreError(error, location: postgres)
+        }
+    }
+
+    /// Applies the missing migrations in one transaction under the schema's advisory lock, the
+    /// same lock and `schema_migration` table the key store's migrations use.
+    private func migrate() throws {
+        let schema = postgres.schema
+        try transaction { query in
+            _ = try query("SELECT pg_advisory_xact_lock(hashtext(\(schema)))")
+            _ = try query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"))
+            _ = try query(PostgresQuery(unsafeSQL: """
+                CREATE TABLE IF NOT EXISTS \(schema).schema_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                """))
+            let applied = Set(try query(PostgresQuery(unsafeSQL: "SELECT name FROM \(schema).schema_migration")).map { try $0.decode(String.self) })
+            for migration in Self.migrations where !applied.contains(migration.name) {
+                _ = try query(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(schema)"))
+                for statement in migration.statements { _ = try query(PostgresQuery(unsafeSQL: statement)) }
+                _ = try query("INSERT INTO \(unescaped: schema).schema_migration (name) VALUES (\(migration.name))")
+            }
+        }
+    }
+
+    private func table(_ name: String) -> String { "\(postgres.schema).\(name)" }
+
+    private static func record(_ row: PostgresRow) throws -> JournalRecord {
+        let (sequence, at, kind, phase, status, stepDone, attempt, detail, fence, previous, hash) =
+            try row.decode((Int64, Int64, String, String, String, Bool, Int64, String, Int64, String, String).self)
+        return JournalRecord(
+            sequence: sequence, at: date(at), kind: JournalRecord.Kind(rawValue: kind) ?? .checks,
+            phase: MigrationPhase(rawValue: phase) ?? .planned, status: RunStatus(rawValue: status) ?? .failed,
+            stepDone: stepDone, attempt: Int(attempt), detail: detail, fence: fence, previousHash: previous, hash: hash)
+    }
+
+    private static func lease(_ row: PostgresRow) throws -> LockHolder {
+        let (user, host, pid, fence, expires) = try row.decode((String, String, Int32, Int64, Int64).self)
+        return LockHolder(user: user, host: host, pid: pid, fence: fence, expires: date(expires))
+    }
+
+    /// Times are stored as milliseconds since 1970, the precision the hash chain covers.
+    private static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    private static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+}

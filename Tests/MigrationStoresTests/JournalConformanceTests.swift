@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+import MigrationEngine
+import MigrationStores
+import PostgresNIO
+import Testing
+
+/// The journal storages every journal test runs against: the SQLite file and, when
+/// scripts/with-postgres provides a throwaway server, a PostgreSQL schema of its own.
+enum JournalDriver: String, CaseIterable, CustomStringConvertible {
+    case sqlite, postgres
+    var description: String { rawValue }
+
+    static var allCases: [JournalDriver] { TestPostgres.url == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+    /// A new, empty journal, a way to change one record's detail behind its back, and a way to
+    /// open the same journal again (another connection, as another process would).
+    func make() throws -> (journal: Journal, tamper: (_ sequence: Int64, _ detail: String) async throws -> Void,
+                           reopen: @Sendable () throws -> Journal) {
+        switch self {
+        case .sqlite:
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-journal-\(UUID().uuidString)/journal.db").path
+            return (try Journal.open(path: path), { sequence, detail in
+                try DatabaseQueue(path: path).write { try $0.execute(sql: "UPDATE record SET detail = ? WHERE seq = ?", arguments: [detail, sequence]) }
+            }, { try Journal.open(path: path) })
+        case .postgres:
+            let location = try TestPostgres.freshSchema()
+            return (Journal(storage: try PostgresJournalStorage(location: location)), { sequence, detail in
+                let database = try PostgresDatabase(location: location, migrations: [])
+                _ = try await database.query(PostgresQuery(unsafeSQL: "UPDATE \(location.schema).journal_record SET detail = $1 WHERE seq = $2",
+                                                           binds: try Self.binds(detail, sequence)))
+            }, { Journal(storage: try PostgresJournalStorage(location: location)) })
+        }
+    }
+
+    private static func binds(_ detail: String, _ sequence: Int64) throws -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(detail)
+        binds.append(sequence)
+        return binds
+    }
+}
+
+@Suite("The journal and the run lock (every storage)")
+struct JournalConformanceTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+    let me = LockOwner(user: "ops", host: "host-a", pid: 1000)
+    let other = LockOwner(user: "ops2", host: "host-a", pid: 2000)
+
+    @Test("records chain by hash; a changed record is found by number", arguments: JournalDriver.allCases)
+    func chainAndTamper(driver: JournalDriver) async throws {
+        let (journal, tamper, _) = try driver.make()
+        let (fence, _) = try journal.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
+        var machine = RunStateMachine(mode: .readOnly)
+        try journal.startRun(planHash: "sha256:abc", machine: machine, fence: fence, at: start)
+        _ = try machine.handle(.begin)
+        for index in 1...5 {
+            try journal.append(.checks, machine: machine, detail: ["n": "\(index)"], fence: fence, at: start.addingTimeInterval(Double(index) + 0.123))
+        }
+        #expect(try journal.records().count == 6)
+        #expect(try journal.records().map(\.sequence) == Array(1...6))
+        #expect(try journal.lastRecord()?.sequence == 6)
+        #expect(try journal.firstBrokenRecord() == nil)
+        #expect(try journal.run() == JournalRun(planHash: "sha256:abc", mode: .readOnly, requiredGates: machine.requiredGates, startedAt: start))
+
+        try await tamper(4, #"{"n":"9"}"#)
+        #expect(try journal.firstBrokenRecord() == 4)
+    }
+
+    @Test("a second process gets `lock held` naming the holder; the holder renews", arguments: JournalDriver.allCases)
+    func lockHeld(driver: JournalDriver) throws {
+        let journal = try driver.make().journal
+        let (fence, _) = try journal.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
+        #expect(throws: JournalError.lockHeld(holder: LockHolder(user: "ops", host: "host-a", pid: 1000, fence: fence,
+                                                                 expires: start.addingTimeInterval(15)))) {
+            try journal.acquireLease(owner: other, now: start.addingTimeInterval(5), ttl: .seconds(15)) { _ in true }
+        }
+        try journal.renewLease(fence: fence, now: start.addingTimeInterval(10), ttl: .seconds(15))
+        #expect(throws: JournalError.self) {
+            try journal.acquireLease(owner: other, now: start.addingTimeInterval(20), ttl: .seconds(15)) { _ in true }
+        }
+        #expect(try journal.holder(at: start.addingTimeInterval(20))?.pid == 1000)
+    }
+
+    @Test("a lease of a dead process on this host is taken over at once; the old holder is fenced off", arguments: JournalDriver.allCases)
+    func deadProcessTakeover(driver: JournalDriver) throws {
+        let journal = try driver.make().journal
+        let (oldFence, _) = try journal.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
+        let (newFence, tookOver) = try journal.acquireLease(owner: other, now: start.addingTimeInterval(1), ttl: .seconds(15)) { $0 != 1000 }
+        #expect(newFence == oldFence + 1)
+        #expect(tookOver?.pid == 1000)
+        let machine = RunStateMachine(mode: .readOnly)
+        #expect(throws: JournalError.fenced(expected: oldFence, current: newFence)) {
+            try journal.append(.checks, machine: machine, fence: oldFence, at: start)
+        }
+        #expect(throws: JournalError.fenced(expected: oldFence, current: newFence)) {
+            try journal.renewLease(fence: oldFence, now: start, ttl: .seconds(15))
+        }
+        try journal.append(.checks, machine: machine, fence: newFence, at: start)
+    }
+
+    @Test("a live holder on another host is taken over only after its lease expires", arguments: JournalDriver.allCases)
+    func expiryTakeover(driver: JournalDriver) throws {
+        let journal = try driver.make().journal
+        let remote = LockOwner(user: "ops", host: "host-b", pid: 1000)
+        _ = try journal.acquireLease(owner: remote, now: start, ttl: .seconds(15)) { _ in false }
+        #expect(throws: JournalError.self) {
+            try journal.acquireLease(owner: me, now: start.addingTimeInterval(14), ttl: .seconds(15)) { _ in false }
+        }
+        let (fence, _) = try journal.acquireLease(owner: me, now: start.addingTimeInterval(16), ttl: .seconds(15)) { _ in false }
+        #expect(fence == 2)
+    }
+
+    @Test("forced unlock and release free the lease; the next holder's fence is higher", arguments: JournalDriver.allCases)
+    func forcedUnlock(driver: JournalDriver) throws {
+        let journal = try driver.make().journal
+        let (fence, _) = try journal.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
+        #expect(try journal.forceUnlock()?.pid == 1000)
+        #expect(try journal.holder(at: start) == nil)
+        let (next, _) = try journal.acquireLease(owner: other, now: start, ttl: .seconds(15)) { _ in true }
+        #expect(next == fence + 1)
+        try journal.releaseLease(fence: fence)  // an old fence releases nothing
+        #expect(try journal.holder(at: start)?.pid == 2000)
+        try journal.releaseLease(ownedBy: other)
+        #expect(try journal.holder(at: start) == nil)
+    }
+
+    @Test("writers on separate connections racing on one journal never lose or duplicate a record", arguments: JournalDriver.allCases)
+    func concurrentAppends(driver: JournalDriver) async throws {
+        let (journal, _, reopen) = try driver.make()
+        let machine = RunStateMachine(mode: .readOnly)
+        try journal.startRun(planHash: "sha256:abc", machine: machine, fence: 0, at: start)
+        let start = self.start
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<4 {
+                let journal = try reopen()
+                group.addTask {
+                    for index in 0..<10 {
+                        try journal.append(.approval, machine: machine, detail: ["w": "\(writer)", "n": "\(index)"], fence: 0, at: start)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try journal.records().map(\.sequence) == Array(1...41))
+        #expect(try journal.firstBrokenRecord() == nil)
+    }
+}
+
+@Suite("Journal storages: opening")
+struct JournalOpeningTests {
+    @Test("a read-only open of a missing SQLite journal creates nothing")
+    func readOnlySQLite() {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-journal-\(UUID().uuidString)/journal.db").path
+        #expect(throws: JournalError.missing(path: path)) { try Journal.open(path: path, readOnly: true) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!FileManager.default.fileExists(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path))
+    }
+
+    @Test("a read-only open of a PostgreSQL schema without a journal is `missing` and creates nothing",
+          .enabled(if: TestPostgres.url != nil))
+    func readOnlyPostgres() async throws {
+        let location = try TestPostgres.freshSchema()
+        #expect(throws: JournalError.missing(path: location.description)) { try PostgresJournalStorage(location: location, readOnly: true) }
+        let database = try PostgresDatabase(location: location, migrations: [], migrate: false)
+        #expect(try await database.isMissing())
+    }
+}
