@@ -16,6 +16,9 @@ public enum Fault: Sendable, Equatable {
     /// Serve the whole file with its true length, `bytes` at a time with `interval` seconds
     /// between chunks (a slow drip that keeps the connection alive).
     case drip(bytes: Int, interval: Double)
+    /// Hold the request until ``LoopbackFeedServer/releaseHeld()`` (a server stuck for exactly
+    /// as long as a test needs, without a clock), then answer normally.
+    case hold
 }
 
 /// Faults by path, each with how many requests it still applies to, and request counts.
@@ -26,6 +29,29 @@ final class FaultTable: Sendable {
     }
 
     private let state = Mutex<(faults: [String: [Entry]], counts: [String: Int])>(([:], [:]))
+    private let held = Mutex<(released: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+    /// Suspends until ``releaseHeld()`` (at once when it already happened).
+    func waitUntilReleased() async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = held.withLock { held in
+                if held.released { return true }
+                held.waiting.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    /// Lets every held request (and every later one) go on.
+    func releaseHeld() {
+        let waiting = held.withLock { held in
+            held.released = true
+            defer { held.waiting = [] }
+            return held.waiting
+        }
+        waiting.forEach { $0.resume() }
+    }
 
     func add(_ fault: Fault, for path: String, times: Int?) {
         state.withLock { $0.faults[path, default: []].append(Entry(fault: fault, remaining: times)) }

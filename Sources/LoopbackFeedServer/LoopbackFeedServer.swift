@@ -71,8 +71,9 @@ public final class LoopbackFeedServer: Sendable {
         return logger
     }
 
-    /// Stops the server and waits until it has.
+    /// Stops the server (releasing held requests) and waits until it has.
     public func stop() async {
+        faults.releaseHeld()
         await group.triggerGracefulShutdown()
         _ = await task.result
     }
@@ -81,6 +82,11 @@ public final class LoopbackFeedServer: Sendable {
     /// `times: nil` makes every later request misbehave.
     public func inject(_ fault: Fault, for path: String, times: Int? = 1) {
         faults.add(fault, for: Self.normalise(path), times: times)
+    }
+
+    /// Lets requests held by ``Fault/hold`` go on, and every later held one at once.
+    public func releaseHeld() {
+        faults.releaseHeld()
     }
 
     /// Removes every fault.
@@ -100,6 +106,7 @@ public final class LoopbackFeedServer: Sendable {
     private static func respond(to rawPath: String, root: URL, faults: FaultTable) async throws -> Response {
         let path = normalise(rawPath.removingPercentEncoding ?? rawPath)
         let fault = faults.take(for: path)
+        if case .hold? = fault { await faults.waitUntilReleased() }
         if case .delay(let seconds)? = fault {
             try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
         }
