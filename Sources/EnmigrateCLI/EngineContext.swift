@@ -11,7 +11,7 @@ struct EngineContext {
     let planHash: String
     /// `apply --take-back-client-index`.
     var takeBackClientIndex = false
-    let journalPath: String
+    let journal: JournalLocation
     let definition: RunDefinition
 
     /// Loads and validates the plan; prints its errors and exits 1 when it is invalid.
@@ -22,8 +22,11 @@ struct EngineContext {
             printError("\(planPath): the plan is not valid; see `enmigrate validate \(planPath)`")
             throw EnmigrateExit.error
         }
-        guard case .sqlite(let path) = plan.journal else {
-            printError("\(planPath): journal \(plan.journal) is not supported yet; use journal: sqlite:PATH")
+        let journal: JournalLocation
+        do {
+            journal = try JournalLocation(plan.journal, reports: plan.reports)
+        } catch {
+            printError("\(planPath): journal: \(error)")
             throw EnmigrateExit.error
         }
         let gates = plan.gates
@@ -35,7 +38,7 @@ struct EngineContext {
             stepTimeout: plan.workers.stepTimeout,
             gateExpiry: [.keyRotation: gates.keyRotation.expiresAfter, .appUpdate: gates.appUpdate.expiresAfter,
                          .decommission: gates.decommission.expiresAfter])
-        return EngineContext(plan: plan, planHash: hash, journalPath: path, definition: definition)
+        return EngineContext(plan: plan, planHash: hash, journal: journal, definition: definition)
     }
 
     /// The real workers and checks of each phase (dual-export, importer, national export),
@@ -47,7 +50,7 @@ struct EngineContext {
     }
 
     func workers(events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) -> WorkerAssembly {
-        var assembly = WorkerAssembly(plan: plan, journalPath: journalPath, environment: WorkerEnvironment(report: events))
+        var assembly = WorkerAssembly(plan: plan, journal: journal, environment: WorkerEnvironment(report: events))
         assembly.takeBackClientIndex = takeBackClientIndex
         return assembly
     }
@@ -60,7 +63,7 @@ struct EngineContext {
                      definition: definition, events: events)
     }
 
-    func openJournal(create: Bool = true) throws -> Journal {
-        try Journal.open(path: journalPath, create: create)
+    func openJournal(create: Bool = true, readOnly: Bool = false) throws -> Journal {
+        try journal.open(create: create, readOnly: readOnly)
     }
 }

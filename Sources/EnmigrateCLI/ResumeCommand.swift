@@ -19,8 +19,8 @@ struct ResumeCommand: AsyncParsableCommand {
     func run() async throws {
         try await EngineErrors.run {
             let context = try EngineContext.load(plan)
-            guard FileManager.default.fileExists(atPath: context.journalPath) else {
-                printError("nothing to resume: no journal at \(context.journalPath); start with enmigrate apply \(plan)")
+            guard try context.journal.exists() else {
+                printError("nothing to resume: no journal at \(context.journal.description); start with enmigrate apply \(plan)")
                 throw EnmigrateExit.error
             }
             let printer = EventPrinter(json: json)

@@ -9,7 +9,7 @@ import MigrationWorkers
 /// concrete drivers (file and HTTP blob stores, SQLite key store and ledger).
 struct WorkerAssembly {
     let plan: MigrationPlan
-    let journalPath: String
+    let journal: JournalLocation
     let environment: WorkerEnvironment
     /// For the dry run: a store that does not exist yet is not created; an empty twin stands in.
     var dryRun = false
@@ -23,7 +23,7 @@ struct WorkerAssembly {
 
     /// The publish ledger lives beside the journal: `journal.db` → `journal.ledger.db`.
     var ledgerPath: String {
-        let url = URL(fileURLWithPath: journalPath)
+        let url = URL(fileURLWithPath: journal.localFilesBase)
         return url.deletingPathExtension().path + ".ledger.db"
     }
 
@@ -84,7 +84,7 @@ struct WorkerAssembly {
             migration: plan.name, finalSweep: steady, coverage: cutOverCoverage, importer: importer,
             reports: URL(fileURLWithPath: plan.reports),
             mirrorIndex: (try store(plan.state.clientMirror.location), "\(plan.state.clientMirror.root)/index.txt"),
-            runFacts: { [journalPath] in try Self.runFacts(journalPath: journalPath) }, environment: environment)
+            runFacts: { [journal] in try Self.runFacts(journal: journal) }, environment: environment)
         return WorkerRegistry(
             steps: [
                 .dualExport: beforeCutOver,
@@ -104,8 +104,8 @@ struct WorkerAssembly {
     }
 
     /// Timeline, approvals and cut-over latency from the journal, for the decommission report.
-    static func runFacts(journalPath: String) throws -> DecommissionReport.RunFacts {
-        let journal = try Journal.open(path: journalPath, create: false, readOnly: true)
+    static func runFacts(journal location: JournalLocation) throws -> DecommissionReport.RunFacts {
+        let journal = try location.open(create: false, readOnly: true)
         let status = try RunStatusReport.read(journal, plan: "", verifyChain: false)
         let approvals = try journal.records().filter { $0.kind == .approval }.compactMap(Orchestrator.approval)
         return DecommissionReport.RunFacts(
@@ -116,7 +116,7 @@ struct WorkerAssembly {
 
     /// Beside the journal: `journal.db` → `journal.<suffix>`.
     private func besideJournal(_ suffix: String) -> URL {
-        URL(fileURLWithPath: URL(fileURLWithPath: journalPath).deletingPathExtension().path + "." + suffix)
+        URL(fileURLWithPath: URL(fileURLWithPath: journal.localFilesBase).deletingPathExtension().path + "." + suffix)
     }
 
     /// The state's key set as the coverage proof saw it before the cut-over.
