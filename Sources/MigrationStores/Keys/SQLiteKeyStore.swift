@@ -182,7 +182,7 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                                                   count: count, maxKeysPerFile: maxKeysPerFile)
             // The files are cut by key-byte ranges: one pass over the keys in order keeps only
             // each file's first and last key (a million rows held at once took 450 MiB), then
-            // each file's keys are assigned with one range update.
+            // each file's keys are recorded with one insert of that key range.
             var bounds: [(first: Data, last: Data)] = []
             var first = Data()
             var position = 0
