@@ -43,7 +43,14 @@ struct ApplyCommand: AsyncParsableCommand {
             var context = try EngineContext.load(plan)
             context.takeBackClientIndex = takeBackClientIndex
             let printer = EventPrinter(json: json)
-            let outcome = try await Self.advance(context: context, until: target, once: once, printer: printer)
+            let outcome: RunOutcome
+            do {
+                outcome = try await Self.advance(context: context, until: target, once: once, printer: printer)
+            } catch JournalError.lockHeld(let holder) {
+                // Another replica runs the migration: help with its import, or say who holds it (exit 5).
+                if try await ImportJoin.joinIfImporting(context: context, holder: holder, json: json) { return }
+                throw JournalError.lockHeld(holder: holder)
+            }
             printer.outcome(outcome)
             throw outcome.exitCode
         }

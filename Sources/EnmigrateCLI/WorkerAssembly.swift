@@ -182,10 +182,33 @@ struct WorkerAssembly {
 
     private func feedImporter(keyStore: any ExposureKeyStore, trusted: TrustedStateKeySet) throws -> FeedImporter {
         let secondFeed = plan.state.secondFeed
-        return FeedImporter(
+        var importer = FeedImporter(
             feed: try store(secondFeed.location), indexPath: "\(secondFeed.root)/index.txt", root: secondFeed.root,
             trustedKeys: trusted, transform: ImportedKeyTransform(region: plan.state.region), keyStore: keyStore,
             concurrency: plan.workers.concurrency, retry: retry, environment: environment)
+        // Replicas exist where the journal is shared: there they split the import by claiming files.
+        if case .postgres = journal.kind {
+            let owner = LockOwner.current
+            importer.sharing = ImportSharing(owner: Self.claimOwner(owner)) { claimant in
+                // `user@host pid N`: gone when it names a process of this host that no longer exists
+                // (anything else is left to its claims' expiry).
+                let parts = claimant.split(separator: " ")
+                guard parts.count == 3, parts[1] == "pid", let pid = Int32(parts[2]),
+                      parts[0].split(separator: "@").last.map(String.init) == owner.host else { return false }
+                return !LockOwner.isAlive(pid)
+            }
+        }
+        return importer
+    }
+
+    /// How a replica names itself in import claims: as the run lock names its holder.
+    static func claimOwner(_ owner: LockOwner) -> String {
+        "\(owner.user)@\(owner.host) pid \(owner.pid)"
+    }
+
+    /// The importer alone, for a replica joining the import another one holds the run for.
+    func sharedImporter() throws -> FeedImporter {
+        try feedImporter(keyStore: openKeyStore(plan.national.keyStore, role: "national.keyStore"), trusted: trustedStateKeys())
     }
 
     private func resigner(index: URL, signer: ExportSigner) throws -> FeedResigner {

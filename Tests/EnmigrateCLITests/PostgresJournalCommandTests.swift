@@ -6,10 +6,13 @@ import Testing
 /// (`journal: postgres://…`, one schema for both), against the throwaway server of scripts/with-postgres.
 @Suite("journal: postgres:// — two apply processes on one run", .enabled(if: ProcessInfo.processInfo.environment["ENMIGRATE_TEST_POSTGRES"] != nil))
 struct PostgresJournalCommandTests {
-    @Test("one apply holds the run and a second exits 5 naming it; killed mid-step, the second takes over and ends with every key exactly once")
-    func twoReplicas() async throws {
+    let database = ProcessInfo.processInfo.environment["ENMIGRATE_TEST_POSTGRES"] ?? ""
+    let keys = ImportCrashTests.files * ImportCrashTests.keysPerFile
+
+    /// The import-crash plan (24 files of an external second feed on a loopback server) with its
+    /// journal and key store in one fresh PostgreSQL schema.
+    func replicaPlan() async throws -> (folder: URL, server: LoopbackFeedServer, schema: String, names: [String]) {
         let (folder, server) = try await ImportCrashTests().externalFeedPlan()
-        let database = try #require(ProcessInfo.processInfo.environment["ENMIGRATE_TEST_POSTGRES"])
         let schema = "replicas_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         let url = database + "&schema=" + schema
         let plan = folder.appendingPathComponent("plan.yaml")
@@ -19,15 +22,80 @@ struct PostgresJournalCommandTests {
             .write(to: plan, atomically: true, encoding: .utf8)
         let names = try String(contentsOf: folder.appendingPathComponent("second-cdn/\(PlanFolder.clientRoot)/index.txt"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
+        return (folder, server, schema, names)
+    }
+
+    func psql(_ query: String) throws -> String {
+        try CommandRunner.shell("psql '\(database)' -Atc \"\(query)\"").output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Starts `apply PLAN --once --json` in the background.
+    func startApply(in folder: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = CommandRunner.binary
+        process.arguments = ["apply", "plan.yaml", "--once", "--json"]
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    @Test("a second apply while the first imports joins the import: each file imported once, by one of them")
+    func replicasShareTheImport() async throws {
+        let (folder, server, schema, names) = try await replicaPlan()
+        let reached = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once", "--until", "importing"], in: folder) }
+        #expect(reached.status == 0, "\(reached.stdout)\n\(reached.stderr)")
+        // The holder claims the first files and is held on the first of them.
+        server.inject(.hold, for: names[0], times: 1)
+        let requestsBefore = server.requestCount(for: names[0])
+        let holder = try startApply(in: folder)
+        while server.requestCount(for: names[0]) == requestsBefore, holder.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(holder.isRunning, "the holder ended before it reached the held file")
+
+        let joiner = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
+        #expect(joiner.status == 0, "\(joiner.stdout)\n\(joiner.stderr)")
+        #expect(joiner.stdout.contains("joined the import of the run held by") && joiner.stdout.contains("pid \(holder.processIdentifier)"), "\(joiner.stdout)")
+        let joinedFiles = try #require(joiner.stdout.split(separator: ":").last?.split(separator: " ").first.flatMap { Int($0) })
+        #expect(joinedFiles > 0 && joinedFiles < names.count, "\(joiner.stdout)")
+
+        server.releaseHeld()
+        holder.waitUntilExit()
+        #expect(holder.terminationStatus == 4, "the holder did not finish the import and wait at the key-rotation gate")
+        #expect(try psql("SELECT count(*), count(DISTINCT exposure_key) FROM \(schema).exposure") == "\(keys)|\(keys)")
+        // Every file imported exactly once: one attempt each, by one replica.
+        #expect(try psql("SELECT count(*) FROM \(schema).import_file WHERE status = 'imported' AND attempts = 1") == "\(names.count)")
+        await server.stop()
+    }
+
+    @Test("a replica killed mid-import loses its claimed files at once to the one that takes the run over")
+    func killedMidImport() async throws {
+        let (folder, server, schema, names) = try await replicaPlan()
+        let reached = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once", "--until", "importing"], in: folder) }
+        #expect(reached.status == 0, "\(reached.stdout)\n\(reached.stderr)")
+        server.inject(.hold, for: names[0], times: 1)
+        let requestsBefore = server.requestCount(for: names[0])
+        let first = try startApply(in: folder)
+        while server.requestCount(for: names[0]) == requestsBefore, first.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try psql("SELECT count(*) FROM \(schema).import_claim") != "0", "the first replica claimed nothing")
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        server.releaseHeld()
+
+        let takeover = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
+        #expect(takeover.status == 4, "\(takeover.stdout)\n\(takeover.stderr)")
+        #expect(!takeover.stdout.contains("another replica is importing"), "it waited for the dead replica's claims: \(takeover.stdout)")
+        #expect(try psql("SELECT count(*), count(DISTINCT exposure_key) FROM \(schema).exposure") == "\(keys)|\(keys)")
+        #expect(try psql("SELECT count(*) FROM \(schema).import_file WHERE status = 'imported'") == "\(names.count)")
+        await server.stop()
+    }
+
+    @Test("one apply holds the run and a second exits 5 naming it; killed mid-step, the second takes over and ends with every key exactly once")
+    func twoReplicas() async throws {
+        let (folder, server, schema, names) = try await replicaPlan()
         // The first replica gets stuck on one file in the middle of its step, for as long as the test wants.
         server.inject(.hold, for: names[3], times: 1)
-        let first = Process()
-        first.executableURL = CommandRunner.binary
-        first.arguments = ["apply", "plan.yaml", "--once", "--json"]
-        first.currentDirectoryURL = folder
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
+        let first = try startApply(in: folder)
         while server.requestCount(for: names[3]) == 0, first.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         #expect(first.isRunning, "the first replica ended before it reached the held file")
 
@@ -41,11 +109,9 @@ struct PostgresJournalCommandTests {
         #expect(takeover.status == 4, "\(takeover.stdout)\n\(takeover.stderr)")
         #expect(takeover.stdout.contains("pid \(first.processIdentifier)"), "the takeover is not reported: \(takeover.stdout)")
 
-        let keys = try CommandRunner.shell("psql '\(database)' -Atc 'SELECT count(*), count(DISTINCT exposure_key) FROM \(schema).exposure'").output
-        #expect(keys.trimmingCharacters(in: .whitespacesAndNewlines) == "\(ImportCrashTests.files * ImportCrashTests.keysPerFile)|\(ImportCrashTests.files * ImportCrashTests.keysPerFile)")
+        #expect(try psql("SELECT count(*), count(DISTINCT exposure_key) FROM \(schema).exposure") == "\(keys)|\(keys)")
         // One writer at a time: fences never go back, and the second replica's records follow the first's.
-        let fences = try CommandRunner.shell("psql '\(database)' -Atc 'SELECT fence FROM \(schema).journal_record ORDER BY seq'").output
-            .split(separator: "\n").compactMap { Int($0) }
+        let fences = try psql("SELECT fence FROM \(schema).journal_record ORDER BY seq").split(separator: "\n").compactMap { Int($0) }
         #expect(fences == fences.sorted() && Set(fences).count == 2, "\(fences)")
         let status = try await offPool { try CommandRunner.run(["status", "plan.yaml", "--verify-journal"], in: folder) }
         #expect(status.status == 0 && status.stdout.contains("phase:    key-rotation"), "\(status.stdout)\n\(status.stderr)")

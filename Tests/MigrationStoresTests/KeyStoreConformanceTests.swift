@@ -34,6 +34,50 @@ struct KeyStoreConformanceTests {
         }
     }
 
+    @Test("claims: a file goes to one owner until its claim lapses; imported and failed files are never claimed", arguments: KeyStoreDriver.allCases)
+    func claims(driver: KeyStoreDriver) async throws {
+        let store = try driver.make()
+        let urls = (0..<6).map { "f\($0).zip" }
+        _ = try await store.importFile(url: "f0.zip", digest: "d0", keys: keys(0..<3), at: now)
+        try await store.recordFailure(url: "f1.zip", reason: "bad signature", at: now)
+        try await store.recordRetry(url: "f2.zip", reason: "HTTP 503", at: now)
+        let until = now.addingTimeInterval(60)
+        #expect(try await store.claimImportFiles(urls, limit: 2, owner: "a", until: until, now: now) == ["f2.zip", "f3.zip"])
+        #expect(try await store.claimImportFiles(urls, limit: 10, owner: "b", until: until, now: now) == ["f4.zip", "f5.zip"])
+        #expect(try await store.claimImportFiles(urls, limit: 10, owner: "b", until: until, now: now) == ["f4.zip", "f5.zip"])
+        #expect(try await store.claimImportFiles(urls, limit: 10, owner: "c", until: until, now: now).isEmpty)
+        #expect(try await store.importClaimOwners(now: now) == ["a", "b"])
+        try await store.releaseImportClaims(owner: "b")
+        #expect(try await store.importClaimOwners(now: now) == ["a"])
+        #expect(try await store.claimImportFiles(urls, limit: 10, owner: "c", until: until, now: now) == ["f4.zip", "f5.zip"])
+        try await store.releaseImportClaims(owner: "c")
+        let later = until.addingTimeInterval(1)
+        #expect(try await store.claimImportFiles(urls, limit: 10, owner: "c", until: later.addingTimeInterval(60), now: later)
+                == ["f2.zip", "f3.zip", "f4.zip", "f5.zip"])
+    }
+
+    @Test("claimers racing each get different files, and together all of them", arguments: KeyStoreDriver.allCases)
+    func racingClaims(driver: KeyStoreDriver) async throws {
+        let store = try driver.make()
+        let urls = (0..<40).map { String(format: "f%02d.zip", $0) }
+        let now = self.now
+        let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
+            for owner in 0..<4 {
+                group.addTask {
+                    var mine: [String] = []
+                    while true {
+                        let rest = urls.filter { !mine.contains($0) }
+                        let next = try await store.claimImportFiles(rest, limit: 3, owner: "r\(owner)", until: now.addingTimeInterval(60), now: now)
+                        if next.isEmpty { return mine }
+                        mine += next
+                    }
+                }
+            }
+            return try await group.reduce(into: [[String]]()) { $0.append($1) }
+        }
+        #expect(claimed.flatMap { $0 }.sorted() == urls)
+    }
+
     @Test("a batch imports its files in order in one go: a key shared by two of them counts for the first", arguments: KeyStoreDriver.allCases)
     func batch(driver: KeyStoreDriver) async throws {
         let store = try driver.make()

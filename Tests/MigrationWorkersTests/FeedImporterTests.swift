@@ -124,6 +124,31 @@ struct FeedImporterTests {
         await server.stop()
     }
 
+    @Test("sharing: a pass imports what it claims, lists files a live replica claimed, and takes a gone replica's at once")
+    func sharedImport() async throws {
+        var fixture = FeedFixture()
+        for _ in 0..<5 { try await fixture.add(FeedFixture.keys(20), signer: TestKeys.state) }
+        let server = try await fixture.serve()
+        let names = fixture.files.map(\.name)
+        let store = InMemoryKeyStore()
+        let now = Date(timeIntervalSince1970: 1_795_000_000)
+        #expect(try await store.claimImportFiles([names[1], names[3]], limit: 10, owner: "other", until: now.addingTimeInterval(60), now: now)
+                == [names[1], names[3]])
+        var me = importer(server, fixture: fixture, keyStore: store, concurrency: 1)
+        me.sharing = ImportSharing(owner: "me")
+        let first = try await me.runPass()
+        #expect(first.imported == 3)
+        #expect(first.claimedElsewhere == [names[1], names[3]])
+        #expect(try await store.keyCount() == 60)
+
+        me.sharing = ImportSharing(owner: "me") { $0 == "other" }
+        let second = try await me.runPass()
+        #expect(second.imported == 2 && second.claimedElsewhere.isEmpty)
+        #expect(try await store.keyCount() == 100)
+        #expect(try await store.importFiles().allSatisfy { $0.status == .imported && $0.attempts == 1 })
+        await server.stop()
+    }
+
     @Test("parallel downloads commit in index order even when an early file is slow")
     func orderedCommit() async throws {
         var fixture = FeedFixture()
@@ -153,6 +178,11 @@ final class RecordingKeyStore: ExposureKeyStore, @unchecked Sendable {
         try await inner.recordProblem(url: url, status: status, reason: reason, at: at)
     }
     func importFiles() async throws -> [ImportFileRecord] { try await inner.importFiles() }
+    func claimImportFiles(_ urls: [String], limit: Int, owner: String, until: Date, now: Date) async throws -> [String] {
+        try await inner.claimImportFiles(urls, limit: limit, owner: owner, until: until, now: now)
+    }
+    func importClaimOwners(now: Date) async throws -> Set<String> { try await inner.importClaimOwners(now: now) }
+    func releaseImportClaims(owner: String) async throws { try await inner.releaseImportClaims(owner: owner) }
     func keyCount() async throws -> Int { try await inner.keyCount() }
     func key(_ keyData: Data) async throws -> StoredKey? { try await inner.key(keyData) }
     func assignNationalFiles(root: String, maxKeysPerFile: Int, cutoff: Date) async throws -> [NationalFileRecord] {

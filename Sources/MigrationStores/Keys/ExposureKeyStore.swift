@@ -15,6 +15,15 @@ public protocol ExposureKeyStore: Sendable {
     func recordProblem(url: String, status: ImportFileRecord.Status, reason: String, at: Date) async throws
     /// Every file the store has a record of, by URL.
     func importFiles() async throws -> [ImportFileRecord]
+    /// Claims for `owner`, until `until`, up to `limit` of `urls` (taken in their order) that
+    /// are neither imported nor failed for good and not claimed by another owner past `now`;
+    /// returns them. Replicas sharing an import claim files this way, so two never import the
+    /// same file at once; a claim of a replica that died lapses at its expiry.
+    func claimImportFiles(_ urls: [String], limit: Int, owner: String, until: Date, now: Date) async throws -> [String]
+    /// Owners holding claims that run past `now`.
+    func importClaimOwners(now: Date) async throws -> Set<String>
+    /// Drops every claim of `owner` (a replica known to be gone), so others take its files at once.
+    func releaseImportClaims(owner: String) async throws
     /// Number of keys stored.
     func keyCount() async throws -> Int
     /// The stored key with these bytes, if any.

@@ -8,6 +8,7 @@ public final class InMemoryKeyStore: ExposureKeyStore {
         var files: [String: ImportFileRecord] = [:]
         var national: [String: NationalFileRecord] = [:]
         var assignment: [Data: String] = [:]
+        var claims: [String: (owner: String, until: Date)] = [:]
 
         mutating func importFile(_ file: FileImport) -> ImportOutcome {
             if files[file.url]?.status == .imported { return ImportOutcome(alreadyImported: true) }
@@ -52,6 +53,27 @@ public final class InMemoryKeyStore: ExposureKeyStore {
             state.files[url] = ImportFileRecord(url: url, status: status, attempts: attempts, lastError: reason,
                                                 digest: nil, keysImported: 0)
         }
+    }
+
+    public func claimImportFiles(_ urls: [String], limit: Int, owner: String, until: Date, now: Date) async throws -> [String] {
+        state.withLock { state in
+            var claimed: [String] = []
+            for url in urls where claimed.count < limit {
+                if let status = state.files[url]?.status, status != .retrying { continue }
+                if let claim = state.claims[url], claim.owner != owner, claim.until > now { continue }
+                state.claims[url] = (owner, until)
+                claimed.append(url)
+            }
+            return claimed
+        }
+    }
+
+    public func importClaimOwners(now: Date) async throws -> Set<String> {
+        state.withLock { Set($0.claims.values.filter { $0.until > now }.map(\.owner)) }
+    }
+
+    public func releaseImportClaims(owner: String) async throws {
+        state.withLock { state in state.claims = state.claims.filter { $0.value.owner != owner } }
     }
 
     public func importFiles() async throws -> [ImportFileRecord] {

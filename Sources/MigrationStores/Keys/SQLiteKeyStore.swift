@@ -58,6 +58,9 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                 DROP INDEX exposure_national_file;
                 """)
         }
+        migrator.registerMigration("v4-import-claims") { db in
+            try db.execute(sql: "CREATE TABLE import_claim (url TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at DATETIME NOT NULL)")
+        }
         return migrator
     }
 
@@ -127,6 +130,30 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                     updated_at = excluded.updated_at WHERE import_file.status != 'imported'
                 """, arguments: [url, status.rawValue, reason, at])
         }
+    }
+
+    public func claimImportFiles(_ urls: [String], limit: Int, owner: String, until: Date, now: Date) async throws -> [String] {
+        try await database.write { db in
+            let settled = Set(try String.fetchAll(db, sql: "SELECT url FROM import_file WHERE status != 'retrying'"))
+            let taken = Set(try String.fetchAll(db, sql: "SELECT url FROM import_claim WHERE owner != ? AND expires_at > ?",
+                                                 arguments: [owner, now]))
+            let claimed = Array(urls.lazy.filter { !settled.contains($0) && !taken.contains($0) }.prefix(limit))
+            for url in claimed {
+                try db.execute(sql: """
+                    INSERT INTO import_claim (url, owner, expires_at) VALUES (?, ?, ?)
+                    ON CONFLICT(url) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+                    """, arguments: [url, owner, until])
+            }
+            return claimed
+        }
+    }
+
+    public func importClaimOwners(now: Date) async throws -> Set<String> {
+        try await database.read { Set(try String.fetchAll($0, sql: "SELECT DISTINCT owner FROM import_claim WHERE expires_at > ?", arguments: [now])) }
+    }
+
+    public func releaseImportClaims(owner: String) async throws {
+        try await database.write { try $0.execute(sql: "DELETE FROM import_claim WHERE owner = ?", arguments: [owner]) }
     }
 
     public func importFiles() async throws -> [ImportFileRecord] {

@@ -60,6 +60,9 @@ extension PostgresKeyStore {
                     number INT NOT NULL, file_count INT NOT NULL, key_count INT NOT NULL, digest TEXT)
                 """,
             ] + keyTables),
+            PostgresMigration("0002-import-claims", [
+                "CREATE TABLE \(s).import_claim (url TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)",
+            ]),
         ]
     }
 }

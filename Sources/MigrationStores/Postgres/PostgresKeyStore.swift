@@ -154,6 +154,52 @@ public final class PostgresKeyStore: ExposureKeyStore {
 
     // MARK: Reading
 
+    public func claimImportFiles(_ urls: [String], limit: Int, owner: String, until: Date, now: Date) async throws -> [String] {
+        guard !urls.isEmpty, limit > 0 else { return [] }
+        var binds = PostgresBindings()
+        binds.append(urls)
+        binds.append(owner)
+        binds.append(now)
+        binds.append(until)
+        binds.append(limit)
+        return try await database.transaction { connection in
+            // Claimers take turns (a transaction-scoped advisory lock), so two replicas never
+            // pick the same free file; each takes the first `limit` free files in index order.
+            let logger = connection.logger
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(schema + ".import_claim")))", logger: logger)
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+                WITH free AS (
+                    SELECT u.url FROM unnest($1::text[]) WITH ORDINALITY AS u(url, position)
+                    WHERE NOT EXISTS (SELECT 1 FROM \(schema).import_file f WHERE f.url = u.url AND f.status <> 'retrying')
+                      AND NOT EXISTS (SELECT 1 FROM \(schema).import_claim c WHERE c.url = u.url AND c.owner <> $2 AND c.expires_at > $3)
+                    ORDER BY u.position LIMIT $5)
+                INSERT INTO \(schema).import_claim (url, owner, expires_at) SELECT url, $2, $4 FROM free
+                ON CONFLICT (url) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+                RETURNING url
+                """, binds: binds), logger: logger)
+            var claimed = Set<String>()
+            for try await url in rows.decode(String.self) { claimed.insert(url) }
+            return urls.filter(claimed.contains)
+        }
+    }
+
+    public func importClaimOwners(now: Date) async throws -> Set<String> {
+        if try await database.isMissing() { return [] }
+        var binds = PostgresBindings()
+        binds.append(now)
+        var owners = Set<String>()
+        let rows = try await database.query(PostgresQuery(unsafeSQL: "SELECT DISTINCT owner FROM \(schema).import_claim WHERE expires_at > $1",
+                                                          binds: binds))
+        for try await owner in rows.decode(String.self) { owners.insert(owner) }
+        return owners
+    }
+
+    public func releaseImportClaims(owner: String) async throws {
+        var binds = PostgresBindings()
+        binds.append(owner)
+        _ = try await database.query(PostgresQuery(unsafeSQL: "DELETE FROM \(schema).import_claim WHERE owner = $1", binds: binds))
+    }
+
     public func importFiles() async throws -> [ImportFileRecord] {
         if try await database.isMissing() { return [] }
         var records: [ImportFileRecord] = []

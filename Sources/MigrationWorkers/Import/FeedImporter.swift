@@ -32,6 +32,10 @@ public struct FeedImporter: Sendable {
     /// Archive limits.
     public let limits: ExportLimits
     public let environment: WorkerEnvironment
+    /// Set when replicas share the import: files are claimed a few at a time
+    /// (``ExposureKeyStore/claimImportFiles(_:limit:owner:until:now:)``), so each is imported
+    /// by one replica, and the replicas together go about as fast as their downloads allow.
+    public var sharing: ImportSharing?
 
     public init(feed: any BlobStore, indexPath: String, root: String, trustedKeys: TrustedStateKeySet, transform: ImportedKeyTransform,
                 keyStore: any ExposureKeyStore, concurrency: Int = 4, retry: TransientRetry = .init(), limits: ExportLimits = .default,
@@ -59,15 +63,44 @@ public struct FeedImporter: Sendable {
         return index.entries.filter { !settled.contains($0) }
     }
 
-    /// One pass over the index.
+    /// One pass over the index. When sharing, only the files this replica claims; the others'
+    /// are listed in ``ImportPassSummary/claimedElsewhere``.
     @discardableResult
     public func runPass() async throws -> ImportPassSummary {
         let index = try await index()
         let pending = try await pendingEntries(of: index)
         var summary = ImportPassSummary()
         summary.indexEntries = index.entries.count
-        summary.attempted = pending.count
-        guard !pending.isEmpty else { return summary }
+        guard let sharing else {
+            summary.attempted = pending.count
+            try await importEntries(pending, progress: (0, pending.count), into: &summary)
+            return summary
+        }
+        for owner in try await keyStore.importClaimOwners(now: environment.now()) where owner != sharing.owner && sharing.isGone(owner) {
+            try await keyStore.releaseImportClaims(owner: owner)
+        }
+        var rest = pending
+        while !rest.isEmpty {
+            let now = environment.now()
+            let claimed = try await keyStore.claimImportFiles(rest, limit: concurrency * 4, owner: sharing.owner,
+                                                             until: now.addingTimeInterval(sharing.claimSeconds), now: now)
+            if claimed.isEmpty { break }
+            try await importEntries(claimed, progress: (summary.attempted, pending.count), into: &summary)
+            summary.attempted += claimed.count
+            let done = Set(claimed)
+            rest.removeAll { done.contains($0) }
+        }
+        // What is left was claimed by another replica; some of it may be settled by now.
+        let stillPending = Set(try await pendingEntries(of: index))
+        summary.claimedElsewhere = rest.filter { stillPending.contains($0) }
+        return summary
+    }
+
+    /// Imports `entries` in their order: downloads and checks up to `concurrency` at once, and
+    /// commits the ones in flight together, in order. `progress` is where they sit in the pass.
+    private func importEntries(_ entries: [String], progress: (before: Int, total: Int), into summary: inout ImportPassSummary) async throws {
+        guard !entries.isEmpty else { return }
+        let pending = entries
         try await withThrowingTaskGroup(of: (Int, PreparedFile).self) { group in
             var launched = 0
             var committed = 0
@@ -92,11 +125,10 @@ public struct FeedImporter: Sendable {
                 while launched < min(committed + run.count + concurrency, pending.count) { launch() }
                 try await commit(run, into: &summary)
                 committed += run.count
-                environment.report(.progress(worker: "export-importer", done: committed, total: pending.count,
+                environment.report(.progress(worker: "export-importer", done: progress.before + committed, total: progress.total,
                                              detail: "\(summary.keysInserted) keys imported"))
             }
         }
-        return summary
     }
 
     /// A downloaded and checked file, ready to commit.

@@ -16,6 +16,8 @@ public struct ImportPassSummary: Sendable, Equatable {
     public var failed: [FileProblem] = []
     /// Files left for a later pass after transient failures: name and reason.
     public var retrying: [FileProblem] = []
+    /// Files another replica claimed and has not settled yet (when replicas share the import).
+    public var claimedElsewhere: [String] = []
 
     public init() {}
 }

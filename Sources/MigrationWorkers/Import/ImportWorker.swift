@@ -30,8 +30,18 @@ public struct ImportWorker: MigrationWorker {
     }
 
     public func apply() async throws {
-        let summary = try await importer.runPass()
+        var summary = try await importer.runPass()
         importer.environment.reportProblems(worker: name, failed: summary.failed, retrying: summary.retrying)
+        // Files another replica claimed: the step is done when they are, so wait for it (its
+        // claims lapse if it dies, and the next pass here takes them over).
+        while !summary.claimedElsewhere.isEmpty {
+            importer.environment.report(.progress(worker: name, done: summary.indexEntries - summary.claimedElsewhere.count,
+                                                  total: summary.indexEntries,
+                                                  detail: "waiting for \(summary.claimedElsewhere.count) files another replica is importing"))
+            try await importer.environment.sleep(.milliseconds(250))
+            summary = try await importer.runPass()
+            importer.environment.reportProblems(worker: name, failed: summary.failed, retrying: summary.retrying)
+        }
     }
 
     public func verify() async throws {}
