@@ -50,15 +50,42 @@ public struct ExportArchive: Sendable {
     }
 
     /// Reads a zip export archive from memory, enforcing `limits`.
+    ///
+    /// The bytes are read through a temporary file, not ZIPFoundation's in-memory archive: that
+    /// one traps (a crash, not an error) when an offset in the zip points past the end of the
+    /// bytes, and leaks the bytes when it refuses them. From a file such a read comes up short
+    /// and becomes an error naming the file.
     public static func read(
         zip data: Data, name: String, limits: ExportLimits = .default
     ) throws(ExportFileError) -> ExportArchive {
+        try precheck(zip: data, name: name, limits: limits)
+        let staged = FileManager.default.temporaryDirectory
+            .appendingPathComponent("enmigrate-export-\(UUID().uuidString).zip")
+        do {
+            try data.write(to: staged, options: .withoutOverwriting)
+        } catch {
+            throw .notAnArchive(file: name, reason: "cannot stage it in a temporary file: \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(at: staged) }
+        return try read(zipAt: staged, name: name, limits: limits)
+    }
+
+    /// Refuses what is too large or has no zip end record before ZIPFoundation sees it (its
+    /// search for the record reads a byte at a time).
+    static func precheck(zip data: Data, name: String, limits: ExportLimits) throws(ExportFileError) {
         guard data.count <= limits.maxArchiveBytes else {
             throw .archiveTooLarge(file: name, bytes: data.count, limit: limits.maxArchiveBytes)
         }
+        guard hasEndOfCentralDirectory(data) else {
+            throw .notAnArchive(file: name, reason: "no end of central directory record (not a zip archive, or cut short)")
+        }
+    }
+
+    /// Reads the zip archive in the file at `url` (already prechecked), enforcing `limits`.
+    static func read(zipAt url: URL, name: String, limits: ExportLimits) throws(ExportFileError) -> ExportArchive {
         let archive: Archive
         do {
-            archive = try Archive(data: data, accessMode: .read)
+            archive = try Archive(url: url, accessMode: .read)
         } catch {
             throw .notAnArchive(file: name, reason: "\(error)")
         }
@@ -71,6 +98,25 @@ public struct ExportArchive: Sendable {
             try extract(entry, from: archive, name: name, limit: limits.maxEntryBytes)
         }
         return ExportArchive(name: name, exportBin: bin, exportSig: sig, entryNames: names)
+    }
+
+    /// Whether ZIPFoundation will find an end of central directory record: the last
+    /// `PK\u{5}\u{6}` that leaves room for the 22-byte record, whose comment must fit in the
+    /// data. The same search as `Archive.scanForEndOfCentralDirectoryRecord`, on the bytes.
+    static func hasEndOfCentralDirectory(_ data: Data) -> Bool {
+        let recordSize = 22
+        guard data.count >= recordSize else { return false }
+        return data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Bool in
+            var offset = bytes.count - recordSize
+            while offset >= 0 {
+                if bytes[offset] == 0x50, bytes[offset + 1] == 0x4B, bytes[offset + 2] == 0x05, bytes[offset + 3] == 0x06 {
+                    let commentLength = Int(bytes[offset + 20]) | Int(bytes[offset + 21]) << 8
+                    return offset + recordSize + commentLength <= bytes.count
+                }
+                offset -= 1
+            }
+            return false
+        }
     }
 
     private struct LimitExceeded: Error {}
