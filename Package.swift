@@ -14,6 +14,8 @@ let package = Package(
     products: [
         .executable(name: "enmigrate", targets: ["enmigrate"]),
         .library(name: "ExposureExport", targets: ["ExposureExport"]),
+        // For the fuzz targets in Fuzzing/, a separate package that depends on this one.
+        .library(name: "MigrationPlan", targets: ["MigrationPlan"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

@@ -101,6 +101,83 @@ struct MalformedInputTests {
         #expect(ExportArchive.kind(of: ExportHeader.bytes) == .bareExportBin)
     }
 
+    /// Found by fuzzing (Fuzzing/Corpus/archive/regression-no-end-record): for bytes with no end
+    /// of central directory record ZIPFoundation threw but kept its in-memory file, and with it
+    /// the bytes, alive for good: every refused download leaked its whole body.
+    @Test("bytes with no zip end record are refused by name and released, not leaked")
+    func noEndRecordIsReleased() throws {
+        let released = ReleaseFlag()
+        do {
+            // The fuzzer's minimized input is one "*"; 64 of them keep `Data` from copying
+            // the bytes inline, so the deallocator tells when they are released.
+            let input = [UInt8](repeating: 0x2A, count: 64)
+            let bytes = UnsafeMutableRawPointer.allocate(byteCount: input.count, alignment: 1)
+            bytes.copyMemory(from: input, byteCount: input.count)
+            let data = Data(bytesNoCopy: bytes, count: input.count, deallocator: .custom { pointer, _ in
+                pointer.deallocate()
+                released.set()
+            })
+            #expect(throws: ExportFileError.notAnArchive(
+                file: "star", reason: "no end of central directory record (not a zip archive, or cut short)")) {
+                try ExportArchive.read(zip: data, name: "star")
+            }
+        }
+        #expect(released.isSet, "the refused bytes are still referenced")
+    }
+
+    /// Found by fuzzing (Fuzzing/Corpus/archive/regression-directory-past-end, minimized): an
+    /// end record whose central directory offset points past the end of the bytes made
+    /// ZIPFoundation's in-memory archive trap ("Range requires lowerBound <= upperBound") and
+    /// took the whole process down.
+    @Test("a central directory past the end of the bytes is an error naming the file, not a crash")
+    func directoryPastTheEnd() throws {
+        let data = try #require(Data(base64Encoded: "UEsFBgYFAE9wdGlvbmFsAGwAAGwAAA=="))
+        #expect(ExportArchive.kind(of: data) == .zip)
+        #expect {
+            try ExportArchive.read(zip: data, name: "past-end.zip")
+        } throws: { error in
+            (error as? ExportFileError)?.description.hasPrefix("past-end.zip: ") == true
+        }
+    }
+
+    /// Found by fuzzing (a 43 KB input; this is a hand-made 127-byte equivalent, also in
+    /// Fuzzing/Corpus/archive/regression-deflate-stream-cut): export.bin is a deflate stream
+    /// that never ends (a stored block declaring 65,535 bytes, 4 present). ZIPFoundation fed
+    /// zlib from the file until the stream ended, got nothing at the end of the file, and spun
+    /// for ever: the reader hung.
+    @Test("a deflate stream cut before its end is an error, not a hang", .timeLimit(.minutes(1)))
+    func deflateStreamCutShort() throws {
+        let data = try #require(Data(base64Encoded: """
+            UEsDBBQAAAAIAAAAIQClwoBzCQAAABAAAAAKAAAAZXhwb3J0LmJpbgD//wAARUsgRVBLAQIUABQAAAAIAAAAIQClwoBzCQAAABAAAAAK\
+            AAAAAAAAAAAAAACkAQAAAABleHBvcnQuYmluUEsFBgAAAAABAAEAOAAAADEAAAAAAA==
+            """))
+        #expect(throws: ExportFileError.corruptEntry(
+            file: "cut.zip", entry: "export.bin", reason: "the deflate stream ends before its end marker")) {
+            try ExportArchive.read(zip: data, name: "cut.zip")
+        }
+    }
+
+    @Test("an archive read from memory through a temporary file reads as before")
+    func readsThroughATemporaryFile() throws {
+        let archive = try ExportArchive.read(zip: try validZip(), name: "valid.zip")
+        #expect(try archive.contents().keys.count == 40)
+        #expect(archive.entryNames == ["export.bin", "export.sig"])
+    }
+
+    /// An end record whose comment runs past the data is refused the same way, while one whose
+    /// comment fits still reads as an (empty) archive.
+    @Test("the end record search agrees with ZIPFoundation's")
+    func endRecordSearch() {
+        let record: [UInt8] = [0x50, 0x4B, 0x05, 0x06] + [UInt8](repeating: 0, count: 16)
+        #expect(ExportArchive.hasEndOfCentralDirectory(Data(record + [0, 0])))
+        #expect(ExportArchive.hasEndOfCentralDirectory(Data(record + [2, 0] + [0x41, 0x42])))
+        #expect(!ExportArchive.hasEndOfCentralDirectory(Data(record + [3, 0] + [0x41, 0x42])))
+        #expect(!ExportArchive.hasEndOfCentralDirectory(Data(record)))
+        #expect(throws: ExportFileError.missingExportBin(file: "empty", entries: [])) {
+            try ExportArchive.read(zip: Data(record + [0, 0]), name: "empty")
+        }
+    }
+
     @Test("an export.sig that is not a TEKSignatureList is an anomaly for inspect and a typed error for verify")
     func junkSignature() throws {
         let archive = try ExportArchive.read(zip: validZip(), name: "v")
@@ -128,4 +205,12 @@ struct MalformedInputTests {
             for byte in 0..<4 { data[field + byte] = UInt8(truncatingIfNeeded: size >> (8 * UInt32(byte))) }
         }
     }
+}
+
+/// Set once from a `Data` deallocator, read by the test afterwards.
+private final class ReleaseFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

@@ -20,7 +20,9 @@ extension ExportArchive {
         }
         switch kind(of: data) {
         case .zip:
-            return try read(zip: data, name: name, limits: limits)
+            // Already in a file: ZIPFoundation reads it there (see `read(zip:name:limits:)`).
+            try precheck(zip: data, name: name, limits: limits)
+            return try read(zipAt: url, bytes: data, name: name, limits: limits)
         case .bareExportBin:
             let sibling = signature ?? siblingSignature(of: url)
             let sig = sibling.flatMap { try? Data(contentsOf: $0) }

@@ -24,11 +24,31 @@ enum PlanYAMLParser {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
             return .syntax(line: mark.line, column: mark.column, message: problem)
         case let .duplicatedKeysInMapping(duplicates, context):
-            return .syntax(line: context.mark.line, column: context.mark.column,
-                           message: "duplicated key \(duplicates.joined(separator: ", ")) in a mapping")
+            return duplicatedKeys(duplicates, at: context.mark)
         default:
             return .syntax(line: 1, column: 1, message: error.description)
         }
+    }
+
+    /// Yams names a complex (mapping or sequence) key `<uncovertable>` and sorts the repeated
+    /// keys with a comparison that orders no scalar against a mapping, nor equal texts with
+    /// other tags; its first key, whose mark it gives, then changes from one parse to the next.
+    /// So the keys are named sorted here, and the mark is used only when it is the first use of
+    /// the smallest plain key; otherwise the diagnostic points at the start of the plan.
+    private static func duplicatedKeys(_ duplicates: [String], at mark: Mark) -> Failure {
+        let plain = duplicates.filter { $0 != "<uncovertable>" }
+        let names = Set(plain).sorted()
+        let hasComplexKey = plain.count < duplicates.count
+        guard !hasComplexKey, names.count == plain.count else {
+            let listed = names.joined(separator: ", ")
+            let message = switch (hasComplexKey, names.isEmpty) {
+            case (false, _): "duplicated key \(listed) in a mapping"
+            case (true, true): "duplicated complex (non-scalar) key in a mapping; plan keys are plain words"
+            case (true, false): "duplicated key \(listed) and a complex (non-scalar) key in a mapping; plan keys are plain words"
+            }
+            return .syntax(line: 1, column: 1, message: message)
+        }
+        return .syntax(line: mark.line, column: mark.column, message: "duplicated key \(names.joined(separator: ", ")) in a mapping")
     }
 
     private static func location(_ node: Node) -> SourceLocation {
