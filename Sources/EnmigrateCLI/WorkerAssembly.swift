@@ -189,21 +189,11 @@ struct WorkerAssembly {
         // Replicas exist where the journal is shared: there they split the import by claiming files.
         if case .postgres = journal.kind {
             let owner = LockOwner.current
-            importer.sharing = ImportSharing(owner: Self.claimOwner(owner)) { claimant in
-                // `user@host pid N`: gone when it names a process of this host that no longer exists
-                // (anything else is left to its claims' expiry).
-                let parts = claimant.split(separator: " ")
-                guard parts.count == 3, parts[1] == "pid", let pid = Int32(parts[2]),
-                      parts[0].split(separator: "@").last.map(String.init) == owner.host else { return false }
-                return !LockOwner.isAlive(pid)
-            }
+            // A claimant that is a process of this host and gone loses its claims at once;
+            // anything else keeps them until they expire.
+            importer.sharing = ImportSharing(owner: owner.label) { LockOwner(label: $0)?.isGone(onHost: owner.host) ?? false }
         }
         return importer
-    }
-
-    /// How a replica names itself in import claims: as the run lock names its holder.
-    static func claimOwner(_ owner: LockOwner) -> String {
-        "\(owner.user)@\(owner.host) pid \(owner.pid)"
     }
 
     /// The importer alone, for a replica joining the import another one holds the run for.

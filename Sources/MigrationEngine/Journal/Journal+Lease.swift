@@ -18,6 +18,21 @@ public struct LockOwner: Sendable, Equatable {
                   host: ProcessInfo.processInfo.hostName, pid: getpid())
     }
 
+    /// How the run lock and import claims name a process: `user@host pid N`.
+    public var label: String { "\(user)@\(host) pid \(pid)" }
+
+    /// The owner a ``label`` names, or nil when the text is not one.
+    public init?(label: String) {
+        let parts = label.split(separator: " ")
+        guard parts.count == 3, parts[1] == "pid", let pid = Int32(parts[2]), let at = parts[0].lastIndex(of: "@") else { return nil }
+        self.init(user: String(parts[0][..<at]), host: String(parts[0][parts[0].index(after: at)...]), pid: pid)
+    }
+
+    /// Whether this owner is a process of `host` that no longer exists (anything else may be alive).
+    public func isGone(onHost host: String, isAlive: (Int32) -> Bool = LockOwner.isAlive) -> Bool {
+        self.host == host && !isAlive(pid)
+    }
+
     /// Whether a process with `pid` exists on this host.
     public static func isAlive(_ pid: Int32) -> Bool {
         kill(pid, 0) == 0 || errno != ESRCH
@@ -35,7 +50,7 @@ extension Journal {
             try storage.updateLease { holder in
                 if let holder, holder.expires > now, holder.pid != 0 {
                     let sameProcess = holder.host == owner.host && holder.pid == owner.pid
-                    let deadHere = holder.host == owner.host && !isAlive(holder.pid)
+                    let deadHere = LockOwner(user: holder.user, host: holder.host, pid: holder.pid).isGone(onHost: owner.host, isAlive: isAlive)
                     guard sameProcess || deadHere else { throw JournalError.lockHeld(holder: holder) }
                 }
                 let fence = (holder?.fence ?? 0) + 1

@@ -51,5 +51,5 @@ public struct LockHolder: Equatable, Sendable, Codable, CustomStringConvertible 
         self.expires = expires
     }
 
-    public var description: String { "\(user)@\(host) pid \(pid)" }
+    public var description: String { LockOwner(user: user, host: host, pid: pid).label }
 }
