@@ -37,18 +37,12 @@ struct JournalLocation: Sendable {
         }
     }
 
-    /// Whether a run may have started: the file, or the journal's tables, exist.
-    func exists() throws -> Bool {
-        switch kind {
-        case .sqlite(let path):
-            return FileManager.default.fileExists(atPath: path)
-        case .postgres(let location):
-            do {
-                _ = try PostgresJournalStorage(location: location, readOnly: true)
-                return true
-            } catch JournalError.missing {
-                return false
-            }
+    /// The journal, read-only, or nil when nothing has run yet (no file, no tables).
+    func openIfStarted() throws -> Journal? {
+        do {
+            return try open(create: false, readOnly: true)
+        } catch JournalError.missing {
+            return nil
         }
     }
 
@@ -60,8 +54,7 @@ struct JournalLocation: Sendable {
             return try Journal.open(path: path, create: create, readOnly: readOnly)
         case .postgres(let location):
             do {
-                if readOnly || !create, !(try exists()) { throw JournalError.missing(path: location.description) }
-                return Journal(storage: try PostgresJournalStorage(location: location, readOnly: readOnly))
+                return Journal(storage: try PostgresJournalStorage(location: location, create: create, readOnly: readOnly))
             } catch let error as JournalError {
                 throw error
             } catch {

@@ -23,7 +23,7 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         try await EngineErrors.run {
             let context = try EngineContext.load(plan)
-            let journal = try context.journal.exists() ? try context.openJournal(readOnly: true) : nil
+            let journal = try context.journal.openIfStarted()
             let report = try await Orchestrator.dryRun(journal: journal, registry: try context.registry(dryRun: true), definition: context.definition)
             if json {
                 try printJSON(report)

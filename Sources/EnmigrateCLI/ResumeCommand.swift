@@ -19,7 +19,7 @@ struct ResumeCommand: AsyncParsableCommand {
     func run() async throws {
         try await EngineErrors.run {
             let context = try EngineContext.load(plan)
-            guard try context.journal.exists() else {
+            guard try context.journal.openIfStarted() != nil else {
                 printError("nothing to resume: no journal at \(context.journal.description); start with enmigrate apply \(plan)")
                 throw EnmigrateExit.error
             }

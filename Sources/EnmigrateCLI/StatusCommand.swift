@@ -25,12 +25,11 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await EngineErrors.run {
             let context = try EngineContext.load(plan)
-            guard try context.journal.exists() else {
+            guard let journal = try context.journal.openIfStarted() else {
                 if json { try printJSON(["phase": "planned", "status": "not started", "next": "enmigrate apply \(plan)"]) }
                 else { print("not started: no journal at \(context.journal.description)\nnext: enmigrate apply \(plan)") }
                 return
             }
-            let journal = try context.openJournal(readOnly: true)
             guard var report = try RunStatusReport.read(journal, plan: plan, verifyChain: verifyJournal) else {
                 print("not started")
                 return

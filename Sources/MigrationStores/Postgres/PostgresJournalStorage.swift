@@ -44,19 +44,21 @@ public final class PostgresJournalStorage: JournalStorage {
         ]),
     ]
 
-    /// Connects and, unless `readOnly`, creates the journal's tables when missing (replicas
-    /// starting together take turns under an advisory lock). Read-only on a schema without a
-    /// journal fails with ``JournalError/missing(path:)``: nothing has run yet.
-    public init(location: PostgresLocation, readOnly: Bool = false) throws {
+    /// Connects and, with `create`, creates the journal's tables when missing (replicas
+    /// starting together take turns under an advisory lock). Without `create` (and always when
+    /// `readOnly`) a schema without a journal fails with ``JournalError/missing(path:)``:
+    /// nothing has run yet. `readOnly` only says nothing will be created; this storage writes
+    /// only what the journal asks it to.
+    public init(location: PostgresLocation, create: Bool = true, readOnly: Bool = false) throws {
         postgres = location
         var logger = Logger(label: "enmigrate-postgres-journal")
         logger.logLevel = .critical
         self.logger = logger
         connection = Mutex(nil)
-        if readOnly {
-            guard try exists() else { throw JournalError.missing(path: location.description) }
-        } else {
+        if create, !readOnly {
             try migrate()
+        } else if !(try exists()) {
+            throw JournalError.missing(path: location.description)
         }
     }
 
@@ -66,7 +68,7 @@ public final class PostgresJournalStorage: JournalStorage {
     }
 
     /// Whether the journal's tables are there (a run may have started).
-    public func exists() throws -> Bool {
+    private func exists() throws -> Bool {
         try transaction { run in
             let rows = try run(PostgresQuery(unsafeSQL: """
                 SELECT count(*) FROM information_schema.tables WHERE table_schema = '\(postgres.schema)' AND table_name = 'journal_record'
@@ -124,8 +126,8 @@ public final class PostgresJournalStorage: JournalStorage {
         try transaction { query in
             let current = try query("""
                 SELECT "user", host, pid, fence, expires_at_ms FROM \(unescaped: table("journal_lease")) WHERE id = 1 FOR UPDATE
-                """).first.map(Self.lease)
-            let (lease, result) = try change(current.flatMap { $0.fence == 0 && $0.pid == 0 ? nil : $0 })
+                """).first.flatMap(Self.lease)
+            let (lease, result) = try change(current)
             if let lease {
                 _ = try query("""
                     UPDATE \(unescaped: table("journal_lease")) SET "user" = \(lease.user), host = \(lease.host), pid = \(lease.pid),
@@ -139,7 +141,7 @@ public final class PostgresJournalStorage: JournalStorage {
     public func loadLease() throws -> LockHolder? {
         try transaction { query in
             try query("SELECT \"user\", host, pid, fence, expires_at_ms FROM \(unescaped: table("journal_lease")) WHERE id = 1")
-                .first.map(Self.lease).flatMap { $0.fence == 0 && $0.pid == 0 ? nil : $0 }
+                .first.flatMap(Self.lease)
         }
     }
 
@@ -219,9 +221,10 @@ public final class PostgresJournalStorage: JournalStorage {
             stepDone: stepDone, attempt: Int(attempt), detail: detail, fence: fence, previousHash: previous, hash: hash)
     }
 
-    private static func lease(_ row: PostgresRow) throws -> LockHolder {
+    /// The lease row, or nil while it is the placeholder the migration wrote (never taken).
+    private static func lease(_ row: PostgresRow) throws -> LockHolder? {
         let (user, host, pid, fence, expires) = try row.decode((String, String, Int32, Int64, Int64).self)
-        return LockHolder(user: user, host: host, pid: pid, fence: fence, expires: date(expires))
+        return fence == 0 && pid == 0 ? nil : LockHolder(user: user, host: host, pid: pid, fence: fence, expires: date(expires))
     }
 
     /// Times are stored as milliseconds since 1970, the precision the hash chain covers.
