@@ -29,8 +29,11 @@ struct PostgresJournalCommandTests {
         try CommandRunner.shell("psql '\(database)' -Atc \"\(query)\"").output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Starts `apply PLAN --once --json` in the background.
-    func startApply(in folder: URL) throws -> Process {
+    /// Starts `apply PLAN --once --json` in the background and returns once it is stuck on
+    /// `file` (held by the server until the test releases it), or has ended without reaching it.
+    func startHeld(on file: String, in folder: URL, server: LoopbackFeedServer) async throws -> Process {
+        server.inject(.hold, for: file, times: 1)
+        let requestsBefore = server.requestCount(for: file)
         let process = Process()
         process.executableURL = CommandRunner.binary
         process.arguments = ["apply", "plan.yaml", "--once", "--json"]
@@ -38,19 +41,22 @@ struct PostgresJournalCommandTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        while server.requestCount(for: file) == requestsBefore, process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         return process
+    }
+
+    /// Runs the plan up to the importing phase, so the next apply starts with the import.
+    func reachImporting(_ folder: URL) async throws {
+        let reached = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once", "--until", "importing"], in: folder) }
+        #expect(reached.status == 0, "\(reached.stdout)\n\(reached.stderr)")
     }
 
     @Test("a second apply while the first imports joins the import: each file imported once, by one of them")
     func replicasShareTheImport() async throws {
         let (folder, server, schema, names) = try await replicaPlan()
-        let reached = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once", "--until", "importing"], in: folder) }
-        #expect(reached.status == 0, "\(reached.stdout)\n\(reached.stderr)")
+        try await reachImporting(folder)
         // The holder claims the first files and is held on the first of them.
-        server.inject(.hold, for: names[0], times: 1)
-        let requestsBefore = server.requestCount(for: names[0])
-        let holder = try startApply(in: folder)
-        while server.requestCount(for: names[0]) == requestsBefore, holder.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        let holder = try await startHeld(on: names[0], in: folder, server: server)
         #expect(holder.isRunning, "the holder ended before it reached the held file")
 
         let joiner = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
@@ -71,12 +77,8 @@ struct PostgresJournalCommandTests {
     @Test("a replica killed mid-import loses its claimed files at once to the one that takes the run over")
     func killedMidImport() async throws {
         let (folder, server, schema, names) = try await replicaPlan()
-        let reached = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once", "--until", "importing"], in: folder) }
-        #expect(reached.status == 0, "\(reached.stdout)\n\(reached.stderr)")
-        server.inject(.hold, for: names[0], times: 1)
-        let requestsBefore = server.requestCount(for: names[0])
-        let first = try startApply(in: folder)
-        while server.requestCount(for: names[0]) == requestsBefore, first.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        try await reachImporting(folder)
+        let first = try await startHeld(on: names[0], in: folder, server: server)
         #expect(try psql("SELECT count(*) FROM \(schema).import_claim") != "0", "the first replica claimed nothing")
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
@@ -94,9 +96,7 @@ struct PostgresJournalCommandTests {
     func twoReplicas() async throws {
         let (folder, server, schema, names) = try await replicaPlan()
         // The first replica gets stuck on one file in the middle of its step, for as long as the test wants.
-        server.inject(.hold, for: names[3], times: 1)
-        let first = try startApply(in: folder)
-        while server.requestCount(for: names[3]) == 0, first.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        let first = try await startHeld(on: names[3], in: folder, server: server)
         #expect(first.isRunning, "the first replica ended before it reached the held file")
 
         let second = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
