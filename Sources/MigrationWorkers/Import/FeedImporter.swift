@@ -98,9 +98,8 @@ public struct FeedImporter: Sendable {
 
     /// Imports `entries` in their order: downloads and checks up to `concurrency` at once, and
     /// commits the ones in flight together, in order. `progress` is where they sit in the pass.
-    private func importEntries(_ entries: [String], progress: (before: Int, total: Int), into summary: inout ImportPassSummary) async throws {
-        guard !entries.isEmpty else { return }
-        let pending = entries
+    private func importEntries(_ pending: [String], progress: (before: Int, total: Int), into summary: inout ImportPassSummary) async throws {
+        guard !pending.isEmpty else { return }
         try await withThrowingTaskGroup(of: (Int, PreparedFile).self) { group in
             var launched = 0
             var committed = 0
