@@ -17,6 +17,7 @@ public struct Enmigrate: AsyncParsableCommand {
             GraphCommand.self,
             ApproveCommand.self,
             AbortCommand.self,
+            AcceptLossCommand.self,
             UnlockCommand.self,
             ExportCommand.self,
             ServeFeedCommand.self,

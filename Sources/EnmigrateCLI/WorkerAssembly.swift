@@ -35,11 +35,14 @@ struct WorkerAssembly {
         var beforeCutOver: [any MigrationWorker] = []
         var afterCutOver: [any MigrationWorker] = []
         var signingKey: (label: String, fingerprint: KeyFingerprint)?
+        var clientResigner: FeedResigner?
         switch secondFeed.source {
         case .clientFeed:
             let signer = try secondFeedSigner()
             signingKey = (signer.info.label, signer.key.publicKey.fingerprint)
-            beforeCutOver.append(DualExportWorker(resigner: try resigner(index: plan.state.clientFeed.index, signer: signer)))
+            let fromClientFeed = try resigner(index: plan.state.clientFeed.index, signer: signer)
+            clientResigner = fromClientFeed
+            beforeCutOver.append(DualExportWorker(resigner: fromClientFeed))
             if let origin = plan.state.clientFeed.origin {
                 afterCutOver.append(DualExportWorker(resigner: try resigner(index: origin, signer: signer)))
             }
@@ -60,13 +63,16 @@ struct WorkerAssembly {
             }
         }
         var importing: [any MigrationWorker] = [ImportWorker(importer: importer)]
+        var nationalExport: FeedExportWriter?
         if let national = plan.national.export {
             let key = try loadSigningKey(national.key, role: "national.export.key")
-            importing.append(ExportFeedWorker(writer: FeedExportWriter(
+            let writer = FeedExportWriter(
                 keyStore: keyStore, destination: try store(national.location), root: national.root,
                 region: plan.national.region ?? plan.state.region,
                 signer: ExportSigner(key: key, keyID: national.key.id, keyVersion: national.key.version),
-                maxKeysPerFile: national.maxKeysPerFile, concurrency: plan.workers.concurrency, environment: environment)))
+                maxKeysPerFile: national.maxKeysPerFile, concurrency: plan.workers.concurrency, environment: environment)
+            nationalExport = writer
+            importing.append(ExportFeedWorker(writer: writer))
         }
         let mirror = try clientMirror()
         let prover = try coverageProver()
@@ -89,14 +95,18 @@ struct WorkerAssembly {
             steps: [
                 .dualExport: beforeCutOver,
                 .importing: beforeCutOver + importing + [MirrorStageWorker(mirror: mirror), CoverageProofWorker(prover: prover), rotation],
-                .keyRotation: [CutOverWorker(mirror: mirror, prover: prover)],
+                .keyRotation: [CutOverWorker(mirror: mirror, prover: prover, rotationRequest: URL(fileURLWithPath: plan.rotationRequest))],
                 .mirroring: steady,
                 .appUpdate: steady,
                 .decommission: [decommission],
             ],
             exitChecks: [
                 .dualExport: [secondFeedCheck, KeyStoreReachableCheck(keyStore: keyStore, location: plan.national.keyStore.description)],
-                .importing: [ImportCompleteCheck(importer: importer, period: secondFeed.period), CoverageCheck(prover: prover)],
+                .importing: [
+                    ImportCompleteCheck(importer: importer, period: secondFeed.period),
+                    PipelineDrainedCheck(resigner: clientResigner, nationalExport: nationalExport, mirror: mirror),
+                    CoverageCheck(prover: prover),
+                ],
                 .mirroring: [cutOverCoverage],
                 .appUpdate: appUpdateChecks,
             ],
@@ -148,12 +158,20 @@ struct WorkerAssembly {
                                    retry: retry, environment: environment),
             national: PhoneFeedReader(store: nationalStore, indexPath: nationalIndex, key: try nationalKey(),
                                       concurrency: plan.workers.concurrency, retry: retry, environment: environment),
-            snapshot: dryRun ? nil : coverageSnapshotURL)
+            snapshot: dryRun ? nil : coverageSnapshotURL, acceptedLosses: acceptedLosses)
+    }
+
+    /// The losses operators accepted, read from the journal when the proof needs them.
+    var acceptedLosses: @Sendable () async throws -> [AcceptedLoss] {
+        { [journal] in
+            guard let opened = try journal.openIfStarted() else { return [] }
+            return Orchestrator.acceptedLosses(try opened.records()).map { AcceptedLoss(file: $0.file, by: $0.by, note: $0.note, at: $0.at) }
+        }
     }
 
     /// The proof after the swap: the saved state set against what phones read.
     func cutOverCoverageCheck() throws -> CutOverCoverageCheck {
-        CutOverCoverageCheck(clientMirror: try clientMirrorReader(), snapshot: coverageSnapshotURL)
+        CutOverCoverageCheck(clientMirror: try clientMirrorReader(), snapshot: coverageSnapshotURL, acceptedLosses: acceptedLosses)
     }
 
     /// What phones read after the swap: `<clientMirror.location>/<root>/index.txt`, national key.

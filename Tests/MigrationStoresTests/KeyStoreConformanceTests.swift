@@ -196,19 +196,43 @@ struct KeyStoreLifecycleTests {
         _ = try await store.importFile(url: "a.zip", digest: "d", keys: first, at: now)
         let later = key(200, createdAt: now.addingTimeInterval(7200))
         _ = try await store.importFile(url: "b.zip", digest: "e", keys: [later], at: now)
-        let batch = try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now)
+        // Three files of one batch end at the hour after their newest key, once the clock is 3 s past
+        // it (each file's export.bin ends `end + number`, which must not be in the future either).
+        let clock = now.addingTimeInterval(3603)
+        let batch = try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: clock)
         let start = Int64(now.timeIntervalSince1970) / 3600 * 3600
         #expect(batch.map(\.name) == (1...3).map { "n/\(start)-\(start + 3600)-0000\($0).zip" })
         #expect(batch.map(\.keyCount) == [10, 10, 5])
-        #expect(try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now).isEmpty)
+        #expect(try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: clock).isEmpty)
         var seen: [Data] = []
         for file in batch { seen += try await store.keys(inNationalFile: file.name).map(\.keyData) }
         #expect(seen == first.map(\.keyData))
         let next = try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(7200))
-        #expect(next.map(\.name) == ["n/\(start + 3600)-\(start + 3 * 3600)-00001.zip"])
+        #expect(next.map(\.name) == ["n/\(start + 3600)-\(start + 2 * 3600)-00001.zip"], "never after the time of writing")
         #expect(try await store.keys(inNationalFile: next[0].name).map(\.keyData) == [later.keyData])
         #expect(try await store.nationalFiles().allSatisfy { !$0.isWritten })
         try await store.markNationalFileWritten(name: next[0].name, digest: "abc")
         #expect(try await store.nationalFiles().last?.digest == "abc")
+    }
+
+    @Test("a national batch never ends after the time it is written, however often passes run; names still increase", arguments: KeyStoreDriver.allCases)
+    func nationalFileTimes(driver: KeyStoreDriver) async throws {
+        let store = try driver.make()
+        let start = Int64(now.timeIntervalSince1970)
+        var names: [String] = []
+        for (number, offset) in [10, 20, 30].enumerated() {
+            let created = now.addingTimeInterval(TimeInterval(offset - 10))
+            _ = try await store.importFile(url: "\(number).zip", digest: "d\(number)", keys: [key(UInt8(number), createdAt: created)], at: created)
+            let files = try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(TimeInterval(offset)))
+            #expect(files.map(\.name) == ["n/\(number == 0 ? start : start + Int64(offset - 10))-\(start + Int64(offset))-00001.zip"])
+            #expect(files.allSatisfy { $0.batchEnd <= start + Int64(offset) && $0.batchStart < $0.batchEnd })
+            names += files.map(\.name)
+        }
+        #expect(names == names.sorted() && Set(names).count == 3)
+        // A batch that would have to end where the last one ended waits for the clock.
+        _ = try await store.importFile(url: "3.zip", digest: "d3", keys: [key(3, createdAt: now.addingTimeInterval(30))], at: now)
+        #expect(try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(30)).isEmpty)
+        #expect(try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(31)).map(\.name)
+            == ["n/\(start + 30)-\(start + 31)-00001.zip"])
     }
 }

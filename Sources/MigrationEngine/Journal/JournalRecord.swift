@@ -20,6 +20,8 @@ public struct JournalRecord: Sendable, Equatable, Codable {
         case steady
         case finished
         case lockTakeover = "lock-takeover"
+        /// An operator accepted the loss of what named state files hold (`accept-loss`).
+        case lossAccepted = "loss-accepted"
     }
 
     /// Position in the journal, from 1.

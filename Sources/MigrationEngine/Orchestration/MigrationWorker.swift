@@ -38,9 +38,11 @@ public protocol MigrationCheck: Sendable {
 
 /// A check's result with a reason a person can act on.
 public struct CheckResult: Sendable, Equatable, Codable {
-    /// Pass, fail or pending.
+    /// Pass, fail, pending, or inconclusive: the check could not read everything it must
+    /// judge (a file that is unavailable is never counted as "nothing there"). Only `passed`
+    /// lets a run go on.
     public enum Outcome: String, Sendable, Codable {
-        case passed, failed, pending
+        case passed, failed, pending, inconclusive
     }
 
     public let name: String

@@ -214,7 +214,9 @@ public struct Orchestrator: Sendable {
         return results
     }
 
+    /// Whether an abort was requested and not yet carried out. Not only the last record: an
+    /// approval, an accepted loss or a waiting pass written after the request must not bury it.
     func abortRequested() throws -> Bool {
-        try journal.lastRecord()?.kind == .abortRequested
+        try journal.records().last(where: { $0.kind == .abortRequested || $0.kind == .aborted })?.kind == .abortRequested
     }
 }

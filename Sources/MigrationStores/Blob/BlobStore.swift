@@ -13,6 +13,16 @@ public protocol BlobStore: Sendable {
     func list(under prefix: String) async throws -> [String]
     /// Removes the object; removing a missing one is not an error.
     func delete(_ path: String) async throws
+    /// A cheap identity of the object's current content that changes whenever the object is
+    /// replaced or rewritten (a local file's inode, size and modification time; an ETag), or
+    /// nil when the store cannot tell without reading it (callers then read and hash it).
+    /// A store that can tell throws `notFound` when the object is missing.
+    func version(of path: String) async throws -> String?
+}
+
+extension BlobStore {
+    /// Stores without a cheap identity say nil, without a request: callers read and hash.
+    public func version(of path: String) async throws -> String? { nil }
 }
 
 /// Why a blob store refused or failed.
@@ -41,6 +51,14 @@ public enum BlobStoreError: Error, Equatable, Sendable, CustomStringConvertible 
         case .notFound, .timedOut, .unreachable: true
         case .httpStatus(_, let status): status >= 500 || status == 408 || status == 429
         case .unsafePath, .io, .readOnly, .tooLarge: false
+        }
+    }
+
+    /// The object the error is about.
+    public var path: String {
+        switch self {
+        case .notFound(let path), .unsafePath(let path), .readOnly(let path): path
+        case .io(let path, _), .tooLarge(let path, _), .httpStatus(let path, _), .timedOut(let path, _), .unreachable(let path, _): path
         }
     }
 

@@ -60,6 +60,23 @@ public struct FileBlobStore: BlobStore {
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
+    /// Device, inode, size and modification time: an atomic replace (a new inode) or an
+    /// in-place rewrite (a new size or time) changes it.
+    public func version(of path: String) async throws -> String? {
+        let url = try url(path)
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            if errno == ENOENT { throw BlobStoreError.notFound(path: path) }
+            throw BlobStoreError.io(path: path, reason: String(cString: strerror(errno)))
+        }
+        #if os(Linux)
+        let modified = info.st_mtim
+        #else
+        let modified = info.st_mtimespec
+        #endif
+        return "file:\(info.st_dev):\(info.st_ino):\(info.st_size):\(modified.tv_sec).\(modified.tv_nsec)"
+    }
+
     public func delete(_ path: String) async throws {
         let url = try url(path)
         if FileManager.default.fileExists(atPath: url.path) {

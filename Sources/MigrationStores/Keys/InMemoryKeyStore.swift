@@ -91,7 +91,7 @@ public final class InMemoryKeyStore: ExposureKeyStore {
             guard let oldest = pending.map(\.createdAt).min(), let newest = pending.map(\.createdAt).max() else { return [] }
             let previousEnd = state.national.values.map(\.batchEnd).max()
             let files = NationalBatchLayout.files(root: root, previousEnd: previousEnd, oldest: oldest, newest: newest,
-                                                  count: pending.count, maxKeysPerFile: maxKeysPerFile)
+                                                  count: pending.count, maxKeysPerFile: maxKeysPerFile, notAfter: cutoff)
             var offset = 0
             for file in files {
                 state.national[file.name] = file

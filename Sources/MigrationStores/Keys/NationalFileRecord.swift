@@ -36,19 +36,26 @@ public struct NationalFileRecord: Sendable, Equatable {
 
 /// How unexported keys become one batch of national files, shared by every driver: the batch
 /// starts where the previous one ended (or at the hour of its oldest key) and ends at the hour
-/// after its newest key, at least one hour later, so names come from the data, never the wall
-/// clock, and sort oldest → newest. Keys sorted by key bytes are cut into files of at most
-/// `maxKeysPerFile`.
+/// after its newest key, but never after `notAfter` (the time of writing): a file never claims
+/// a time that has not come yet, however often passes run. Names come from the data and the
+/// clock, so they sort oldest → newest and never repeat; when the previous batch ends at or
+/// after `notAfter` there is no batch yet (none), and the next pass writes it. Keys sorted by
+/// key bytes are cut into files of at most `maxKeysPerFile`.
 public enum NationalBatchLayout {
-    /// The records for `count` keys created between `oldest` and `newest`.
+    /// The records for `count` keys created between `oldest` and `newest`; empty when no batch
+    /// can end after the previous one without running ahead of `notAfter`.
     public static func files(root: String, previousEnd: Int64?, oldest: Date, newest: Date, count: Int,
-                             maxKeysPerFile: Int) -> [NationalFileRecord] {
+                             maxKeysPerFile: Int, notAfter: Date) -> [NationalFileRecord] {
         guard count > 0 else { return [] }
         let hour: Int64 = 3600
         let start = previousEnd ?? Int64(oldest.timeIntervalSince1970) / hour * hour
         let newestHourEnd = (Int64(newest.timeIntervalSince1970) / hour + 1) * hour
-        let end = max(start + hour, newestHourEnd)
         let fileCount = (count + maxKeysPerFile - 1) / maxKeysPerFile
+        // Split files carry `end + number` in export.bin (as the reference server writes them,
+        // so Android tells them apart): that too stays at or before the time of writing.
+        let clock = Int64(notAfter.timeIntervalSince1970.rounded(.down)) - (fileCount > 1 ? Int64(fileCount) : 0)
+        let end = min(newestHourEnd, clock)
+        guard end > start else { return [] }
         return (1...fileCount).map { number in
             let keys = min(maxKeysPerFile, count - (number - 1) * maxKeysPerFile)
             return NationalFileRecord(name: ExportBatch.objectName(root: root, start: UInt64(start), end: UInt64(end), number: number),

@@ -206,7 +206,8 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                   let count = summary[0] as Int?, count > 0 else { return [] }
             let previousEnd = try Int64.fetchOne(db, sql: "SELECT MAX(batch_end) FROM national_file")
             let files = NationalBatchLayout.files(root: root, previousEnd: previousEnd, oldest: summary[1], newest: summary[2],
-                                                  count: count, maxKeysPerFile: maxKeysPerFile)
+                                                  count: count, maxKeysPerFile: maxKeysPerFile, notAfter: cutoff)
+            guard !files.isEmpty else { return [] }
             // The files are cut by key-byte ranges: one pass over the keys in order keeps only
             // each file's first and last key (a million rows held at once took 450 MiB), then
             // each file's keys are recorded with one insert of that key range.

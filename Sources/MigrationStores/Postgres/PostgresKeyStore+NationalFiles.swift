@@ -17,7 +17,7 @@ extension PostgresKeyStore {
             let previousEnd = try await connection.query(PostgresQuery(unsafeSQL: "SELECT max(batch_end) FROM \(schema).national_file"),
                                                          logger: connection.logger).decode(Int64?.self).first { _ in true } ?? nil
             let files = NationalBatchLayout.files(root: root, previousEnd: previousEnd, oldest: oldest, newest: newest,
-                                                  count: pending.count, maxKeysPerFile: maxKeysPerFile)
+                                                  count: pending.count, maxKeysPerFile: maxKeysPerFile, notAfter: cutoff)
             var offset = 0
             for file in files {
                 var binds = PostgresBindings()

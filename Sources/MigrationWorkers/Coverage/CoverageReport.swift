@@ -1,12 +1,44 @@
 import Foundation
 
 /// The coverage proof: is every key a phone obtains from the state's feed also in the feed
-/// phones will read after the cut-over?
+/// phones will read after the cut-over? Three outcomes: it holds, it fails (keys are
+/// missing), or it is inconclusive (a listed file could not be read, so what it holds is
+/// unknown). Only `holds` opens the gate.
 public struct CoverageReport: Sendable, Equatable, Codable {
+    /// The proof's outcome.
+    public enum Verdict: String, Sendable, Codable {
+        /// Every key a phone can get from the state is in the other feed.
+        case holds
+        /// Keys are missing (and no unread file could explain it).
+        case fails
+        /// A listed file could not be read: the proof cannot say either way.
+        case inconclusive
+    }
+
     /// State keys missing from one state file's worth.
     public struct MissingInFile: Sendable, Equatable, Codable {
         public let file: String
+        /// 16-byte keys not found in the other feed.
         public let missing: Int
+        /// Keys that are not 16 bytes (no phone or importer can use them).
+        public var malformed: Int = 0
+
+        public init(file: String, missing: Int, malformed: Int = 0) {
+            self.file = file
+            self.missing = missing
+            self.malformed = malformed
+        }
+    }
+
+    /// A state file whose loss an operator accepted, and what was accepted.
+    public struct AcceptedInFile: Sendable, Equatable, Codable {
+        public let file: String
+        /// Missing and malformed keys of the file that no longer block.
+        public let keys: Int
+        /// Whether the file itself could not be read.
+        public let unavailable: Bool
+        public let by: String
+        public let note: String
     }
 
     /// Keys, files and digest of one side.
@@ -14,29 +46,75 @@ public struct CoverageReport: Sendable, Equatable, Codable {
         public let keys: Int
         public let files: Int
         public let digest: String
-        /// Files that did not verify (not counted, listed).
-        public let failedFiles: [FileProblem]
+        /// Files read whole that a phone rejects: left out (phones reject them too), listed.
+        public let rejectedFiles: [FileProblem]
+        /// Listed files that could not be read: the reason the proof is inconclusive.
+        public let unavailableFiles: [FileProblem]
     }
 
+    public let verdict: Verdict
     public let state: Side
     public let national: Side
-    /// State keys not found in the national feed.
+    /// State keys not found in the other feed, malformed ones included, accepted ones not.
     public let missingKeys: Int
-    /// Where the missing keys came from, in state index order.
+    /// Where the missing keys came from, in state index order (accepted files left out).
     public let missingByFile: [MissingInFile]
+    /// Accepted losses that applied.
+    public let accepted: [AcceptedInFile]
+    /// State keys phones no longer match (their rolling period ended more than 14 days ago):
+    /// not looked for, since a feed may drop them.
+    public let expiredKeys: Int
 
-    /// Every state key is in the national feed.
-    public var holds: Bool { missingKeys == 0 }
+    /// Every state key is in the other feed, and every listed file was read.
+    public var holds: Bool { verdict == .holds }
 
-    /// Compares the key sets by key bytes.
-    public static func compare(state: FeedKeySet, national: FeedKeySet) -> CoverageReport {
+    /// Compares the key sets by key bytes. `accepted` losses (by state file) no longer block;
+    /// with `owedAt`, state keys phones no longer match at that time are not looked for.
+    public static func compare(state: FeedKeySet, national: FeedKeySet, accepted: [AcceptedLoss] = [], owedAt: Date? = nil) -> CoverageReport {
         var missingCounts: [Int32: Int] = [:]
-        for (key, file) in state.keys where national.keys[key] == nil { missingCounts[file, default: 0] += 1 }
-        let byFile = missingCounts.sorted { $0.key < $1.key }.map { MissingInFile(file: state.files[Int($0.key)], missing: $0.value) }
+        var expired = 0
+        for (key, origin) in state.keys where national.keys[key] == nil {
+            if let owedAt, !FeedKeySet.stillOwed(origin, at: owedAt) {
+                expired += 1
+                continue
+            }
+            missingCounts[origin.file, default: 0] += 1
+        }
+        let acceptedByFile = Dictionary(accepted.map { ($0.file, $0) }, uniquingKeysWith: { first, _ in first })
+        var byFile: [MissingInFile] = []
+        var acceptedFiles: [AcceptedInFile] = []
+        for position in Set(missingCounts.keys).union(state.malformedKeys.keys).sorted() {
+            let file = state.files[Int(position)]
+            let entry = MissingInFile(file: file, missing: missingCounts[position] ?? 0, malformed: state.malformedKeys[position] ?? 0)
+            guard entry.missing + entry.malformed > 0 else { continue }
+            if let loss = acceptedByFile[file] {
+                acceptedFiles.append(AcceptedInFile(file: file, keys: entry.missing + entry.malformed, unavailable: false, by: loss.by, note: loss.note))
+            } else {
+                byFile.append(entry)
+            }
+        }
+        var unavailable: [FileProblem] = []
+        for problem in state.unavailableFiles {
+            if let loss = acceptedByFile[problem.file] {
+                acceptedFiles.append(AcceptedInFile(file: problem.file, keys: 0, unavailable: true, by: loss.by, note: loss.note))
+            } else {
+                unavailable.append(problem)
+            }
+        }
+        let missing = byFile.reduce(0) { $0 + $1.missing + $1.malformed }
+        let verdict: Verdict = if !national.unavailableFiles.isEmpty || !unavailable.isEmpty {
+            // Missing keys are definite only when every file of the other feed was read.
+            missing > 0 && national.unavailableFiles.isEmpty ? .fails : .inconclusive
+        } else {
+            missing > 0 ? .fails : .holds
+        }
         return CoverageReport(
-            state: Side(keys: state.keys.count, files: state.files.count, digest: state.digest, failedFiles: state.failedFiles),
-            national: Side(keys: national.keys.count, files: national.files.count, digest: national.digest, failedFiles: national.failedFiles),
-            missingKeys: byFile.reduce(0) { $0 + $1.missing }, missingByFile: byFile)
+            verdict: verdict,
+            state: Side(keys: state.keys.count, files: state.files.count, digest: state.digest,
+                        rejectedFiles: state.rejectedFiles, unavailableFiles: unavailable),
+            national: Side(keys: national.keys.count, files: national.files.count, digest: national.digest,
+                           rejectedFiles: national.rejectedFiles, unavailableFiles: national.unavailableFiles),
+            missingKeys: missing, missingByFile: byFile, accepted: acceptedFiles, expiredKeys: expired)
     }
 
     /// One line for a check result or the terminal.
@@ -45,23 +123,38 @@ public struct CoverageReport: Sendable, Equatable, Codable {
     /// The line, naming what the state's keys were looked for in (`the client index phones read`
     /// after the cut-over).
     public func summary(comparedWith other: String) -> String {
-        var text: String
-        if holds {
-            text = "all \(state.keys) state keys (\(state.files) files, sha256 \(state.digest.prefix(12))…) are in \(other) "
-                + "(\(national.keys) keys, \(national.files) files)"
-        } else {
-            let files = missingByFile.prefix(5).map { "\($0.file): \($0.missing)" }.joined(separator: ", ")
-            text = "\(missingKeys) of \(state.keys) state keys are missing from \(other) (\(files)"
-                + (missingByFile.count > 5 ? ", …)" : ")")
+        var parts: [String] = []
+        switch verdict {
+        case .holds:
+            parts.append("all \(state.keys - expiredKeys) state keys (\(state.files) files, sha256 \(state.digest.prefix(12))…) are in \(other) "
+                + "(\(national.keys) keys, \(national.files) files)")
+        case .fails:
+            let files = missingByFile.prefix(5).map { "\($0.file): \($0.missing + $0.malformed)" }.joined(separator: ", ")
+            parts.append("\(missingKeys) of \(state.keys + missingByFile.reduce(0) { $0 + $1.malformed }) state keys are missing from \(other) (\(files)"
+                + (missingByFile.count > 5 ? ", …)" : ")"))
+        case .inconclusive:
+            let unread = state.unavailableFiles.map { "state \($0)" } + national.unavailableFiles.map { "\(other): \($0)" }
+            parts.append("inconclusive: \(unread.count) listed files could not be read, so what they hold is unknown ("
+                + unread.prefix(5).joined(separator: "; ") + (unread.count > 5 ? "; …" : "") + "); make the feed serve them and run apply again"
+                + (state.unavailableFiles.isEmpty ? "" : ", or accept a state file's loss: enmigrate accept-loss PLAN --file NAME --by NAME --note WHY"))
+            if missingKeys > 0 { parts.append("\(missingKeys) state keys not found so far") }
         }
-        if !state.failedFiles.isEmpty {
-            text += "; \(state.failedFiles.count) state files do not verify and are not counted: "
-                + state.failedFiles.prefix(3).map(\.file).joined(separator: ", ") + (state.failedFiles.count > 3 ? ", …" : "")
+        let malformed = missingByFile.reduce(0) { $0 + $1.malformed }
+        if malformed > 0 { parts.append("\(malformed) of the missing keys are not 16 bytes (no phone can use them; accept the loss to go on)") }
+        if !accepted.isEmpty {
+            parts.append("accepted losses: " + accepted.prefix(3).map {
+                "\($0.file) (\($0.unavailable ? "unreadable" : "\($0.keys) keys"), by \($0.by): \($0.note))"
+            }.joined(separator: ", ") + (accepted.count > 3 ? ", …" : ""))
         }
-        if !national.failedFiles.isEmpty {
-            text += "; \(national.failedFiles.count) files of \(other) do not verify: "
-                + national.failedFiles.prefix(3).map(\.description).joined(separator: "; ")
+        if expiredKeys > 0 { parts.append("\(expiredKeys) state keys no longer matched by phones (rolling period ended over 14 days ago) are not looked for") }
+        if !state.rejectedFiles.isEmpty {
+            parts.append("LEFT OUT: \(state.rejectedFiles.count) state files fail a phone's verification (phones reject them too): "
+                + state.rejectedFiles.prefix(3).map(\.description).joined(separator: "; ") + (state.rejectedFiles.count > 3 ? "; …" : ""))
         }
-        return text
+        if !national.rejectedFiles.isEmpty {
+            parts.append("\(national.rejectedFiles.count) files of \(other) do not verify: "
+                + national.rejectedFiles.prefix(3).map(\.description).joined(separator: "; "))
+        }
+        return parts.joined(separator: "; ")
     }
 }

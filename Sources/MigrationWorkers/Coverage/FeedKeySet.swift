@@ -2,32 +2,75 @@ import Crypto
 import Foundation
 
 /// The keys a phone obtains from a feed: every key of every file that verifies, by key bytes,
-/// with the file it first appeared in, and the files that did not verify (listed, never
-/// counted as missing).
+/// with the file it first appeared in and when it stops mattering to phones; the files that
+/// were read whole and rejected (phones reject them too: listed, never counted as missing);
+/// and the files that could not be read at all (unknown content: the proof is inconclusive).
 public struct FeedKeySet: Sendable, Equatable {
+    /// Where a key came from and until when phones can use it.
+    public struct Origin: Sendable, Equatable {
+        /// Position in ``FeedKeySet/files`` of the first file that holds the key.
+        public var file: Int32
+        /// The key's rolling start interval number plus its rolling period (10-minute
+        /// intervals since 1970): the key stops being broadcast then, and phones stop matching
+        /// it ``FeedKeySet/phoneRetention`` later. `Int32.max` when unknown.
+        public var endInterval: Int32
+
+        public init(file: Int32, endInterval: Int32 = .max) {
+            self.file = file
+            self.endInterval = endInterval
+        }
+    }
+
+    /// How long after a key's rolling period ends phones still match it: the 14 days of the
+    /// Exposure Notifications framework. After that a feed may drop it without loss.
+    public static let phoneRetention: TimeInterval = 14 * 86_400
+
     /// Index entries whose files verified, in index order.
     public var files: [String]
-    /// Each key and the position in `files` of the first file that holds it.
-    public var keys: [DiagnosisKeyID: Int32]
-    /// Files that could not be read or did not verify, with the reason.
-    public var failedFiles: [FileProblem]
+    /// Each key and where it came from.
+    public var keys: [DiagnosisKeyID: Origin]
+    /// Files read whole that a phone rejects (bad signature, another key, malformed zip or
+    /// protobuf), with the reason.
+    public var rejectedFiles: [FileProblem]
+    /// Files listed in the index that could not be read (HTTP errors and timeouts after the
+    /// retries, a listed file that is missing, a body cut short, a file that changed while it
+    /// was read): what they hold is unknown, so no proof over this set can hold.
+    public var unavailableFiles: [FileProblem]
+    /// Keys in verified files that are not 16 bytes, by file position: no phone and no
+    /// importer can use them, so they count as missing until a loss is accepted.
+    public var malformedKeys: [Int32: Int]
+    /// What identified each file's content when it was read (``BlobStore/version(of:)`` or
+    /// `sha256:<digest>`), for verified and rejected files alike: a proof stands only while
+    /// every file is still the one it read.
+    public var fileVersions: [String: String]
     /// SHA-256 (hex) of the index the set was read from.
     public var indexDigest: String?
+    /// Rejected files that verify with the reader's foreign key (``PhoneFeedReader/foreignKey``):
+    /// in the state's client feed, national files, so that feed is already swapped.
+    public var filesSignedWithForeignKey: [String] = []
 
-    public init(files: [String] = [], keys: [DiagnosisKeyID: Int32] = [:], failedFiles: [FileProblem] = [], indexDigest: String? = nil) {
+    public init(files: [String] = [], keys: [DiagnosisKeyID: Origin] = [:], rejectedFiles: [FileProblem] = [],
+                unavailableFiles: [FileProblem] = [], malformedKeys: [Int32: Int] = [:], fileVersions: [String: String] = [:],
+                indexDigest: String? = nil) {
         self.files = files
         self.keys = keys
-        self.failedFiles = failedFiles
+        self.rejectedFiles = rejectedFiles
+        self.unavailableFiles = unavailableFiles
+        self.malformedKeys = malformedKeys
+        self.fileVersions = fileVersions
         self.indexDigest = indexDigest
     }
 
     /// SHA-256 (hex) of the sorted 16-byte keys: equal sets have equal digests whatever files
     /// and metadata carried them.
-    public var digest: String {
+    public var digest: String { Self.digest(of: keys.keys) }
+
+    /// SHA-256 (hex) of `keys` sorted.
+    static func digest(of keys: some Collection<DiagnosisKeyID>) -> String {
         var hash = SHA256()
         var buffer: [UInt8] = []
         buffer.reserveCapacity(16 * 4096)
-        for key in keys.keys.sorted() {
+        for key in keys.sorted() {
             buffer += key.bytes
             if buffer.count >= 16 * 4096 {
                 hash.update(data: buffer)
@@ -39,9 +82,16 @@ public struct FeedKeySet: Sendable, Equatable {
     }
 
     /// Adds the keys of one verified file.
-    mutating func add(file: String, keys fileKeys: [DiagnosisKeyID]) {
+    mutating func add(file: String, keys fileKeys: [(id: DiagnosisKeyID, endInterval: Int32)], malformed: Int, version: String) {
         let position = Int32(files.count)
         files.append(file)
-        for key in fileKeys where keys[key] == nil { keys[key] = position }
+        fileVersions[file] = version
+        if malformed > 0 { malformedKeys[position] = malformed }
+        for key in fileKeys where keys[key.id] == nil { keys[key.id] = Origin(file: position, endInterval: key.endInterval) }
+    }
+
+    /// Whether phones at `now` can still match a key that came with this origin.
+    static func stillOwed(_ origin: Origin, at now: Date) -> Bool {
+        origin.endInterval == .max || TimeInterval(origin.endInterval) * 600 + phoneRetention > now.timeIntervalSince1970
     }
 }

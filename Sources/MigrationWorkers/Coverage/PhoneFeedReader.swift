@@ -5,6 +5,10 @@ import MigrationStores
 /// Reads a feed the way a phone does: fetch the index, download every file, verify it with the
 /// one key the phone holds (key id and version from export.sig must match), decode the keys.
 /// Files download in parallel and are added in index order.
+///
+/// A file is *rejected* only when it was read whole and a phone would refuse it; a file that
+/// could not be read (after the retries) is *unavailable*: what it holds is unknown, and a
+/// proof over the set cannot hold. The two are never confused.
 public struct PhoneFeedReader: Sendable {
     /// The store the index's lines are relative to.
     public let store: any BlobStore
@@ -12,6 +16,10 @@ public struct PhoneFeedReader: Sendable {
     public let indexPath: String
     /// The key the phone verifies with.
     public let key: TrustedKey
+    /// A key whose files must not be in this feed (the national key, when reading the state's
+    /// client feed): a file that fails with ``key`` but verifies with it is listed in
+    /// ``FeedKeySet/filesSignedWithForeignKey`` so the proof can refuse a feed already swapped.
+    public var foreignKey: TrustedKey?
     public let concurrency: Int
     public let retry: TransientRetry
     public let limits: ExportLimits
@@ -33,37 +41,49 @@ public struct PhoneFeedReader: Sendable {
         try await reader.index(at: indexPath).index
     }
 
-    /// SHA-256 (hex) of the index as served: a proof taken on the same index still holds,
-    /// since published files are never rewritten under the same name.
+    /// SHA-256 (hex) of the index as served.
     public func indexDigest() async throws -> String {
         try await reader.read(indexPath).sha256Hex
     }
 
     private var reader: RetryingReader { RetryingReader(store: store, retry: retry, sleep: environment.sleep) }
 
-    /// Every key of every file that verifies. Throws only when the index cannot be read.
+    /// What one file turned out to be.
+    enum FileResult: Sendable {
+        case verified(keys: [(id: DiagnosisKeyID, endInterval: Int32)], malformed: Int, version: String)
+        case rejected(FileProblem, version: String, signedWithForeignKey: Bool)
+        case unavailable(FileProblem)
+    }
+
+    /// Every key of every file that verifies. Throws only when the index cannot be read (or the
+    /// task is cancelled); every file problem is recorded in the set.
     public func read(worker: String = "coverage") async throws -> FeedKeySet {
         let (index, data) = try await reader.index(at: indexPath)
         let entries = index.entries
         var set = FeedKeySet()
         set.indexDigest = data.sha256Hex
-        try await withThrowingTaskGroup(of: (Int, Result<[DiagnosisKeyID], FileProblem>).self) { group in
+        try await withThrowingTaskGroup(of: (Int, FileResult).self) { group in
             var launched = 0
             var added = 0
-            var done: [Int: Result<[DiagnosisKeyID], FileProblem>] = [:]
+            var done: [Int: FileResult] = [:]
             func launch() {
                 let position = launched
                 let entry = entries[position]
-                group.addTask { (position, await keys(of: entry)) }
+                group.addTask { (position, try await result(of: entry)) }
                 launched += 1
             }
             while launched < min(concurrency, entries.count) { launch() }
             while let (position, result) = try await group.next() {
                 done[position] = result
                 while let next = done.removeValue(forKey: added) {
+                    let entry = entries[added]
                     switch next {
-                    case .success(let keys): set.add(file: entries[added], keys: keys)
-                    case .failure(let problem): set.failedFiles.append(problem)
+                    case let .verified(keys, malformed, version): set.add(file: entry, keys: keys, malformed: malformed, version: version)
+                    case let .rejected(problem, version, foreign):
+                        set.rejectedFiles.append(problem)
+                        set.fileVersions[entry] = version
+                        if foreign { set.filesSignedWithForeignKey.append(entry) }
+                    case .unavailable(let problem): set.unavailableFiles.append(problem)
                     }
                     added += 1
                     environment.report(.progress(worker: worker, done: added, total: entries.count, detail: "\(set.keys.count) keys read from \(indexPath)"))
@@ -74,15 +94,64 @@ public struct PhoneFeedReader: Sendable {
         return set
     }
 
-    /// The keys of one file, or why it does not count.
-    func keys(of entry: String) async -> Result<[DiagnosisKeyID], FileProblem> {
+    /// The current identity of `entry`'s content: the store's own version when it has a cheap
+    /// one, else the SHA-256 of its bytes.
+    public func currentVersion(of entry: String) async throws -> String {
+        if let version = try await store.version(of: entry) { return version }
+        return "sha256:" + (try await reader.read(entry)).sha256Hex
+    }
+
+    /// Reads, verifies and decodes one file. Only cancellation is thrown.
+    func result(of entry: String) async throws -> FileResult {
+        let data: Data
+        let version: String
         do {
-            let data = try await reader.read(entry)
-            let archive = try ExportArchive.read(zip: data, name: entry, limits: limits)
-            _ = try ExportVerifier(trustedKeys: [key], policy: .phone).verify(archive)
-            return .success(try archive.contents(limits: limits).keys.compactMap { DiagnosisKeyID($0.keyData) })
+            let before = try await store.version(of: entry)
+            data = try await reader.read(entry)
+            if let before {
+                // A file replaced while it was read is not the file that was read.
+                guard try await store.version(of: entry) == before else {
+                    return .unavailable(FileProblem(file: entry, reason: "changed while it was read; read again on the next pass"))
+                }
+                version = before
+            } else {
+                version = "sha256:" + data.sha256Hex
+            }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let error as BlobStoreError {
+            return .unavailable(FileProblem(file: entry, reason: Self.unavailableReason(error)))
         } catch {
-            return .failure(FileProblem(file: entry, reason: "\(error)"))
+            return .unavailable(FileProblem(file: entry, reason: "cannot be read: \(error)"))
         }
+        do {
+            let archive = try ExportArchive.read(zip: data, name: entry, limits: limits)
+            do {
+                _ = try ExportVerifier(trustedKeys: [key], policy: .phone).verify(archive)
+            } catch {
+                let foreign = foreignKey.map { (try? ExportVerifier(trustedKeys: [$0], policy: .phone).verify(archive)) != nil } ?? false
+                return .rejected(FileProblem(file: entry, reason: "\(error)"), version: version, signedWithForeignKey: foreign)
+            }
+            var keys: [(id: DiagnosisKeyID, endInterval: Int32)] = []
+            var malformed = 0
+            for key in try archive.contents(limits: limits).keys {
+                guard let id = DiagnosisKeyID(key.keyData) else {
+                    malformed += 1
+                    continue
+                }
+                let end = key.rollingStartIntervalNumber.map { Int32(clamping: Int64($0) + Int64(key.rollingPeriod)) } ?? .max
+                keys.append((id, end))
+            }
+            return .verified(keys: keys, malformed: malformed, version: version)
+        } catch {
+            return .rejected(FileProblem(file: entry, reason: "\(error)"), version: version, signedWithForeignKey: false)
+        }
+    }
+
+    /// The store's words without the file name (the problem names the file already).
+    static func unavailableReason(_ error: BlobStoreError) -> String {
+        let text = error.description
+        let prefix = "\(error.path): "
+        return text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text
     }
 }

@@ -71,6 +71,18 @@ public struct FeedResigner: Sendable {
         return try await clientIndex().entries.filter { !published.contains(destinationName($0)) }
     }
 
+    /// Client entries that are neither published nor quarantined for good: new ones, and those
+    /// whose download waits for a retry. Each still owes its keys to the second feed.
+    public func entriesStillOwed() async throws -> [String] {
+        let records = Dictionary(try await ledger.entries().map { ($0.name, $0.status) }, uniquingKeysWith: { first, _ in first })
+        return try await clientIndex().entries.filter { entry in
+            switch records[destinationName(entry)] {
+            case .published?, .quarantined?: false
+            case .retrying?, nil: true
+            }
+        }
+    }
+
     /// `<destinationRoot>/<basename>`.
     public func destinationName(_ entry: String) -> String {
         "\(destinationRoot)/\(entry.split(separator: "/").last.map(String.init) ?? entry)"

@@ -98,14 +98,31 @@ public struct ClientMirror: Sendable {
         return true
     }
 
+    /// National index entries whose copy is not in the client mirror yet.
+    public func unstagedEntries() async throws -> [String] {
+        let index = try await RetryingReader(store: source, retry: retry, sleep: environment.sleep).index(at: sourceIndexPath).index
+        var missing: [String] = []
+        for entry in index.entries where !(try await destination.exists(localName(entry))) { missing.append(entry) }
+        return missing
+    }
+
     /// Publishes the staged index in one atomic write. The first time, the state's own index is
     /// saved to `previousIndexPath` before anything changes. Returns the time of the swap.
     @discardableResult
     public func publish() async throws -> Date {
+        try await publish(try await destination.read(stagedIndexPath))
+    }
+
+    /// Publishes `staged` as the client index. With `replacing`, only over a client index with
+    /// one of those digests (the one the proof read, or `staged` itself after a crash right
+    /// after the write): anything else was written by someone else and is not overwritten.
+    @discardableResult
+    public func publish(_ staged: Data, replacing: Set<String>? = nil) async throws -> Date {
         var state = try MirrorState.load(from: stateFile)
-        let staged = try await destination.read(stagedIndexPath)
+        let current = try? await destination.read(indexPath)
+        if let replacing, !replacing.contains(current?.sha256Hex ?? "") { throw MirrorError.indexRewritten(path: indexPath) }
         if !state.previousIndexSaved {
-            if let current = try? await destination.read(indexPath), !(try await destination.exists(previousIndexPath)) {
+            if let current, !(try await destination.exists(previousIndexPath)) {
                 try await destination.write(current, to: previousIndexPath)
             }
             state.previousIndexSaved = true
@@ -118,6 +135,25 @@ public struct ClientMirror: Sendable {
         state.restoredAt = nil
         try state.save(to: stateFile)
         return now
+    }
+
+    /// The staged index, checked just before the swap: it lists exactly the national files
+    /// `expected` names (as local copies), and every one of those copies verifies with the
+    /// national key as the plan names it now. Returns the bytes to publish.
+    public func verifiedStagedIndex(listing expected: [String]) async throws -> Data {
+        let staged = try await destination.read(stagedIndexPath)
+        let wanted = ExportIndex(entries: expected.map(localName)).text
+        guard String(decoding: staged, as: UTF8.self) == wanted else {
+            throw MirrorError.stagedIndexChanged(path: stagedIndexPath)
+        }
+        for name in expected.map(localName) {
+            let data: Data
+            do { data = try await RetryingReader(store: destination, retry: retry, sleep: environment.sleep).read(name) } catch {
+                throw MirrorError.unverified(file: name, reason: "\(error)")
+            }
+            try verify(data, file: name)
+        }
+        return staged
     }
 
     /// Whether the published client index is the one the mirror last wrote.

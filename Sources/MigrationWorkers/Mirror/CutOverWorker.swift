@@ -2,11 +2,16 @@ import Foundation
 import MigrationEngine
 
 /// The `key-rotation` step, right after the approval: a last staging pass, the coverage proof
-/// on the staged feed, then the client index swapped in one atomic write. Nothing is
-/// published when the proof does not hold.
+/// on the staged feed, the baseline sealed, then the client index swapped in one atomic write.
+/// Just before the swap every staged file is verified again with the national key the plan
+/// names now, the staged index must be exactly the one the proof covered, and the national key
+/// must be the one the rotation request asked Apple/Google to trust. Nothing is published
+/// when any of that fails.
 public struct CutOverWorker: MigrationWorker {
     public let mirror: ClientMirror
     public let prover: CoverageProver
+    /// The rotation request's folder, whose `request.json` names the key phones will hold.
+    public let rotationRequest: URL?
     public var name: String { "cut-over" }
 
     /// The proof failed: the swap did not happen.
@@ -15,9 +20,15 @@ public struct CutOverWorker: MigrationWorker {
         public var description: String { "the client index was not swapped: \(report.summary)" }
     }
 
-    public init(mirror: ClientMirror, prover: CoverageProver) {
+    /// No baseline to swap on (the proof has never held).
+    public struct NoBaseline: Error, CustomStringConvertible {
+        public var description: String { "the client index was not swapped: no coverage proof has held yet" }
+    }
+
+    public init(mirror: ClientMirror, prover: CoverageProver, rotationRequest: URL? = nil) {
         self.mirror = mirror
         self.prover = prover
+        self.rotationRequest = rotationRequest
     }
 
     public func describePlannedWork() async throws -> String {
@@ -28,14 +39,33 @@ public struct CutOverWorker: MigrationWorker {
     public func isDone() async throws -> Bool { try await mirror.publishedIndexIsOurs() }
 
     /// The staging and the proof taken while the run waited count when nothing changed since:
-    /// then the swap costs a few small reads, well under a second after the approval.
+    /// then the swap costs a few small reads and one pass over the staged files.
     public func apply() async throws {
-        if try await !mirror.isStaged() { try await mirror.stage() }
-        if try await !prover.stillHolds() {
-            let report = try await prover.prove()
-            guard report.holds else { throw CoverageMissing(report: report) }
+        try checkRotationKey()
+        if baseline()?.sealedAt == nil {
+            if try await !mirror.isStaged() { try await mirror.stage() }
+            if try await !prover.stillHolds() {
+                let report = try await prover.prove()
+                guard report.holds else { throw CoverageMissing(report: report) }
+            }
+            // From here on the baseline is frozen: a crash after the swap must never let a proof
+            // read the national files in the client index as the state's.
+            try prover.sealBaseline(now: mirror.environment.now())
         }
-        try await mirror.publish()
+        guard let proof = baseline() else { throw NoBaseline() }
+        let staged = try await mirror.verifiedStagedIndex(listing: proof.nationalFiles)
+        try await mirror.publish(staged, replacing: [proof.stateIndexDigest, staged.sha256Hex])
+    }
+
+    private func baseline() -> CoverageSnapshot.Proof? {
+        prover.snapshot.flatMap(CoverageSnapshot.proof(at:))
+    }
+
+    /// The key in the rotation request is the key the files are verified with now.
+    private func checkRotationKey() throws {
+        guard let folder = rotationRequest, let requested = RotationRequest.writtenFingerprint(in: folder) else { return }
+        let now = mirror.nationalKey.publicKey.fingerprint.description
+        guard requested == now else { throw MirrorError.rotationKeyChanged(requested: requested, now: now) }
     }
 
     /// The swap time, so status can tell the cut-over latency from the approval.

@@ -10,6 +10,11 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
     case indexRewritten(path: String)
     /// Restoring needs the index saved before the swap.
     case nothingToRestore(path: String)
+    /// The staged index is not the one the sealed proof covers.
+    case stagedIndexChanged(path: String)
+    /// The national key the rotation request asked Apple/Google to trust is not the key the
+    /// plan names now.
+    case rotationKeyChanged(requested: String, now: String)
 
     public var description: String {
         switch self {
@@ -24,6 +29,12 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "its exports belong under clientFeed.origin now); stop that writer, then run `enmigrate apply PLAN --take-back-client-index`"
         case .nothingToRestore(let path):
             "\(path) does not exist: there is no saved client index to restore"
+        case .stagedIndexChanged(let path):
+            "\(path) is not the staged index the coverage proof covered; the client index was not swapped. "
+                + "Nothing else may write the client mirror's root; run apply again to stage and prove afresh"
+        case let .rotationKeyChanged(requested, now):
+            "the rotation request asked Apple/Google to trust the national key \(requested.prefix(16))…, but the plan's national key is now "
+                + "\(now.prefix(16))…; phones would reject every file. Put the requested key back (or send a new request and wait for it)"
         }
     }
 }

@@ -36,7 +36,6 @@ public struct MirrorState: Codable, Sendable, Equatable {
             try container.encode(date.formatted(Self.timestamp))
         }
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try encoder.encode(self).write(to: url, options: .atomic)
+        try DurableFile.write(try encoder.encode(self), to: url)
     }
 }

@@ -70,6 +70,13 @@ public struct RotationRequest: Sendable, Encodable, Equatable {
         try Data(text.utf8).write(to: folder.appendingPathComponent("REQUEST.md"), options: .atomic)
     }
 
+    /// The national key fingerprint of the request written in `folder`, if one is.
+    public static func writtenFingerprint(in folder: URL) -> String? {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent("request.json")),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["fingerprint"] as? String
+    }
+
     /// Whether `folder` holds exactly this request.
     public func isWritten(in folder: URL) -> Bool {
         guard let data = try? Data(contentsOf: folder.appendingPathComponent("REQUEST.md")) else { return false }

@@ -17,7 +17,14 @@ public struct RotationRequestWorker: MigrationWorker {
     }
 
     public func isDone() async throws -> Bool { request.isWritten(in: folder) }
-    public func apply() async throws { try request.write(to: folder) }
+    /// Writes the request; refuses to replace one already written for another national key
+    /// (it may have been sent: Apple/Google would switch phones to the key it names).
+    public func apply() async throws {
+        if let written = RotationRequest.writtenFingerprint(in: folder), written != request.fingerprint {
+            throw MirrorError.rotationKeyChanged(requested: written, now: request.fingerprint)
+        }
+        try request.write(to: folder)
+    }
 
     public func verify() async throws {
         guard request.isWritten(in: folder) else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: folder.path]) }

@@ -1,0 +1,41 @@
+import Foundation
+
+/// An operator's decision, recorded in the journal, that what a state file holds need not
+/// reach phones (keys the importer refused by rule, or a file the state's CDN cannot serve).
+public struct LossAcceptance: Sendable, Equatable {
+    /// The state client index entry.
+    public let file: String
+    public let by: String
+    public let note: String
+    public let at: Date
+}
+
+/// A decision about a run that has not started.
+public struct NoRunYet: Error, CustomStringConvertible {
+    public var description: String { "the run has not started: run `enmigrate apply PLAN` first" }
+}
+
+extension Orchestrator {
+    /// Records that the loss of what `files` hold is accepted, by `by`, because `note`. Needs
+    /// no run lock (like an approval); refused before the run started or when the plan changed.
+    public func acceptLoss(files: [String], by: String, note: String) throws -> [LossAcceptance] {
+        guard let run = try journal.run() else { throw NoRunYet() }
+        guard run.planHash == definition.planHash else { throw JournalError.planChanged(started: run.planHash, now: definition.planHash) }
+        let machine = RunStateMachine.restored(run: run, last: try journal.lastRecord())
+        let now = environment.now()
+        let list = String(decoding: try JSONEncoder().encode(files), as: UTF8.self)
+        try journal.append(.lossAccepted, machine: machine, detail: ["files": list, "by": by, "note": note], fence: 0, at: now)
+        return files.map { LossAcceptance(file: $0, by: by, note: note, at: now) }
+    }
+
+    /// Every accepted loss in `records`, oldest first.
+    public static func acceptedLosses(_ records: [JournalRecord]) -> [LossAcceptance] {
+        records.filter { $0.kind == .lossAccepted }.flatMap { record -> [LossAcceptance] in
+            guard let list = CheckRecord.value(record.detail, "files"),
+                  let files = try? JSONDecoder().decode([String].self, from: Data(list.utf8)) else { return [] }
+            let by = CheckRecord.value(record.detail, "by") ?? ""
+            let note = CheckRecord.value(record.detail, "note") ?? ""
+            return files.map { LossAcceptance(file: $0, by: by, note: note, at: record.at) }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ExposureExport
+import Foundation
+import MigrationEngine
+import MigrationStores
+
+/// Before `key-rotation`: no part of the pipeline still owes a file. A client file dual-export
+/// has not re-signed (new, or waiting for a retry), a national file assigned but not written,
+/// a national file not yet staged in the client mirror: each keeps the gate shut, named, since
+/// the keys it carries are not yet where phones will read them.
+public struct PipelineDrainedCheck: MigrationCheck {
+    /// Dual-export from the client feed, when the plan has it.
+    public let resigner: FeedResigner?
+    /// The national export, when enmigrate writes the national feed.
+    public let nationalExport: FeedExportWriter?
+    /// The client mirror the swap publishes.
+    public let mirror: ClientMirror
+    public var name: String { "pipeline-drained" }
+
+    public init(resigner: FeedResigner?, nationalExport: FeedExportWriter?, mirror: ClientMirror) {
+        self.resigner = resigner
+        self.nationalExport = nationalExport
+        self.mirror = mirror
+    }
+
+    public func evaluate() async -> CheckResult {
+        var owed: [String] = []
+        do {
+            if let resigner {
+                let waiting = try await resigner.entriesStillOwed()
+                if !waiting.isEmpty { owed.append("dual-export has not re-signed \(waiting.count) client files: \(Self.list(waiting))") }
+            }
+            if let nationalExport {
+                let unwritten = try await nationalExport.keyStore.nationalFiles().filter { !$0.isWritten }.map(\.name)
+                if !unwritten.isEmpty { owed.append("\(unwritten.count) national files are assigned but not written: \(Self.list(unwritten))") }
+            }
+            do {
+                let unstaged = try await mirror.unstagedEntries()
+                if !unstaged.isEmpty { owed.append("\(unstaged.count) national files are not staged in the client mirror: \(Self.list(unstaged))") }
+            } catch BlobStoreError.notFound(let path) where path == mirror.sourceIndexPath {
+                owed.append("the national feed has no index yet (\(path))")
+            }
+        } catch let error as BlobStoreError {
+            return CheckResult(name: name, outcome: .inconclusive, reason: "\(error)")
+        } catch {
+            return CheckResult(name: name, outcome: .failed, reason: "\(error)")
+        }
+        guard owed.isEmpty else {
+            return CheckResult(name: name, outcome: .pending, reason: owed.joined(separator: "; ") + "; the next pass of apply does that work")
+        }
+        return CheckResult(name: name, outcome: .passed, reason: "every client file re-signed or quarantined, every national file written and staged")
+    }
+
+    static func list(_ names: [String]) -> String {
+        names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", …" : "")
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Writes a local file so that a crash leaves the old or the whole new content: a temporary
+/// file in the same folder, flushed to disk, renamed over the target, then the folder flushed
+/// so the rename itself survives a power loss.
+enum DurableFile {
+    /// Why a durable write failed.
+    struct Failure: Error, CustomStringConvertible {
+        let path: String
+        let reason: String
+        var description: String { "\(path): \(reason)" }
+    }
+
+    static func write(_ data: Data, to url: URL) throws {
+        let folder = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        do {
+            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+                throw Failure(path: temporary.path, reason: "cannot be created")
+            }
+            let handle = try FileHandle(forWritingTo: temporary)
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+            try handle.close()
+            guard rename(temporary.path, url.path) == 0 else { throw Failure(path: url.path, reason: "rename failed: \(String(cString: strerror(errno)))") }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+        let descriptor = open(folder.path, O_RDONLY)
+        if descriptor >= 0 {
+            _ = fsync(descriptor)
+            close(descriptor)
+        }
+    }
+}
