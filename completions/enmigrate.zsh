@@ -59,6 +59,7 @@ _enmigrate() {
             'graph:Print the migration'\''s phase machine (generated from the engine'\''s transition table, never drawn by hand).'
             'approve:Approve a gate (key-rotation, app-update, decommission) for the run waiting at it.'
             'abort:Stop the migration before the point of no return, or swap the client index back after it.'
+            'accept-loss:Accept, on the record, that what named state files hold will not reach phones.'
             'unlock:Break the run lock (for a holder that is gone on another host).'
             'export:Inspect, verify and build Exposure Notification export files.'
             'serve-feed:Serve a folder of export feeds over HTTP on 127.0.0.1 (rehearsals, the demo).'
@@ -69,7 +70,7 @@ _enmigrate() {
         ;;
     arg)
         case "${words[1]}" in
-        validate|plan|apply|resume|status|verify|graph|approve|abort|unlock|export|serve-feed|rehearse|help)
+        validate|plan|apply|resume|status|verify|graph|approve|abort|accept-loss|unlock|export|serve-feed|rehearse|help)
             "_enmigrate_${words[1]}" && ret=0
             ;;
         esac
@@ -196,6 +197,22 @@ _enmigrate_abort() {
     local -ar arg_specs=(
         ':plan:'
         '--restore-client-index[After cut-over\: serve the state'\''s own client index again.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_accept-loss() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':plan:_files -g '\''*.yaml *.yml'\'''
+        '*--file[A state client index entry whose loss is accepted (repeatable).]:file:'
+        '--by[Who decides (recorded in the journal).]:by:'
+        '--note[Why (recorded in the journal; required).]:note:'
+        '--json[Print the recorded decision as JSON.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

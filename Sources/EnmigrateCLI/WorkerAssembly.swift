@@ -95,7 +95,8 @@ struct WorkerAssembly {
             steps: [
                 .dualExport: beforeCutOver,
                 .importing: beforeCutOver + importing + [MirrorStageWorker(mirror: mirror), CoverageProofWorker(prover: prover), rotation],
-                .keyRotation: [CutOverWorker(mirror: mirror, prover: prover, rotationRequest: URL(fileURLWithPath: plan.rotationRequest))],
+                .keyRotation: [CutOverWorker(mirror: mirror, prover: prover, rotationRequest: URL(fileURLWithPath: plan.rotationRequest),
+                                             catchUp: beforeCutOver + importing)],
                 .mirroring: steady,
                 .appUpdate: steady,
                 .decommission: [decommission],

@@ -9,6 +9,9 @@ public enum Fault: Sendable, Equatable {
     case delay(Double)
     /// Serve only the first `keep` bytes of the file (a truncated upload).
     case truncate(keep: Int)
+    /// Declare the whole file's length, send only its first `keep` bytes, then drop the
+    /// connection (a transfer cut short: the client must not take the part for the file).
+    case cutShort(keep: Int)
     /// Serve these bytes instead of the file.
     case replace(Data)
     /// Serve the file with the byte at `offset` inverted (tampering in transit or at rest).

@@ -36,6 +36,14 @@ public final class LoopbackFeedServer: Sendable {
         router.get("**") { request, _ in
             try await Self.respond(to: request.uri.path, root: folder, faults: faults)
         }
+        // HEAD answers with the object's ETag, as CDNs and buckets do; faults apply to GET only.
+        router.head("**") { request, _ in
+            let path = normalise(request.uri.path.removingPercentEncoding ?? request.uri.path)
+            guard let tag = Self.entityTag(of: folder.appendingPathComponent(path), path: path) else {
+                return Response(status: .notFound)
+            }
+            return Response(status: .ok, headers: [.eTag: tag.tag, .contentLength: String(tag.size)])
+        }
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let application = Application(
             router: router,
@@ -99,6 +107,18 @@ public final class LoopbackFeedServer: Sendable {
         faults.count(for: Self.normalise(path))
     }
 
+    /// An nginx-style entity tag: inode, size and modification time, which change whenever the
+    /// file is replaced or rewritten.
+    private static func entityTag(of url: URL, path: String) -> (tag: String, size: Int)? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard !path.isEmpty, !segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
+              let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+              attributes[.type] as? FileAttributeType == .typeRegular,
+              let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date else { return nil }
+        let inode = attributes[.systemFileNumber] as? Int ?? 0
+        return ("\"\(String(inode, radix: 16))-\(String(size, radix: 16))-\(String(Int(modified.timeIntervalSince1970 * 1_000_000), radix: 16))\"", size)
+    }
+
     private static func normalise(_ path: String) -> String {
         path.hasPrefix("/") ? String(path.dropFirst()) : path
     }
@@ -106,6 +126,7 @@ public final class LoopbackFeedServer: Sendable {
     private static func respond(to rawPath: String, root: URL, faults: FaultTable) async throws -> Response {
         let path = normalise(rawPath.removingPercentEncoding ?? rawPath)
         let fault = faults.take(for: path)
+        let tag = entityTag(of: root.appendingPathComponent(path), path: path)?.tag
         if case .hold? = fault { await faults.waitUntilReleased() }
         if case .delay(let seconds)? = fault {
             try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
@@ -127,6 +148,12 @@ public final class LoopbackFeedServer: Sendable {
         default: break
         }
         let type = path.hasSuffix(".txt") ? "text/plain" : "application/zip"
+        if case .cutShort(let keep)? = fault {
+            return Response(status: .ok, headers: [.contentType: type], body: ResponseBody(contentLength: body.count) { [body] writer in
+                try await writer.write(ByteBuffer(bytes: body.prefix(keep)))
+                throw CutShort()
+            })
+        }
         if case .drip(let bytes, let interval)? = fault {
             return Response(status: .ok, headers: [.contentType: type], body: ResponseBody(contentLength: body.count) { [body] writer in
                 var offset = body.startIndex
@@ -139,9 +166,14 @@ public final class LoopbackFeedServer: Sendable {
                 try await writer.finish(nil)
             })
         }
-        return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        var headers: HTTPFields = [.contentType: type]
+        if let tag { headers[.eTag] = tag }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
+
+/// Ends a response body early, which closes the connection mid-transfer.
+struct CutShort: Error {}
 
 /// Why the server did not start.
 public enum LoopbackFeedServerError: Error, CustomStringConvertible {

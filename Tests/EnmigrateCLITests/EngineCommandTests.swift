@@ -21,7 +21,7 @@ struct EngineCommandTests {
         #expect(early.stderr.contains("gate decommission not reached: the run is in key-rotation"))
 
         let approved = try CommandRunner.run(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice", "--note", "ticket 42"], in: folder)
-        #expect(approved.status == 0, "\(approved.stderr)")
+        #expect(approved.status == 0, "\(approved.stdout)\n\(approved.stderr)")
         let status = try json(try CommandRunner.run(["status", "plan.yaml", "--json", "--verify-journal"], in: folder))
         #expect(status["phase"] as? String == "mirroring")
         #expect(status["status"] as? String == "steady")

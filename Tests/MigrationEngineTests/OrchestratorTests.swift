@@ -168,4 +168,20 @@ struct OrchestratorTests {
         #expect(try await engine.abort(restoreClientIndex: true) == RunOutcome.aborted)
         #expect(try engine.journal.records().contains { $0.kind == .restoreIntent })
     }
+
+    @Test("an abort requested while another process holds the run is not buried by an approval or an accepted loss recorded after it")
+    func abortRequestNotBuried() async throws {
+        let engine = try orchestrator()
+        #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
+        // What `abort` records while another apply holds the lock: a request for the holder.
+        let run = try #require(try engine.journal.run())
+        let machine = RunStateMachine.restored(run: run, last: try engine.journal.lastRecord())
+        try engine.journal.append(.abortRequested, machine: machine, fence: 0, at: time.environment.now())
+        _ = try engine.approve(.keyRotation, by: "alice", note: "")
+        _ = try engine.acceptLoss(files: ["exposureKeyExport-US-XX/a.zip"], by: "bob", note: "a RECURSIVE key")
+        #expect(try engine.journal.lastRecord()?.kind == .lossAccepted)
+        #expect(try await engine.apply() == .aborted)
+        #expect(cutOver.applied == 0, "the cut-over ran although the run was asked to abort")
+        #expect(Orchestrator.acceptedLosses(try engine.journal.records()).map(\.by) == ["bob"])
+    }
 }

@@ -189,6 +189,7 @@ final class RecordingKeyStore: ExposureKeyStore, @unchecked Sendable {
         try await inner.assignNationalFiles(root: root, maxKeysPerFile: maxKeysPerFile, cutoff: cutoff)
     }
     func nationalFiles() async throws -> [NationalFileRecord] { try await inner.nationalFiles() }
+    func unassignedKeyCount(cutoff: Date) async throws -> Int { try await inner.unassignedKeyCount(cutoff: cutoff) }
     func keys(inNationalFile name: String) async throws -> [StoredKey] { try await inner.keys(inNationalFile: name) }
     func markNationalFileWritten(name: String, digest: String) async throws { try await inner.markNationalFileWritten(name: name, digest: digest) }
 }

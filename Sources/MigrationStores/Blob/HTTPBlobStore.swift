@@ -101,6 +101,28 @@ public struct HTTPBlobStore: BlobStore {
         }
     }
 
+    /// The object's `ETag` from a `HEAD` request (CDNs and buckets send one that changes with
+    /// the content): `etag:<tag>`. Nil when the server sends none or the request fails, so the
+    /// caller reads the object (with its retries) instead; `notFound` for a 404.
+    public func version(of path: String) async throws -> String? {
+        try BlobPath.validate(path)
+        var request = HTTPClientRequest(url: base.absoluteString + path)
+        request.method = .HEAD
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: Self.timeAmount(limits.indexTimeout))
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            return nil
+        }
+        switch response.status.code {
+        case 200: return response.headers.first(name: "etag").map { "etag:\($0)" }
+        case 404, 410: throw BlobStoreError.notFound(path: path)
+        default: return nil
+        }
+    }
+
     /// A CDN cannot list its folders; feeds are read through their index.
     public func list(under prefix: String) async throws -> [String] {
         throw BlobStoreError.io(path: prefix, reason: "an HTTP location cannot be listed; read its index.txt")

@@ -34,6 +34,8 @@ public protocol ExposureKeyStore: Sendable {
     func assignNationalFiles(root: String, maxKeysPerFile: Int, cutoff: Date) async throws -> [NationalFileRecord]
     /// Every national file, by name.
     func nationalFiles() async throws -> [NationalFileRecord]
+    /// Keys created at or before `cutoff` that are in no national file yet.
+    func unassignedKeyCount(cutoff: Date) async throws -> Int
     /// The keys assigned to the national file `name`, sorted by key bytes.
     func keys(inNationalFile name: String) async throws -> [StoredKey]
     /// Records that the national file `name` is written, with its export.bin digest.

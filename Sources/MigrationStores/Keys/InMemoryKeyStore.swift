@@ -102,6 +102,10 @@ public final class InMemoryKeyStore: ExposureKeyStore {
         }
     }
 
+    public func unassignedKeyCount(cutoff: Date) async throws -> Int {
+        state.withLock { state in state.keys.values.filter { state.assignment[$0.keyData] == nil && $0.createdAt <= cutoff }.count }
+    }
+
     public func nationalFiles() async throws -> [NationalFileRecord] {
         state.withLock { $0.national.values.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) } }
     }

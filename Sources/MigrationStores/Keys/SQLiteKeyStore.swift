@@ -237,6 +237,15 @@ public final class SQLiteKeyStore: ExposureKeyStore {
         }
     }
 
+    public func unassignedKeyCount(cutoff: Date) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM exposure e WHERE e.created_at <= ?
+                    AND NOT EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key)
+                """, arguments: [cutoff]) ?? 0
+        }
+    }
+
     public func nationalFiles() async throws -> [NationalFileRecord] {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM national_file ORDER BY name").map {

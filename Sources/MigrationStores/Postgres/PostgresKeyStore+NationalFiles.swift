@@ -43,6 +43,16 @@ extension PostgresKeyStore {
         }
     }
 
+    public func unassignedKeyCount(cutoff: Date) async throws -> Int {
+        if isReference { return 0 }
+        if try await database.isMissing() { return 0 }
+        let rows = try await database.query(PostgresQuery(unsafeSQL: """
+            SELECT count(*) FROM \(schema).exposure WHERE national_file_id IS NULL AND created_at <= $1
+            """, binds: Self.binds(cutoff)))
+        for try await count in rows.decode(Int64.self) { return Int(count) }
+        return 0
+    }
+
     public func nationalFiles() async throws -> [NationalFileRecord] {
         if try await database.isMissing() { return [] }
         var files: [NationalFileRecord] = []

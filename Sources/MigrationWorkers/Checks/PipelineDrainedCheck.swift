@@ -4,7 +4,8 @@ import MigrationEngine
 import MigrationStores
 
 /// Before `key-rotation`: no part of the pipeline still owes a file. A client file dual-export
-/// has not re-signed (new, or waiting for a retry), a national file assigned but not written,
+/// has not re-signed (new, or waiting for a retry), imported keys due in the national feed but
+/// in no file yet, a national file assigned but not written,
 /// a national file not yet staged in the client mirror: each keeps the gate shut, named, since
 /// the keys it carries are not yet where phones will read them.
 public struct PipelineDrainedCheck: MigrationCheck {
@@ -30,6 +31,8 @@ public struct PipelineDrainedCheck: MigrationCheck {
                 if !waiting.isEmpty { owed.append("dual-export has not re-signed \(waiting.count) client files: \(Self.list(waiting))") }
             }
             if let nationalExport {
+                let due = try await nationalExport.keyStore.unassignedKeyCount(cutoff: nationalExport.environment.now())
+                if due > 0 { owed.append("\(due) imported keys are due in the national feed but in no national file yet") }
                 let unwritten = try await nationalExport.keyStore.nationalFiles().filter { !$0.isWritten }.map(\.name)
                 if !unwritten.isEmpty { owed.append("\(unwritten.count) national files are assigned but not written: \(Self.list(unwritten))") }
             }

@@ -82,9 +82,10 @@ public struct CoverageProver: Sendable {
         return proven
     }
 
-    /// Seals the baseline for the swap (see ``CoverageSnapshot``).
-    public func sealBaseline(now: Date) throws {
+    /// Seals the baseline for the swap (see ``CoverageSnapshot``), with the digest of the
+    /// client index the swap will replace.
+    public func sealBaseline(now: Date, replacing clientIndexDigest: String) throws {
         guard let snapshot else { return }
-        try CoverageSnapshot.seal(at: snapshot, now: now)
+        try CoverageSnapshot.seal(at: snapshot, now: now, replacing: clientIndexDigest)
     }
 }

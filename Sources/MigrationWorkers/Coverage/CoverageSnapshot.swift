@@ -31,6 +31,9 @@ public enum CoverageSnapshot {
         var nationalKeyFingerprint: String?
         /// When the baseline was sealed for the swap (seconds since 1970).
         var sealedAt: Double?
+        /// SHA-256 (hex) of the client index the swap replaces, as it was when sealed ("" when
+        /// there was none): the swap publishes only over that index (or its own result).
+        var replacedIndexDigest: String?
         /// SHA-256 (hex) of the records after the header: any flipped byte is noticed, also in
         /// the fields the key digest does not cover.
         var recordsSHA256: String?
@@ -56,6 +59,8 @@ public enum CoverageSnapshot {
         public let nationalKeyFingerprint: String?
         /// When it was sealed for the swap; nil while it may still be replaced.
         public let sealedAt: Date?
+        /// The client index the swap replaces, as sealed ("" when there was none).
+        public let replacedIndexDigest: String?
     }
 
     /// Writes `set` (the state side of a proof that held) to `url`, with what the proof read
@@ -92,13 +97,14 @@ public enum CoverageSnapshot {
 
     /// Marks the baseline sealed (durably), before the client index is swapped. Sealing a
     /// sealed baseline changes nothing.
-    public static func seal(at url: URL, now: Date) throws {
+    public static func seal(at url: URL, now: Date, replacing clientIndexDigest: String) throws {
         let data = try contents(of: url)
         guard let newline = data.firstIndex(of: UInt8(ascii: "\n")), var header = try? JSONDecoder().decode(Header.self, from: data[data.startIndex..<newline]) else {
             throw Unreadable(path: url.path, reason: "no snapshot header")
         }
         guard header.sealedAt == nil else { return }
         header.sealedAt = now.timeIntervalSince1970
+        header.replacedIndexDigest = clientIndexDigest
         var sealed = try JSONEncoder().encode(header)
         sealed.append(contentsOf: data[newline...])
         try DurableFile.write(sealed, to: url)
@@ -116,7 +122,8 @@ public enum CoverageSnapshot {
         return Proof(stateIndexDigest: state, nationalIndexDigest: national, keys: header.count, digest: header.digest,
                      stateFileVersions: header.stateFileVersions ?? [:], nationalFileVersions: header.nationalFileVersions ?? [:],
                      nationalFiles: header.nationalFiles ?? [], stateRejected: header.stateRejected ?? [],
-                     nationalKeyFingerprint: header.nationalKeyFingerprint, sealedAt: header.sealedAt.map(Date.init(timeIntervalSince1970:)))
+                     nationalKeyFingerprint: header.nationalKeyFingerprint, sealedAt: header.sealedAt.map(Date.init(timeIntervalSince1970:)),
+                     replacedIndexDigest: header.replacedIndexDigest)
     }
 
     private static func contents(of url: URL) throws -> Data {

@@ -56,7 +56,7 @@ public struct FeedExportWriter: Sendable {
     /// number of files written.
     @discardableResult
     public func runPass() async throws -> Int {
-        _ = try await keyStore.assignNationalFiles(root: root, maxKeysPerFile: maxKeysPerFile, cutoff: environment.now())
+        try await assignNewKeys()
         let unwritten = try await keyStore.nationalFiles().filter { !$0.isWritten }
         // Each file is written, then recorded as written; the index, written last, lists only
         // recorded files, so files finishing out of order never publish a missing one.
@@ -67,6 +67,19 @@ public struct FeedExportWriter: Sendable {
         }
         try await writeIndex()
         return unwritten.count
+    }
+
+    /// Assigns the keys due by now to a new batch. A batch never ends after the time it is
+    /// written and always after the previous one, so when passes run back to back (the last
+    /// batch ended this second) the writer waits for the clock, a second at a time, up to
+    /// two minutes (a batch of N files needs N + 1 seconds past the last one).
+    private func assignNewKeys() async throws {
+        for _ in 0...120 {
+            let now = environment.now()
+            if try await !keyStore.assignNationalFiles(root: root, maxKeysPerFile: maxKeysPerFile, cutoff: now).isEmpty { return }
+            if try await keyStore.unassignedKeyCount(cutoff: now) == 0 { return }
+            try await environment.sleep(.seconds(1))
+        }
     }
 
     /// Builds, signs and writes one assigned file, then records it as written.

@@ -120,7 +120,7 @@ public struct ClientMirror: Sendable {
     public func publish(_ staged: Data, replacing: Set<String>? = nil) async throws -> Date {
         var state = try MirrorState.load(from: stateFile)
         let current = try? await destination.read(indexPath)
-        if let replacing, !replacing.contains(current?.sha256Hex ?? "") { throw MirrorError.indexRewritten(path: indexPath) }
+        if let replacing, !replacing.contains(current?.sha256Hex ?? "") { throw MirrorError.clientIndexChangedBeforeSwap(path: indexPath) }
         if !state.previousIndexSaved {
             if let current, !(try await destination.exists(previousIndexPath)) {
                 try await destination.write(current, to: previousIndexPath)

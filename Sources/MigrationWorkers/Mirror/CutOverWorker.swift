@@ -12,6 +12,10 @@ public struct CutOverWorker: MigrationWorker {
     public let prover: CoverageProver
     /// The rotation request's folder, whose `request.json` names the key phones will hold.
     public let rotationRequest: URL?
+    /// The recurring work before the cut-over (dual-export, import, national export), passed
+    /// once when something changed since the last proof: a state file published after the last
+    /// waiting pass reaches the national feed before the swap instead of failing it for good.
+    public let catchUp: [any MigrationWorker]
     public var name: String { "cut-over" }
 
     /// The proof failed: the swap did not happen.
@@ -25,10 +29,11 @@ public struct CutOverWorker: MigrationWorker {
         public var description: String { "the client index was not swapped: no coverage proof has held yet" }
     }
 
-    public init(mirror: ClientMirror, prover: CoverageProver, rotationRequest: URL? = nil) {
+    public init(mirror: ClientMirror, prover: CoverageProver, rotationRequest: URL? = nil, catchUp: [any MigrationWorker] = []) {
         self.mirror = mirror
         self.prover = prover
         self.rotationRequest = rotationRequest
+        self.catchUp = catchUp
     }
 
     public func describePlannedWork() async throws -> String {
@@ -43,18 +48,23 @@ public struct CutOverWorker: MigrationWorker {
     public func apply() async throws {
         try checkRotationKey()
         if baseline()?.sealedAt == nil {
-            if try await !mirror.isStaged() { try await mirror.stage() }
-            if try await !prover.stillHolds() {
+            let ready = try await mirror.isStaged() ? try await prover.stillHolds() : false
+            if !ready {
+                for worker in catchUp { try await worker.steadyPass() }
+                try await mirror.stage()
                 let report = try await prover.prove()
                 guard report.holds else { throw CoverageMissing(report: report) }
             }
             // From here on the baseline is frozen: a crash after the swap must never let a proof
             // read the national files in the client index as the state's.
-            try prover.sealBaseline(now: mirror.environment.now())
+            let current = (try? await mirror.destination.read(mirror.indexPath))?.sha256Hex ?? ""
+            try prover.sealBaseline(now: mirror.environment.now(), replacing: current)
         }
         guard let proof = baseline() else { throw NoBaseline() }
         let staged = try await mirror.verifiedStagedIndex(listing: proof.nationalFiles)
-        try await mirror.publish(staged, replacing: [proof.stateIndexDigest, staged.sha256Hex])
+        // Only over the index sealed with the baseline, or this swap's own result after a crash
+        // right after the write: a client index someone else wrote since is never overwritten.
+        try await mirror.publish(staged, replacing: [proof.replacedIndexDigest ?? proof.stateIndexDigest, staged.sha256Hex])
     }
 
     private func baseline() -> CoverageSnapshot.Proof? {

@@ -10,6 +10,8 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
     case indexRewritten(path: String)
     /// Restoring needs the index saved before the swap.
     case nothingToRestore(path: String)
+    /// The client index changed between the sealing of the baseline and the swap.
+    case clientIndexChangedBeforeSwap(path: String)
     /// The staged index is not the one the sealed proof covers.
     case stagedIndexChanged(path: String)
     /// The national key the rotation request asked Apple/Google to trust is not the key the
@@ -29,6 +31,9 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "its exports belong under clientFeed.origin now); stop that writer, then run `enmigrate apply PLAN --take-back-client-index`"
         case .nothingToRestore(let path):
             "\(path) does not exist: there is no saved client index to restore"
+        case .clientIndexChangedBeforeSwap(let path):
+            "\(path) changed after the coverage proof was sealed for the swap; it was not replaced. Something else writes the client "
+                + "index (the state's export worker?): stop it, put back the index the proof read, and run apply again"
         case .stagedIndexChanged(let path):
             "\(path) is not the staged index the coverage proof covered; the client index was not swapped. "
                 + "Nothing else may write the client mirror's root; run apply again to stage and prove afresh"

@@ -1,0 +1,141 @@
+import ExposureExport
+import Foundation
+import MigrationEngine
+import MigrationStores
+import Testing
+@testable import MigrationWorkers
+
+/// The swap itself: what it re-checks immediately before it replaces the client index, and
+/// what a crash at each instant leaves. The state's CDN is the client mirror's location, as in
+/// a real plan: after the swap the "state feed" the proof would read is the national one.
+@Suite("The cut-over swap re-checks what it publishes and keeps its baseline through a crash")
+struct CutOverWorkerTests {
+    struct Setup {
+        var cdn = FeedFixture()
+        var national = FeedFixture(root: "exposureKeyExport-US")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-cutover-\(UUID().uuidString)")
+        var nationalKey = TestKeys.national.trustedKey
+
+        init() async throws {
+            var keys: [ExportKey] = []
+            for _ in 0..<3 {
+                let day = FeedFixture.keys(15)
+                try await cdn.add(day, signer: TestKeys.client)
+                keys += day
+            }
+            try await national.add(keys, signer: TestKeys.national)
+        }
+
+        var mirror: ClientMirror {
+            ClientMirror(source: national.store, sourceIndexPath: "\(national.root)/index.txt", nationalKey: nationalKey,
+                         destination: cdn.store, root: cdn.root, stateFile: folder.appendingPathComponent("mirror.json"), environment: testEnvironment())
+        }
+
+        var prover: CoverageProver {
+            CoverageProver(
+                state: PhoneFeedReader(store: cdn.store, indexPath: "\(cdn.root)/index.txt", key: TestKeys.client.trustedKey, environment: testEnvironment()),
+                national: PhoneFeedReader(store: national.store, indexPath: "\(national.root)/index.txt", key: nationalKey, environment: testEnvironment()),
+                snapshot: folder.appendingPathComponent("state-keys"))
+        }
+
+        func worker(rotationRequest: URL? = nil, catchUp: [any MigrationWorker] = []) -> CutOverWorker {
+            CutOverWorker(mirror: mirror, prover: prover, rotationRequest: rotationRequest, catchUp: catchUp)
+        }
+
+        func clientIndex() async throws -> String {
+            String(decoding: try await cdn.store.read("\(cdn.root)/index.txt"), as: UTF8.self)
+        }
+    }
+
+    @Test("killed right after the swap, before its record: the resumed step keeps the state's 45 keys as the baseline (it read 0 before)")
+    func killAfterSwap() async throws {
+        let setup = try await Setup()
+        let worker = setup.worker()
+        try await worker.apply()
+        #expect(try await setup.clientIndex().contains("national-"))
+        // The crash: the swap happened, the mirror's memory of it did not.
+        try FileManager.default.removeItem(at: setup.mirror.stateFile)
+        #expect(try await worker.isDone() == false)
+        try await worker.apply()
+        #expect(try await worker.isDone())
+        #expect(try CoverageSnapshot.read(from: setup.folder.appendingPathComponent("state-keys")).keys.count == 45)
+        let after = try await CutOverCoverageCheck(
+            clientMirror: PhoneFeedReader(store: setup.cdn.store, indexPath: "\(setup.cdn.root)/index.txt", key: TestKeys.national.trustedKey,
+                                          environment: testEnvironment()),
+            snapshot: setup.folder.appendingPathComponent("state-keys")).report()
+        #expect(after.holds && after.state.keys == 45, "\(after.summary)")
+    }
+
+    @Test("a staged copy that no longer verifies with the national key stops the swap; the client index stays the state's")
+    func stagedCopyReverified() async throws {
+        let setup = try await Setup()
+        let before = try await setup.clientIndex()
+        try await setup.mirror.stage()
+        #expect(try await setup.prover.prove().holds)
+        // Damage at rest in the staged copy after the proof (the proof read the national feed itself).
+        let staged = setup.mirror.localName(setup.national.files[0].name)
+        var bytes = try await setup.cdn.store.read(staged)
+        bytes[bytes.count / 3] ^= 0xFF
+        try await setup.cdn.store.write(bytes, to: staged)
+        await #expect(throws: MirrorError.self) { try await setup.worker().apply() }
+        #expect(try await setup.clientIndex() == before)
+    }
+
+    @Test("a national key file swapped after the rotation request was written stops the swap and the request is not rewritten")
+    func rotationKeyChanged() async throws {
+        var setup = try await Setup()
+        let requestFolder = setup.folder.appendingPathComponent("rotation-request")
+        let request = RotationRequest(migration: "m", region: "US-XX", key: TestKeys.national.trustedKey, clientIndex: "x", stateExportsGoTo: nil)
+        try request.write(to: requestFolder)
+        let other = ExportSigner(key: .generate(), keyID: "310", keyVersion: "v3")
+        setup.nationalKey = other.trustedKey
+        let before = try await setup.clientIndex()
+        await #expect(throws: MirrorError.rotationKeyChanged(requested: request.fingerprint, now: other.trustedKey.publicKey.fingerprint.description)) {
+            try await setup.worker(rotationRequest: requestFolder).apply()
+        }
+        #expect(try await setup.clientIndex() == before)
+        let rewrite = RotationRequestWorker(
+            request: RotationRequest(migration: "m", region: "US-XX", key: other.trustedKey, clientIndex: "x", stateExportsGoTo: nil), folder: requestFolder)
+        await #expect(throws: MirrorError.self) { try await rewrite.apply() }
+        #expect(RotationRequest.writtenFingerprint(in: requestFolder) == request.fingerprint)
+    }
+
+    @Test("a client index rewritten after the baseline was sealed is not overwritten by the swap")
+    func clientIndexChangedAfterSeal() async throws {
+        var setup = try await Setup()
+        try await setup.mirror.stage()
+        #expect(try await setup.prover.prove().holds)
+        try setup.prover.sealBaseline(now: Date(), replacing: (try await setup.cdn.store.read("\(setup.cdn.root)/index.txt")).sha256Hex)
+        try await setup.cdn.add(FeedFixture.keys(3), signer: TestKeys.client)
+        let rewritten = try await setup.clientIndex()
+        await #expect(throws: MirrorError.clientIndexChangedBeforeSwap(path: "\(setup.cdn.root)/index.txt")) { try await setup.worker().apply() }
+        #expect(try await setup.clientIndex() == rewritten)
+    }
+
+    /// Writes one more state file into the CDN and the national feed when it runs: the state
+    /// published after the last waiting pass, and the catch-up brings it over.
+    struct LatePublisher: MigrationWorker {
+        let publish: @Sendable () async throws -> Void
+        var name: String { "late" }
+        func describePlannedWork() async throws -> String { "" }
+        func isDone() async throws -> Bool { false }
+        func apply() async throws {}
+        func verify() async throws {}
+        func steadyPass() async throws { try await publish() }
+    }
+
+    @Test("a state file published after the last waiting pass is caught up before the swap instead of failing it for good")
+    func catchUpBeforeSwap() async throws {
+        var setup = try await Setup()
+        try await setup.mirror.stage()
+        #expect(try await setup.prover.prove().holds)
+        let late = FeedFixture.keys(4)
+        try await setup.cdn.add(late, signer: TestKeys.client)
+        #expect(try await setup.prover.prove().holds == false, "the national feed lacks the late file")
+        let national = setup.national
+        let catchUp = LatePublisher { var feed = national; try await feed.add(late, signer: TestKeys.national) }
+        try await setup.worker(catchUp: [catchUp]).apply()
+        #expect(try await setup.clientIndex().split(separator: "\n").count == 2)
+        #expect(try CoverageSnapshot.read(from: setup.folder.appendingPathComponent("state-keys")).keys.count == 49)
+    }
+}
