@@ -60,6 +60,7 @@ _enmigrate() {
             'approve:Approve a gate (key-rotation, app-update, decommission) for the run waiting at it.'
             'abort:Stop the migration before the point of no return, or swap the client index back after it.'
             'accept-loss:Accept, on the record, that what named state files hold will not reach phones.'
+            'requeue:Try failed files again: second-feed files the importer refused, client files dual-export quarantined.'
             'unlock:Break the run lock (for a holder that is gone on another host).'
             'export:Inspect, verify and build Exposure Notification export files.'
             'serve-feed:Serve a folder of export feeds over HTTP on 127.0.0.1 (rehearsals, the demo).'
@@ -70,7 +71,7 @@ _enmigrate() {
         ;;
     arg)
         case "${words[1]}" in
-        validate|plan|apply|resume|status|verify|graph|approve|abort|accept-loss|unlock|export|serve-feed|rehearse|help)
+        validate|plan|apply|resume|status|verify|graph|approve|abort|accept-loss|requeue|unlock|export|serve-feed|rehearse|help)
             "_enmigrate_${words[1]}" && ret=0
             ;;
         esac
@@ -213,6 +214,23 @@ _enmigrate_accept-loss() {
         '--by[Who decides (recorded in the journal).]:by:'
         '--note[Why (recorded in the journal; required).]:note:'
         '--json[Print the recorded decision as JSON.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_requeue() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':plan:_files -g '\''*.yaml *.yml'\'''
+        '*--file[A failed file to try again (repeatable).]:file:'
+        '--all-failed[Try every failed file again.]'
+        '--by[Who requeues (recorded in the journal).]:by:'
+        '--note[Why (recorded in the journal).]:note:'
+        '--json[Print what was requeued as JSON.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

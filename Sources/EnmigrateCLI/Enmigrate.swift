@@ -18,6 +18,7 @@ public struct Enmigrate: AsyncParsableCommand {
             ApproveCommand.self,
             AbortCommand.self,
             AcceptLossCommand.self,
+            RequeueCommand.self,
             UnlockCommand.self,
             ExportCommand.self,
             ServeFeedCommand.self,

@@ -105,7 +105,7 @@ struct WorkerAssembly {
                 .dualExport: [secondFeedCheck, KeyStoreReachableCheck(keyStore: keyStore, location: plan.national.keyStore.description)],
                 .importing: [
                     ImportCompleteCheck(importer: importer, period: secondFeed.period),
-                    PipelineDrainedCheck(resigner: clientResigner, nationalExport: nationalExport, mirror: mirror),
+                    PipelineDrainedCheck(resigner: clientResigner, nationalExport: nationalExport, mirror: mirror, acceptedLosses: acceptedLosses),
                     CoverageCheck(prover: prover),
                 ],
                 .mirroring: [cutOverCoverage],
@@ -277,7 +277,7 @@ struct WorkerAssembly {
         }
     }
 
-    private func openKeyStore(_ location: StoreLocation, role: String) throws -> any ExposureKeyStore {
+    func openKeyStore(_ location: StoreLocation, role: String) throws -> any ExposureKeyStore {
         switch location {
         case .sqlite(let path):
             if dryRun, !FileManager.default.fileExists(atPath: path) { return InMemoryKeyStore() }

@@ -80,7 +80,7 @@ struct FeedImporterTests {
         await server.stop()
     }
 
-    @Test("a trusted key is used only inside its validity window, and the reason says so")
+    @Test("a trusted key is used only inside its window: a closed window fails the file, one not open yet retries it until it opens")
     func validityWindow() async throws {
         var fixture = FeedFixture()
         try await fixture.add(FeedFixture.keys(3), signer: TestKeys.state)
@@ -88,13 +88,20 @@ struct FeedImporterTests {
         let now = Date(timeIntervalSince1970: 1_795_000_000)
         let expired = TrustedStateKeySet([.init(key: TestKeys.state.trustedKey, thru: now.addingTimeInterval(-1))])
         let notYet = TrustedStateKeySet([.init(key: TestKeys.state.trustedKey, from: now.addingTimeInterval(60))])
-        for set in [expired, notYet] {
-            let store = InMemoryKeyStore()
-            let summary = try await importer(server, fixture: fixture, keyStore: store, trusted: set, now: now).runPass()
-            #expect(summary.failed.count == 1)
-            #expect(summary.failed.first?.reason.contains("signed by 310.v2, which is trusted only") == true)
-            #expect(try await store.keyCount() == 0)
-        }
+        let closed = InMemoryKeyStore()
+        let failed = try await importer(server, fixture: fixture, keyStore: closed, trusted: expired, now: now).runPass()
+        #expect(failed.failed.count == 1 && failed.retrying.isEmpty)
+        #expect(failed.failed.first?.reason.contains("signed by 310.v2, which is trusted only") == true)
+        #expect(try await closed.keyCount() == 0)
+        // Failed for good before: a file refused a minute early was never imported.
+        let early = InMemoryKeyStore()
+        let waiting = try await importer(server, fixture: fixture, keyStore: early, trusted: notYet, now: now).runPass()
+        #expect(waiting.failed.isEmpty && waiting.retrying.count == 1)
+        #expect(waiting.retrying.first?.reason.contains("tried again once the window opens") == true)
+        #expect(try await early.keyCount() == 0)
+        let opened = try await importer(server, fixture: fixture, keyStore: early, trusted: notYet, now: now.addingTimeInterval(61)).runPass()
+        #expect(opened.imported == 1)
+        #expect(try await early.keyCount() == 3)
         let inside = TrustedStateKeySet([.init(key: TestKeys.state.trustedKey, from: now.addingTimeInterval(-60), thru: now.addingTimeInterval(60))])
         #expect(try await importer(server, fixture: fixture, keyStore: InMemoryKeyStore(), trusted: inside, now: now).runPass().imported == 1)
         await server.stop()

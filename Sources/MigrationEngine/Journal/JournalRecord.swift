@@ -22,6 +22,8 @@ public struct JournalRecord: Sendable, Equatable, Codable {
         case lockTakeover = "lock-takeover"
         /// An operator accepted the loss of what named state files hold (`accept-loss`).
         case lossAccepted = "loss-accepted"
+        /// An operator put failed files back in the queue (`requeue`).
+        case requeued
     }
 
     /// Position in the journal, from 1.

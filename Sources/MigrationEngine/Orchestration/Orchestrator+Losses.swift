@@ -28,6 +28,14 @@ extension Orchestrator {
         return files.map { LossAcceptance(file: $0, by: by, note: note, at: now) }
     }
 
+    /// Records that `files` were put back in the queue, by `by`, because `note`. Needs no lock.
+    public func recordRequeue(files: [String], by: String, note: String) throws {
+        guard let run = try journal.run() else { throw NoRunYet() }
+        let machine = RunStateMachine.restored(run: run, last: try journal.lastRecord())
+        let list = String(decoding: try JSONEncoder().encode(files), as: UTF8.self)
+        try journal.append(.requeued, machine: machine, detail: ["files": list, "by": by, "note": note], fence: 0, at: environment.now())
+    }
+
     /// Every accepted loss in `records`, oldest first.
     public static func acceptedLosses(_ records: [JournalRecord]) -> [LossAcceptance] {
         records.filter { $0.kind == .lossAccepted }.flatMap { record -> [LossAcceptance] in

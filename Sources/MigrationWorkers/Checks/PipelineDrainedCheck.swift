@@ -15,19 +15,24 @@ public struct PipelineDrainedCheck: MigrationCheck {
     public let nationalExport: FeedExportWriter?
     /// The client mirror the swap publishes.
     public let mirror: ClientMirror
+    /// Losses operators accepted: a client file whose loss is accepted is owed no longer.
+    public let acceptedLosses: @Sendable () async throws -> [AcceptedLoss]
     public var name: String { "pipeline-drained" }
 
-    public init(resigner: FeedResigner?, nationalExport: FeedExportWriter?, mirror: ClientMirror) {
+    public init(resigner: FeedResigner?, nationalExport: FeedExportWriter?, mirror: ClientMirror,
+                acceptedLosses: @escaping @Sendable () async throws -> [AcceptedLoss] = { [] }) {
         self.resigner = resigner
         self.nationalExport = nationalExport
         self.mirror = mirror
+        self.acceptedLosses = acceptedLosses
     }
 
     public func evaluate() async -> CheckResult {
         var owed: [String] = []
         do {
             if let resigner {
-                let waiting = try await resigner.entriesStillOwed()
+                let accepted = Set(try await acceptedLosses().map(\.file))
+                let waiting = try await resigner.entriesStillOwed().filter { !accepted.contains($0) }
                 if !waiting.isEmpty { owed.append("dual-export has not re-signed \(waiting.count) client files: \(Self.list(waiting))") }
             }
             if let nationalExport {

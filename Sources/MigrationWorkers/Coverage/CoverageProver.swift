@@ -57,7 +57,7 @@ public struct CoverageProver: Sendable {
         let report = CoverageReport.compare(state: stateKeys, national: nationalKeys, accepted: try await acceptedLosses())
         if report.holds, let snapshot {
             try CoverageSnapshot.write(stateKeys, digest: report.state.digest, national: nationalKeys,
-                                       nationalKeyFingerprint: nationalKeyFingerprint, to: snapshot)
+                                       nationalKeyFingerprint: nationalKeyFingerprint, acceptedLosses: report.accepted.map(\.description), to: snapshot)
         }
         return report
     }

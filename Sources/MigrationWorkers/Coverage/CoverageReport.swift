@@ -39,6 +39,9 @@ public struct CoverageReport: Sendable, Equatable, Codable {
         public let unavailable: Bool
         public let by: String
         public let note: String
+
+        /// `FILE (3 keys, by NAME: NOTE)`.
+        public var description: String { "\(file) (\(unavailable ? "unreadable" : "\(keys) keys"), by \(by): \(note))" }
     }
 
     /// Keys, files and digest of one side.
@@ -117,6 +120,11 @@ public struct CoverageReport: Sendable, Equatable, Codable {
             missingKeys: missing, missingByFile: byFile, accepted: acceptedFiles, expiredKeys: expired)
     }
 
+    /// `accepted losses: A (…), B (…)`, three at most.
+    static func acceptedLine(_ losses: [String]) -> String {
+        "accepted losses: " + losses.prefix(3).joined(separator: ", ") + (losses.count > 3 ? ", …" : "")
+    }
+
     /// One line for a check result or the terminal.
     public var summary: String { summary(comparedWith: "the national feed") }
 
@@ -141,11 +149,7 @@ public struct CoverageReport: Sendable, Equatable, Codable {
         }
         let malformed = missingByFile.reduce(0) { $0 + $1.malformed }
         if malformed > 0 { parts.append("\(malformed) of the missing keys are not 16 bytes (no phone can use them; accept the loss to go on)") }
-        if !accepted.isEmpty {
-            parts.append("accepted losses: " + accepted.prefix(3).map {
-                "\($0.file) (\($0.unavailable ? "unreadable" : "\($0.keys) keys"), by \($0.by): \($0.note))"
-            }.joined(separator: ", ") + (accepted.count > 3 ? ", …" : ""))
-        }
+        if !accepted.isEmpty { parts.append(Self.acceptedLine(accepted.map(\.description))) }
         if expiredKeys > 0 { parts.append("\(expiredKeys) state keys no longer matched by phones (rolling period ended over 14 days ago) are not looked for") }
         if !state.rejectedFiles.isEmpty {
             parts.append("LEFT OUT: \(state.rejectedFiles.count) state files fail a phone's verification (phones reject them too): "

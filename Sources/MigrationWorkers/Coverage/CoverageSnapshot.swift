@@ -27,6 +27,8 @@ public enum CoverageSnapshot {
         var nationalFiles: [String]?
         /// State files left out because phones reject them.
         var stateRejected: [FileProblem]?
+        /// Losses accepted when the proof held, as the proof words them.
+        var acceptedLosses: [String]?
         /// Fingerprint of the national key the national feed was read with.
         var nationalKeyFingerprint: String?
         /// When the baseline was sealed for the swap (seconds since 1970).
@@ -56,6 +58,8 @@ public enum CoverageSnapshot {
         public let nationalFileVersions: [String: String]
         public let nationalFiles: [String]
         public let stateRejected: [FileProblem]
+        /// Losses accepted when the proof held.
+        public let acceptedLosses: [String]
         public let nationalKeyFingerprint: String?
         /// When it was sealed for the swap; nil while it may still be replaced.
         public let sealedAt: Date?
@@ -66,14 +70,14 @@ public enum CoverageSnapshot {
     /// Writes `set` (the state side of a proof that held) to `url`, with what the proof read
     /// of the national feed. Refused once the baseline is sealed.
     public static func write(_ set: FeedKeySet, digest: String? = nil, national: FeedKeySet? = nil, nationalKeyFingerprint: String? = nil,
-                             to url: URL) throws {
+                             acceptedLosses: [String] = [], to url: URL) throws {
         if let existing = proof(at: url), existing.sealedAt != nil {
             throw Unreadable(path: url.path, reason: "the baseline was sealed for the cut-over and is never replaced")
         }
         let header = Header(format: 2, files: set.files, count: set.keys.count, digest: digest ?? set.digest,
                             stateIndexDigest: set.indexDigest, nationalIndexDigest: national?.indexDigest,
                             stateFileVersions: set.fileVersions, nationalFileVersions: national?.fileVersions,
-                            nationalFiles: national.map { Self.entries(of: $0) }, stateRejected: set.rejectedFiles,
+                            nationalFiles: national.map { Self.entries(of: $0) }, stateRejected: set.rejectedFiles, acceptedLosses: acceptedLosses,
                             nationalKeyFingerprint: nationalKeyFingerprint, sealedAt: nil)
         var records = Data()
         records.reserveCapacity(set.keys.count * 24)
@@ -121,7 +125,7 @@ public enum CoverageSnapshot {
               let state = header.stateIndexDigest, let national = header.nationalIndexDigest else { return nil }
         return Proof(stateIndexDigest: state, nationalIndexDigest: national, keys: header.count, digest: header.digest,
                      stateFileVersions: header.stateFileVersions ?? [:], nationalFileVersions: header.nationalFileVersions ?? [:],
-                     nationalFiles: header.nationalFiles ?? [], stateRejected: header.stateRejected ?? [],
+                     nationalFiles: header.nationalFiles ?? [], stateRejected: header.stateRejected ?? [], acceptedLosses: header.acceptedLosses ?? [],
                      nationalKeyFingerprint: header.nationalKeyFingerprint, sealedAt: header.sealedAt.map(Date.init(timeIntervalSince1970:)),
                      replacedIndexDigest: header.replacedIndexDigest)
     }

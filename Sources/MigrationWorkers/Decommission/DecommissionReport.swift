@@ -51,6 +51,10 @@ public struct DecommissionReport: Codable, Sendable, Equatable {
     public let cutOverLatencyMs: Int64?
     public let coverage: String
     public let secondFeedArchive: String
+    /// State files the proof left out because a phone rejects them (read whole, failed verification).
+    public var stateFilesLeftOut: [String] = []
+    /// Losses operators accepted with `accept-loss`, with who and why.
+    public var acceptedLosses: [String] = []
 
     /// The report for people.
     public var markdown: String {
@@ -67,6 +71,10 @@ public struct DecommissionReport: Codable, Sendable, Equatable {
                   "- coverage after the final sweep: \(coverage)",
                   "- the state's second feed is archived (not deleted) at \(secondFeedArchive)"]
         if !filesFailed.isEmpty { lines += ["", "## Files that failed for good", ""] + filesFailed.map { "- \($0)" } }
+        if !stateFilesLeftOut.isEmpty {
+            lines += ["", "## State files left out of the proof (phones reject them too)", ""] + stateFilesLeftOut.map { "- \($0)" }
+        }
+        if !acceptedLosses.isEmpty { lines += ["", "## Accepted losses", ""] + acceptedLosses.map { "- \($0)" } }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -53,6 +53,8 @@ public struct DecommissionWorker: MigrationWorker {
         for worker in finalSweep { try await worker.steadyPass() }
         let proof = await coverage.evaluate()
         guard proof.outcome == .passed else { throw CoverageMissing(reason: proof.reason) }
+        // What the proof left out or was told to accept, listed on their own for the record.
+        let structured = try? await coverage.report()
         try await archiveSecondFeed()
         let records = try await importer.keyStore.importFiles()
         let mirrored = (try? await mirrorIndex.store.read(mirrorIndex.path)).map { String(decoding: $0, as: UTF8.self).split(separator: "\n").count } ?? 0
@@ -61,7 +63,11 @@ public struct DecommissionWorker: MigrationWorker {
             migration: migration, writtenAt: environment.now(), timeline: facts.timeline, approvals: facts.approvals,
             keysInNationalStore: try await importer.keyStore.keyCount(), filesImported: records.filter { $0.status == .imported }.count,
             filesFailed: records.filter { $0.status != .imported }.map { "\($0.url): \($0.lastError ?? "?")" }, filesMirrored: mirrored,
-            cutOverLatencyMs: facts.cutOverLatencyMs, coverage: proof.reason, secondFeedArchive: archive.path)
+            cutOverLatencyMs: facts.cutOverLatencyMs, coverage: proof.reason, secondFeedArchive: archive.path,
+            stateFilesLeftOut: structured?.state.rejectedFiles.map(\.description) ?? [],
+            acceptedLosses: structured?.accepted.map {
+                "\($0.file): " + ($0.unavailable ? "unreadable" : "\($0.keys) keys") + ", accepted by \($0.by): \($0.note)"
+            } ?? [])
         try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
         try Data(report.markdown.utf8).write(to: reportMarkdown, options: .atomic)
         let encoder = JSONEncoder()

@@ -151,7 +151,9 @@ public struct FeedImporter: Sendable {
         let now = environment.now()
         do {
             let archive = try ExportArchive.read(zip: data, name: entry, limits: limits)
-            if let reason = trustedKeys.problem(verifying: archive, at: now) { return .failed(entry: entry, reason: reason) }
+            if let refusal = trustedKeys.refusal(verifying: archive, at: now) {
+                return refusal.retryLater ? .retrying(entry: entry, reason: refusal.reason) : .failed(entry: entry, reason: refusal.reason)
+            }
             let contents = try archive.contents(limits: limits)
             var keys: [StoredKey] = []
             keys.reserveCapacity(contents.keys.count)
