@@ -76,6 +76,7 @@ struct WorkerAssembly {
         }
         let mirror = try clientMirror()
         let prover = try coverageProver()
+        let stateClientKey = prover.state.key
         let rotation = RotationRequestWorker(request: try rotationRequest(), folder: URL(fileURLWithPath: plan.rotationRequest))
         let secondFeedCheck = SecondFeedVerifiesCheck(
             feed: try store(secondFeed.location), root: secondFeed.root, trustedKeys: trusted, signingKey: signingKey,
@@ -111,7 +112,11 @@ struct WorkerAssembly {
                 .mirroring: [cutOverCoverage],
                 .appUpdate: appUpdateChecks,
             ],
-            restoreClientIndex: { try await mirror.restore() })
+            restoreClientIndex: { [coverageSnapshotURL] in
+                let baseline = CoverageSnapshot.proof(at: coverageSnapshotURL)
+                try await mirror.restore(stateKey: stateClientKey, expectedDigest: baseline?.replacedIndexDigest,
+                                         knownRejected: Set(baseline?.stateRejected.map(\.file) ?? []))
+            })
     }
 
     /// Timeline, approvals and cut-over latency from the journal, for the decommission report.

@@ -122,7 +122,8 @@ public struct ClientMirror: Sendable {
         let current = try? await destination.read(indexPath)
         if let replacing, !replacing.contains(current?.sha256Hex ?? "") { throw MirrorError.clientIndexChangedBeforeSwap(path: indexPath) }
         if !state.previousIndexSaved {
-            if let current, !(try await destination.exists(previousIndexPath)) {
+            // The index being replaced now, never a copy an earlier run left behind.
+            if let current, (try? await destination.read(previousIndexPath)) != current {
                 try await destination.write(current, to: previousIndexPath)
             }
             state.previousIndexSaved = true
@@ -179,9 +180,29 @@ public struct ClientMirror: Sendable {
         }
     }
 
-    /// Puts the state's own client index back (`abort --restore-client-index`).
-    public func restore() async throws {
+    /// Puts the state's own client index back (`abort --restore-client-index`), and only when it
+    /// is still true: the saved copy must be the index the swap replaced (`expectedDigest`, sealed
+    /// with the coverage baseline; a copy from an earlier run or one planted beside the index is
+    /// refused), and every file it lists must be in the CDN and verify with the state's client key
+    /// (`stateKey`), except the files the proof already left out (`knownRejected`).
+    public func restore(stateKey: TrustedKey? = nil, expectedDigest: String? = nil, knownRejected: Set<String> = []) async throws {
         guard let previous = try? await destination.read(previousIndexPath) else { throw MirrorError.nothingToRestore(path: previousIndexPath) }
+        if let expectedDigest, !expectedDigest.isEmpty, previous.sha256Hex != expectedDigest {
+            throw MirrorError.restoreRefused(path: previousIndexPath, reason: "it is not the client index the cut-over replaced (sha256 "
+                + "\(previous.sha256Hex.prefix(12))…, the swap replaced \(expectedDigest.prefix(12))…)")
+        }
+        if let stateKey {
+            let index = try ExportIndex.parse(String(decoding: previous, as: UTF8.self), file: previousIndexPath, root: root)
+            let reader = RetryingReader(store: destination, retry: retry, sleep: environment.sleep)
+            for entry in index.entries where !knownRejected.contains(entry) {
+                do {
+                    let archive = try ExportArchive.read(zip: try await reader.read(entry), name: entry, limits: limits)
+                    _ = try ExportVerifier(trustedKeys: [stateKey], policy: .phone).verify(archive)
+                } catch {
+                    throw MirrorError.restoreRefused(path: previousIndexPath, reason: "it lists \(entry), which phones holding the state's key cannot use: \(error)")
+                }
+            }
+        }
         try await destination.write(previous, to: indexPath)
         var state = try MirrorState.load(from: stateFile)
         state.publishedDigest = nil

@@ -10,6 +10,8 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
     case indexRewritten(path: String)
     /// Restoring needs the index saved before the swap.
     case nothingToRestore(path: String)
+    /// The saved client index is not one that may be published again.
+    case restoreRefused(path: String, reason: String)
     /// The client index changed between the sealing of the baseline and the swap.
     case clientIndexChangedBeforeSwap(path: String)
     /// The staged index is not the one the sealed proof covers.
@@ -31,6 +33,8 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "its exports belong under clientFeed.origin now); stop that writer, then run `enmigrate apply PLAN --take-back-client-index`"
         case .nothingToRestore(let path):
             "\(path) does not exist: there is no saved client index to restore"
+        case let .restoreRefused(path, reason):
+            "\(path) was not restored: \(reason); the client index still serves the national feed"
         case .clientIndexChangedBeforeSwap(let path):
             "\(path) changed after the coverage proof was sealed for the swap; it was not replaced. Something else writes the client "
                 + "index (the state's export worker?): stop it, put back the index the proof read, and run apply again"
