@@ -54,7 +54,7 @@ public enum PlanLoader {
 
     static let rules: [any PlanRule] = [
         KeyIdentifierRule(), KeyFilesRule(), KeyPairRule(), KeyIdentityRule(), PlainHTTPRule(),
-        DistinctFeedsRule(), NationalExportIndexRule(), KeyStoreSourceRule(), ReadOnlyDecommissionRule(),
+        OverlappingLocationsRule(), NationalExportIndexRule(), KeyStoreSourceRule(), ReadOnlyDecommissionRule(),
     ]
 
     /// SHA-256 of the canonical JSON of the decoded plan: comments, layout and key order in
