@@ -18,12 +18,19 @@ public struct PlanLoadResult: Sendable {
 /// Loads and validates plan files. Works offline: it reads only the plan and its key files.
 public enum PlanLoader {
     /// Reads, decodes and validates the plan at `url`. Diagnostics name the file as
-    /// `displayName` (what the user typed) when given.
+    /// `displayName` (what the user typed) when given. A file over 1 MiB is refused after
+    /// reading one byte past that.
     public static func load(contentsOf url: URL, displayName: String? = nil) -> PlanLoadResult {
+        let limits = PlanYAMLLimits.plan
         let file = displayName ?? url.path
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        // One byte past the limit is enough to know the file is too large: a huge file (or a
+        // device that never ends) is never read whole.
+        guard let handle = FileHandle(forReadingAtPath: url.path),
+              let data = try? handle.read(upToCount: limits.maxBytes + 1) ?? Data() else {
             return failure(file, "plan-unreadable", "cannot read the plan file", hint: "check the path and permissions")
         }
+        try? handle.close()
+        guard data.count <= limits.maxBytes else { return tooComplex(file, PlanYAMLCostCheck.tooLarge(limits)) }
         guard let text = String(data: data, encoding: .utf8) else {
             return failure(file, "plan-unreadable", "the plan is not UTF-8 text")
         }
@@ -31,14 +38,21 @@ public enum PlanLoader {
     }
 
     /// Decodes and validates plan text; relative paths resolve against `folder`.
+    /// Text that would cost more to load than any plan does — over 1 MiB, 1000 alias uses,
+    /// 32 levels deep or 100000 values with its aliases expanded (an alias bomb) — gives one
+    /// `yaml-too-complex` error and is never expanded.
     public static func load(text: String, file: String, folder: URL) -> PlanLoadResult {
         let root: PlanNode?
         do {
             root = try PlanYAMLParser.parse(text)
         } catch {
-            guard case let .syntax(line, column, message) = error else { return failure(file, "yaml-syntax", "\(error)") }
-            return PlanLoadResult(plan: nil, diagnostics: [PlanDiagnostic(
-                file: file, line: line, column: column, path: "", code: "yaml-syntax", message: "YAML syntax: \(message)")], planHash: nil)
+            switch error {
+            case let .syntax(line, column, message):
+                return PlanLoadResult(plan: nil, diagnostics: [PlanDiagnostic(
+                    file: file, line: line, column: column, path: "", code: "yaml-syntax", message: "YAML syntax: \(message)")], planHash: nil)
+            case let .tooComplex(exceeded):
+                return tooComplex(file, exceeded)
+            }
         }
         guard let root else { return failure(file, "empty-plan", "the plan is empty", hint: "start from plans/read-only.yaml") }
         let reader = PlanReader(file: file, folder: folder)
@@ -54,7 +68,7 @@ public enum PlanLoader {
 
     static let rules: [any PlanRule] = [
         KeyIdentifierRule(), KeyFilesRule(), KeyPairRule(), KeyIdentityRule(), PlainHTTPRule(),
-        DistinctFeedsRule(), NationalExportIndexRule(), KeyStoreSourceRule(), ReadOnlyDecommissionRule(),
+        OverlappingLocationsRule(), NationalExportIndexRule(), KeyStoreSourceRule(), ReadOnlyDecommissionRule(),
     ]
 
     /// SHA-256 of the canonical JSON of the decoded plan: comments, layout and key order in
@@ -65,6 +79,12 @@ public enum PlanLoader {
         // Encoding plain value types cannot fail; an empty document would still hash.
         let data = (try? encoder.encode(plan)) ?? Data()
         return "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func tooComplex(_ file: String, _ exceeded: PlanYAMLCostCheck.Exceeded) -> PlanLoadResult {
+        PlanLoadResult(plan: nil, diagnostics: [PlanDiagnostic(
+            file: file, line: exceeded.location.line, column: exceeded.location.column, path: "",
+            code: "yaml-too-complex", message: exceeded.message, hint: exceeded.hint)], planHash: nil)
     }
 
     private static func failure(_ file: String, _ code: String, _ message: String, hint: String? = nil) -> PlanLoadResult {

@@ -1,19 +1,5 @@
 import Foundation
 
-/// The second feed and the client mirror must not be the same location and root: mirroring
-/// would overwrite what the national importer reads.
-struct DistinctFeedsRule: PlanRule {
-    func check(_ plan: MigrationPlan, _ context: PlanRuleContext) {
-        let second = plan.state.secondFeed
-        let mirror = plan.state.clientMirror
-        if second.location.standardized == mirror.location.standardized, second.root == mirror.root {
-            context.report("/state/clientMirror/root", "same-location",
-                           "`state/clientMirror` is the same location and root as `state/secondFeed`",
-                           hint: "give the mirror its own root or location")
-        }
-    }
-}
-
 /// With `national.export`, `national.feed.index` must be the index that export writes: for a
 /// `file:` feed exactly `<location>/<root>/index.txt`; for a CDN URL serving the export,
 /// a path ending in `/<root>/index.txt`.

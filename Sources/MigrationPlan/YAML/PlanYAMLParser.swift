@@ -1,13 +1,16 @@
 import Yams
 
 /// Parses YAML text into a `PlanNode` tree with locations. YAML syntax errors become one
-/// located diagnostic instead of an exception.
+/// located diagnostic instead of an exception, and so does YAML that would cost more than
+/// `limits` allow, found before Yams composes (and this parser expands) anything.
 enum PlanYAMLParser {
     enum Failure: Error {
         case syntax(line: Int, column: Int, message: String)
+        case tooComplex(PlanYAMLCostCheck.Exceeded)
     }
 
-    static func parse(_ text: String) throws(Failure) -> PlanNode? {
+    static func parse(_ text: String, limits: PlanYAMLLimits = .plan) throws(Failure) -> PlanNode? {
+        if let exceeded = PlanYAMLCostCheck.check(text, limits: limits) { throw .tooComplex(exceeded) }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
