@@ -138,4 +138,38 @@ struct CutOverWorkerTests {
         #expect(try await setup.clientIndex().split(separator: "\n").count == 2)
         #expect(try CoverageSnapshot.read(from: setup.folder.appendingPathComponent("state-keys")).keys.count == 49)
     }
+
+    @Test("restore republishes the index the swap replaced, checked; a stale or planted copy, or one listing a file phones reject, is refused")
+    func restoreOnlyWhatIsTrue() async throws {
+        let setup = try await Setup()
+        let original = try await setup.clientIndex()
+        // A copy an earlier run left behind: the first swap replaces it with the index it swaps out.
+        try await setup.cdn.store.write(Data("exposureKeyExport-US-XX/old.zip".utf8), to: setup.mirror.previousIndexPath)
+        try await setup.worker().apply()
+        let baseline = try #require(CoverageSnapshot.proof(at: setup.folder.appendingPathComponent("state-keys")))
+        let saved = try await setup.cdn.store.read(setup.mirror.previousIndexPath)
+        #expect(String(decoding: saved, as: UTF8.self) == original)
+
+        // Planted beside the index after the swap: not the index the swap replaced.
+        let planted = Data((original + "\nexposureKeyExport-US-XX/zzz-planted.zip").utf8)
+        try await setup.cdn.store.write(planted, to: setup.mirror.previousIndexPath)
+        await #expect(throws: MirrorError.self) {
+            try await setup.mirror.restore(stateKey: TestKeys.client.trustedKey, expectedDigest: baseline.replacedIndexDigest)
+        }
+        #expect(try await setup.clientIndex().contains("national-"))
+
+        // The right copy, but a file it lists was replaced by one phones reject.
+        try await setup.cdn.store.write(saved, to: setup.mirror.previousIndexPath)
+        let first = setup.cdn.files[0].name
+        let good = try await setup.cdn.store.read(first)
+        try await setup.cdn.store.write(try ExportArchiveWriter(signers: [TestKeys.forger]).archive(for: try require(
+            ExportBatch(start: FeedFixture.firstDay, end: FeedFixture.firstDay + FeedFixture.day, region: "US-XX", keys: FeedFixture.keys(2))
+                .files(root: setup.cdn.root, maxKeysPerFile: 100).first).contents), to: first)
+        await #expect(throws: MirrorError.self) {
+            try await setup.mirror.restore(stateKey: TestKeys.client.trustedKey, expectedDigest: baseline.replacedIndexDigest)
+        }
+        try await setup.cdn.store.write(good, to: first)
+        try await setup.mirror.restore(stateKey: TestKeys.client.trustedKey, expectedDigest: baseline.replacedIndexDigest)
+        #expect(try await setup.clientIndex() == original)
+    }
 }
