@@ -127,7 +127,9 @@ struct WorkerAssembly {
         return DecommissionReport.RunFacts(
             timeline: (status?.timeline ?? []).map { DecommissionReport.Span(phase: $0.phase, enteredAt: $0.enteredAt, leftAt: $0.leftAt) },
             approvals: approvals.map { DecommissionReport.Approval(gate: $0.gate.rawValue, by: $0.by, note: $0.note, at: $0.at) },
-            cutOverLatencyMs: status?.cutoverLatencyMs)
+            cutOverLatencyMs: status?.cutoverLatencyMs,
+            phoneDownloadsAtSwap: try journal.records().last { $0.kind == .stepDone && $0.phase == .keyRotation }
+                .flatMap { record in Orchestrator.detailValue(record.detail, "phoneDownloads") })
     }
 
     /// Beside the journal: `journal.db` → `journal.<suffix>`.

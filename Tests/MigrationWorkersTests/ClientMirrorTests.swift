@@ -14,8 +14,8 @@ struct ClientMirrorTests {
 
         init(nationalFiles: Int = 3) async throws {
             for _ in 0..<nationalFiles { try await national.add(FeedFixture.keys(5), signer: TestKeys.national) }
-            try await cdn.store.write(Data("exposureKeyExport-US-XX/state-1.zip".utf8), to: "exposureKeyExport-US-XX/index.txt")
-            try await cdn.store.write(Data("state file".utf8), to: "exposureKeyExport-US-XX/state-1.zip")
+            try await cdn.store.write(Data("exposureKeyExport-US-XX/1793404800-1793491200-00001.zip".utf8), to: "exposureKeyExport-US-XX/index.txt")
+            try await cdn.store.write(Data("state file".utf8), to: "exposureKeyExport-US-XX/1793404800-1793491200-00001.zip")
         }
 
         var mirror: ClientMirror {
@@ -33,7 +33,7 @@ struct ClientMirrorTests {
         let setup = try await Setup()
         let summary = try await setup.mirror.stage()
         #expect(summary.copied == 3)
-        #expect(try await setup.clientIndex() == "exposureKeyExport-US-XX/state-1.zip")
+        #expect(try await setup.clientIndex() == "exposureKeyExport-US-XX/1793404800-1793491200-00001.zip")
         let staged = String(decoding: try await setup.cdn.store.read("exposureKeyExport-US-XX/index.txt.staged"), as: UTF8.self)
         #expect(staged.split(separator: "\n").map(String.init) == setup.national.files.map {
             "exposureKeyExport-US-XX/national-\($0.name.split(separator: "/").last!)"
@@ -66,11 +66,11 @@ struct ClientMirrorTests {
         #expect(try await setup.clientIndex().hasPrefix("exposureKeyExport-US-XX/national-"))
         #expect(try await setup.mirror.publishedIndexIsOurs())
         let saved = try await setup.cdn.store.read("exposureKeyExport-US-XX/index.txt.before-cut-over")
-        #expect(String(decoding: saved, as: UTF8.self) == "exposureKeyExport-US-XX/state-1.zip")
+        #expect(String(decoding: saved, as: UTF8.self) == "exposureKeyExport-US-XX/1793404800-1793491200-00001.zip")
         #expect(try MirrorState.load(from: setup.stateFile).swappedAt != nil)
         try await setup.mirror.restore()
-        #expect(try await setup.clientIndex() == "exposureKeyExport-US-XX/state-1.zip")
-        #expect(try await setup.cdn.store.exists("exposureKeyExport-US-XX/state-1.zip"))
+        #expect(try await setup.clientIndex() == "exposureKeyExport-US-XX/1793404800-1793491200-00001.zip")
+        #expect(try await setup.cdn.store.exists("exposureKeyExport-US-XX/1793404800-1793491200-00001.zip"))
     }
 
     @Test("steady passes mirror new files, delete files the published index dropped, and stop when someone else rewrote the index")
@@ -89,9 +89,9 @@ struct ClientMirrorTests {
         let dropped = setup.mirror.localName(setup.national.files[0].name)
         #expect(try await setup.cdn.store.exists(dropped) == false)
         // The state's export worker writes the client index again: the mirror stops.
-        try await setup.cdn.store.write(Data("exposureKeyExport-US-XX/state-2.zip".utf8), to: "exposureKeyExport-US-XX/index.txt")
+        try await setup.cdn.store.write(Data("exposureKeyExport-US-XX/1793491200-1793577600-00002.zip".utf8), to: "exposureKeyExport-US-XX/index.txt")
         await #expect(throws: MirrorError.indexRewritten(path: "exposureKeyExport-US-XX/index.txt")) { try await setup.mirror.steadyPass() }
-        #expect(try await setup.clientIndex() == "exposureKeyExport-US-XX/state-2.zip")
+        #expect(try await setup.clientIndex() == "exposureKeyExport-US-XX/1793491200-1793577600-00002.zip")
         var takeBack = setup.mirror
         takeBack.overwriteForeignIndex = true
         try await takeBack.steadyPass()

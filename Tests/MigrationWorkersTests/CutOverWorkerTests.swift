@@ -173,3 +173,38 @@ struct CutOverWorkerTests {
         #expect(try await setup.clientIndex() == original)
     }
 }
+
+@Suite("Phones of both download algorithms reach every new file across the swap and later passes")
+struct PhoneDownloadTests {
+    @Test("resume-after-last-name and names-seen phones: what each fetches, and the files the first kind would never fetch")
+    func simulation() {
+        let state = ["r/1795996800-1796083200-00001.zip", "r/1796083200-1796169600-00001.zip"]
+        let national = ["r/national-1795000000-1795003600-00001.zip", "r/national-1795003600-1795007200-00001.zip"]
+        let swap = PhoneDownloadSimulation.change(from: state, to: national, sizes: [national[0]: 100, national[1]: 50])
+        #expect(swap.noPhoneMissesAFile)
+        #expect(swap.resumeAfterLastName == .init(files: 2, bytes: 150, skipped: []) && swap.namesSeen.files == 2)
+        // A later pass: an old file expired out of the index, a new one added after the last name.
+        let later = PhoneDownloadSimulation.change(from: national, to: [national[1], "r/national-1795007200-1795010800-00001.zip"])
+        #expect(later.noPhoneMissesAFile && later.resumeAfterLastName.files == 1 && later.namesSeen.files == 1)
+        // A state whose names sort after `national-`: resuming phones would skip the whole national feed.
+        let lettered = PhoneDownloadSimulation.change(from: ["r/x-1.zip"], to: national)
+        #expect(lettered.resumeAfterLastName.skipped == national && lettered.namesSeen.files == 2)
+        #expect(lettered.summary.contains("would never fetch 2 files"))
+    }
+
+    @Test("the swap is refused when phones that resume after the last name would never fetch a national file; a normal swap records what phones fetch")
+    func swapRefused() async throws {
+        var setup = try await CutOverWorkerTests.Setup()
+        let worker = setup.worker()
+        try await worker.apply()
+        let state = try MirrorState.load(from: setup.mirror.stateFile)
+        #expect(state.swapDownloads?.noPhoneMissesAFile == true)
+        #expect(state.swapDownloads?.resumeAfterLastName.files == 1 && (state.swapDownloads?.resumeAfterLastName.bytes ?? 0) > 0)
+        #expect(await worker.journalDetail()["phoneDownloads"]?.contains("phones that resume after the last name fetch 1 files") == true)
+
+        let published = try await setup.cdn.store.read("\(setup.cdn.root)/index.txt")
+        let lettered = Data("\(setup.cdn.root)/zzz-last.zip".utf8)
+        #expect(throws: MirrorError.self) { try setup.mirror.phoneDownloads(replacing: lettered, with: published) }
+        setup.cdn = FeedFixture()
+    }
+}

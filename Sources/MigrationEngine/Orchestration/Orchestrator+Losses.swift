@@ -36,6 +36,11 @@ extension Orchestrator {
         try journal.append(.requeued, machine: machine, detail: ["files": list, "by": by, "note": note], fence: 0, at: environment.now())
     }
 
+    /// One value of a record's detail, if it has it.
+    public static func detailValue(_ detail: String, _ key: String) -> String? {
+        CheckRecord.value(detail, key)
+    }
+
     /// Every accepted loss in `records`, oldest first.
     public static func acceptedLosses(_ records: [JournalRecord]) -> [LossAcceptance] {
         records.filter { $0.kind == .lossAccepted }.flatMap { record -> [LossAcceptance] in

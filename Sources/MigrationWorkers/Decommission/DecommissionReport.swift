@@ -33,10 +33,13 @@ public struct DecommissionReport: Codable, Sendable, Equatable {
         public let timeline: [Span]
         public let approvals: [Approval]
         public let cutOverLatencyMs: Int64?
-        public init(timeline: [Span], approvals: [Approval], cutOverLatencyMs: Int64?) {
+        /// What phones fetched at the swap, by download algorithm (``PhoneDownloadSimulation``).
+        public let phoneDownloadsAtSwap: String?
+        public init(timeline: [Span], approvals: [Approval], cutOverLatencyMs: Int64?, phoneDownloadsAtSwap: String? = nil) {
             self.timeline = timeline
             self.approvals = approvals
             self.cutOverLatencyMs = cutOverLatencyMs
+            self.phoneDownloadsAtSwap = phoneDownloadsAtSwap
         }
     }
 
@@ -55,6 +58,8 @@ public struct DecommissionReport: Codable, Sendable, Equatable {
     public var stateFilesLeftOut: [String] = []
     /// Losses operators accepted with `accept-loss`, with who and why.
     public var acceptedLosses: [String] = []
+    /// What phones fetched at the swap, by download algorithm.
+    public var phoneDownloadsAtSwap: String?
 
     /// The report for people.
     public var markdown: String {
@@ -68,6 +73,7 @@ public struct DecommissionReport: Codable, Sendable, Equatable {
                   "- second-feed files imported: \(filesImported); failed for good: \(filesFailed.count)",
                   "- national files mirrored at the state's CDN: \(filesMirrored)",
                   "- cut-over latency (approval to index swap): " + (cutOverLatencyMs.map { "\($0) ms" } ?? "not recorded"),
+                  "- at the swap, " + (phoneDownloadsAtSwap ?? "what phones fetched was not recorded"),
                   "- coverage after the final sweep: \(coverage)",
                   "- the state's second feed is archived (not deleted) at \(secondFeedArchive)"]
         if !filesFailed.isEmpty { lines += ["", "## Files that failed for good", ""] + filesFailed.map { "- \($0)" } }

@@ -67,7 +67,8 @@ public struct DecommissionWorker: MigrationWorker {
             stateFilesLeftOut: structured?.state.rejectedFiles.map(\.description) ?? [],
             acceptedLosses: structured?.accepted.map {
                 "\($0.file): " + ($0.unavailable ? "unreadable" : "\($0.keys) keys") + ", accepted by \($0.by): \($0.note)"
-            } ?? [])
+            } ?? [],
+            phoneDownloadsAtSwap: facts.phoneDownloadsAtSwap)
         try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
         try Data(report.markdown.utf8).write(to: reportMarkdown, options: .atomic)
         let encoder = JSONEncoder()

@@ -117,10 +117,13 @@ public struct ClientMirror: Sendable {
     /// one of those digests (the one the proof read, or `staged` itself after a crash right
     /// after the write): anything else was written by someone else and is not overwritten.
     @discardableResult
-    public func publish(_ staged: Data, replacing: Set<String>? = nil) async throws -> Date {
+    public func publish(_ staged: Data, replacing: Set<String>? = nil, sizes: [String: Int] = [:]) async throws -> Date {
         var state = try MirrorState.load(from: stateFile)
         let current = try? await destination.read(indexPath)
         if let replacing, !replacing.contains(current?.sha256Hex ?? "") { throw MirrorError.clientIndexChangedBeforeSwap(path: indexPath) }
+        // What phones do with the new index: none may be left unable to reach a new file. A
+        // rewrite of our own index after a crash (the same bytes) changes nothing for phones.
+        let downloads = current == staged ? nil : try phoneDownloads(replacing: current, with: staged, sizes: sizes)
         if !state.previousIndexSaved {
             // The index being replaced now, never a copy an earlier run left behind.
             if let current, (try? await destination.read(previousIndexPath)) != current {
@@ -132,7 +135,10 @@ public struct ClientMirror: Sendable {
         try await destination.write(staged, to: indexPath)
         let now = environment.now()
         state.publishedDigest = staged.sha256Hex
-        if state.swappedAt == nil { state.swappedAt = now }
+        if state.swappedAt == nil {
+            state.swappedAt = now
+            state.swapDownloads = downloads
+        }
         state.restoredAt = nil
         try state.save(to: stateFile)
         return now
@@ -142,19 +148,39 @@ public struct ClientMirror: Sendable {
     /// `expected` names (as local copies), and every one of those copies verifies with the
     /// national key as the plan names it now. Returns the bytes to publish.
     public func verifiedStagedIndex(listing expected: [String]) async throws -> Data {
+        try await verifiedStagedIndexAndSizes(listing: expected).index
+    }
+
+    /// ``verifiedStagedIndex(listing:)`` with the bytes of every staged copy.
+    public func verifiedStagedIndexAndSizes(listing expected: [String]) async throws -> (index: Data, sizes: [String: Int]) {
         let staged = try await destination.read(stagedIndexPath)
         let wanted = ExportIndex(entries: expected.map(localName)).text
         guard String(decoding: staged, as: UTF8.self) == wanted else {
             throw MirrorError.stagedIndexChanged(path: stagedIndexPath)
         }
+        var sizes: [String: Int] = [:]
         for name in expected.map(localName) {
             let data: Data
             do { data = try await RetryingReader(store: destination, retry: retry, sleep: environment.sleep).read(name) } catch {
                 throw MirrorError.unverified(file: name, reason: "\(error)")
             }
             try verify(data, file: name)
+            sizes[name] = data.count
         }
-        return staged
+        return (staged, sizes)
+    }
+
+    /// What phones that read `current` fetch when `next` replaces it; throws when phones that
+    /// resume after the last name they processed would never fetch a new file.
+    public func phoneDownloads(replacing current: Data?, with next: Data, sizes: [String: Int] = [:]) throws -> PhoneDownloadSimulation {
+        let lines = { (data: Data) in String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init) }
+        let before = current.map(lines) ?? []
+        let simulation = PhoneDownloadSimulation.change(from: before, to: lines(next), sizes: sizes)
+        if !simulation.resumeAfterLastName.skipped.isEmpty {
+            throw MirrorError.phonesWouldSkip(path: indexPath, files: simulation.resumeAfterLastName.skipped,
+                                              after: before.max { $0.utf8.lexicographicallyPrecedes($1.utf8) } ?? "")
+        }
+        return simulation
     }
 
     /// Whether the published client index is the one the mirror last wrote.

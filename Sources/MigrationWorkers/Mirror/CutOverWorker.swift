@@ -61,10 +61,10 @@ public struct CutOverWorker: MigrationWorker {
             try prover.sealBaseline(now: mirror.environment.now(), replacing: current)
         }
         guard let proof = baseline() else { throw NoBaseline() }
-        let staged = try await mirror.verifiedStagedIndex(listing: proof.nationalFiles)
+        let (staged, sizes) = try await mirror.verifiedStagedIndexAndSizes(listing: proof.nationalFiles)
         // Only over the index sealed with the baseline, or this swap's own result after a crash
         // right after the write: a client index someone else wrote since is never overwritten.
-        try await mirror.publish(staged, replacing: [proof.replacedIndexDigest ?? proof.stateIndexDigest, staged.sha256Hex])
+        try await mirror.publish(staged, replacing: [proof.replacedIndexDigest ?? proof.stateIndexDigest, staged.sha256Hex], sizes: sizes)
     }
 
     private func baseline() -> CoverageSnapshot.Proof? {
@@ -80,8 +80,10 @@ public struct CutOverWorker: MigrationWorker {
 
     /// The swap time, so status can tell the cut-over latency from the approval.
     public func journalDetail() async -> [String: String] {
-        guard let swappedAt = try? MirrorState.load(from: mirror.stateFile).swappedAt else { return [:] }
-        return ["swappedAt": String(swappedAt.timeIntervalSince1970)]
+        guard let state = try? MirrorState.load(from: mirror.stateFile), let swappedAt = state.swappedAt else { return [:] }
+        var detail = ["swappedAt": String(swappedAt.timeIntervalSince1970)]
+        if let downloads = state.swapDownloads { detail["phoneDownloads"] = downloads.summary }
+        return detail
     }
 
     public func verify() async throws {

@@ -10,6 +10,8 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
     case indexRewritten(path: String)
     /// Restoring needs the index saved before the swap.
     case nothingToRestore(path: String)
+    /// Phones that resume after the last file name they processed would never fetch these files.
+    case phonesWouldSkip(path: String, files: [String], after: String)
     /// The saved client index is not one that may be published again.
     case restoreRefused(path: String, reason: String)
     /// The client index changed between the sealing of the baseline and the swap.
@@ -33,6 +35,10 @@ public enum MirrorError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "its exports belong under clientFeed.origin now); stop that writer, then run `enmigrate apply PLAN --take-back-client-index`"
         case .nothingToRestore(let path):
             "\(path) does not exist: there is no saved client index to restore"
+        case let .phonesWouldSkip(path, files, after):
+            "\(path) was not replaced: phones that fetch only the names after the last one they processed (\(after)) would never fetch "
+                + "\(files.count) new files (\(files.prefix(3).joined(separator: ", "))\(files.count > 3 ? ", …" : "")), so they would miss "
+                + "their keys. New national file names must sort after every name the client index listed before"
         case let .restoreRefused(path, reason):
             "\(path) was not restored: \(reason); the client index still serves the national feed"
         case .clientIndexChangedBeforeSwap(let path):

@@ -12,6 +12,8 @@ public struct MirrorState: Codable, Sendable, Equatable {
     public var previousIndexSaved = false
     /// When `abort --restore-client-index` put the previous index back.
     public var restoredAt: Date?
+    /// What phones fetched at the swap, by download algorithm.
+    public var swapDownloads: PhoneDownloadSimulation?
 
     public init() {}
 
