@@ -31,6 +31,8 @@ struct VerifyCommand: AsyncParsableCommand {
         /// holds, fails or inconclusive.
         let verdict: String
         let report: CoverageReport
+        /// After the swap: what phones of each download algorithm fetched at it.
+        let phoneDownloadsAtSwap: PhoneDownloadSimulation?
     }
 
     func run() async throws {
@@ -38,7 +40,8 @@ struct VerifyCommand: AsyncParsableCommand {
             let context = try EngineContext.load(plan)
             let printer = EventPrinter(json: false)
             let workers = context.workers(events: { event in if !json { printer(event) } })
-            let swapped = try MirrorState.load(from: workers.mirrorStateURL).publishedDigest != nil
+            let mirrorState = try MirrorState.load(from: workers.mirrorStateURL)
+            let swapped = mirrorState.publishedDigest != nil
             let sealed = CoverageSnapshot.proof(at: workers.coverageSnapshotURL)?.sealedAt != nil
             let report: CoverageReport
             let compared: String
@@ -56,7 +59,8 @@ struct VerifyCommand: AsyncParsableCommand {
                 compared = "state client feed (state client key) vs national feed (national key)"
             }
             if json {
-                try printJSON(Output(compared: compared, holds: report.holds, verdict: report.verdict.rawValue, report: report))
+                try printJSON(Output(compared: compared, holds: report.holds, verdict: report.verdict.rawValue, report: report,
+                                     phoneDownloadsAtSwap: swapped ? mirrorState.swapDownloads : nil))
             } else {
                 print("compared: \(compared)")
                 print("state:    \(report.state.keys) keys in \(report.state.files) files, sha256 \(report.state.digest)")
@@ -71,6 +75,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 for loss in report.accepted {
                     print("accepted: \(loss.file): " + (loss.unavailable ? "unreadable" : "\(loss.keys) keys") + " (by \(loss.by): \(loss.note))")
                 }
+                if swapped, let downloads = mirrorState.swapDownloads { print("at the swap: \(downloads.summary)") }
                 let summary = swapped ? report.summary(comparedWith: CutOverCoverageCheck.target) : report.summary
                 switch report.verdict {
                 case .holds: print("coverage holds: \(summary)")
