@@ -235,4 +235,35 @@ struct KeyStoreLifecycleTests {
         #expect(try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(31)).map(\.name)
             == ["n/\(start + 30)-\(start + 31)-00001.zip"])
     }
+
+    @Test("revisions go to national files too: a revision of an exported key in a later file, one before the first export in the key's own file", arguments: KeyStoreDriver.allCases)
+    func nationalRevisions(driver: KeyStoreDriver) async throws {
+        let store = try driver.make()
+        let earlier = now.addingTimeInterval(-7200)
+        _ = try await store.importFile(url: "a.zip", digest: "a", keys: [key(1, createdAt: earlier), key(2, createdAt: earlier)], at: earlier)
+        let first = try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(-3600))
+        #expect(first.count == 1 && first[0].keyCount == 2)
+        #expect(try await store.revisedKeys(inNationalFile: first[0].name).isEmpty)
+
+        // Key 1, exported already, is revoked: the next batch is one file of revisions alone.
+        let revoke = KeyRevision(keyData: key(1).keyData, reportType: "negative", transmissionRisk: 6, daysSinceOnset: nil)
+        _ = try await store.importFile(url: "b.zip", digest: "b", keys: [], revisions: [revoke], at: now.addingTimeInterval(-60))
+        #expect(try await store.unassignedKeyCount(cutoff: now) == 1)
+        let second = try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now)
+        #expect(second.count == 1 && second[0].keyCount == 0)
+        #expect(try await store.keys(inNationalFile: second[0].name).isEmpty)
+        let revised = try await store.revisedKeys(inNationalFile: second[0].name)
+        #expect(revised.map(\.keyData) == [key(1).keyData] && revised.first?.revision?.reportType == "negative")
+        #expect(try await store.unassignedKeyCount(cutoff: now) == 0)
+        #expect(try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(60)).isEmpty)
+
+        // Key 3 is confirmed before its first export: its revision goes to the file that carries it.
+        _ = try await store.importFile(url: "c.zip", digest: "c", keys: [key(3, createdAt: now)], at: now)
+        let confirm = KeyRevision(keyData: key(3).keyData, reportType: "confirmed", transmissionRisk: 2, daysSinceOnset: 3)
+        _ = try await store.importFile(url: "d.zip", digest: "d", keys: [], revisions: [confirm], at: now.addingTimeInterval(30))
+        let third = try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(120))
+        #expect(third.count == 1 && third[0].keyCount == 1)
+        #expect(try await store.keys(inNationalFile: third[0].name).map(\.keyData) == [key(3).keyData])
+        #expect(try await store.revisedKeys(inNationalFile: third[0].name).map(\.keyData) == [key(3).keyData])
+    }
 }

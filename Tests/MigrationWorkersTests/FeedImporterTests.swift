@@ -197,6 +197,7 @@ final class RecordingKeyStore: ExposureKeyStore, @unchecked Sendable {
     }
     func nationalFiles() async throws -> [NationalFileRecord] { try await inner.nationalFiles() }
     func unassignedKeyCount(cutoff: Date) async throws -> Int { try await inner.unassignedKeyCount(cutoff: cutoff) }
+    func revisedKeys(inNationalFile name: String) async throws -> [StoredKey] { try await inner.revisedKeys(inNationalFile: name) }
     func keys(inNationalFile name: String) async throws -> [StoredKey] { try await inner.keys(inNationalFile: name) }
     func markNationalFileWritten(name: String, digest: String) async throws { try await inner.markNationalFileWritten(name: name, digest: digest) }
 }

@@ -31,13 +31,21 @@ public protocol ExposureKeyStore: Sendable {
 
     /// Assigns every key created at or before `cutoff` that is in no national file yet to the
     /// files of one new batch (``NationalBatchLayout``), in one transaction, and returns them.
+    /// In the same transaction, every revision applied at or before `cutoff` to a key that is
+    /// in a national file (an earlier one or one of this batch) and whose revision is in none
+    /// yet goes to the batch's last file, so phones get it as a revised key; a batch of
+    /// revisions alone is one file without primary keys.
     func assignNationalFiles(root: String, maxKeysPerFile: Int, cutoff: Date) async throws -> [NationalFileRecord]
     /// Every national file, by name.
     func nationalFiles() async throws -> [NationalFileRecord]
-    /// Keys created at or before `cutoff` that are in no national file yet.
+    /// Keys created at or before `cutoff` that are in no national file yet, and revisions applied
+    /// by then to exported keys that are in no national file yet.
     func unassignedKeyCount(cutoff: Date) async throws -> Int
     /// The keys assigned to the national file `name`, sorted by key bytes.
     func keys(inNationalFile name: String) async throws -> [StoredKey]
+    /// The keys whose revision is assigned to the national file `name` (each with its
+    /// ``StoredKey/revision``), sorted by key bytes.
+    func revisedKeys(inNationalFile name: String) async throws -> [StoredKey]
     /// Records that the national file `name` is written, with its export.bin digest.
     func markNationalFileWritten(name: String, digest: String) async throws
 }

@@ -8,9 +8,19 @@ public final class InMemoryKeyStore: ExposureKeyStore {
         var files: [String: ImportFileRecord] = [:]
         var national: [String: NationalFileRecord] = [:]
         var assignment: [Data: String] = [:]
+        /// When each key's revision was applied, and the national file its revision went to.
+        var revisedAt: [Data: Date] = [:]
+        var revisionAssignment: [Data: String] = [:]
         var claims: [String: (owner: String, until: Date)] = [:]
 
-        mutating func importFile(_ file: FileImport) -> ImportOutcome {
+        /// Revisions applied by `cutoff` to keys in a national file (or in `assigning`), not yet exported.
+        func pendingRevisions(cutoff: Date, alsoAssigning assigning: Set<Data>) -> [Data] {
+            revisedAt.filter { key, at in
+                at <= cutoff && revisionAssignment[key] == nil && (assignment[key] != nil || assigning.contains(key))
+            }.map(\.key)
+        }
+
+        mutating func importFile(_ file: FileImport, at: Date) -> ImportOutcome {
             if files[file.url]?.status == .imported { return ImportOutcome(alreadyImported: true) }
             var outcome = ImportOutcome()
             for key in file.keys where keys[key.keyData] == nil {
@@ -25,6 +35,8 @@ public final class InMemoryKeyStore: ExposureKeyStore {
                 switch RevisionRule.decide(current: stored.reportType, previous: stored.revision?.reportType, target: revision.reportType) {
                 case .apply:
                     keys[revision.keyData]?.revision = revision
+                    revisedAt[revision.keyData] = at
+                    revisionAssignment[revision.keyData] = nil
                     outcome.revised += 1
                 case .unchanged: break
                 case .reject(let reason): outcome.reject(revision, because: reason)
@@ -39,10 +51,11 @@ public final class InMemoryKeyStore: ExposureKeyStore {
 
     private let state = Mutex(State())
 
+
     public init() {}
 
     public func importBatch(_ files: [FileImport], at: Date) async throws -> [ImportOutcome] {
-        state.withLock { state in files.map { state.importFile($0) } }
+        state.withLock { state in files.map { state.importFile($0, at: at) } }
     }
 
     public func recordProblem(url: String, status: ImportFileRecord.Status, reason: String, at: Date) async throws {
@@ -88,22 +101,37 @@ public final class InMemoryKeyStore: ExposureKeyStore {
         state.withLock { state in
             let pending = state.keys.values.filter { state.assignment[$0.keyData] == nil && $0.createdAt <= cutoff }
                 .sorted { $0.keyData.lexicographicallyPrecedes($1.keyData) }
-            guard let oldest = pending.map(\.createdAt).min(), let newest = pending.map(\.createdAt).max() else { return [] }
+            let pendingKeys = Set(pending.map(\.keyData))
+            let revisions = state.pendingRevisions(cutoff: cutoff, alsoAssigning: pendingKeys)
+            let times = pending.map(\.createdAt) + revisions.compactMap { state.revisedAt[$0] }
+            guard let oldest = times.min(), let newest = times.max() else { return [] }
             let previousEnd = state.national.values.map(\.batchEnd).max()
             let files = NationalBatchLayout.files(root: root, previousEnd: previousEnd, oldest: oldest, newest: newest,
-                                                  count: pending.count, maxKeysPerFile: maxKeysPerFile, notAfter: cutoff)
+                                                  count: pending.count, maxKeysPerFile: maxKeysPerFile, notAfter: cutoff, revisions: revisions.count)
+            guard let last = files.last else { return [] }
             var offset = 0
             for file in files {
                 state.national[file.name] = file
                 for key in pending[offset..<offset + file.keyCount] { state.assignment[key.keyData] = file.name }
                 offset += file.keyCount
             }
+            for key in revisions { state.revisionAssignment[key] = last.name }
             return files
         }
     }
 
     public func unassignedKeyCount(cutoff: Date) async throws -> Int {
-        state.withLock { state in state.keys.values.filter { state.assignment[$0.keyData] == nil && $0.createdAt <= cutoff }.count }
+        state.withLock { state in
+            state.keys.values.filter { state.assignment[$0.keyData] == nil && $0.createdAt <= cutoff }.count
+                + state.pendingRevisions(cutoff: cutoff, alsoAssigning: []).count
+        }
+    }
+
+    public func revisedKeys(inNationalFile name: String) async throws -> [StoredKey] {
+        state.withLock { state in
+            state.revisionAssignment.filter { $0.value == name }.compactMap { state.keys[$0.key] }
+                .sorted { $0.keyData.lexicographicallyPrecedes($1.keyData) }
+        }
     }
 
     public func nationalFiles() async throws -> [NationalFileRecord] {

@@ -45,19 +45,20 @@ public enum NationalBatchLayout {
     /// The records for `count` keys created between `oldest` and `newest`; empty when no batch
     /// can end after the previous one without running ahead of `notAfter`.
     public static func files(root: String, previousEnd: Int64?, oldest: Date, newest: Date, count: Int,
-                             maxKeysPerFile: Int, notAfter: Date) -> [NationalFileRecord] {
-        guard count > 0 else { return [] }
+                             maxKeysPerFile: Int, notAfter: Date, revisions: Int = 0) -> [NationalFileRecord] {
+        guard count > 0 || revisions > 0 else { return [] }
         let hour: Int64 = 3600
         let start = previousEnd ?? Int64(oldest.timeIntervalSince1970) / hour * hour
         let newestHourEnd = (Int64(newest.timeIntervalSince1970) / hour + 1) * hour
-        let fileCount = (count + maxKeysPerFile - 1) / maxKeysPerFile
+        // Revisions alone make one file without primary keys.
+        let fileCount = max(1, (count + maxKeysPerFile - 1) / maxKeysPerFile)
         // Split files carry `end + number` in export.bin (as the reference server writes them,
         // so Android tells them apart): that too stays at or before the time of writing.
         let clock = Int64(notAfter.timeIntervalSince1970.rounded(.down)) - (fileCount > 1 ? Int64(fileCount) : 0)
         let end = min(newestHourEnd, clock)
         guard end > start else { return [] }
         return (1...fileCount).map { number in
-            let keys = min(maxKeysPerFile, count - (number - 1) * maxKeysPerFile)
+            let keys = max(0, min(maxKeysPerFile, count - (number - 1) * maxKeysPerFile))
             return NationalFileRecord(name: ExportBatch.objectName(root: root, start: UInt64(start), end: UInt64(end), number: number),
                                       batchStart: start, batchEnd: end, number: number, fileCount: fileCount,
                                       keyCount: keys, digest: nil)

@@ -61,6 +61,15 @@ public final class SQLiteKeyStore: ExposureKeyStore {
         migrator.registerMigration("v4-import-claims") { db in
             try db.execute(sql: "CREATE TABLE import_claim (url TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at DATETIME NOT NULL)")
         }
+        migrator.registerMigration("v5-national-revisions") { db in
+            // Which national file carries a key's revision as a revised key (phones learn of a
+            // revocation or a confirmed test from it).
+            try db.execute(sql: """
+                CREATE TABLE national_revision (
+                    exposure_key BLOB PRIMARY KEY, national_file_id INTEGER NOT NULL REFERENCES national_file(id)) WITHOUT ROWID;
+                CREATE INDEX national_revision_file ON national_revision(national_file_id);
+                """)
+        }
         return migrator
     }
 
@@ -116,6 +125,8 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                 UPDATE exposure SET revised_report_type = ?, revised_transmission_risk = ?, revised_days_since_symptom_onset = ?,
                     revised_at = ?, revised_import_file_id = ? WHERE exposure_key = ?
                 """, arguments: [revision.reportType, revision.transmissionRisk, revision.daysSinceOnset, at, fileID, revision.keyData])
+            // A revision applied again is exported again.
+            try db.execute(sql: "DELETE FROM national_revision WHERE exposure_key = ?", arguments: [revision.keyData])
             outcome.revised += 1
         case .unchanged: break
         case .reject(let reason): outcome.reject(revision, because: reason)
@@ -196,6 +207,13 @@ public final class SQLiteKeyStore: ExposureKeyStore {
             })
     }
 
+    /// Revisions applied by the cutoff (bound twice) to keys that are or will be in a national
+    /// file by then, whose revision is in none yet.
+    private static let pendingRevisions = """
+        FROM exposure e WHERE e.revised_at IS NOT NULL AND e.revised_at <= ? AND e.created_at <= ?
+            AND NOT EXISTS (SELECT 1 FROM national_revision r WHERE r.exposure_key = e.exposure_key)
+        """
+
     public func assignNationalFiles(root: String, maxKeysPerFile: Int, cutoff: Date) async throws -> [NationalFileRecord] {
         try await database.write { db in
             let pending = """
@@ -203,46 +221,75 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                     AND NOT EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key)
                 """
             guard let summary = try Row.fetchOne(db, sql: "SELECT COUNT(*), MIN(created_at), MAX(created_at) \(pending)", arguments: [cutoff]),
-                  let count = summary[0] as Int?, count > 0 else { return [] }
+                  let revised = try Row.fetchOne(db, sql: "SELECT COUNT(*), MIN(revised_at), MAX(revised_at) \(Self.pendingRevisions)",
+                                                 arguments: [cutoff, cutoff]) else { return [] }
+            let count: Int = summary[0]
+            let revisions: Int = revised[0]
+            let oldest = [summary[1] as Date?, revised[1] as Date?].compactMap { $0 }.min()
+            let newest = [summary[2] as Date?, revised[2] as Date?].compactMap { $0 }.max()
+            guard count + revisions > 0, let oldest, let newest else { return [] }
             let previousEnd = try Int64.fetchOne(db, sql: "SELECT MAX(batch_end) FROM national_file")
-            let files = NationalBatchLayout.files(root: root, previousEnd: previousEnd, oldest: summary[1], newest: summary[2],
-                                                  count: count, maxKeysPerFile: maxKeysPerFile, notAfter: cutoff)
-            guard !files.isEmpty else { return [] }
-            // The files are cut by key-byte ranges: one pass over the keys in order keeps only
-            // each file's first and last key (a million rows held at once took 450 MiB), then
-            // each file's keys are recorded with one insert of that key range.
-            var bounds: [(first: Data, last: Data)] = []
-            var first = Data()
-            var position = 0
-            var fileEnd = files[0].keyCount
-            let keys = try Data.fetchCursor(db, sql: "SELECT e.exposure_key \(pending) ORDER BY e.exposure_key", arguments: [cutoff])
-            while let key = try keys.next(), bounds.count < files.count {
-                if position == fileEnd - files[bounds.count].keyCount { first = key }
-                position += 1
-                if position == fileEnd {
-                    bounds.append((first, key))
-                    if bounds.count < files.count { fileEnd += files[bounds.count].keyCount }
+            let files = NationalBatchLayout.files(root: root, previousEnd: previousEnd, oldest: oldest, newest: newest,
+                                                  count: count, maxKeysPerFile: maxKeysPerFile, notAfter: cutoff, revisions: revisions)
+            guard let last = files.last else { return [] }
+            if count > 0 {
+                // The files are cut by key-byte ranges: one pass over the keys in order keeps only
+                // each file's first and last key (a million rows held at once took 450 MiB), then
+                // each file's keys are recorded with one insert of that key range.
+                var bounds: [(first: Data, last: Data)] = []
+                var first = Data()
+                var position = 0
+                var fileEnd = files[0].keyCount
+                let keys = try Data.fetchCursor(db, sql: "SELECT e.exposure_key \(pending) ORDER BY e.exposure_key", arguments: [cutoff])
+                while let key = try keys.next(), bounds.count < files.count {
+                    if position == fileEnd - files[bounds.count].keyCount { first = key }
+                    position += 1
+                    if position == fileEnd {
+                        bounds.append((first, key))
+                        if bounds.count < files.count { fileEnd += files[bounds.count].keyCount }
+                    }
                 }
+                for (file, range) in zip(files, bounds) {
+                    try Self.insert(file, db: db)
+                    try db.execute(sql: """
+                        INSERT INTO national_key SELECT e.exposure_key, ? \(pending) AND e.exposure_key >= ? AND e.exposure_key <= ?
+                            ORDER BY e.exposure_key
+                        """, arguments: [db.lastInsertedRowID, cutoff, range.first, range.last])
+                }
+            } else {
+                try Self.insert(last, db: db)
             }
-            for (file, range) in zip(files, bounds) {
+            if revisions > 0 {
                 try db.execute(sql: """
-                    INSERT INTO national_file (name, batch_start, batch_end, number, file_count, key_count) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [file.name, file.batchStart, file.batchEnd, file.number, file.fileCount, file.keyCount])
-                try db.execute(sql: """
-                    INSERT INTO national_key SELECT e.exposure_key, ? \(pending) AND e.exposure_key >= ? AND e.exposure_key <= ?
-                        ORDER BY e.exposure_key
-                    """, arguments: [db.lastInsertedRowID, cutoff, range.first, range.last])
+                    INSERT INTO national_revision SELECT e.exposure_key, (SELECT id FROM national_file WHERE name = ?) \(Self.pendingRevisions)
+                    """, arguments: [last.name, cutoff, cutoff])
             }
             return files
         }
     }
 
+    private static func insert(_ file: NationalFileRecord, db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO national_file (name, batch_start, batch_end, number, file_count, key_count) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [file.name, file.batchStart, file.batchEnd, file.number, file.fileCount, file.keyCount])
+    }
+
     public func unassignedKeyCount(cutoff: Date) async throws -> Int {
         try await database.read { db in
-            try Int.fetchOne(db, sql: """
+            let keys = try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM exposure e WHERE e.created_at <= ?
                     AND NOT EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key)
                 """, arguments: [cutoff]) ?? 0
+            return keys + (try Int.fetchOne(db, sql: "SELECT COUNT(*) \(Self.pendingRevisions)", arguments: [cutoff, cutoff]) ?? 0)
+        }
+    }
+
+    public func revisedKeys(inNationalFile name: String) async throws -> [StoredKey] {
+        try await database.read { db in
+            try Array(Row.fetchCursor(db, sql: """
+                SELECT \(Self.keyColumns) FROM exposure e JOIN national_revision r ON r.exposure_key = e.exposure_key
+                WHERE r.national_file_id = (SELECT id FROM national_file WHERE name = ?) ORDER BY e.exposure_key
+                """, arguments: [name]).map(Self.storedKey))
         }
     }
 

@@ -13,13 +13,20 @@ extension PostgresKeyStore {
                 SELECT exposure_key, created_at FROM \(schema).exposure WHERE national_file_id IS NULL AND created_at <= $1 ORDER BY exposure_key
                 """, binds: Self.binds(cutoff)), logger: connection.logger)
             for try await (key, created) in rows.decode((ByteBuffer, Date).self) { pending.append((key, created)) }
-            guard let oldest = pending.map(\.created).min(), let newest = pending.map(\.created).max() else { return [] }
+            var revisedTimes: [Date] = []
+            let revised = try await connection.query(PostgresQuery(unsafeSQL: "SELECT revised_at \(pendingRevisions)", binds: Self.binds(cutoff)),
+                                                     logger: connection.logger)
+            for try await at in revised.decode(Date.self) { revisedTimes.append(at) }
+            let times = pending.map(\.created) + revisedTimes
+            guard let oldest = times.min(), let newest = times.max() else { return [] }
             let previousEnd = try await connection.query(PostgresQuery(unsafeSQL: "SELECT max(batch_end) FROM \(schema).national_file"),
                                                          logger: connection.logger).decode(Int64?.self).first { _ in true } ?? nil
             let files = NationalBatchLayout.files(root: root, previousEnd: previousEnd, oldest: oldest, newest: newest,
-                                                  count: pending.count, maxKeysPerFile: maxKeysPerFile, notAfter: cutoff)
+                                                  count: pending.count, maxKeysPerFile: maxKeysPerFile, notAfter: cutoff,
+                                                  revisions: revisedTimes.count)
+            guard let last = files.last else { return [] }
             var offset = 0
-            for file in files {
+            for file in files where file.keyCount > 0 {
                 var binds = PostgresBindings()
                 binds.append(file.name)
                 binds.append(file.batchStart)
@@ -39,15 +46,47 @@ extension PostgresKeyStore {
                     """, binds: binds), logger: connection.logger)
                 offset += file.keyCount
             }
+            if pending.isEmpty {
+                var binds = PostgresBindings()
+                for value in [last.batchStart, last.batchEnd] { binds.append(value) }
+                binds.append(last.name)
+                binds.append(last.number)
+                binds.append(last.fileCount)
+                try await connection.query(PostgresQuery(unsafeSQL: """
+                    INSERT INTO \(schema).national_file (name, batch_start, batch_end, number, file_count, key_count) VALUES ($3, $1, $2, $4, $5, 0)
+                    """, binds: binds), logger: connection.logger)
+            }
+            if !revisedTimes.isEmpty {
+                var binds = PostgresBindings()
+                binds.append(cutoff)
+                binds.append(last.name)
+                try await connection.query(PostgresQuery(unsafeSQL: """
+                    UPDATE \(schema).exposure SET revised_national_file_id = (SELECT id FROM \(schema).national_file WHERE name = $2)
+                    WHERE revised_at IS NOT NULL AND revised_at <= $1 AND created_at <= $1 AND revised_national_file_id IS NULL
+                    """, binds: binds), logger: connection.logger)
+            }
             return files
         }
+    }
+
+    /// Revisions applied by the cutoff ($1) to keys that are or will be in a national file by
+    /// then, whose revision is in none yet.
+    private var pendingRevisions: String {
+        "FROM \(schema).exposure WHERE revised_at IS NOT NULL AND revised_at <= $1 AND created_at <= $1 AND revised_national_file_id IS NULL"
+    }
+
+    public func revisedKeys(inNationalFile name: String) async throws -> [StoredKey] {
+        if isReference { throw PostgresKeyStoreError.nationalExportWithReferenceLayout(location.description) }
+        return try await storedKeys(where: "revised_national_file_id = (SELECT id FROM \(schema).national_file WHERE name = $1)",
+                                    binds: Self.binds(name))
     }
 
     public func unassignedKeyCount(cutoff: Date) async throws -> Int {
         if isReference { return 0 }
         if try await database.isMissing() { return 0 }
         let rows = try await database.query(PostgresQuery(unsafeSQL: """
-            SELECT count(*) FROM \(schema).exposure WHERE national_file_id IS NULL AND created_at <= $1
+            SELECT (SELECT count(*) FROM \(schema).exposure WHERE national_file_id IS NULL AND created_at <= $1)
+                 + (SELECT count(*) \(pendingRevisions))
             """, binds: Self.binds(cutoff)))
         for try await count in rows.decode(Int64.self) { return Int(count) }
         return 0

@@ -63,6 +63,11 @@ extension PostgresKeyStore {
             PostgresMigration("0002-import-claims", [
                 "CREATE TABLE \(s).import_claim (url TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)",
             ]),
+            // Which national file carries a key's revision as a revised key.
+            PostgresMigration("0003-national-revisions", location.referenceTable != nil ? [] : [
+                "ALTER TABLE \(s).exposure ADD COLUMN revised_national_file_id BIGINT REFERENCES \(s).national_file(id)",
+                "CREATE INDEX exposure_revised_national_file ON \(s).exposure (revised_national_file_id) WHERE revised_national_file_id IS NOT NULL",
+            ]),
         ]
     }
 }

@@ -130,7 +130,7 @@ public final class PostgresKeyStore: ExposureKeyStore {
             binds.append(ByteBuffer(bytes: revision.keyData))
             try await connection.query(PostgresQuery(unsafeSQL: """
                 UPDATE \(table) SET revised_report_type = $1, revised_transmission_risk = $2,
-                    revised_days_since_symptom_onset = $3, revised_at = $4\(isReference ? "" : ", revised_import_file_id = $5")
+                    revised_days_since_symptom_onset = $3, revised_at = $4\(isReference ? "" : ", revised_import_file_id = $5, revised_national_file_id = NULL")
                 WHERE exposure_key = \(keyValue("$6::bytea"))
                 """, binds: binds), logger: connection.logger)
             outcome.revised += 1

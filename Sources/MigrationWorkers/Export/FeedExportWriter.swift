@@ -84,11 +84,18 @@ public struct FeedExportWriter: Sendable {
 
     /// Builds, signs and writes one assigned file, then records it as written.
     private func write(_ file: NationalFileRecord) async throws -> NationalFileRecord {
-        let keys = try await keyStore.keys(inNationalFile: file.name).map(Self.exportKey)
+        let primaries = try await keyStore.keys(inNationalFile: file.name)
+        let revised = try await keyStore.revisedKeys(inNationalFile: file.name)
+        // A key revised before its first export goes out once, as it is now (a revoked key is
+        // never published as positive); a key exported earlier gets its revision as a revised key.
+        let revisedHere = Set(revised.map(\.keyData))
+        let primaryHere = Set(primaries.map(\.keyData))
         let contents = ExportFileContents(
             startTimestamp: UInt64(file.batchStart),
             endTimestamp: UInt64(file.batchEnd) + (file.fileCount > 1 ? UInt64(file.number) : 0),
-            region: region, batchNum: 1, batchSize: 1, keys: keys)
+            region: region, batchNum: 1, batchSize: 1,
+            keys: primaries.map { Self.exportKey($0, revised: revisedHere.contains($0.keyData)) },
+            revisedKeys: revised.filter { !primaryHere.contains($0.keyData) }.map { Self.exportKey($0, revised: true) })
         let (zip, digest) = try ExportArchiveWriter(signers: [signer]).signedArchive(for: contents)
         try await destination.write(zip, to: file.name)
         try await keyStore.markNationalFileWritten(name: file.name, digest: digest)
@@ -103,17 +110,19 @@ public struct FeedExportWriter: Sendable {
         try await destination.write(Data(text.utf8), to: indexPath)
     }
 
-    /// The export form of a stored key (report types back to the format's numbers).
-    static func exportKey(_ key: StoredKey) -> ExportKey {
-        let reportType: Int? = switch key.reportType {
+    /// The export form of a stored key (report types back to the format's numbers); with
+    /// `revised`, the key as its revision left it (report type, risk, days since onset).
+    static func exportKey(_ key: StoredKey, revised: Bool = false) -> ExportKey {
+        let revision = revised ? key.revision : nil
+        let reportType: Int? = switch revision?.reportType ?? key.reportType {
         case "confirmed": 1
         case "likely": 2
         case "user-report": 3
         case "negative": 5
         default: nil
         }
-        return ExportKey(keyData: key.keyData, transmissionRiskLevel: Int32(key.transmissionRisk),
+        return ExportKey(keyData: key.keyData, transmissionRiskLevel: Int32(revision?.transmissionRisk ?? key.transmissionRisk),
                          rollingStartIntervalNumber: key.intervalNumber, rollingPeriod: key.intervalCount,
-                         reportType: reportType, daysSinceOnsetOfSymptoms: key.daysSinceOnset)
+                         reportType: reportType, daysSinceOnsetOfSymptoms: revision?.daysSinceOnset ?? key.daysSinceOnset)
     }
 }
