@@ -22,12 +22,18 @@ public struct CoverageReport: Sendable, Equatable, Codable {
         public let missing: Int
         /// Keys that are not 16 bytes (no phone or importer can use them).
         public var malformed: Int = 0
+        /// Revisions (confirmed, revoked) of keys the other feed has, that it does not carry.
+        public var revisions: Int = 0
 
-        public init(file: String, missing: Int, malformed: Int = 0) {
+        public init(file: String, missing: Int, malformed: Int = 0, revisions: Int = 0) {
             self.file = file
             self.missing = missing
             self.malformed = malformed
+            self.revisions = revisions
         }
+
+        /// Everything missing from this file's worth.
+        public var total: Int { missing + malformed + revisions }
     }
 
     /// A state file whose loss an operator accepted, and what was accepted.
@@ -60,6 +66,8 @@ public struct CoverageReport: Sendable, Equatable, Codable {
     public let national: Side
     /// State keys not found in the other feed, malformed ones included, accepted ones not.
     public let missingKeys: Int
+    /// State revisions (confirmed, revoked) the other feed does not carry, accepted ones not.
+    public var missingRevisions: Int = 0
     /// Where the missing keys came from, in state index order (accepted files left out).
     public let missingByFile: [MissingInFile]
     /// Accepted losses that applied.
@@ -77,6 +85,8 @@ public struct CoverageReport: Sendable, Equatable, Codable {
         var missingCounts: [Int32: Int] = [:]
         var expired = 0
         for (key, origin) in state.keys where national.keys[key] == nil {
+            // A key the state revoked is owed to no feed as a positive key.
+            if state.revisions[key]?.reportType == 5 { continue }
             if let owedAt, !FeedKeySet.stillOwed(origin, at: owedAt) {
                 expired += 1
                 continue
@@ -86,12 +96,20 @@ public struct CoverageReport: Sendable, Equatable, Codable {
         let acceptedByFile = Dictionary(accepted.map { ($0.file, $0) }, uniquingKeysWith: { first, _ in first })
         var byFile: [MissingInFile] = []
         var acceptedFiles: [AcceptedInFile] = []
-        for position in Set(missingCounts.keys).union(state.malformedKeys.keys).sorted() {
+        // A revision is owed when the other feed publishes the key as positive (a key it lacks is
+        // counted as missing, or, when revoked, owed no more).
+        var revisionCounts: [Int32: Int] = [:]
+        for (key, revision) in state.revisions where FeedKeySet.revisionsOwed.contains(revision.reportType) && national.keys[key] != nil
+            && !national.carries(revision, for: key) {
+            revisionCounts[revision.file, default: 0] += 1
+        }
+        for position in Set(missingCounts.keys).union(state.malformedKeys.keys).union(revisionCounts.keys).sorted() {
             let file = state.files[Int(position)]
-            let entry = MissingInFile(file: file, missing: missingCounts[position] ?? 0, malformed: state.malformedKeys[position] ?? 0)
-            guard entry.missing + entry.malformed > 0 else { continue }
+            let entry = MissingInFile(file: file, missing: missingCounts[position] ?? 0, malformed: state.malformedKeys[position] ?? 0,
+                                      revisions: revisionCounts[position] ?? 0)
+            guard entry.total > 0 else { continue }
             if let loss = acceptedByFile[file] {
-                acceptedFiles.append(AcceptedInFile(file: file, keys: entry.missing + entry.malformed, unavailable: false, by: loss.by, note: loss.note))
+                acceptedFiles.append(AcceptedInFile(file: file, keys: entry.total, unavailable: false, by: loss.by, note: loss.note))
             } else {
                 byFile.append(entry)
             }
@@ -105,19 +123,23 @@ public struct CoverageReport: Sendable, Equatable, Codable {
             }
         }
         let missing = byFile.reduce(0) { $0 + $1.missing + $1.malformed }
+        let missingRevisions = byFile.reduce(0) { $0 + $1.revisions }
+        let definite = missing + missingRevisions
         let verdict: Verdict = if !national.unavailableFiles.isEmpty || !unavailable.isEmpty {
             // Missing keys are definite only when every file of the other feed was read.
-            missing > 0 && national.unavailableFiles.isEmpty ? .fails : .inconclusive
+            definite > 0 && national.unavailableFiles.isEmpty ? .fails : .inconclusive
         } else {
-            missing > 0 ? .fails : .holds
+            definite > 0 ? .fails : .holds
         }
-        return CoverageReport(
+        var report = CoverageReport(
             verdict: verdict,
             state: Side(keys: state.keys.count, files: state.files.count, digest: state.digest,
                         rejectedFiles: state.rejectedFiles, unavailableFiles: unavailable),
             national: Side(keys: national.keys.count, files: national.files.count, digest: national.digest,
                            rejectedFiles: national.rejectedFiles, unavailableFiles: national.unavailableFiles),
             missingKeys: missing, missingByFile: byFile, accepted: acceptedFiles, expiredKeys: expired)
+        report.missingRevisions = missingRevisions
+        return report
     }
 
     /// `accepted losses: A (…), B (…)`, three at most.
@@ -136,16 +158,24 @@ public struct CoverageReport: Sendable, Equatable, Codable {
         case .holds:
             parts.append("all \(state.keys - expiredKeys) state keys (\(state.files) files, sha256 \(state.digest.prefix(12))…) are in \(other) "
                 + "(\(national.keys) keys, \(national.files) files)")
+        case .fails where missingKeys > 0:
+            let files = missingByFile.filter { $0.missing + $0.malformed > 0 }
+            let shown = files.prefix(5).map { "\($0.file): \($0.missing + $0.malformed)" }.joined(separator: ", ")
+            parts.append("\(missingKeys) of \(state.keys + missingByFile.reduce(0) { $0 + $1.malformed }) state keys are missing from \(other) (\(shown)"
+                + (files.count > 5 ? ", …)" : ")"))
         case .fails:
-            let files = missingByFile.prefix(5).map { "\($0.file): \($0.missing + $0.malformed)" }.joined(separator: ", ")
-            parts.append("\(missingKeys) of \(state.keys + missingByFile.reduce(0) { $0 + $1.malformed }) state keys are missing from \(other) (\(files)"
-                + (missingByFile.count > 5 ? ", …)" : ")"))
+            parts.append("every state key is in \(other), but revisions are not")
         case .inconclusive:
             let unread = state.unavailableFiles.map { "state \($0)" } + national.unavailableFiles.map { "\(other): \($0)" }
             parts.append("inconclusive: \(unread.count) listed files could not be read, so what they hold is unknown ("
                 + unread.prefix(5).joined(separator: "; ") + (unread.count > 5 ? "; …" : "") + "); make the feed serve them and run apply again"
                 + (state.unavailableFiles.isEmpty ? "" : ", or accept a state file's loss: enmigrate accept-loss PLAN --file NAME --by NAME --note WHY"))
             if missingKeys > 0 { parts.append("\(missingKeys) state keys not found so far") }
+        }
+        if missingRevisions > 0 {
+            let files = missingByFile.filter { $0.revisions > 0 }
+            parts.append("\(missingRevisions) state revisions (confirmed or revoked) are not in \(other) ("
+                + files.prefix(5).map { "\($0.file): \($0.revisions)" }.joined(separator: ", ") + (files.count > 5 ? ", …)" : ")"))
         }
         let malformed = missingByFile.reduce(0) { $0 + $1.malformed }
         if malformed > 0 { parts.append("\(malformed) of the missing keys are not 16 bytes (no phone can use them; accept the loss to go on)") }

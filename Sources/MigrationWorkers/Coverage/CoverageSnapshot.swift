@@ -29,6 +29,8 @@ public enum CoverageSnapshot {
         var stateRejected: [FileProblem]?
         /// Losses accepted when the proof held, as the proof words them.
         var acceptedLosses: [String]?
+        /// The state's revisions: `<32 hex digits of the key> <report type> <file position>`.
+        var revisions: [String]?
         /// Fingerprint of the national key the national feed was read with.
         var nationalKeyFingerprint: String?
         /// When the baseline was sealed for the swap (seconds since 1970).
@@ -78,6 +80,9 @@ public enum CoverageSnapshot {
                             stateIndexDigest: set.indexDigest, nationalIndexDigest: national?.indexDigest,
                             stateFileVersions: set.fileVersions, nationalFileVersions: national?.fileVersions,
                             nationalFiles: national.map { Self.entries(of: $0) }, stateRejected: set.rejectedFiles, acceptedLosses: acceptedLosses,
+                            revisions: set.revisions.sorted { $0.key < $1.key }.map { key, revision in
+                                key.bytes.map { String(format: "%02x", $0) }.joined() + " \(revision.reportType) \(revision.file)"
+                            },
                             nationalKeyFingerprint: nationalKeyFingerprint, sealedAt: nil)
         var records = Data()
         records.reserveCapacity(set.keys.count * 24)
@@ -162,6 +167,14 @@ public enum CoverageSnapshot {
             offset += width
         }
         guard set.digest == header.digest else { throw Unreadable(path: url.path, reason: "its keys do not match its digest") }
+        for line in header.revisions ?? [] {
+            let parts = line.split(separator: " ")
+            guard parts.count == 3, parts[0].count == 32, let type = UInt8(parts[1]), let file = Int32(parts[2]),
+                  let key = DiagnosisKeyID(hex: String(parts[0])) else {
+                throw Unreadable(path: url.path, reason: "a revision record is malformed: \(line)")
+            }
+            set.revisions[key] = FeedKeySet.Revision(reportType: type, file: file)
+        }
         return set
     }
 }

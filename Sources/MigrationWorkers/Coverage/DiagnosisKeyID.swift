@@ -19,6 +19,12 @@ public struct DiagnosisKeyID: Hashable, Comparable, Sendable {
         self.low = low
     }
 
+    /// The key from 32 hex digits.
+    init?(hex: String) {
+        guard hex.count == 32, let high = UInt64(hex.prefix(16), radix: 16), let low = UInt64(hex.suffix(16), radix: 16) else { return nil }
+        self.init(high: high, low: low)
+    }
+
     init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low

@@ -14,12 +14,31 @@ public struct FeedKeySet: Sendable, Equatable {
         /// intervals since 1970): the key stops being broadcast then, and phones stop matching
         /// it ``FeedKeySet/phoneRetention`` later. `Int32.max` when unknown.
         public var endInterval: Int32
+        /// The report type the key was published with (the format's number; 0 when absent).
+        public var reportType: UInt8
 
-        public init(file: Int32, endInterval: Int32 = .max) {
+        public init(file: Int32, endInterval: Int32 = .max, reportType: UInt8 = 0) {
             self.file = file
             self.endInterval = endInterval
+            self.reportType = reportType
         }
     }
+
+    /// A revision a feed publishes for a key (`revised_keys`): the report type it revises the
+    /// key to and the file that carries it.
+    public struct Revision: Sendable, Equatable {
+        public var reportType: UInt8
+        public var file: Int32
+
+        public init(reportType: UInt8, file: Int32) {
+            self.reportType = reportType
+            self.file = file
+        }
+    }
+
+    /// Report types of revisions the reference importer applies (CONFIRMED_TEST, REVOKED): the
+    /// ones a national feed must carry; others are dropped by every importer.
+    public static let revisionsOwed: Set<UInt8> = [1, 5]
 
     /// How long after a key's rolling period ends phones still match it: the 14 days of the
     /// Exposure Notifications framework. After that a feed may drop it without loss.
@@ -36,6 +55,11 @@ public struct FeedKeySet: Sendable, Equatable {
     /// retries, a listed file that is missing, a body cut short, a file that changed while it
     /// was read): what they hold is unknown, so no proof over this set can hold.
     public var unavailableFiles: [FileProblem]
+    /// Revisions by key, the newest in index order.
+    public var revisions: [DiagnosisKeyID: Revision] = [:]
+    /// Keys published as revoked (report type 5) in verified files: phones never use them, so
+    /// they are owed to no feed; in the other feed, one carries a revocation.
+    public var revokedKeys: Set<DiagnosisKeyID> = []
     /// Keys in verified files that are not 16 bytes, by file position: no phone and no
     /// importer can use them, so they count as missing until a loss is accepted.
     public var malformedKeys: [Int32: Int]
@@ -82,12 +106,33 @@ public struct FeedKeySet: Sendable, Equatable {
     }
 
     /// Adds the keys of one verified file.
-    mutating func add(file: String, keys fileKeys: [(id: DiagnosisKeyID, endInterval: Int32)], malformed: Int, version: String) {
+    mutating func add(file: String, keys fileKeys: [FileKey], revised: [(id: DiagnosisKeyID, reportType: UInt8)], malformed: Int, version: String) {
         let position = Int32(files.count)
         files.append(file)
         fileVersions[file] = version
         if malformed > 0 { malformedKeys[position] = malformed }
-        for key in fileKeys where keys[key.id] == nil { keys[key.id] = Origin(file: position, endInterval: key.endInterval) }
+        for key in fileKeys where keys[key.id] == nil {
+            if key.reportType == 5 {
+                revokedKeys.insert(key.id)
+                continue
+            }
+            keys[key.id] = Origin(file: position, endInterval: key.endInterval, reportType: key.reportType)
+        }
+        for revision in revised { revisions[revision.id] = Revision(reportType: revision.reportType, file: position) }
+    }
+
+    /// One primary key of a verified file.
+    struct FileKey: Sendable {
+        let id: DiagnosisKeyID
+        let endInterval: Int32
+        let reportType: UInt8
+    }
+
+    /// Whether this feed carries `revision` for `key`: as a revised key of the same report type,
+    /// or as the key itself published with that report type (revised before its first export).
+    func carries(_ revision: Revision, for key: DiagnosisKeyID) -> Bool {
+        revisions[key]?.reportType == revision.reportType || keys[key]?.reportType == revision.reportType
+            || (revision.reportType == 5 && revokedKeys.contains(key))
     }
 
     /// Whether phones at `now` can still match a key that came with this origin.

@@ -50,7 +50,7 @@ public struct PhoneFeedReader: Sendable {
 
     /// What one file turned out to be.
     enum FileResult: Sendable {
-        case verified(keys: [(id: DiagnosisKeyID, endInterval: Int32)], malformed: Int, version: String)
+        case verified(keys: [FeedKeySet.FileKey], revised: [(id: DiagnosisKeyID, reportType: UInt8)], malformed: Int, version: String)
         case rejected(FileProblem, version: String, signedWithForeignKey: Bool)
         case unavailable(FileProblem)
     }
@@ -78,7 +78,8 @@ public struct PhoneFeedReader: Sendable {
                 while let next = done.removeValue(forKey: added) {
                     let entry = entries[added]
                     switch next {
-                    case let .verified(keys, malformed, version): set.add(file: entry, keys: keys, malformed: malformed, version: version)
+                    case let .verified(keys, revised, malformed, version):
+                        set.add(file: entry, keys: keys, revised: revised, malformed: malformed, version: version)
                     case let .rejected(problem, version, foreign):
                         set.rejectedFiles.append(problem)
                         set.fileVersions[entry] = version
@@ -132,17 +133,21 @@ public struct PhoneFeedReader: Sendable {
                 let foreign = foreignKey.map { (try? ExportVerifier(trustedKeys: [$0], policy: .phone).verify(archive)) != nil } ?? false
                 return .rejected(FileProblem(file: entry, reason: "\(error)"), version: version, signedWithForeignKey: foreign)
             }
-            var keys: [(id: DiagnosisKeyID, endInterval: Int32)] = []
+            var keys: [FeedKeySet.FileKey] = []
             var malformed = 0
-            for key in try archive.contents(limits: limits).keys {
+            let contents = try archive.contents(limits: limits)
+            for key in contents.keys {
                 guard let id = DiagnosisKeyID(key.keyData) else {
                     malformed += 1
                     continue
                 }
                 let end = key.rollingStartIntervalNumber.map { Int32(clamping: Int64($0) + Int64(key.rollingPeriod)) } ?? .max
-                keys.append((id, end))
+                keys.append(FeedKeySet.FileKey(id: id, endInterval: end, reportType: UInt8(clamping: key.reportType ?? 0)))
             }
-            return .verified(keys: keys, malformed: malformed, version: version)
+            let revised = contents.revisedKeys.compactMap { key in
+                DiagnosisKeyID(key.keyData).map { ($0, UInt8(clamping: key.reportType ?? 0)) }
+            }
+            return .verified(keys: keys, revised: revised, malformed: malformed, version: version)
         } catch {
             return .rejected(FileProblem(file: entry, reason: "\(error)"), version: version, signedWithForeignKey: false)
         }
