@@ -17,7 +17,11 @@ struct RehearseCommand: AsyncParsableCommand {
             files only the plan is read. Faults: kill (SIGKILL an apply at a random step; kill=N for N times), \
             downloads (503 answers until a pass's retries run out), tamper (a client file altered at rest: it \
             must be quarantined and none of its keys imported), late-approval (the key-rotation approval \
-            comes passes late), all. Exit 0 when the run reached its end and coverage holds, 1 otherwise.
+            comes passes late), unavailable (a client file answers 503 until the run blocks on it: the proof \
+            must be inconclusive, never passed), refused-key (a RECURSIVE key the importer refuses: the run \
+            blocks until the loss is accepted with accept-loss), revocation (the last day revokes a key: the \
+            revocation must reach the national feed), all. Exit 0 when the run reached its end and coverage \
+            holds, 1 otherwise.
             """
     )
 

@@ -64,6 +64,10 @@ final class FaultTable: Sendable {
         state.withLock { $0.faults.removeAll() }
     }
 
+    func clear(for path: String) {
+        state.withLock { _ = $0.faults.removeValue(forKey: path) }
+    }
+
     func count(for path: String) -> Int {
         state.withLock { $0.counts[path, default: 0] }
     }

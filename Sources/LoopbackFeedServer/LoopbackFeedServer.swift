@@ -102,6 +102,11 @@ public final class LoopbackFeedServer: Sendable {
         faults.clear()
     }
 
+    /// Removes the faults left for `path` only.
+    public func clearFaults(for path: String) {
+        faults.clear(for: Self.normalise(path))
+    }
+
     /// How many requests `path` received.
     public func requestCount(for path: String) -> Int {
         faults.count(for: Self.normalise(path))

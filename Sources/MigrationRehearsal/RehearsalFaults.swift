@@ -1,5 +1,6 @@
 /// The faults a rehearsal injects, parsed from `--faults SPEC`: a comma-separated list of
-/// `kill[=N]`, `downloads`, `tamper`, `late-approval`, `all` or `none`.
+/// `kill[=N]`, `downloads`, `tamper`, `late-approval`, `unavailable`, `refused-key`,
+/// `revocation`, `all` or `none`.
 public struct RehearsalFaults: Sendable, Equatable, Encodable {
     /// How many times an `apply` (or `approve`) process is killed with SIGKILL at a random moment.
     public var kills = 0
@@ -9,6 +10,14 @@ public struct RehearsalFaults: Sendable, Equatable, Encodable {
     public var tamperedFile = false
     /// The key-rotation approval arrives only after the run has waited through several passes.
     public var lateApproval = false
+    /// One client file answers 503 to every request until the run blocks on it (the proof is
+    /// inconclusive, never passed), then the CDN serves it again.
+    public var unavailableFile = false
+    /// One client file carries a RECURSIVE key the importer refuses: the proof fails until the
+    /// rehearsal accepts the loss on the record (`accept-loss`).
+    public var refusedKey = false
+    /// The last day revokes a key published earlier: the revocation must reach the national feed.
+    public var revocation = false
 
     /// No faults.
     public init() {}
@@ -17,7 +26,7 @@ public struct RehearsalFaults: Sendable, Equatable, Encodable {
     public var isEmpty: Bool { self == RehearsalFaults() }
 
     /// The spec grammar, for help texts and errors.
-    public static let grammar = "kill[=N], downloads, tamper, late-approval, all, none (comma-separated)"
+    public static let grammar = "kill[=N], downloads, tamper, late-approval, unavailable, refused-key, revocation, all, none (comma-separated)"
 
     /// Parses `--faults`; an unknown word is an error naming it.
     public static func parse(_ spec: String) throws(RehearsalError) -> RehearsalFaults {
@@ -30,7 +39,13 @@ public struct RehearsalFaults: Sendable, Equatable, Encodable {
                 faults.failingDownloads = true
                 faults.tamperedFile = true
                 faults.lateApproval = true
+                faults.unavailableFile = true
+                faults.refusedKey = true
+                faults.revocation = true
             case "kill": faults.kills += 1
+            case "unavailable": faults.unavailableFile = true
+            case "refused-key": faults.refusedKey = true
+            case "revocation": faults.revocation = true
             case "downloads": faults.failingDownloads = true
             case "tamper": faults.tamperedFile = true
             case "late-approval": faults.lateApproval = true

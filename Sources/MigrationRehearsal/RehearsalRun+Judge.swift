@@ -28,7 +28,8 @@ extension RehearsalRun {
         let report: Report
     }
 
-    func judge(_ report: inout RehearsalReport, tampered: StateSimulation.PublishedFile?, failingFiles: [String]) async throws {
+    func judge(_ report: inout RehearsalReport, tampered: StateSimulation.PublishedFile?, failingFiles: [String],
+               revoked: Data? = nil, refusedKey: Data? = nil) async throws {
         let child = ChildRun(executable: options.executable, folder: layout.folder)
         let statusLog = layout.logs.appendingPathComponent("status.log"), verifyLog = layout.logs.appendingPathComponent("verify.log")
         let statusRun = try await offPool { try child.run(["status", "plan.yaml", "--json", "--verify-journal"], log: statusLog, killAfter: nil) }
@@ -44,12 +45,13 @@ extension RehearsalRun {
             clientIndexSwapped: swapped, failedFiles: failed, journalIntact: status.journalIntact ?? false,
             cutoverLatencyMs: status.cutoverLatencyMs)
         try await describeFileFaults(&report, tampered: tampered, failingFiles: failingFiles, failed: failed)
+        try await describeKeyFaults(&report, revoked: revoked, refusedKey: refusedKey)
         let endPhase = shape.mode == .full ? status.status == "succeeded"
                                            : (status.phase == "mirroring" && status.status == "steady")
         switch (endPhase, verify.holds, swapped) {
         case (true, true, true) where status.journalIntact != true:
             report.problem = "the journal's hash chain does not verify: see logs/status.log"
-        case (true, true, true): report.succeeded = true
+        case (true, true, true): report.succeeded = report.problem == nil
         case (false, _, _): report.problem = "the run ended in \(status.phase) (\(status.status)), not at the end of a \(shape.mode.rawValue) plan"
         case (_, false, _): report.problem = "the coverage proof does not hold: see logs/verify.log"
         case (_, _, false): report.problem = "the state's client index was not swapped to the national feed"
@@ -78,6 +80,28 @@ extension RehearsalRun {
             case "late-approval":
                 let waits = report.passes.filter { $0.exitCode == 4 && $0.command == "apply" }.count
                 report.faults[index].recovery = "the run waited at key-rotation for \(waits) passes, each catching up imports, the national export and staging; approved afterwards, cut-over latency \(report.endState?.cutoverLatencyMs.map { "\($0) ms" } ?? "unknown")"
+            default: continue
+            }
+        }
+    }
+
+    /// What became of the revoked and the refused key in the national key store.
+    private func describeKeyFaults(_ report: inout RehearsalReport, revoked: Data?, refusedKey: Data?) async throws {
+        let store = try SQLiteKeyStore(path: layout.nationalKeyStore.path)
+        for index in report.faults.indices {
+            switch report.faults[index].fault {
+            case "revocation":
+                guard let revoked else { continue }
+                let revision = try await store.key(revoked)?.revision?.reportType
+                report.faults[index].recovery = revision == "negative"
+                    ? "imported as a revision (negative) and published in the national feed as a revised key; the proof requires it"
+                    : "NOT applied in the national key store (\(revision ?? "no revision")): a defect"
+                if revision != "negative" { report.problem = report.problem ?? "the revocation did not reach the national key store" }
+            case "refused-key":
+                guard let refusedKey else { continue }
+                let stored = try await store.key(refusedKey) != nil
+                report.faults[index].recovery += stored ? "; the RECURSIVE key IS in the national key store: a defect" : "; the key is not in the national key store, as it must be"
+                if stored { report.problem = report.problem ?? "a refused key reached the national key store" }
             default: continue
             }
         }

@@ -30,6 +30,12 @@ struct RehearsalRun {
         var pendingRecovery: Int?
         var tampered: StateSimulation.PublishedFile?
         var failingFiles: [String] = []
+        /// The `unavailable` fault's file while the CDN still refuses it.
+        var unavailable: (file: String, fault: Int)?
+        /// The `refused-key` fault's file until its loss is accepted.
+        var refused: (file: String, fault: Int)?
+        /// The key the last day revokes.
+        var revoked: Data?
     }
 
     func run() async throws -> RehearsalReport {
@@ -42,7 +48,17 @@ struct RehearsalRun {
             killsLeft: options.faults.kills,
             lateWaitsLeft: options.faults.lateApproval ? Self.lateApprovalPasses : 0)
         for day in 0..<(options.days - 1) {
-            state.published += try await simulation.publish(day: day, using: &state.keyGenerator)
+            // The refused key rides in the first day, so the run meets it before the gate.
+            let refused = day == 0 && options.faults.refusedKey ? [StateSimulation.recursiveKey(startingBefore: simulation.firstDayStart)] : []
+            let revocable = day == 0 && options.faults.revocation ? [StateSimulation.revocableKey(startingBefore: simulation.firstDayStart)] : []
+            let files = try await simulation.publish(day: day, using: &state.keyGenerator, extraKeys: refused + revocable)
+            state.published += files
+            if let key = refused.first, let file = files.first(where: { $0.keys.contains(key.keyData) }) {
+                state.report.faults.append(.init(
+                    fault: "refused-key", injected: "\(file.name) carries a key of report type RECURSIVE, which the importer refuses", recovery: ""))
+                state.refused = (file.name, state.report.faults.count - 1)
+                progress("fault: \(file.name) carries a RECURSIVE key")
+            }
         }
         progress("published \(options.days - 1) days: \(state.published.count) client files, \(state.published.reduce(0) { $0 + $1.keys.count }) keys (day \(options.days) follows while the run waits for the key-rotation approval)")
         try injectFileFaults(&state)
@@ -54,7 +70,8 @@ struct RehearsalRun {
         }
         state.report.clientFiles = state.published.count
         state.report.keysPublished = state.published.reduce(0) { $0 + $1.keys.count }
-        try await judge(&state.report, tampered: state.tampered, failingFiles: state.failingFiles)
+        try await judge(&state.report, tampered: state.tampered, failingFiles: state.failingFiles, revoked: state.revoked,
+                        refusedKey: options.faults.refusedKey ? StateSimulation.recursiveKey(startingBefore: 0).keyData : nil)
         return state.report
     }
 
@@ -77,6 +94,14 @@ struct RehearsalRun {
                 fault: "tamper", injected: "\(file.name) (\(file.keys.count) keys): byte \(offset) flipped at rest in the state's CDN",
                 recovery: ""))
             progress("fault: tampered with \(file.name)")
+        }
+        if options.faults.unavailableFile, let file = candidates.popLast() {
+            server.inject(.status(503), for: "cdn/\(file.name)", times: nil)
+            state.report.faults.append(.init(
+                fault: "unavailable", injected: "\(file.name) (\(file.keys.count) keys) answers 503 to every request until the run blocks on it",
+                recovery: ""))
+            state.unavailable = (file.name, state.report.faults.count - 1)
+            progress("fault: \(file.name) is unavailable at the state's CDN")
         }
         if options.faults.failingDownloads, candidates.count >= 2 {
             let attempts = shape.workers.retry.attempts
@@ -180,6 +205,31 @@ struct RehearsalRun {
                     command = ["approve", "plan.yaml", "--gate", gate, "--by", "rehearsal", "--note", "rehearsal"]
                 }
             case 3:
+                let said = result.lines.map(\.message).joined(separator: "\n")
+                if let (file, fault) = state.unavailable, said.contains(file) {
+                    // Blocked on the unread file, as it must be: the CDN serves it again.
+                    server.clearFaults(for: "cdn/\(file)")
+                    state.report.faults[fault].recovery = "pass \(number) blocked (exit 3) naming it"
+                        + (said.contains("inconclusive") ? " with the proof inconclusive" : "") + "; served again, the next passes read it"
+                    state.unavailable = nil
+                    progress("the state's CDN serves \(file) again")
+                    command = ["apply", "plan.yaml", "--once"]
+                    continue
+                }
+                if let (file, fault) = state.refused, said.contains(file) {
+                    // The loss is known and decided: accept it on the record, as an operator would.
+                    let log = layout.logs.appendingPathComponent(String(format: "%02d-accept-loss.log", number))
+                    let accepted = try await offPool {
+                        try child.run(["accept-loss", "plan.yaml", "--file", file, "--by", "rehearsal",
+                                       "--note", "a RECURSIVE key the importer refuses (rehearsal)", "--json"], log: log, killAfter: nil)
+                    }
+                    state.report.faults[fault].recovery = "pass \(number) blocked (exit 3): the proof names the missing key's file; "
+                        + "`accept-loss` recorded the decision (exit \(accepted.status)) and the gate opened on the rest"
+                    state.refused = nil
+                    progress("accepting the loss of \(file) as `rehearsal` (a real run waits for a person)")
+                    command = ["apply", "plan.yaml", "--once"]
+                    continue
+                }
                 consecutiveTroubles += 1
                 if consecutiveTroubles > 5 {
                     throw RehearsalError.runFailed("the run stayed blocked for \(consecutiveTroubles) passes: \(result.lastMessage)")
@@ -199,7 +249,15 @@ struct RehearsalRun {
     }
 
     private func publishLastDay(_ state: inout Progress) async throws {
-        let files = try await simulation.publish(day: options.days - 1, using: &state.keyGenerator)
+        var revoking: [Data] = []
+        let revocable = StateSimulation.revocableKey(startingBefore: 0).keyData
+        if options.faults.revocation, let file = state.published.first(where: { $0.keys.contains(revocable) }) {
+            revoking = [revocable]
+            state.revoked = revocable
+            state.report.faults.append(.init(
+                fault: "revocation", injected: "the last day revokes a `likely` key of \(file.name) (a revised key, report type REVOKED)", recovery: ""))
+        }
+        let files = try await simulation.publish(day: options.days - 1, using: &state.keyGenerator, revoking: revoking)
         state.published += files
         state.lastDayPublished = true
         progress("the simulated state publishes day \(options.days): \(files.count) files, \(files.reduce(0) { $0 + $1.keys.count }) keys")

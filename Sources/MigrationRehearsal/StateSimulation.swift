@@ -33,11 +33,29 @@ final class StateSimulation: Sendable {
         firstDay = (UInt64(now.timeIntervalSince1970) / 86_400 - UInt64(days)) * 86_400
     }
 
-    /// Publishes day `day` (0-based) with keys from `generator`; returns its client files.
-    func publish(day: Int, using generator: inout SeededGenerator) async throws -> [PublishedFile] {
+    /// A key the importer refuses by rule (report type RECURSIVE): the `refused-key` fault.
+    static func recursiveKey(startingBefore start: UInt64) -> ExportKey {
+        ExportKey(keyData: Data(repeating: 0xEE, count: 16), transmissionRiskLevel: 2,
+                  rollingStartIntervalNumber: Int32(start / 600) - 144 * 2, reportType: 4)
+    }
+
+    /// A key published as `likely` (CONFIRMED_CLINICAL_DIAGNOSIS) on the first day and revoked
+    /// on the last: the `revocation` fault (a `likely` key may be revoked; a confirmed one may not).
+    static func revocableKey(startingBefore start: UInt64) -> ExportKey {
+        ExportKey(keyData: Data(repeating: 0xDD, count: 16), transmissionRiskLevel: 4,
+                  rollingStartIntervalNumber: Int32(start / 600) - 144 * 2, reportType: 2)
+    }
+
+    /// The first day's start (UTC seconds).
+    var firstDayStart: UInt64 { firstDay }
+
+    /// Publishes day `day` (0-based) with keys from `generator`, plus `extraKeys`, and `revoking`
+    /// as revised keys (report type REVOKED); returns its client files.
+    func publish(day: Int, using generator: inout SeededGenerator, extraKeys: [ExportKey] = [], revoking: [Data] = []) async throws -> [PublishedFile] {
         let start = firstDay + UInt64(day) * 86_400
-        let keys = (0..<keysPerDay).map { _ in Self.key(startingBefore: start, using: &generator) }
-        let batch = ExportBatch(start: start, end: start + 86_400, region: shape.stateRegion, keys: keys)
+        let keys = (0..<keysPerDay).map { _ in Self.key(startingBefore: start, using: &generator) } + extraKeys
+        let revised = revoking.map { ExportKey(keyData: $0, transmissionRiskLevel: 6, rollingStartIntervalNumber: Int32(start / 600) - 144, reportType: 5) }
+        let batch = ExportBatch(start: start, end: start + 86_400, region: shape.stateRegion, keys: keys, revisedKeys: revised)
         // Two files a day, so a feed has enough files for faults to hit one and spare the rest.
         let files = batch.files(root: shape.clientRoot, maxKeysPerFile: max(1, (keysPerDay + 1) / 2))
         try await write(files, signer: clientSigner, to: layout.cdn, root: shape.clientRoot)

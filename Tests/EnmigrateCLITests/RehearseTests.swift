@@ -86,6 +86,23 @@ struct RehearseTests {
         #expect(report.endState.nationalKeys == report.keysPublished - 60)
     }
 
+    @Test("the proof's fault classes: an unavailable file blocks the run until served, a refused key until its loss is accepted, a revocation reaches the national feed")
+    func proofFaults() async throws {
+        let folder = try PlanFolder.make()
+        let run = try await rehearse(folder, ["--seed", "3", "--days", "3", "--keys-per-day", "100",
+                                              "--folder", folder.appendingPathComponent("rehearsal").path, "--faults", "unavailable,refused-key,revocation"])
+        #expect(run.status == 0, "\(run.output.stdout)\n\(run.output.stderr)")
+        let report = try #require(run.report)
+        let byFault = Dictionary(report.faults.map { ($0.fault, $0.recovery) }, uniquingKeysWith: { first, _ in first })
+        #expect(byFault["unavailable"]?.contains("blocked (exit 3) naming it") == true, "\(report.faults)")
+        #expect(byFault["refused-key"]?.contains("`accept-loss` recorded the decision") == true)
+        #expect(byFault["refused-key"]?.contains("the key is not in the national key store") == true)
+        #expect(byFault["revocation"]?.contains("published in the national feed as a revised key") == true)
+        // Every published key reached phones but the one refused by rule (and accepted as lost).
+        #expect(report.endState.coverageHolds && report.endState.clientIndexSwapped)
+        #expect(report.endState.nationalKeys == report.keysPublished - 1)
+    }
+
     @Test("a bad fault spec or a folder that is not a rehearsal's is refused, naming the fix")
     func refusals() async throws {
         let folder = try PlanFolder.make()

@@ -11,6 +11,9 @@ struct RehearsalFaultsTests {
         #expect(try RehearsalFaults.parse("none").isEmpty)
         let all = try RehearsalFaults.parse("all")
         #expect(all.kills == 1 && all.failingDownloads && all.tamperedFile && all.lateApproval)
+        #expect(all.unavailableFile && all.refusedKey && all.revocation)
+        let proof = try RehearsalFaults.parse("unavailable,refused-key,revocation")
+        #expect(proof.unavailableFile && proof.refusedKey && proof.revocation && proof.kills == 0)
     }
 
     @Test("an unknown word or a bad count is an error that names it and lists the faults")

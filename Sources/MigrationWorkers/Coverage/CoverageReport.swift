@@ -175,7 +175,8 @@ public struct CoverageReport: Sendable, Equatable, Codable {
         if missingRevisions > 0 {
             let files = missingByFile.filter { $0.revisions > 0 }
             parts.append("\(missingRevisions) state revisions (confirmed or revoked) are not in \(other) ("
-                + files.prefix(5).map { "\($0.file): \($0.revisions)" }.joined(separator: ", ") + (files.count > 5 ? ", …)" : ")"))
+                + files.prefix(5).map { "\($0.file): \($0.revisions)" }.joined(separator: ", ") + (files.count > 5 ? ", …)" : ")")
+                + " — the importer refuses revisions its rules do not allow (a confirmed key cannot be revoked); accept the loss when it is decided")
         }
         let malformed = missingByFile.reduce(0) { $0 + $1.malformed }
         if malformed > 0 { parts.append("\(malformed) of the missing keys are not 16 bytes (no phone can use them; accept the loss to go on)") }
