@@ -65,6 +65,16 @@ struct JournalConformanceTests {
 
         try await tamper(4, #"{"n":"9"}"#)
         #expect(try journal.firstBrokenRecord() == 4)
+
+        // A broken chain stops every state-changing verb (exit 7), before any lock or record.
+        try journal.releaseLease(fence: fence)
+        let engine = Orchestrator(journal: journal, registry: WorkerRegistry(),
+                                  definition: RunDefinition(planHash: "sha256:abc", mode: .readOnly, attempts: 1, stepTimeout: .seconds(5)))
+        await #expect(throws: JournalError.tampered(sequence: 4)) { _ = try await engine.apply() }
+        #expect(throws: JournalError.tampered(sequence: 4)) { _ = try engine.approve(.keyRotation, by: "a", note: "") }
+        #expect(throws: JournalError.tampered(sequence: 4)) { _ = try engine.acceptLoss(files: ["f"], by: "a", note: "n") }
+        await #expect(throws: JournalError.tampered(sequence: 4)) { _ = try await engine.abort(restoreClientIndex: false) }
+        #expect(try journal.records().count == 6, "nothing was appended to a broken journal")
     }
 
     @Test("a second process gets `lock held` naming the holder; the holder renews", arguments: JournalDriver.allCases)

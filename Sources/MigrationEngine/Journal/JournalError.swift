@@ -28,7 +28,9 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
         case .missing(let path):
             return "no journal at \(path): nothing has run yet"
         case .tampered(let sequence):
-            return "journal record \(sequence) does not match its hash chain: the journal was changed outside enmigrate"
+            return "journal record \(sequence) does not match its hash chain: the journal was changed outside enmigrate. Nothing is "
+                + "changed until it is repaired: restore the journal from a backup (or find who edited it), then check it with "
+                + "`enmigrate status PLAN --verify-journal`"
         case .database(let message):
             return "journal database: \(message)"
         }

@@ -14,6 +14,7 @@ extension Orchestrator {
     /// Records an approval for `gate`. Refused (nothing recorded) unless the run waits at that
     /// gate. Needs no run lock.
     public func approve(_ gate: Gate, by: String, note: String) throws -> Approval {
+        try refuseBrokenJournal()
         guard let run = try journal.run() else { throw RunStateMachine.IllegalTransition(
             phase: .planned, status: .waiting, event: .approved(gate), reason: "gate \(gate.rawValue) not reached: the run has not started") }
         guard run.planHash == definition.planHash else { throw JournalError.planChanged(started: run.planHash, now: definition.planHash) }
@@ -57,6 +58,7 @@ extension Orchestrator {
     /// the lock, asks it to stop at its next step boundary). With `restoreClientIndex`, only
     /// after cut-over and before decommission.
     public func abort(restoreClientIndex: Bool) async throws -> RunOutcome {
+        try refuseBrokenJournal()
         guard let run = try journal.run() else { return .aborted }
         var machine = RunStateMachine.restored(run: run, last: try journal.lastRecord())
         var probe = machine

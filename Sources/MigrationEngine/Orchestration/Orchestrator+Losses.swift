@@ -19,6 +19,7 @@ extension Orchestrator {
     /// Records that the loss of what `files` hold is accepted, by `by`, because `note`. Needs
     /// no run lock (like an approval); refused before the run started or when the plan changed.
     public func acceptLoss(files: [String], by: String, note: String) throws -> [LossAcceptance] {
+        try refuseBrokenJournal()
         guard let run = try journal.run() else { throw NoRunYet() }
         guard run.planHash == definition.planHash else { throw JournalError.planChanged(started: run.planHash, now: definition.planHash) }
         let machine = RunStateMachine.restored(run: run, last: try journal.lastRecord())

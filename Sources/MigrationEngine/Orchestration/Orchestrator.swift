@@ -23,6 +23,7 @@ public struct Orchestrator: Sendable {
     /// `keepLease` the run lock stays held afterwards (a waiting `apply` renews it by calling
     /// again, and releases it with `Journal.releaseLease(ownedBy:)`).
     public func apply(until: MigrationPhase? = nil, keepLease: Bool = false) async throws -> RunOutcome {
+        try refuseBrokenJournal()
         let (fence, tookOver) = try journal.acquireLease(owner: environment.owner, now: environment.now(),
                                                          ttl: definition.leaseDuration, isAlive: environment.isAlive)
         defer { if !keepLease { try? journal.releaseLease(fence: fence) } }
@@ -141,7 +142,12 @@ public struct Orchestrator: Sendable {
                        let failure = await catchUp(previous) {
                         events(.check(CheckResult(name: "while waiting", outcome: .failed, reason: failure)))
                     }
-                    try journal.append(.waiting, machine: machine, detail: ["gate": gate.rawValue], fence: fence, at: environment.now())
+                    // One record per wait, not one per pass (an apply polls every second for days).
+                    if try journal.lastRecord()?.kind != .waiting {
+                        try journal.append(.waiting, machine: machine, detail: ["gate": gate.rawValue], fence: fence, at: environment.now())
+                    } else {
+                        try journal.renewLease(fence: fence, now: environment.now(), ttl: definition.leaseDuration)
+                    }
                     events(.waitingForApproval(gate))
                     return .waitingForApproval(gate)
                 }
@@ -212,6 +218,12 @@ public struct Orchestrator: Sendable {
             results.append(result)
         }
         return results
+    }
+
+    /// A journal whose hash chain does not verify is never acted on: every state-changing verb
+    /// stops with ``JournalError/tampered(sequence:)`` (exit 7) until it is repaired.
+    func refuseBrokenJournal() throws {
+        if let broken = try journal.firstBrokenRecord() { throw JournalError.tampered(sequence: broken) }
     }
 
     /// Whether an abort was requested and not yet carried out. Not only the last record: an
