@@ -72,7 +72,9 @@ struct ApplyCommand: AsyncParsableCommand {
                 case .waitingForApproval:
                     try await Task.sleep(for: .seconds(1))
                 case .steady:
-                    try await Task.sleep(for: interval)
+                    // The lease lasts seconds and the interval minutes: keep it while sleeping, so
+                    // no second apply takes the run over and mirrors at the same time.
+                    try await journal.sleepKeepingLease(interval, owner: engine.environment.owner, ttl: engine.definition.leaseDuration)
                 default:
                     return outcome
                 }

@@ -77,6 +77,17 @@ struct JournalConformanceTests {
         #expect(try journal.records().count == 6, "nothing was appended to a broken journal")
     }
 
+    @Test("a holder renews its lease by owner between passes (a steady apply sleeping its interval); once taken over, renewing fails", arguments: JournalDriver.allCases)
+    func renewByOwner(driver: JournalDriver) throws {
+        let journal = try driver.make().journal
+        _ = try journal.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
+        try journal.renewLease(ownedBy: me, now: start.addingTimeInterval(10), ttl: .seconds(15))
+        // Without the renewal the lease ended at +15 s and this takeover would succeed.
+        #expect(throws: JournalError.self) { _ = try journal.acquireLease(owner: other, now: start.addingTimeInterval(20), ttl: .seconds(15)) { _ in true } }
+        _ = try journal.acquireLease(owner: other, now: start.addingTimeInterval(26), ttl: .seconds(15)) { _ in true }
+        #expect(throws: JournalError.self) { try journal.renewLease(ownedBy: me, now: start.addingTimeInterval(27), ttl: .seconds(15)) }
+    }
+
     @Test("a second process gets `lock held` naming the holder; the holder renews", arguments: JournalDriver.allCases)
     func lockHeld(driver: JournalDriver) throws {
         let journal = try driver.make().journal

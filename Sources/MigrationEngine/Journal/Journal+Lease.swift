@@ -72,6 +72,33 @@ extension Journal {
         }
     }
 
+    /// Extends the lease `owner` holds, whatever its fence (a waiting or steady `apply` between
+    /// passes); fails with `fenced` when the lease is another's or was released.
+    public func renewLease(ownedBy owner: LockOwner, now: Date, ttl: Duration) throws(JournalError) {
+        try guarded {
+            try storage.updateLease { holder in
+                guard let holder, holder.pid == owner.pid, holder.host == owner.host, holder.expires > now else {
+                    throw JournalError.fenced(expected: 0, current: holder?.fence ?? 0)
+                }
+                return (holder.with(expires: now.addingTimeInterval(Self.seconds(ttl))), ())
+            }
+        }
+    }
+
+    /// Sleeps `duration` while keeping the lease `owner` holds: renewed every third of `ttl`, so
+    /// a steady `apply` sleeping its interval (minutes) is never taken over as if it were gone.
+    /// Throws `fenced` as soon as the lease is lost, and on cancellation.
+    public func sleepKeepingLease(_ duration: Duration, owner: LockOwner, ttl: Duration, now: @Sendable () -> Date = Date.init) async throws {
+        var left = duration
+        let step = ttl / 3
+        while left > .zero {
+            let nap = min(left, step)
+            try await Task.sleep(for: nap)
+            left -= nap
+            try renewLease(ownedBy: owner, now: now(), ttl: ttl)
+        }
+    }
+
     /// Gives the lease up (only if this fence still holds it).
     public func releaseLease(fence: Int64) throws(JournalError) {
         try guarded {
