@@ -13,6 +13,8 @@ struct EngineContext {
     var takeBackClientIndex = false
     let journal: JournalLocation
     let definition: RunDefinition
+    /// The run lock as this process holds it, shared by the engine and the workers.
+    let heldLease = HeldLease()
 
     /// Loads and validates the plan; prints its errors and exits 1 when it is invalid.
     static func load(_ planPath: String) throws -> EngineContext {
@@ -50,7 +52,9 @@ struct EngineContext {
     }
 
     func workers(events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) -> WorkerAssembly {
-        var assembly = WorkerAssembly(plan: plan, journal: journal, environment: WorkerEnvironment(report: events))
+        let lease = heldLease
+        var assembly = WorkerAssembly(plan: plan, journal: journal,
+                                      environment: WorkerEnvironment(report: events, confirmLease: { try lease.confirm() }))
         assembly.takeBackClientIndex = takeBackClientIndex
         return assembly
     }
@@ -60,7 +64,7 @@ struct EngineContext {
     func orchestrator(journal: Journal, events: @escaping @Sendable (MigrationEvent) -> Void = { _ in },
                       withWorkers: Bool = true) throws -> Orchestrator {
         Orchestrator(journal: journal, registry: withWorkers ? try registry(events: events) : WorkerRegistry(),
-                     definition: definition, events: events)
+                     definition: definition, environment: EngineEnvironment(heldLease: heldLease), events: events)
     }
 
     func openJournal(create: Bool = true, readOnly: Bool = false) throws -> Journal {

@@ -88,6 +88,19 @@ struct JournalConformanceTests {
         #expect(throws: JournalError.self) { try journal.renewLease(ownedBy: me, now: start.addingTimeInterval(27), ttl: .seconds(15)) }
     }
 
+    @Test("a held lease confirms while it is this fence's and fails once another process took the run over", arguments: JournalDriver.allCases)
+    func heldLeaseConfirm(driver: JournalDriver) throws {
+        let journal = try driver.make().journal
+        let (fence, _) = try journal.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
+        let held = HeldLease()
+        try held.confirm(now: start)
+        held.hold(journal, fence: fence, ttl: .seconds(15))
+        try held.confirm(now: start.addingTimeInterval(5))
+        // Stopped past its lease; another process takes the run over.
+        _ = try journal.acquireLease(owner: other, now: start.addingTimeInterval(30), ttl: .seconds(15)) { _ in true }
+        #expect(throws: JournalError.fenced(expected: fence, current: fence + 1)) { try held.confirm(now: start.addingTimeInterval(31)) }
+    }
+
     @Test("a second process gets `lock held` naming the holder; the holder renews", arguments: JournalDriver.allCases)
     func lockHeld(driver: JournalDriver) throws {
         let journal = try driver.make().journal

@@ -139,6 +139,19 @@ struct CutOverWorkerTests {
         #expect(try CoverageSnapshot.read(from: setup.folder.appendingPathComponent("state-keys")).keys.count == 49)
     }
 
+    @Test("a process that lost the run lock never replaces the client index: the lease is confirmed immediately before the write")
+    func fencedProcessDoesNotPublish() async throws {
+        let setup = try await Setup()
+        let before = try await setup.clientIndex()
+        struct LostLease: Error {}
+        var fenced = setup.mirror
+        fenced.environment.confirmLease = { throw LostLease() }
+        let worker = CutOverWorker(mirror: fenced, prover: setup.prover)
+        await #expect(throws: LostLease.self) { try await worker.apply() }
+        #expect(try await setup.clientIndex() == before, "the stopped-and-resumed holder published the national index")
+
+    }
+
     @Test("restore republishes the index the swap replaced, checked; a stale or planted copy, or one listing a file phones reject, is refused")
     func restoreOnlyWhatIsTrue() async throws {
         let setup = try await Setup()

@@ -71,7 +71,11 @@ extension Orchestrator {
         }
         let (fence, _) = try journal.acquireLease(owner: environment.owner, now: environment.now(),
                                                   ttl: definition.leaseDuration, isAlive: environment.isAlive)
-        defer { try? journal.releaseLease(fence: fence) }
+        environment.heldLease.hold(journal, fence: fence, ttl: definition.leaseDuration)
+        defer {
+            environment.heldLease.release()
+            try? journal.releaseLease(fence: fence)
+        }
         if restoreClientIndex {
             // Intent first: a crash during the restore leaves the run unaborted and the
             // restore is simply run again.

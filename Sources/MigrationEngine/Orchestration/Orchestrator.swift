@@ -26,7 +26,13 @@ public struct Orchestrator: Sendable {
         try refuseBrokenJournal()
         let (fence, tookOver) = try journal.acquireLease(owner: environment.owner, now: environment.now(),
                                                          ttl: definition.leaseDuration, isAlive: environment.isAlive)
-        defer { if !keepLease { try? journal.releaseLease(fence: fence) } }
+        environment.heldLease.hold(journal, fence: fence, ttl: definition.leaseDuration)
+        defer {
+            if !keepLease {
+                environment.heldLease.release()
+                try? journal.releaseLease(fence: fence)
+            }
+        }
         var machine = try restoreMachine(fence: fence)
         if let tookOver {
             try journal.append(.lockTakeover, machine: machine, detail: ["from": "\(tookOver)"], fence: fence, at: environment.now())

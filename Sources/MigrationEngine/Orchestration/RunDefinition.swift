@@ -40,13 +40,17 @@ public struct EngineEnvironment: Sendable {
     public var sleep: @Sendable (Duration) async throws -> Void
     public var owner: LockOwner
     public var isAlive: @Sendable (Int32) -> Bool
+    /// The lease as held now, shared with the workers (``HeldLease``).
+    public var heldLease: HeldLease
 
     public init(now: @escaping @Sendable () -> Date = Date.init,
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-                owner: LockOwner = .current, isAlive: @escaping @Sendable (Int32) -> Bool = LockOwner.isAlive) {
+                owner: LockOwner = .current, isAlive: @escaping @Sendable (Int32) -> Bool = LockOwner.isAlive,
+                heldLease: HeldLease = HeldLease()) {
         self.now = now
         self.sleep = sleep
         self.owner = owner
         self.isAlive = isAlive
+        self.heldLease = heldLease
     }
 }

@@ -9,13 +9,18 @@ public struct WorkerEnvironment: Sendable {
     public var sleep: @Sendable (Duration) async throws -> Void
     /// Receives progress events (rendered by the CLI, ignored by default).
     public var report: @Sendable (MigrationEvent) -> Void
+    /// Confirms the run lock is still this process's, immediately before a write phones can
+    /// see (``HeldLease/confirm(now:)``); throws when it was lost. Nothing by default.
+    public var confirmLease: @Sendable () throws -> Void
 
     public init(now: @escaping @Sendable () -> Date = Date.init,
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-                report: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) {
+                report: @escaping @Sendable (MigrationEvent) -> Void = { _ in },
+                confirmLease: @escaping @Sendable () throws -> Void = {}) {
         self.now = now
         self.sleep = sleep
         self.report = report
+        self.confirmLease = confirmLease
     }
 }
 

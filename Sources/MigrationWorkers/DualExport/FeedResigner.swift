@@ -168,6 +168,7 @@ public struct FeedResigner: Sendable {
     private func writeIndex(for index: ExportIndex) async throws {
         let text = try await secondIndexText(for: index)
         if let current = try? await destination.read(indexPath), current == text { return }
+        try environment.confirmLease()
         try await destination.write(text, to: indexPath)
     }
 }

@@ -107,6 +107,7 @@ public struct FeedExportWriter: Sendable {
         let written = try await keyStore.nationalFiles().filter(\.isWritten).map(\.name)
         let text = ExportIndex(entries: written).text
         if let current = try? await destination.read(indexPath), current == Data(text.utf8) { return }
+        try environment.confirmLease()
         try await destination.write(Data(text.utf8), to: indexPath)
     }
 

@@ -29,7 +29,7 @@ public struct ClientMirror: Sendable {
     public var overwriteForeignIndex = false
     public let retry: TransientRetry
     public let limits: ExportLimits
-    public let environment: WorkerEnvironment
+    public var environment: WorkerEnvironment
 
     public init(source: any BlobStore, sourceIndexPath: String, nationalKey: TrustedKey, destination: any BlobStore, root: String,
                 stateFile: URL, retry: TransientRetry = .init(), limits: ExportLimits = .default, environment: WorkerEnvironment = .init()) {
@@ -132,6 +132,8 @@ public struct ClientMirror: Sendable {
             state.previousIndexSaved = true
             try state.save(to: stateFile)
         }
+        // The last moment before phones see it: a process that lost the run lock writes nothing.
+        try environment.confirmLease()
         try await destination.write(staged, to: indexPath)
         let now = environment.now()
         state.publishedDigest = staged.sha256Hex
@@ -229,6 +231,7 @@ public struct ClientMirror: Sendable {
                 }
             }
         }
+        try environment.confirmLease()
         try await destination.write(previous, to: indexPath)
         var state = try MirrorState.load(from: stateFile)
         state.publishedDigest = nil
