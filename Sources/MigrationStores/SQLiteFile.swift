@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MigrationEngine
 
 /// Opens the SQLite files the stores keep: creates the folder, waits up to 5 s on a busy file,
 /// uses WAL (readers never block the writer), and applies the store's migrations.
@@ -14,8 +15,11 @@ enum SQLiteFile {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(cacheMiB * 1024)") }
         let database = try DatabaseQueue(path: path, configuration: configuration)
-        try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
-        try migrator.migrate(database)
+        // Racing first opens (two replicas, two first runs) make the schema once.
+        try SQLiteMigrationLock.whileLocked(path) {
+            try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+            try migrator.migrate(database)
+        }
         return database
     }
 }

@@ -3,6 +3,7 @@ import GRDB
 import MigrationEngine
 import MigrationStores
 import PostgresNIO
+import Synchronization
 import Testing
 
 /// The journal storages every journal test runs against: the SQLite file and, when
@@ -198,5 +199,27 @@ struct JournalOpeningTests {
         #expect(throws: JournalError.missing(path: location.description)) { try PostgresJournalStorage(location: location, readOnly: true) }
         let database = try PostgresDatabase(location: location, migrations: [], migrate: false)
         #expect(try await database.isMissing())
+    }
+}
+
+@Suite("Racing first runs on a new SQLite journal or store")
+struct SQLiteFirstOpenRaceTests {
+    @Test("eight openers of one new journal and one new key store at once all succeed; the schema is made once")
+    func racingFirstOpens() throws {
+        for round in 0..<5 {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-race-\(UUID().uuidString)")
+            let journalPath = folder.appendingPathComponent("journal.db").path
+            let storePath = folder.appendingPathComponent("keys.db").path
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 8) { index in
+                do {
+                    if index % 2 == 0 { _ = try SQLiteJournalStorage(path: journalPath) } else { _ = try SQLiteKeyStore(path: storePath) }
+                } catch {
+                    failures.withLock { $0.append("round \(round), opener \(index): \(error)") }
+                }
+            }
+            #expect(failures.withLock { $0 } == [])
+            #expect(try Journal.open(path: journalPath).run() == nil)
+        }
     }
 }

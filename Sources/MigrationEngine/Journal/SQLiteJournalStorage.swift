@@ -24,8 +24,10 @@ public final class SQLiteJournalStorage: JournalStorage {
             configuration.busyMode = .timeout(5)
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             if !readOnly {
-                try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL") }
-                try JournalSchema.migrator.migrate(queue)
+                try SQLiteMigrationLock.whileLocked(path) {
+                    try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL") }
+                    try JournalSchema.migrator.migrate(queue)
+                }
             }
             self.path = path
             database = queue
