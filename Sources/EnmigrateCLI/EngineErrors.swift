@@ -12,9 +12,12 @@ enum EngineErrors {
             switch error {
             case .lockHeld: return EnmigrateExit.lockHeld
             case .planChanged: return EnmigrateExit.planChanged
-            case .tampered: return EnmigrateExit.needsRepair
+            case .tampered, .corrupt: return EnmigrateExit.needsRepair
             case .fenced, .missing, .database: return EnmigrateExit.error
             }
+        case let error as DatabaseCorrupt:
+            printError("error: \(error)")
+            return EnmigrateExit.needsRepair
         case is CancellationError:
             printError("interrupted: the journal holds every finished step; continue with enmigrate apply or resume")
             return EnmigrateExit.error

@@ -16,8 +16,10 @@ enum SQLiteFile {
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(cacheMiB * 1024)") }
         let database = try DatabaseQueue(path: path, configuration: configuration)
         // Racing first opens (two replicas, two first runs) make the schema once.
+        let existed = FileManager.default.fileExists(atPath: path)
         try SQLiteMigrationLock.whileLocked(path) {
             try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+            if existed { try SQLiteMigrationLock.check(path) { sql in try database.read { try String.fetchAll($0, sql: sql) } } }
             try migrator.migrate(database)
         }
         return database

@@ -14,6 +14,8 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
     case tampered(sequence: Int64)
     /// The database could not be used.
     case database(String)
+    /// The journal's SQLite file fails its integrity check.
+    case corrupt(DatabaseCorrupt)
 
     public var description: String {
         switch self {
@@ -33,6 +35,8 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "`enmigrate status PLAN --verify-journal`"
         case .database(let message):
             return "journal database: \(message)"
+        case .corrupt(let corrupt):
+            return "journal: \(corrupt)"
         }
     }
 }

@@ -26,6 +26,7 @@ public final class SQLiteJournalStorage: JournalStorage {
             if !readOnly {
                 try SQLiteMigrationLock.whileLocked(path) {
                     try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL") }
+                    if exists { try SQLiteMigrationLock.check(path) { sql in try queue.read { try String.fetchAll($0, sql: sql) } } }
                     try JournalSchema.migrator.migrate(queue)
                 }
             }
@@ -33,6 +34,8 @@ public final class SQLiteJournalStorage: JournalStorage {
             database = queue
         } catch let error as JournalError {
             throw error
+        } catch let error as DatabaseCorrupt {
+            throw .corrupt(error)
         } catch {
             throw .database("\(path): \(error)")
         }

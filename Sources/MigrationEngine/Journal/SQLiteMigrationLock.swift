@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 /// Serialises the schema migrations of one SQLite file across processes: two first runs that
 /// open a new journal or store at once would otherwise both see no schema and both create it
@@ -22,6 +23,25 @@ public enum SQLiteMigrationLock {
             guard errno == EINTR else { throw Failure(path: lockPath, reason: String(cString: strerror(errno))) }
         }
         defer { flock(descriptor, LOCK_UN) }
-        return try body()
+        return try corruptionNamed(path, body)
+    }
+
+    /// `PRAGMA quick_check` (`full`: `integrity_check`), throwing ``DatabaseCorrupt`` with what it
+    /// found unless the answer is `ok`. Run on every open for writing: quick, and it finds a
+    /// damaged page before a pass reads keys from it.
+    public static func check(_ path: String, full: Bool = false, run: (String) throws -> [String]) throws {
+        let findings = try corruptionNamed(path) { try run(full ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)") }
+        guard findings != ["ok"] else { return }
+        throw DatabaseCorrupt(path: path, findings: findings.prefix(3).joined(separator: "; "))
+    }
+
+    /// Runs `body`, turning SQLite's own "malformed" and "not a database" errors into
+    /// ``DatabaseCorrupt`` for `path`.
+    public static func corruptionNamed<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+            throw DatabaseCorrupt(path: path, findings: error.message ?? "\(error.resultCode)")
+        }
     }
 }
