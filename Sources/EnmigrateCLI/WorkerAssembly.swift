@@ -170,10 +170,10 @@ struct WorkerAssembly {
     }
 
     /// The losses operators accepted, read from the journal when the proof needs them.
-    var acceptedLosses: @Sendable () async throws -> [AcceptedLoss] {
+    var acceptedLosses: @Sendable () async throws -> [LossAcceptance] {
         { [journal] in
             guard let opened = try journal.openIfStarted() else { return [] }
-            return Orchestrator.acceptedLosses(try opened.records()).map { AcceptedLoss(file: $0.file, by: $0.by, note: $0.note, at: $0.at) }
+            return Orchestrator.acceptedLosses(try opened.records())
         }
     }
 

@@ -37,9 +37,28 @@ struct CoverageOutcomeTests {
             PhoneFeedReader(store: national.store, indexPath: "\(national.root)/index.txt", key: TestKeys.national.trustedKey, environment: testEnvironment())
         }
 
-        func prover(snapshot: URL? = nil, accepted: [AcceptedLoss] = []) -> CoverageProver {
+        func prover(snapshot: URL? = nil, accepted: [LossAcceptance] = []) -> CoverageProver {
             CoverageProver(state: stateReader, national: nationalReader, snapshot: snapshot, acceptedLosses: { accepted })
         }
+    }
+
+    /// A state feed and a national feed of one file each with the same `count` keys.
+    static func oneFileEach(_ count: Int, stateSigner: ExportSigner = TestKeys.client) async throws -> (FeedFixture, FeedFixture, [ExportKey]) {
+        var state = FeedFixture()
+        var national = FeedFixture(root: "exposureKeyExport-US")
+        let keys = FeedFixture.keys(count)
+        try await state.add(keys, signer: stateSigner)
+        try await national.add(keys, signer: TestKeys.national)
+        return (state, national, keys)
+    }
+
+    /// The proof over two feeds on disk: the state's read with the client key, the national with the national key.
+    static func prover(_ state: FeedFixture, _ national: FeedFixture, snapshot: URL?) -> CoverageProver {
+        CoverageProver(
+            state: PhoneFeedReader(store: state.store, indexPath: "\(state.root)/index.txt", key: TestKeys.client.trustedKey, environment: testEnvironment()),
+            national: PhoneFeedReader(store: national.store, indexPath: "\(national.root)/index.txt", key: TestKeys.national.trustedKey,
+                                      environment: testEnvironment()),
+            snapshot: snapshot)
     }
 
     enum Unavailable: String, CaseIterable {
@@ -138,7 +157,7 @@ struct CoverageOutcomeTests {
         #expect(blocked.missingKeys == 1 && blocked.missingByFile == [.init(file: file, missing: 0, malformed: 1)])
         #expect(blocked.summary.contains("not 16 bytes"))
 
-        let loss = AcceptedLoss(file: file, by: "alice", note: "a 15-byte key no phone can use", at: Date())
+        let loss = LossAcceptance(file: file, by: "alice", note: "a 15-byte key no phone can use", at: Date())
         let accepted = CoverageReport.compare(state: stateKeys, national: nationalKeys, accepted: [loss])
         #expect(accepted.holds)
         #expect(accepted.accepted == [.init(file: file, keys: 1, unavailable: false, by: "alice", note: "a 15-byte key no phone can use")])
@@ -151,23 +170,17 @@ struct CoverageOutcomeTests {
         defer { Task { await feeds.server.stop() } }
         let bad = feeds.state.files[4].name
         feeds.server.inject(.status(404), for: bad, times: nil)
-        let report = try await feeds.prover(accepted: [AcceptedLoss(file: bad, by: "bob", note: "lost by the CDN", at: Date())]).prove()
+        let report = try await feeds.prover(accepted: [LossAcceptance(file: bad, by: "bob", note: "lost by the CDN", at: Date())]).prove()
         #expect(report.holds, "\(report.summary)")
         #expect(report.accepted.map(\.file) == [bad] && report.accepted[0].unavailable)
     }
 
     @Test("a file republished under its old name with other content ends the standing proof; so does another national key")
     func republishedFile() async throws {
-        var state = FeedFixture()
-        var national = FeedFixture(root: "exposureKeyExport-US")
-        let keys = FeedFixture.keys(10)
-        let name = try await state.add(keys, signer: TestKeys.client)
-        try await national.add(keys, signer: TestKeys.national)
+        let (state, national, keys) = try await Self.oneFileEach(10)
+        let name = state.files[0].name
         let snapshot = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-baseline-\(UUID().uuidString)")
-        let prover = CoverageProver(
-            state: PhoneFeedReader(store: state.store, indexPath: "\(state.root)/index.txt", key: TestKeys.client.trustedKey, environment: testEnvironment()),
-            national: PhoneFeedReader(store: national.store, indexPath: "\(national.root)/index.txt", key: TestKeys.national.trustedKey, environment: testEnvironment()),
-            snapshot: snapshot)
+        let prover = Self.prover(state, national, snapshot: snapshot)
         #expect(try await prover.prove().holds)
         #expect(try await prover.stillHolds())
 
@@ -208,16 +221,9 @@ struct CoverageOutcomeTests {
 
     @Test("the baseline is sealed before the swap: never replaced, and the proof before the swap is not taken again")
     func sealedBaseline() async throws {
-        var state = FeedFixture()
-        var national = FeedFixture(root: "exposureKeyExport-US")
-        let keys = FeedFixture.keys(10)
-        try await state.add(keys, signer: TestKeys.client)
-        try await national.add(keys, signer: TestKeys.national)
+        let (state, national, _) = try await Self.oneFileEach(10)
         let snapshot = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-baseline-\(UUID().uuidString)")
-        let prover = CoverageProver(
-            state: PhoneFeedReader(store: state.store, indexPath: "\(state.root)/index.txt", key: TestKeys.client.trustedKey, environment: testEnvironment()),
-            national: PhoneFeedReader(store: national.store, indexPath: "\(national.root)/index.txt", key: TestKeys.national.trustedKey, environment: testEnvironment()),
-            snapshot: snapshot)
+        let prover = Self.prover(state, national, snapshot: snapshot)
         #expect(try await prover.prove().holds)
         try prover.sealBaseline(now: Date(), replacing: "")
         await #expect(throws: CoverageProver.BaselineSealed.self) { _ = try await prover.prove() }
@@ -227,15 +233,8 @@ struct CoverageOutcomeTests {
 
     @Test("a state client index that already lists national files is refused as the baseline")
     func alreadySwapped() async throws {
-        var state = FeedFixture()
-        var national = FeedFixture(root: "exposureKeyExport-US")
-        let keys = FeedFixture.keys(10)
-        try await state.add(keys, signer: TestKeys.national)
-        try await national.add(keys, signer: TestKeys.national)
-        let prover = CoverageProver(
-            state: PhoneFeedReader(store: state.store, indexPath: "\(state.root)/index.txt", key: TestKeys.client.trustedKey, environment: testEnvironment()),
-            national: PhoneFeedReader(store: national.store, indexPath: "\(national.root)/index.txt", key: TestKeys.national.trustedKey, environment: testEnvironment()),
-            snapshot: nil)
+        let (state, national, _) = try await Self.oneFileEach(10, stateSigner: TestKeys.national)
+        let prover = Self.prover(state, national, snapshot: nil)
         await #expect(throws: CoverageProver.AlreadySwapped.self) { _ = try await prover.prove() }
     }
 }

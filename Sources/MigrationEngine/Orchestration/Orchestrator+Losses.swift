@@ -2,12 +2,23 @@ import Foundation
 
 /// An operator's decision, recorded in the journal, that what a state file holds need not
 /// reach phones (keys the importer refused by rule, or a file the state's CDN cannot serve).
+/// Recorded by `enmigrate accept-loss`; without one the coverage proof stays shut.
 public struct LossAcceptance: Sendable, Equatable {
-    /// The state client index entry.
+    /// The state client index entry the decision is about.
     public let file: String
+    /// Who decided.
     public let by: String
+    /// Why.
     public let note: String
+    /// When it was recorded.
     public let at: Date
+
+    public init(file: String, by: String, note: String, at: Date) {
+        self.file = file
+        self.by = by
+        self.note = note
+        self.at = at
+    }
 }
 
 /// A decision about a run that has not started.

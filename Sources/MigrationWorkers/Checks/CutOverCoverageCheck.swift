@@ -13,10 +13,10 @@ public struct CutOverCoverageCheck: MigrationCheck {
     /// The state's key set saved before the cut-over.
     public let snapshot: URL
     /// The losses operators accepted (from the journal).
-    public let acceptedLosses: @Sendable () async throws -> [AcceptedLoss]
+    public let acceptedLosses: @Sendable () async throws -> [LossAcceptance]
     public var name: String { "coverage-after-cut-over" }
 
-    public init(clientMirror: PhoneFeedReader, snapshot: URL, acceptedLosses: @escaping @Sendable () async throws -> [AcceptedLoss] = { [] }) {
+    public init(clientMirror: PhoneFeedReader, snapshot: URL, acceptedLosses: @escaping @Sendable () async throws -> [LossAcceptance] = { [] }) {
         self.clientMirror = clientMirror
         self.snapshot = snapshot
         self.acceptedLosses = acceptedLosses

@@ -16,11 +16,11 @@ public struct PipelineDrainedCheck: MigrationCheck {
     /// The client mirror the swap publishes.
     public let mirror: ClientMirror
     /// Losses operators accepted: a client file whose loss is accepted is owed no longer.
-    public let acceptedLosses: @Sendable () async throws -> [AcceptedLoss]
+    public let acceptedLosses: @Sendable () async throws -> [LossAcceptance]
     public var name: String { "pipeline-drained" }
 
     public init(resigner: FeedResigner?, nationalExport: FeedExportWriter?, mirror: ClientMirror,
-                acceptedLosses: @escaping @Sendable () async throws -> [AcceptedLoss] = { [] }) {
+                acceptedLosses: @escaping @Sendable () async throws -> [LossAcceptance] = { [] }) {
         self.resigner = resigner
         self.nationalExport = nationalExport
         self.mirror = mirror

@@ -1,5 +1,6 @@
 import ExposureExport
 import Foundation
+import MigrationEngine
 
 /// Runs the coverage proof: the state's feed and the feed phones will read, each read the way
 /// a phone reads it, compared by key bytes. When it holds before the cut-over, the state's key
@@ -14,7 +15,7 @@ public struct CoverageProver: Sendable {
     /// Where the state's key set is saved when the proof holds (nil: not saved).
     public let snapshot: URL?
     /// The losses operators accepted (from the journal).
-    public let acceptedLosses: @Sendable () async throws -> [AcceptedLoss]
+    public let acceptedLosses: @Sendable () async throws -> [LossAcceptance]
 
     /// The state's client index lists files signed with the national key: the cut-over already
     /// happened (or someone published national files there), so it is not the state's feed.
@@ -36,7 +37,7 @@ public struct CoverageProver: Sendable {
     }
 
     public init(state: PhoneFeedReader, national: PhoneFeedReader, snapshot: URL?,
-                acceptedLosses: @escaping @Sendable () async throws -> [AcceptedLoss] = { [] }) {
+                acceptedLosses: @escaping @Sendable () async throws -> [LossAcceptance] = { [] }) {
         var state = state
         state.foreignKey = national.key
         self.state = state

@@ -1,4 +1,5 @@
 import Foundation
+import MigrationEngine
 
 /// The coverage proof: is every key a phone obtains from the state's feed also in the feed
 /// phones will read after the cut-over? Three outcomes: it holds, it fails (keys are
@@ -81,7 +82,7 @@ public struct CoverageReport: Sendable, Equatable, Codable {
 
     /// Compares the key sets by key bytes. `accepted` losses (by state file) no longer block;
     /// with `owedAt`, state keys phones no longer match at that time are not looked for.
-    public static func compare(state: FeedKeySet, national: FeedKeySet, accepted: [AcceptedLoss] = [], owedAt: Date? = nil) -> CoverageReport {
+    public static func compare(state: FeedKeySet, national: FeedKeySet, accepted: [LossAcceptance] = [], owedAt: Date? = nil) -> CoverageReport {
         var missingCounts: [Int32: Int] = [:]
         var expired = 0
         for (key, origin) in state.keys where national.keys[key] == nil {
