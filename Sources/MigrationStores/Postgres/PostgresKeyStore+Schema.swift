@@ -63,6 +63,15 @@ extension PostgresKeyStore {
             PostgresMigration("0002-import-claims", [
                 "CREATE TABLE \(s).import_claim (url TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)",
             ]),
+            // Counts of keys refused by rule, per file and reason, and a file's warning note
+            // (as SQLite's v5): refused keys are never stored, their counts are.
+            PostgresMigration("0003-import-refused-keys-and-note", [
+                """
+                CREATE TABLE \(s).import_refused_key (
+                    url TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL, count INT NOT NULL, PRIMARY KEY (url, code, reason))
+                """,
+                "ALTER TABLE \(s).import_file ADD COLUMN note TEXT",
+            ]),
         ]
     }
 }
