@@ -66,3 +66,30 @@ struct HostileInputCommandTests {
         #expect(after.stdout.contains("loss accepted by alice") && !after.stdout.contains("enmigrate accept-loss plan.yaml --file"), "\(after.stdout)")
     }
 }
+
+extension HostileInputCommandTests {
+    /// Whether any byte of `text` is a control character a terminal would act on.
+    static func rawControls(_ text: String) -> [String] {
+        text.unicodeScalars.filter { $0 != "\n" && $0 != "\t" && ($0.value < 0x20 || (0x7F...0x9F).contains($0.value)) }
+            .map { String($0.value, radix: 16) }
+    }
+
+    @Test("an index line carrying escape sequences reaches the output of apply and status (text and JSON) only escaped")
+    func escapeSequencesInIndex() async throws {
+        let folder = try PlanFolder.make(clientFiles: 2, keysPerFile: 10)
+        let indexURL = folder.appendingPathComponent("client-cdn/\(PlanFolder.clientRoot)/index.txt")
+        let hostile = "\(PlanFolder.clientRoot)/\u{1b}[2J\u{1b}]0;title\u{07}FAKE: coverage passed\u{9b}31m"
+        let names = try String(contentsOf: indexURL, encoding: .utf8).split(separator: "\n").map(String.init)
+        try Data(ExportIndex(entries: names + [hostile]).text.utf8).write(to: indexURL)
+        let escaped = #"\x1b[2J\x1b]0;title\x07FAKE: coverage passed\x9b31m"#
+        for arguments in [["apply", "plan.yaml", "--once"], ["status", "plan.yaml"], ["apply", "plan.yaml", "--once", "--json"],
+                          ["status", "plan.yaml", "--json"], ["verify", "plan.yaml"], ["verify", "plan.yaml", "--json"]] {
+            let output = try await offPool { try CommandRunner.run(arguments, in: folder) }
+            #expect(Self.rawControls(output.stdout).isEmpty && Self.rawControls(output.stderr).isEmpty,
+                    "\(arguments): \(Self.rawControls(output.stdout + output.stderr))")
+            let json = arguments.contains("--json")
+            #expect((output.stdout + output.stderr).contains(json ? #"\u001b[2J\u001b]0;title\u0007FAKE: coverage passed\u009b31m"# : escaped),
+                    "\(arguments)\n\(output.stdout)\n\(output.stderr)")
+        }
+    }
+}
