@@ -47,7 +47,7 @@ struct AcceptLossCommand: AsyncParsableCommand {
             if json {
                 let objects = accepted.map { ["file": $0.file, "by": $0.by, "note": $0.note, "at": $0.at.formatted(.iso8601)] }
                 let data = try JSONSerialization.data(withJSONObject: ["accepted": objects], options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                print(jsonText(data))
             } else {
                 for loss in accepted { print("accepted the loss of \(loss.file) by \(loss.by): \(loss.note)") }
                 print("recorded in the journal; the coverage proof no longer waits for these files' keys")

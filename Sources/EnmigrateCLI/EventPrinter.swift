@@ -29,6 +29,6 @@ struct EventPrinter: Sendable {
         guard let data = try? encoder.encode(["event": event, "message": message]) else {
             return #"{"event":"encoding-failed","message":""}"#
         }
-        return String(decoding: data, as: UTF8.self)
+        return jsonText(data)
     }
 }

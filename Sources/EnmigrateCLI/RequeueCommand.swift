@@ -50,7 +50,7 @@ struct RequeueCommand: AsyncParsableCommand {
             if !names.isEmpty { try engine.recordRequeue(files: names, by: by, note: note) }
             if json {
                 let object: [String: Any] = ["imports": requeued.imports, "dualExport": requeued.dualExport, "unknown": requeued.unknown]
-                print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+                print(jsonText(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])))
             } else {
                 for name in requeued.imports { print("requeued for the importer: \(name)") }
                 for name in requeued.dualExport { print("requeued for dual-export: \(name)") }

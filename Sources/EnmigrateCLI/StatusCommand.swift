@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import MigrationEngine
+import MigrationStores
+import MigrationWorkers
 
 /// `enmigrate status PLAN [--json] [--verify-journal]`.
 struct StatusCommand: AsyncParsableCommand {
@@ -34,9 +36,11 @@ struct StatusCommand: AsyncParsableCommand {
                 print("not started")
                 return
             }
-            let stores = await context.workers().storeReport()
+            let stores = await context.workers().storeReport(planPath: plan)
             report.failedFiles = stores.failedFiles
             report.workers = stores.progress
+            report.refusedKeys = stores.refusedKeys
+            report.warnings = stores.warnings
             let request = URL(fileURLWithPath: context.plan.rotationRequest)
             if FileManager.default.fileExists(atPath: request.appendingPathComponent("REQUEST.md").path) { report.rotationRequest = request.path }
             if let html {
@@ -73,6 +77,21 @@ struct StatusCommand: AsyncParsableCommand {
         if !report.failedFiles.isEmpty {
             lines.append("failed files:")
             lines += report.failedFiles.map { "  \($0)" }
+        }
+        if !report.warnings.isEmpty {
+            lines.append("WARNINGS (files imported that need a look):")
+            lines += report.warnings.map { "  \($0)" }
+        }
+        if !report.refusedKeys.isEmpty {
+            lines.append("refused keys (by rule; not in the national key store):")
+            for file in report.refusedKeys {
+                let groups = file.reasons.map { RefusedKeys(code: $0.code, reason: $0.reason, count: $0.count) }
+                lines.append("  \(file.file): \(RefusedKeysText.summary(groups))")
+                if let by = file.lossAcceptedBy { lines.append("    loss accepted by \(by)") }
+                if let command = file.acceptLoss {
+                    lines.append("    phones may still use some of them, so the coverage proof counts those missing; once the loss is decided: \(command)")
+                }
+            }
         }
         if let approval = report.approval {
             lines.append(approval.pending ? "approval: waiting at gate \(approval.gate)"

@@ -1,4 +1,5 @@
 import Foundation
+import MigrationEngine
 import MigrationStores
 import MigrationWorkers
 
@@ -10,9 +11,14 @@ extension WorkerAssembly {
         var progress: [String] = []
         /// Files the importer failed for good or waits to retry, and files dual-export quarantined.
         var failedFiles: [String] = []
+        /// Keys the importer refused by rule, per file and reason.
+        var refusedKeys: [RunStatusReport.RefusedKeysInFile] = []
+        /// Files imported with a warning.
+        var warnings: [String] = []
     }
 
-    func storeReport() async -> StoreReport {
+    /// `planPath` is how the operator named the plan, for the commands the report suggests.
+    func storeReport(planPath: String = "PLAN") async -> StoreReport {
         var report = StoreReport()
         if FileManager.default.fileExists(atPath: ledgerPath), let ledger = try? SQLitePublishLedger(path: ledgerPath),
            let entries = try? await ledger.entries() {
@@ -29,7 +35,11 @@ extension WorkerAssembly {
             }, at: 0)
             let imported = records.count { $0.status == .imported }, failed = records.count { $0.status == .failed }
             let keys = (try? await store.keyCount()).map { "; \($0) keys in the national key store" } ?? ""
-            report.progress.append("export-importer: \(imported) second-feed files imported, \(failed) failed for good, \(records.count - imported - failed) waiting for a retry\(keys)")
+            let refused = records.flatMap(\.refusedKeys)
+            report.progress.append("export-importer: \(imported) second-feed files imported, \(failed) failed for good, \(records.count - imported - failed) waiting for a retry\(keys)"
+                + (refused.isEmpty ? "" : "; \(RefusedKeysText.summary(refused))"))
+            report.refusedKeys = await refusedKeysReport(records, planPath: planPath)
+            report.warnings = records.compactMap { record in record.note.map { "\(record.url): \($0)" } }
             if plan.national.export != nil, let files = try? await store.nationalFiles() {
                 let written = files.filter(\.isWritten)
                 report.progress.append("national-export: \(written.count) national files written (\(written.reduce(0) { $0 + $1.keyCount }) keys)")
@@ -37,6 +47,31 @@ extension WorkerAssembly {
         }
         if let line = mirrorProgress() { report.progress.append(line) }
         return report
+    }
+
+    /// Each imported file's refused keys, with the state file they came from and, while keys
+    /// phones may use are refused and the loss is not on the record, the `accept-loss` command.
+    private func refusedKeysReport(_ records: [ImportFileRecord], planPath: String) async -> [RunStatusReport.RefusedKeysInFile] {
+        let accepted = Dictionary(((try? await acceptedLosses()) ?? []).map { ($0.file, $0.by) }, uniquingKeysWith: { first, _ in first })
+        return records.filter { !$0.refusedKeys.isEmpty }.map { record in
+            let stateFile = stateClientEntry(forSecondFeedEntry: record.url)
+            let acceptedBy = stateFile.flatMap { accepted[$0] }
+            let losesKeys = record.refusedKeys.contains { RefusedKeysText.losesKeys($0.code) }
+            return RunStatusReport.RefusedKeysInFile(
+                file: record.url, stateFile: stateFile,
+                reasons: record.refusedKeys.map { .init(code: $0.code, reason: $0.reason, count: $0.count) },
+                lossAcceptedBy: acceptedBy,
+                acceptLoss: losesKeys && acceptedBy == nil
+                    ? "enmigrate accept-loss \(planPath) --file \(stateFile ?? record.url) --by NAME --note WHY" : nil)
+        }
+    }
+
+    /// The client index entry a second-feed file was re-signed from: same name under the
+    /// client feed's root (`source: clientFeed`); nil for other sources.
+    private func stateClientEntry(forSecondFeedEntry entry: String) -> String? {
+        guard plan.state.secondFeed.source == .clientFeed else { return nil }
+        let clientRoot = plan.state.clientFeed.index.deletingLastPathComponent().lastPathComponent
+        return clientRoot + "/" + (entry.split(separator: "/").last.map(String.init) ?? entry)
     }
 
     /// Staged, swapped or restored, from the mirror's state file and the staged index.

@@ -27,6 +27,9 @@ struct WorkerAssembly {
         return url.deletingPathExtension().path + ".ledger.db"
     }
 
+    /// The plan's rule for HTTP redirects: plain http only to loopback, as for the plan's URLs.
+    var redirectRule: RedirectRule { RedirectRule(allowInsecureHTTP: plan.allowInsecureHTTP) }
+
     func registry() throws -> WorkerRegistry {
         let keyStore = try openKeyStore(plan.national.keyStore, role: "national.keyStore")
         let trusted = try trustedStateKeys()
@@ -144,7 +147,7 @@ struct WorkerAssembly {
     var mirrorStateURL: URL { besideJournal("mirror.json") }
 
     func clientMirror() throws -> ClientMirror {
-        let (source, indexPath) = try BlobLocation.feed(index: plan.national.feed.index)
+        let (source, indexPath) = try BlobLocation.feed(index: plan.national.feed.index, redirects: redirectRule)
         var mirror = ClientMirror(source: source, sourceIndexPath: indexPath, nationalKey: try nationalKey(),
                                   destination: try store(plan.state.clientMirror.location), root: plan.state.clientMirror.root,
                                   stateFile: mirrorStateURL, retry: retry, environment: environment)
@@ -159,8 +162,8 @@ struct WorkerAssembly {
         guard let clientPath = client.key.publicKey else { throw Failure(description: "state.clientFeed.key needs publicKey for the coverage proof") }
         let stateKey = TrustedKey(keyID: client.key.id, keyVersion: client.key.version,
                                   publicKey: try loadPublicKey(clientPath, role: "state.clientFeed.key"))
-        let (stateStore, stateIndex) = try BlobLocation.feed(index: client.index)
-        let (nationalStore, nationalIndex) = try BlobLocation.feed(index: plan.national.feed.index)
+        let (stateStore, stateIndex) = try BlobLocation.feed(index: client.index, redirects: redirectRule)
+        let (nationalStore, nationalIndex) = try BlobLocation.feed(index: plan.national.feed.index, redirects: redirectRule)
         return CoverageProver(
             state: PhoneFeedReader(store: stateStore, indexPath: stateIndex, key: stateKey, concurrency: plan.workers.concurrency,
                                    retry: retry, environment: environment),
@@ -230,7 +233,7 @@ struct WorkerAssembly {
     private func resigner(index: URL, signer: ExportSigner) throws -> FeedResigner {
         let client = plan.state.clientFeed.key
         guard let path = client.publicKey else { throw Failure(description: "state.clientFeed.key needs publicKey to verify client files") }
-        let (source, indexPath) = try BlobLocation.feed(index: index)
+        let (source, indexPath) = try BlobLocation.feed(index: index, redirects: redirectRule)
         return FeedResigner(
             source: source, sourceIndexPath: indexPath,
             clientKey: TrustedKey(keyID: client.id, keyVersion: client.version, publicKey: try loadPublicKey(path, role: "state.clientFeed.key")),
@@ -300,6 +303,6 @@ struct WorkerAssembly {
     }
 
     private func store(_ location: URL) throws -> any BlobStore {
-        try BlobLocation.store(for: location)
+        try BlobLocation.store(for: location, redirects: redirectRule)
     }
 }

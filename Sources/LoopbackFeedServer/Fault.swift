@@ -22,6 +22,9 @@ public enum Fault: Sendable, Equatable {
     /// Hold the request until ``LoopbackFeedServer/releaseHeld()`` (a server stuck for exactly
     /// as long as a test needs, without a clock), then answer normally.
     case hold
+    /// Answer with a redirect (`status` 301, 302, 303, 307 or 308) to `location`, a URL or a
+    /// path relative to the request, as a CDN that moved a file does.
+    case redirect(to: String, status: Int = 302)
 }
 
 /// Faults by path, each with how many requests it still applies to, and request counts.

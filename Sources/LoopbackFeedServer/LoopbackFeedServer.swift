@@ -136,6 +136,10 @@ public final class LoopbackFeedServer: Sendable {
         if case .delay(let seconds)? = fault {
             try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
         }
+        if case let .redirect(location, code)? = fault {
+            return Response(status: .init(code: code), headers: [.location: location],
+                            body: .init(byteBuffer: ByteBuffer(string: "moved to \(location)\n")))
+        }
         if case .status(let code)? = fault {
             return Response(status: .init(code: code), body: .init(byteBuffer: ByteBuffer(string: "injected status \(code)\n")))
         }

@@ -25,6 +25,31 @@ struct KeyFileTests {
         _ = try ExportSigningKey.load(contentsOf: file)
     }
 
+    @Test("a key file that is a symbolic link is judged by its target's mode, as Kubernetes mounts secrets")
+    func symbolicLink() throws {
+        let folder = try temporaryFolder()
+        // A secret volume: key.pem -> ..data/key.pem, ..data -> ..2026_11_01/ (the link's own mode is 777).
+        let versioned = folder.appendingPathComponent("..2026_11_01")
+        try FileManager.default.createDirectory(at: versioned, withIntermediateDirectories: true)
+        let target = versioned.appendingPathComponent("key.pem")
+        try ExportSigningKey.generate().pemRepresentation.write(to: target, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target.path)
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("..data").path, withDestinationPath: "..2026_11_01")
+        let link = folder.appendingPathComponent("key.pem")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "..data/key.pem")
+        _ = try ExportSigningKey.load(contentsOf: link)
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: target.path)
+        do {
+            _ = try ExportSigningKey.load(contentsOf: link)
+            Issue.record("loaded a key others can read")
+        } catch {
+            #expect(error == .linkTargetReadableByOthers(path: link.path, target: target.resolvingSymlinksInPath().path, mode: 0o644))
+            #expect(error.description.contains("a link to") && error.description.contains("chmod 600 \(target.resolvingSymlinksInPath().path)"),
+                    "\(error)")
+        }
+    }
+
     @Test("SEC1 and PKCS#8 private keys load and match their public half by fingerprint")
     func loadsBothPrivateKeyForms() throws {
         let key = ExportSigningKey.generate()

@@ -130,6 +130,31 @@ struct KeyStoreConformanceTests {
         #expect(files.first { $0.url == "good.zip" }?.status == .imported)
         #expect(try await store.keyCount() == 3)
     }
+
+    @Test("keys refused by rule are kept per file and reason with the file's record, with refused revisions and the file's note", arguments: KeyStoreDriver.allCases)
+    func refusedKeys(driver: KeyStoreDriver) async throws {
+        let store = try driver.make()
+        let refused = [RefusedKeys(code: "rolling-period", reason: "rolling period 0 is outside 1…144", count: 2),
+                       RefusedKeys(code: "key-length", reason: "key data is 15 bytes, not 16", count: 1)]
+        let unknown = KeyRevision(keyData: Data(repeating: 9, count: 16), reportType: "confirmed", transmissionRisk: 2, daysSinceOnset: nil)
+        let outcomes = try await store.importBatch([
+            FileImport(url: "a.zip", digest: "d", keys: keys(0..<3), revisions: [unknown], refusedKeys: refused,
+                       note: "the file ends in the future"),
+            FileImport(url: "b.zip", digest: "e", keys: keys(3..<4)),
+        ], at: now)
+        #expect(outcomes[0].refusedRevisions == [RefusedKeys(code: "revision-unknown-key", reason: "not a stored key", count: 1)])
+        let files = Dictionary(uniqueKeysWithValues: try await store.importFiles().map { ($0.url, $0) })
+        #expect(files["a.zip"]?.refusedKeys == [
+            RefusedKeys(code: "key-length", reason: "key data is 15 bytes, not 16", count: 1),
+            RefusedKeys(code: "revision-unknown-key", reason: "not a stored key", count: 1),
+            RefusedKeys(code: "rolling-period", reason: "rolling period 0 is outside 1…144", count: 2),
+        ])
+        #expect(files["a.zip"]?.note == "the file ends in the future")
+        #expect(files["b.zip"]?.refusedKeys == [] && files["b.zip"]?.note == nil)
+        // Importing the file again changes nothing, counts included.
+        _ = try await store.importBatch([FileImport(url: "a.zip", digest: "d", keys: [], refusedKeys: [])], at: now)
+        #expect(try await store.importFiles().first { $0.url == "a.zip" }?.refusedKeys.count == 3)
+    }
 }
 
 @Suite("SQLite key store")

@@ -112,7 +112,8 @@ struct PostgresMigrationTests {
             SELECT count(*), count(DISTINCT name) FROM \(location.schema).schema_migration WHERE name LIKE '000%'
             """))
         let applied = try await rows.decode((Int64, Int64).self).first { _ in true }
-        // Each of the key store's three migrations (0001-key-store, 0002-import-claims, 0003-national-revisions) exactly once.
-        #expect(applied.map { [$0.0, $0.1] } == [3, 3])
+        // Each of the key store's four migrations (0001-key-store, 0002-import-claims, 0003-national-revisions,
+        // 0004-import-refused-keys-and-note) exactly once.
+        #expect(applied.map { [$0.0, $0.1] } == [4, 4])
     }
 }

@@ -30,13 +30,17 @@ struct FeedFixture {
         }
     }
 
-    /// Adds a file for day `files.count`, signed by `signer`, and rewrites the index.
+    /// Adds a file for day `files.count`, signed by `signer`, and rewrites the index. `region`
+    /// and `end` (the header's end timestamp; the name keeps the day) make files that make no sense.
     @discardableResult
-    mutating func add(_ keys: [ExportKey], revised: [ExportKey] = [], signer: ExportSigner) async throws -> String {
+    mutating func add(_ keys: [ExportKey], revised: [ExportKey] = [], signer: ExportSigner, region: String = "US-XX",
+                      end: UInt64? = nil) async throws -> String {
         let start = Self.firstDay + UInt64(files.count) * Self.day
-        let batch = ExportBatch(start: start, end: start + Self.day, region: "US-XX", keys: keys, revisedKeys: revised)
+        let batch = ExportBatch(start: start, end: start + Self.day, region: region, keys: keys, revisedKeys: revised)
         let file = try require(batch.files(root: root, maxKeysPerFile: 100_000).first)
-        try await store.write(try ExportArchiveWriter(signers: [signer]).archive(for: file.contents), to: file.name)
+        var contents = file.contents
+        if let end { contents.endTimestamp = end }
+        try await store.write(try ExportArchiveWriter(signers: [signer]).archive(for: contents), to: file.name)
         files.append((file.name, keys))
         try await store.write(Data(ExportIndex(entries: files.map(\.name)).text.utf8), to: "\(root)/index.txt")
         return file.name

@@ -51,7 +51,7 @@ struct ImportedKeyTransformTests {
         #expect(try transform.primaryKey(key { $0.daysSinceOnsetOfSymptoms = nil }, now: now).get().daysSinceOnset == 10)
         #expect(reason(transform.primaryKey(key { $0.transmissionRiskLevel = 9 }, now: now)) == "transmission risk 9 is outside 0…8")
         #expect(reason(transform.primaryKey(key { $0.daysSinceOnsetOfSymptoms = -15 }, now: now)) == "days since onset -15 is outside ±14")
-        #expect(reason(transform.primaryKey(key { $0.keyData = Data(count: 32) }, now: now)) == "key is 32 bytes, not 16")
+        #expect(reason(transform.primaryKey(key { $0.keyData = Data(count: 32) }, now: now)) == "key data is 32 bytes, not 16")
         #expect(reason(transform.primaryKey(key { $0.rollingPeriod = 0 }, now: now)) == "rolling period 0 is outside 1…144")
         #expect(reason(transform.primaryKey(key { $0.rollingStartIntervalNumber = nil }, now: now)) == "no rolling start interval number")
     }

@@ -24,6 +24,12 @@ public struct ExportIndex: Equatable, Sendable {
         var problems: [ExportIndexProblem] = []
         var firstSeen: [String: Int] = [:]
         var previous: (line: Int, entry: String)?
+        var text = Substring(text)
+        // Said once and removed, so the first entry is judged on what follows it.
+        if text.unicodeScalars.first == "\u{FEFF}" {
+            problems.append(.byteOrderMark)
+            text = Substring(text.unicodeScalars.dropFirst())
+        }
         // `\r\n` is one Character in Swift, so split on newline characters, not on "\n".
         for (offset, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let entry = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -8,19 +8,28 @@ public enum ExportIndexProblem: Equatable, Sendable, CustomStringConvertible {
     case escapesRoot(line: Int, entry: String, reason: String)
     /// An entry outside the expected root folder.
     case wrongRoot(line: Int, entry: String, root: String)
+    /// The index starts with a UTF-8 byte-order mark: invisible, but part of the first entry
+    /// for a client, which then names no file (and without this check, "outside the root").
+    case byteOrderMark
 
+    /// Entries are quoted with their control characters escaped (``TerminalSafe``): the index
+    /// is someone else's text, and this message is printed, journaled and shown in `status`.
     public var description: String {
         switch self {
         case let .unsorted(line, entry, previousLine, previous):
-            return "index not sorted: line \(line) `\(entry)` sorts before line \(previousLine) `\(previous)`"
+            return "index not sorted: line \(line) `\(Self.quote(entry))` sorts before line \(previousLine) `\(Self.quote(previous))`"
         case let .duplicate(line, entry, firstLine):
-            return "duplicate entry: line \(line) `\(entry)` repeats line \(firstLine)"
+            return "duplicate entry: line \(line) `\(Self.quote(entry))` repeats line \(firstLine)"
         case let .escapesRoot(line, entry, reason):
-            return "unsafe entry: line \(line) `\(entry)` \(reason)"
+            return "unsafe entry: line \(line) `\(Self.quote(entry))` \(reason)"
         case let .wrongRoot(line, entry, root):
-            return "entry outside the root: line \(line) `\(entry)` is not under `\(root)/`"
+            return "entry outside the root: line \(line) `\(Self.quote(entry))` is not under `\(root)/`"
+        case .byteOrderMark:
+            return "index starts with a UTF-8 byte-order mark (bytes EF BB BF): clients take it as part of the first entry; write the index without it"
         }
     }
+
+    private static func quote(_ entry: String) -> String { TerminalSafe.text(entry) }
 
     /// The line the problem is on.
     public var line: Int {
@@ -28,6 +37,7 @@ public enum ExportIndexProblem: Equatable, Sendable, CustomStringConvertible {
         case let .unsorted(line, _, _, _), let .duplicate(line, _, _), let .escapesRoot(line, _, _),
              let .wrongRoot(line, _, _):
             line
+        case .byteOrderMark: 1
         }
     }
 }

@@ -11,6 +11,8 @@ public enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case notP256(path: String)
     /// A private key file that group or others may read.
     case readableByOthers(path: String, mode: Int)
+    /// A private key file that is a symbolic link to a file group or others may read.
+    case linkTargetReadableByOthers(path: String, target: String, mode: Int)
 
     public var description: String {
         switch self {
@@ -26,6 +28,9 @@ public enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .readableByOthers(path, mode):
             return "\(path): private key file is readable by group or others (mode "
                 + String(mode, radix: 8) + "); fix it with: chmod 600 \(path)"
+        case let .linkTargetReadableByOthers(path, target, mode):
+            return "\(path): a link to \(target), which is readable by group or others (mode " + String(mode, radix: 8)
+                + "); fix it with: chmod 600 \(target) (a Kubernetes secret: defaultMode 0400 or 0600)"
         }
     }
 }

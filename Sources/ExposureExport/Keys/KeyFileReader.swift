@@ -14,16 +14,18 @@ enum KeyFileReader {
         return text
     }
 
-    /// Refuses a file whose mode grants any access to group or others.
+    /// Refuses a file whose mode grants any access to group or others. The mode checked is the
+    /// *target's*: a key file may be a symbolic link (Kubernetes mounts secrets as links into
+    /// `..data/`), and a link's own mode (777 on Linux) says nothing about who can read the key.
     static func requirePrivatePermissions(_ url: URL) throws(KeyFileError) {
-        let attributes: [FileAttributeKey: Any]
-        do {
-            attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-        } catch {
-            throw .unreadable(path: url.path, reason: "no such file")
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            throw .unreadable(path: url.path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
         }
-        let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0
+        let mode = Int(info.st_mode) & 0o7777
         if mode & 0o077 != 0 {
+            let target = url.resolvingSymlinksInPath().path
+            if target != url.path { throw .linkTargetReadableByOthers(path: url.path, target: target, mode: mode) }
             throw .readableByOthers(path: url.path, mode: mode)
         }
     }

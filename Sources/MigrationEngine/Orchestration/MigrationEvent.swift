@@ -11,6 +11,10 @@ public enum MigrationEvent: Sendable, Equatable {
     case progress(worker: String, done: Int, total: Int, detail: String)
     /// A file a worker could not use: failed for good (`permanent`) or left for a later pass.
     case fileProblem(worker: String, file: String, reason: String, permanent: Bool)
+    /// What one pass of a worker did, in one line.
+    case summary(worker: String, text: String)
+    /// A file a worker used but that needs a person's eyes (it ends in the future, …).
+    case fileWarning(worker: String, file: String, warning: String)
     case check(CheckResult)
     case waitingForApproval(Gate)
     case approvalUsed(Gate, by: String)
@@ -32,6 +36,8 @@ public enum MigrationEvent: Sendable, Equatable {
         case let .progress(worker, done, total, detail): "  \(worker): \(done)/\(total) files, \(detail)"
         case let .fileProblem(worker, file, reason, permanent):
             "  \(worker): \(permanent ? "quarantined" : "will retry") \(file): \(reason)"
+        case let .summary(worker, text): "  \(worker): pass: \(text)"
+        case let .fileWarning(worker, file, warning): "  \(worker): WARNING \(file): \(warning)"
         case .check(let result): "check \(result.name): \(result.outcome.rawValue)" + (result.reason.isEmpty ? "" : " — \(result.reason)")
         case .waitingForApproval(let gate): "waiting for approval: enmigrate approve PLAN --gate \(gate.rawValue) --by NAME"
         case let .approvalUsed(gate, by): "gate \(gate.rawValue) approved by \(by)"

@@ -18,6 +18,43 @@ public struct RunStatusReport: Sendable, Encodable {
         public let expiresAt: Date?
     }
 
+    /// Keys of one imported file the importer refused by rule, per reason (from the key store).
+    public struct RefusedKeysInFile: Sendable, Encodable {
+        /// One rule: stable code, reason and count.
+        public struct Reason: Sendable, Encodable {
+            public let code: String
+            public let reason: String
+            public let count: Int
+
+            public init(code: String, reason: String, count: Int) {
+                self.code = code
+                self.reason = reason
+                self.count = count
+            }
+        }
+
+        /// The second-feed index entry.
+        public let file: String
+        /// The state client index entry the keys came from (what `accept-loss` names), when known.
+        public let stateFile: String?
+        public let total: Int
+        public let reasons: [Reason]
+        /// Who accepted the loss, when it is accepted on the record.
+        public let lossAcceptedBy: String?
+        /// The command that records the loss as decided, while keys phones use are refused and
+        /// the loss is not accepted yet.
+        public let acceptLoss: String?
+
+        public init(file: String, stateFile: String?, reasons: [Reason], lossAcceptedBy: String?, acceptLoss: String?) {
+            self.file = file
+            self.stateFile = stateFile
+            self.total = reasons.reduce(0) { $0 + $1.count }
+            self.reasons = reasons
+            self.lossAcceptedBy = lossAcceptedBy
+            self.acceptLoss = acceptLoss
+        }
+    }
+
     public let phase: String
     public let status: String
     public let planHash: String
@@ -28,6 +65,10 @@ public struct RunStatusReport: Sendable, Encodable {
     public var failedFiles: [String]
     /// One line per worker on how far its work is (filled in from the stores by the caller).
     public var workers: [String] = []
+    /// Keys the importer refused by rule, per file and reason (filled in from the stores).
+    public var refusedKeys: [RefusedKeysInFile] = []
+    /// Files imported with a warning, `file: warning` (filled in from the stores).
+    public var warnings: [String] = []
     public let approval: ApprovalState?
     /// Milliseconds from the `key-rotation` approval to the client index swap.
     public let cutoverLatencyMs: Int64?

@@ -7,7 +7,7 @@ extension KeyFileError {
         case .unreadable: "key-file-missing"
         case .notPEM, .notP256: "key-file-invalid"
         case .wrongKind: "key-file-kind"
-        case .readableByOthers: "key-file-permissions"
+        case .readableByOthers, .linkTargetReadableByOthers: "key-file-permissions"
         }
     }
 
@@ -19,6 +19,7 @@ extension KeyFileError {
         case .wrongKind(_, let expected, _) where expected == "PUBLIC KEY": "publicKey takes a PEM public key (openssl ec -in KEY -pubout)"
         case .wrongKind: "privateKey takes a PEM private key (PKCS#8 or SEC1)"
         case .readableByOthers(let path, _): "chmod 600 \(path)"
+        case .linkTargetReadableByOthers(_, let target, _): "chmod 600 \(target) (for a Kubernetes secret, set defaultMode: 0400)"
         case .notPEM, .notP256: "Exposure Notifications keys are ECDSA P-256 in PEM"
         }
     }

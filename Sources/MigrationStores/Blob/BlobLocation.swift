@@ -4,20 +4,23 @@ import Foundation
 /// written, `https://` and `http://` are read only.
 public enum BlobLocation {
     /// The store for the folder `location`.
-    public static func store(for location: URL, httpLimits: HTTPBlobStore.Limits = .init()) throws -> any BlobStore {
+    /// `redirects` is the plan's rule for HTTP redirects (see ``RedirectRule``).
+    public static func store(for location: URL, httpLimits: HTTPBlobStore.Limits = .init(),
+                             redirects: RedirectRule = RedirectRule()) throws -> any BlobStore {
         switch location.scheme?.lowercased() {
         case "file": return FileBlobStore(root: location)
-        case "http", "https": return HTTPBlobStore(base: location, limits: httpLimits)
+        case "http", "https": return HTTPBlobStore(base: location, limits: httpLimits, redirects: redirects)
         default: throw BlobStoreError.io(path: location.absoluteString, reason: "unsupported location scheme; use file://, https:// or loopback http://")
         }
     }
 
     /// Splits a feed's `…/<root>/index.txt` URL into the store of the folder its lines are
     /// relative to (the parent of the index's folder) and the index's path in that store.
-    public static func feed(index: URL, httpLimits: HTTPBlobStore.Limits = .init()) throws -> (store: any BlobStore, indexPath: String) {
+    public static func feed(index: URL, httpLimits: HTTPBlobStore.Limits = .init(),
+                            redirects: RedirectRule = RedirectRule()) throws -> (store: any BlobStore, indexPath: String) {
         let folder = index.deletingLastPathComponent()
         let base = folder.deletingLastPathComponent()
         let indexPath = folder.lastPathComponent + "/" + index.lastPathComponent
-        return (try store(for: base, httpLimits: httpLimits), indexPath)
+        return (try store(for: base, httpLimits: httpLimits, redirects: redirects), indexPath)
     }
 }

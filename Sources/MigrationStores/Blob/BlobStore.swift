@@ -43,6 +43,12 @@ public enum BlobStoreError: Error, Equatable, Sendable, CustomStringConvertible 
     case timedOut(path: String, after: Duration)
     /// The server could not be reached or dropped the connection.
     case unreachable(path: String, reason: String)
+    /// The server redirected the read where ``RedirectRule`` does not follow (or too often).
+    case redirectRefused(path: String, from: String, to: String, reason: String)
+    /// The read failed after the server redirected it: the failure, and where the file came from.
+    indirect case redirected(from: String, to: String, BlobStoreError)
+    /// A local path that resolves (through a symbolic link) outside the store's root.
+    case outsideRoot(path: String, resolved: String, root: String)
 
     /// Whether trying again later may succeed: timeouts, dropped connections, 5xx, 408 and 429,
     /// and 404 (a CDN may list a file before it serves it). Everything else is permanent.
@@ -50,7 +56,8 @@ public enum BlobStoreError: Error, Equatable, Sendable, CustomStringConvertible 
         switch self {
         case .notFound, .timedOut, .unreachable: true
         case .httpStatus(_, let status): status >= 500 || status == 408 || status == 429
-        case .unsafePath, .io, .readOnly, .tooLarge: false
+        case .redirected(_, _, let cause): cause.isTransient
+        case .unsafePath, .io, .readOnly, .tooLarge, .redirectRefused, .outsideRoot: false
         }
     }
 
@@ -59,6 +66,8 @@ public enum BlobStoreError: Error, Equatable, Sendable, CustomStringConvertible 
         switch self {
         case .notFound(let path), .unsafePath(let path), .readOnly(let path): path
         case .io(let path, _), .tooLarge(let path, _), .httpStatus(let path, _), .timedOut(let path, _), .unreachable(let path, _): path
+        case .redirectRefused(let path, _, _, _), .outsideRoot(let path, _, _): path
+        case .redirected(_, _, let cause): cause.path
         }
     }
 
@@ -72,6 +81,10 @@ public enum BlobStoreError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .httpStatus(path, status): "\(path): the server answered HTTP \(status)"
         case let .timedOut(path, after): "\(path): no complete answer within \(after)"
         case let .unreachable(path, reason): "\(path): \(reason)"
+        case let .redirectRefused(path, from, to, reason): "\(path): redirect from \(from) to \(to) not followed: \(reason)"
+        case let .redirected(from, to, cause): "\(cause) (redirected from \(from) to \(to))"
+        case let .outsideRoot(path, resolved, root):
+            "\(path): resolves to \(resolved) through a symbolic link, outside the location's folder \(root); refused (enmigrate never follows a link out of a location)"
         }
     }
 }

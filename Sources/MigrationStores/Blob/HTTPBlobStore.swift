@@ -30,13 +30,29 @@ public struct HTTPBlobStore: BlobStore {
     public let base: URL
     /// Time and size limits.
     public let limits: Limits
+    /// Which redirects are followed, and how many.
+    public let redirects: RedirectRule
     private let client: HTTPClient
 
-    /// A store reading below `base` (a trailing `/` is added when missing).
-    public init(base: URL, limits: Limits = Limits(), client: HTTPClient = .shared) {
+    /// The client every store shares unless given its own: redirects are never followed by
+    /// the client (the shared default follows any, https → http on another host included);
+    /// ``read(_:)`` follows them itself under its ``RedirectRule``. Like `HTTPClient.shared` it
+    /// lives as long as the process and is never shut down: a store does not own it, and a
+    /// client shut down under a store still reading would fail every read. A caller that
+    /// passes its own client owns it and shuts it down.
+    public static let noRedirectClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    /// A store reading below `base` (a trailing `/` is added when missing). `client` must not
+    /// follow redirects itself, or the rule cannot apply.
+    public init(base: URL, limits: Limits = Limits(), redirects: RedirectRule = RedirectRule(), client: HTTPClient = noRedirectClient) {
         let text = base.absoluteString
         self.base = text.hasSuffix("/") ? base : URL(string: text + "/") ?? base
         self.limits = limits
+        self.redirects = redirects
         self.client = client
     }
 
@@ -60,12 +76,55 @@ public struct HTTPBlobStore: BlobStore {
         }
     }
 
+    /// Reads `path`, following redirects the rule allows. A failure after a redirect says where
+    /// the file was sent (a 404 stays `notFound`: callers read it as "not published yet").
     private func fetch(_ path: String, limit: Int, timeout: Duration) async throws -> Data {
-        let request = HTTPClientRequest(url: base.absoluteString + path)
+        let first = base.absoluteString + path
+        var url = first
+        for hop in 0... {
+            do {
+                switch try await fetchOnce(url, path: path, limit: limit, timeout: timeout) {
+                case .content(let data): return data
+                case .redirect(let location):
+                    guard let current = URL(string: url), let target = URL(string: location, relativeTo: current)?.absoluteURL else {
+                        throw BlobStoreError.redirectRefused(path: path, from: url, to: location, reason: "not a URL")
+                    }
+                    if let refusal = redirects.refusal(from: current, to: target) {
+                        throw BlobStoreError.redirectRefused(path: path, from: url, to: target.absoluteString, reason: refusal)
+                    }
+                    guard hop < redirects.maxRedirects else {
+                        throw BlobStoreError.redirectRefused(path: path, from: url, to: target.absoluteString,
+                                                             reason: "more than \(redirects.maxRedirects) redirects in a row")
+                    }
+                    url = target.absoluteString
+                }
+            } catch let error as BlobStoreError where url != first {
+                switch error {
+                case .notFound, .redirectRefused: throw error
+                default: throw BlobStoreError.redirected(from: first, to: url, error)
+                }
+            }
+        }
+        throw CancellationError()
+    }
+
+    /// One request's answer: the body, or where a redirect points.
+    private enum Answer {
+        case content(Data)
+        case redirect(String)
+    }
+
+    private func fetchOnce(_ url: String, path: String, limit: Int, timeout: Duration) async throws -> Answer {
+        let request = HTTPClientRequest(url: url)
         do {
             let response = try await client.execute(request, timeout: Self.timeAmount(timeout))
             switch response.status.code {
             case 200: break
+            case 301, 302, 303, 307, 308:
+                guard let location = response.headers.first(name: "location") else {
+                    throw BlobStoreError.httpStatus(path: path, status: Int(response.status.code))
+                }
+                return .redirect(location)
             case 404, 410: throw BlobStoreError.notFound(path: path)
             default: throw BlobStoreError.httpStatus(path: path, status: Int(response.status.code))
             }
@@ -73,7 +132,7 @@ public struct HTTPBlobStore: BlobStore {
                 throw BlobStoreError.tooLarge(path: path, limit: limit)
             }
             var buffer = try await response.body.collect(upTo: limit)
-            return buffer.readData(length: buffer.readableBytes) ?? Data()
+            return .content(buffer.readData(length: buffer.readableBytes) ?? Data())
         } catch let error as BlobStoreError {
             throw error
         } catch is NIOTooManyBytesError {

@@ -19,14 +19,21 @@ public struct ImportFileRecord: Sendable, Equatable {
     public let lastError: String?
     public let digest: String?
     public let keysImported: Int
+    /// Keys (and revisions) of the file refused by rule, per reason; empty unless imported.
+    public let refusedKeys: [RefusedKeys]
+    /// A warning kept with an imported file (it ends in the future, …), for `status`.
+    public let note: String?
 
-    public init(url: String, status: Status, attempts: Int, lastError: String?, digest: String?, keysImported: Int) {
+    public init(url: String, status: Status, attempts: Int, lastError: String?, digest: String?, keysImported: Int,
+                refusedKeys: [RefusedKeys] = [], note: String? = nil) {
         self.url = url
         self.status = status
         self.attempts = attempts
         self.lastError = lastError
         self.digest = digest
         self.keysImported = keysImported
+        self.refusedKeys = refusedKeys
+        self.note = note
     }
 }
 
@@ -57,12 +64,16 @@ public struct ImportOutcome: Sendable, Equatable {
     public var revised: Int
     /// Revisions refused, one reason each (the rest of the file is imported).
     public var rejectedRevisions: [String]
+    /// The same refusals per reason, as the store records them with the file.
+    public var refusedRevisions: [RefusedKeys] = []
     /// The file was already imported: nothing changed.
     public var alreadyImported: Bool
 
-    /// Notes a refused revision, naming the key by its first bytes only.
-    public mutating func reject(_ revision: KeyRevision, because reason: String) {
+    /// Notes a refused revision, naming the key by its first bytes only, and counts it under
+    /// `code` (the reason without the key, so counts of one rule add up).
+    public mutating func reject(_ revision: KeyRevision, code: String, because reason: String) {
         rejectedRevisions.append("\(RevisionRule.label(revision.keyData)): \(reason)")
+        refusedRevisions = RefusedKeys.merged(refusedRevisions + [RefusedKeys(code: code, reason: reason, count: 1)])
     }
 
     public init(inserted: Int = 0, revised: Int = 0, rejectedRevisions: [String] = [], alreadyImported: Bool = false) {
@@ -81,11 +92,18 @@ public struct FileImport: Sendable {
     public var digest: String
     public var keys: [StoredKey]
     public var revisions: [KeyRevision]
+    /// Keys and revisions the importer refused by rule, per reason (recorded with the file).
+    public var refusedKeys: [RefusedKeys]
+    /// A warning to keep with the file (see ``ImportFileRecord/note``).
+    public var note: String?
 
-    public init(url: String, digest: String, keys: [StoredKey], revisions: [KeyRevision] = []) {
+    public init(url: String, digest: String, keys: [StoredKey], revisions: [KeyRevision] = [], refusedKeys: [RefusedKeys] = [],
+                note: String? = nil) {
         self.url = url
         self.digest = digest
         self.keys = keys
         self.revisions = revisions
+        self.refusedKeys = refusedKeys
+        self.note = note
     }
 }

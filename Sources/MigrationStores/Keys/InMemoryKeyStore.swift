@@ -29,7 +29,7 @@ public final class InMemoryKeyStore: ExposureKeyStore {
             }
             for revision in file.revisions {
                 guard let stored = keys[revision.keyData] else {
-                    outcome.reject(revision, because: "not a stored key")
+                    outcome.reject(revision, code: "revision-unknown-key", because: "not a stored key")
                     continue
                 }
                 switch RevisionRule.decide(current: stored.reportType, previous: stored.revision?.reportType, target: revision.reportType) {
@@ -39,12 +39,13 @@ public final class InMemoryKeyStore: ExposureKeyStore {
                     revisionAssignment[revision.keyData] = nil
                     outcome.revised += 1
                 case .unchanged: break
-                case .reject(let reason): outcome.reject(revision, because: reason)
+                case .reject(let reason): outcome.reject(revision, code: "revision-not-allowed", because: reason)
                 }
             }
             let attempts = (files[file.url]?.attempts ?? 0) + 1
             files[file.url] = ImportFileRecord(url: file.url, status: .imported, attempts: attempts, lastError: nil,
-                                               digest: file.digest, keysImported: outcome.inserted)
+                                               digest: file.digest, keysImported: outcome.inserted,
+                                               refusedKeys: RefusedKeys.merged(file.refusedKeys + outcome.refusedRevisions), note: file.note)
             return outcome
         }
     }

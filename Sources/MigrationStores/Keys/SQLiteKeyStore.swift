@@ -70,6 +70,16 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                 CREATE INDEX national_revision_file ON national_revision(national_file_id);
                 """)
         }
+        migrator.registerMigration("v6-import-refused-keys-and-note") { db in
+            // Keys refused by rule are never stored; their counts per reason are, beside the
+            // file's record, so `status` can name them long after the pass that refused them.
+            try db.execute(sql: """
+                CREATE TABLE import_refused_key (
+                    url TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL, count INTEGER NOT NULL,
+                    PRIMARY KEY (url, code, reason)) WITHOUT ROWID;
+                ALTER TABLE import_file ADD COLUMN note TEXT;
+                """)
+        }
         return migrator
     }
 
@@ -109,14 +119,20 @@ public final class SQLiteKeyStore: ExposureKeyStore {
         for revision in file.revisions {
             try apply(revision, fileID: fileID, at: at, db: db, outcome: &outcome)
         }
-        try db.execute(sql: "UPDATE import_file SET keys_imported = ? WHERE url = ?", arguments: [outcome.inserted, file.url])
+        try db.execute(sql: "UPDATE import_file SET keys_imported = ?, note = ? WHERE url = ?",
+                       arguments: [outcome.inserted, file.note, file.url])
+        try db.execute(sql: "DELETE FROM import_refused_key WHERE url = ?", arguments: [file.url])
+        for refused in RefusedKeys.merged(file.refusedKeys + outcome.refusedRevisions) {
+            try db.execute(sql: "INSERT INTO import_refused_key (url, code, reason, count) VALUES (?, ?, ?, ?)",
+                           arguments: [file.url, refused.code, refused.reason, refused.count])
+        }
         return outcome
     }
 
     private static func apply(_ revision: KeyRevision, fileID: Int64?, at: Date, db: Database, outcome: inout ImportOutcome) throws {
         guard let row = try Row.fetchOne(db, sql: "SELECT report_type, revised_report_type FROM exposure WHERE exposure_key = ?",
                                          arguments: [revision.keyData]) else {
-            outcome.reject(revision, because: "not a stored key")
+            outcome.reject(revision, code: "revision-unknown-key", because: "not a stored key")
             return
         }
         switch RevisionRule.decide(current: row["report_type"], previous: row["revised_report_type"], target: revision.reportType) {
@@ -129,7 +145,7 @@ public final class SQLiteKeyStore: ExposureKeyStore {
             try db.execute(sql: "DELETE FROM national_revision WHERE exposure_key = ?", arguments: [revision.keyData])
             outcome.revised += 1
         case .unchanged: break
-        case .reject(let reason): outcome.reject(revision, because: reason)
+        case .reject(let reason): outcome.reject(revision, code: "revision-not-allowed", because: reason)
         }
     }
 
@@ -169,10 +185,14 @@ public final class SQLiteKeyStore: ExposureKeyStore {
 
     public func importFiles() async throws -> [ImportFileRecord] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM import_file ORDER BY url").map {
+            var refused: [String: [RefusedKeys]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT url, code, reason, count FROM import_refused_key ORDER BY url, code, reason") {
+                refused[row[0], default: []].append(RefusedKeys(code: row[1], reason: row[2], count: row[3]))
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM import_file ORDER BY url").map {
                 ImportFileRecord(url: $0["url"], status: ImportFileRecord.Status(rawValue: $0["status"]) ?? .failed,
                                  attempts: $0["attempts"], lastError: $0["last_error"], digest: $0["digest"],
-                                 keysImported: $0["keys_imported"])
+                                 keysImported: $0["keys_imported"], refusedKeys: refused[$0["url"]] ?? [], note: $0["note"])
             }
         }
     }

@@ -68,6 +68,15 @@ extension PostgresKeyStore {
                 "ALTER TABLE \(s).exposure ADD COLUMN revised_national_file_id BIGINT REFERENCES \(s).national_file(id)",
                 "CREATE INDEX exposure_revised_national_file ON \(s).exposure (revised_national_file_id) WHERE revised_national_file_id IS NOT NULL",
             ]),
+            // Counts of keys refused by rule, per file and reason, and a file's warning note
+            // (as SQLite's v6): refused keys are never stored, their counts are.
+            PostgresMigration("0004-import-refused-keys-and-note", [
+                """
+                CREATE TABLE \(s).import_refused_key (
+                    url TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL, count INT NOT NULL, PRIMARY KEY (url, code, reason))
+                """,
+                "ALTER TABLE \(s).import_file ADD COLUMN note TEXT",
+            ]),
         ]
     }
 }

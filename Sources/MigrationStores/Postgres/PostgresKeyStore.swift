@@ -72,9 +72,27 @@ public final class PostgresKeyStore: ExposureKeyStore {
         var countBinds = PostgresBindings()
         countBinds.append(outcome.inserted)
         countBinds.append(fileID)
-        try await connection.query(PostgresQuery(unsafeSQL: "UPDATE \(schema).import_file SET keys_imported = $1 WHERE id = $2",
+        countBinds.append(file.note)
+        try await connection.query(PostgresQuery(unsafeSQL: "UPDATE \(schema).import_file SET keys_imported = $1, note = $3 WHERE id = $2",
                                                  binds: countBinds), logger: logger)
+        try await recordRefusals(RefusedKeys.merged(file.refusedKeys + outcome.refusedRevisions), url: file.url, connection: connection)
         return outcome
+    }
+
+    /// Replaces the file's counts of refused keys, in the import's transaction.
+    private func recordRefusals(_ refused: [RefusedKeys], url: String, connection: PostgresConnection) async throws {
+        try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(schema).import_refused_key WHERE url = $1",
+                                                 binds: Self.binds(url)), logger: connection.logger)
+        guard !refused.isEmpty else { return }
+        var binds = PostgresBindings()
+        binds.append(url)
+        binds.append(refused.map(\.code))
+        binds.append(refused.map(\.reason))
+        binds.append(refused.map { Int64($0.count) })
+        try await connection.query(PostgresQuery(unsafeSQL: """
+            INSERT INTO \(schema).import_refused_key (url, code, reason, count)
+            SELECT $1, code, reason, count FROM unnest($2::text[], $3::text[], $4::bigint[]) AS r(code, reason, count)
+            """, binds: binds), logger: connection.logger)
     }
 
     /// Inserts keys not stored yet in one statement; returns how many were new.
@@ -115,7 +133,7 @@ public final class PostgresKeyStore: ExposureKeyStore {
             """, binds: Self.binds(ByteBuffer(bytes: revision.keyData))), logger: connection.logger)
             .decode((String, String?).self).first { _ in true }
         guard let current else {
-            outcome.reject(revision, because: "not a stored key")
+            outcome.reject(revision, code: "revision-unknown-key", because: "not a stored key")
             return
         }
         switch RevisionRule.decide(current: current.0, previous: current.1, target: revision.reportType) {
@@ -135,7 +153,7 @@ public final class PostgresKeyStore: ExposureKeyStore {
                 """, binds: binds), logger: connection.logger)
             outcome.revised += 1
         case .unchanged: break
-        case .reject(let reason): outcome.reject(revision, because: reason)
+        case .reject(let reason): outcome.reject(revision, code: "revision-not-allowed", because: reason)
         }
     }
 
@@ -202,13 +220,21 @@ public final class PostgresKeyStore: ExposureKeyStore {
 
     public func importFiles() async throws -> [ImportFileRecord] {
         if try await database.isMissing() { return [] }
+        var refused: [String: [RefusedKeys]] = [:]
+        let refusals = try await database.query(PostgresQuery(unsafeSQL: """
+            SELECT url, code, reason, count FROM \(schema).import_refused_key ORDER BY url, code COLLATE "C", reason COLLATE "C"
+            """))
+        for try await (url, code, reason, count) in refusals.decode((String, String, String, Int32).self) {
+            refused[url, default: []].append(RefusedKeys(code: code, reason: reason, count: Int(count)))
+        }
         var records: [ImportFileRecord] = []
         let rows = try await database.query(PostgresQuery(unsafeSQL: """
-            SELECT url, status, attempts, last_error, digest, keys_imported FROM \(schema).import_file ORDER BY url COLLATE "C"
+            SELECT url, status, attempts, last_error, digest, keys_imported, note FROM \(schema).import_file ORDER BY url COLLATE "C"
             """))
-        for try await (url, status, attempts, error, digest, keys) in rows.decode((String, String, Int32, String?, String?, Int32).self) {
+        for try await (url, status, attempts, error, digest, keys, note) in rows.decode((String, String, Int32, String?, String?, Int32, String?).self) {
             records.append(ImportFileRecord(url: url, status: ImportFileRecord.Status(rawValue: status) ?? .failed, attempts: Int(attempts),
-                                            lastError: error, digest: digest, keysImported: Int(keys)))
+                                            lastError: error, digest: digest, keysImported: Int(keys),
+                                            refusedKeys: RefusedKeys.merged(refused[url] ?? []), note: note))
         }
         return records
     }

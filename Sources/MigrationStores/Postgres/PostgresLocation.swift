@@ -77,11 +77,14 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     public static func password(environment: [String: String] = ProcessInfo.processInfo.environment) throws(PostgresLocationError) -> String? {
         if let password = environment["PGPASSWORD"] { return password }
         guard let path = environment["ENMIGRATE_PG_PASSWORD_FILE"] else { return nil }
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        // stat, not lstat: a password file mounted as a symbolic link (a Kubernetes secret) is
+        // judged by the mode of the file it points to, not the link's 777.
+        var info = stat()
+        guard stat(path, &info) == 0, let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw .passwordFile(path, "cannot be read")
         }
-        if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
+        let mode = Int(info.st_mode) & 0o7777
+        if mode & 0o077 != 0 {
             throw .passwordFile(path, "is readable by others (mode \(String(mode, radix: 8))); chmod 600 it")
         }
         return text.trimmingCharacters(in: .newlines)

@@ -43,7 +43,12 @@ public struct ImportCompleteCheck: MigrationCheck {
                                 + (untried.count > 5 ? ", …" : "") + oldest + "; the next pass of apply imports them")
         }
         let imported = index.entries.count - failed
-        return CheckResult(name: name, outcome: .passed, reason: "\(imported) files imported, \(failed) failed for good")
+        // Keys refused by rule are said here too, so "files imported" never hides a dropped key.
+        let refused = index.entries.compactMap { byURL[$0] }.flatMap(\.refusedKeys)
+        let warned = index.entries.compactMap { byURL[$0]?.note }.count
+        return CheckResult(name: name, outcome: .passed, reason: "\(imported) files imported, \(failed) failed for good"
+                           + (refused.isEmpty ? "" : "; \(refused.total) keys refused by rule (see status)")
+                           + (warned == 0 ? "" : "; WARNING: \(warned) files end in the future (see status)"))
     }
 
     /// The end time in a reference file name `<start>-<end>-<n>.zip`.

@@ -31,6 +31,9 @@ public struct FeedImporter: Sendable {
     public let retry: TransientRetry
     /// Archive limits.
     public let limits: ExportLimits
+    /// How far in the future a file may end before it is imported with a warning
+    /// (see ``ImportedFileCheck``).
+    public var clockSkew: TimeInterval = 600
     public let environment: WorkerEnvironment
     /// Set when replicas share the import: files are claimed a few at a time
     /// (``ExposureKeyStore/claimImportFiles(_:limit:owner:until:now:)``), so each is imported
@@ -132,7 +135,7 @@ public struct FeedImporter: Sendable {
 
     /// A downloaded and checked file, ready to commit.
     enum PreparedFile: Sendable {
-        case ready(entry: String, digest: String, keys: [StoredKey], revisions: [KeyRevision], rejected: Int)
+        case ready(FileImport)
         case failed(entry: String, reason: String)
         case retrying(entry: String, reason: String)
     }
@@ -155,25 +158,31 @@ public struct FeedImporter: Sendable {
                 return refusal.retryLater ? .retrying(entry: entry, reason: refusal.reason) : .failed(entry: entry, reason: refusal.reason)
             }
             let contents = try archive.contents(limits: limits)
+            let check = ImportedFileCheck(region: transform.region, clockSkew: clockSkew)
+            if let refusal = check.refusal(contents) { return .failed(entry: entry, reason: "\(entry): \(refusal)") }
             var keys: [StoredKey] = []
             keys.reserveCapacity(contents.keys.count)
-            var rejected = 0
+            // Every refused key is counted under its rule, so none vanishes without a word.
+            var refused: [RefusedKeys] = []
+            func refuse(_ rejection: ImportedKeyTransform.Rejection) {
+                refused.append(RefusedKeys(code: rejection.code, reason: rejection.reason, count: 1))
+            }
             for key in contents.keys {
                 switch transform.primaryKey(key, now: now) {
                 case .success(let stored): keys.append(stored)
-                case .failure: rejected += 1
+                case .failure(let rejection): refuse(rejection)
                 }
             }
             var revisions: [KeyRevision] = []
             for key in contents.revisedKeys {
                 switch transform.revision(key) {
                 case .success(let revision)?: revisions.append(revision)
-                case .failure?: rejected += 1
+                case .failure(let rejection)?: refuse(rejection)
                 case nil: break
                 }
             }
-            let digest = archive.exportBin.sha256Hex
-            return .ready(entry: entry, digest: digest, keys: keys, revisions: revisions, rejected: rejected)
+            return .ready(FileImport(url: entry, digest: archive.exportBin.sha256Hex, keys: keys, revisions: revisions,
+                                     refusedKeys: RefusedKeys.merged(refused), note: check.futureNote(contents, keys: keys, now: now)))
         } catch {
             return .failed(entry: entry, reason: "\(error)")
         }
@@ -184,25 +193,24 @@ public struct FeedImporter: Sendable {
     private func commit(_ run: [PreparedFile], into summary: inout ImportPassSummary) async throws {
         let now = environment.now()
         var batch: [FileImport] = []
-        var rejected = 0
         func flush() async throws {
             guard !batch.isEmpty else { return }
             let outcomes = try await keyStore.importBatch(batch, at: now)
             summary.imported += batch.count
-            for outcome in outcomes {
+            for (file, outcome) in zip(batch, outcomes) where !outcome.alreadyImported {
                 summary.keysInserted += outcome.inserted
                 summary.keysRevised += outcome.revised
-                summary.keysRejected += outcome.rejectedRevisions.count
+                let refused = RefusedKeys.merged(file.refusedKeys + outcome.refusedRevisions)
+                summary.keysRejected += refused.total
+                if !refused.isEmpty { summary.refusedKeys[file.url] = refused }
+                if let note = file.note { summary.warnings.append(FileProblem(file: file.url, reason: note)) }
             }
-            summary.keysRejected += rejected
             batch = []
-            rejected = 0
         }
         for prepared in run {
             switch prepared {
-            case let .ready(entry, digest, keys, revisions, rejectedKeys):
-                batch.append(FileImport(url: entry, digest: digest, keys: keys, revisions: revisions))
-                rejected += rejectedKeys
+            case let .ready(file):
+                batch.append(file)
             case let .failed(entry, reason):
                 try await flush()
                 try await keyStore.recordFailure(url: entry, reason: reason, at: now)

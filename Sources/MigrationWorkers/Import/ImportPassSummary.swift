@@ -1,3 +1,5 @@
+import MigrationStores
+
 /// What one import pass did, for progress lines, `status` and tests.
 public struct ImportPassSummary: Sendable, Equatable {
     /// Entries in the second feed's index.
@@ -12,6 +14,10 @@ public struct ImportPassSummary: Sendable, Equatable {
     public var keysRevised = 0
     /// Keys and revisions refused one by one (their files were imported).
     public var keysRejected = 0
+    /// The same refusals per file (by index entry) and reason; files with none are left out.
+    public var refusedKeys: [String: [RefusedKeys]] = [:]
+    /// Files imported with a warning (they end in the future, …): name and warning.
+    public var warnings: [FileProblem] = []
     /// Files that failed for good this pass: name and reason.
     public var failed: [FileProblem] = []
     /// Files left for a later pass after transient failures: name and reason.
@@ -20,6 +26,16 @@ public struct ImportPassSummary: Sendable, Equatable {
     public var claimedElsewhere: [String] = []
 
     public init() {}
+
+    /// The pass in one line for the importer's summary event: files, keys, and every refused
+    /// key by reason with its count (a key dropped by rule is never dropped without a word).
+    public var text: String {
+        var line = "\(imported) files imported, \(failed.count) failed, \(retrying.count) waiting for a retry; \(keysInserted) keys stored"
+        if keysRevised > 0 { line += ", \(keysRevised) revised" }
+        line += "; " + RefusedKeysText.summary(refusedKeys.values.flatMap { $0 })
+        if !warnings.isEmpty { line += "; WARNING: \(warnings.count) files end in the future (see below and `status`)" }
+        return line
+    }
 }
 
 /// A file and what went wrong with it.

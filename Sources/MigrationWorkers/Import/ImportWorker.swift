@@ -31,7 +31,7 @@ public struct ImportWorker: MigrationWorker {
 
     public func apply() async throws {
         var summary = try await importer.runPass()
-        importer.environment.reportProblems(worker: name, failed: summary.failed, retrying: summary.retrying)
+        report(summary)
         // Files another replica claimed: the step is done when they are, so wait for it (its
         // claims lapse if it dies, and the next pass here takes them over).
         while !summary.claimedElsewhere.isEmpty {
@@ -40,8 +40,17 @@ public struct ImportWorker: MigrationWorker {
                                                   detail: "waiting for \(summary.claimedElsewhere.count) files another replica is importing"))
             try await importer.environment.sleep(.milliseconds(250))
             summary = try await importer.runPass()
-            importer.environment.reportProblems(worker: name, failed: summary.failed, retrying: summary.retrying)
+            report(summary)
         }
+    }
+
+    /// The pass's problems, warnings and its summary line (refused keys by reason included).
+    private func report(_ summary: ImportPassSummary) {
+        let environment = importer.environment
+        environment.reportProblems(worker: name, failed: summary.failed, retrying: summary.retrying)
+        for warning in summary.warnings { environment.report(.fileWarning(worker: name, file: warning.file, warning: warning.reason)) }
+        guard summary.attempted > 0 else { return }
+        environment.report(.summary(worker: name, text: summary.text))
     }
 
     public func verify() async throws {}

@@ -7,10 +7,17 @@ import MigrationStores
 /// report type, backfill what the state left out, and date the key so it is not exported
 /// while still valid. A key that fails is rejected alone; the rest of its file goes on.
 public struct ImportedKeyTransform: Sendable {
-    /// Why one key was not imported.
+    /// Why one key was not imported: the rule's stable code (counted per file and shown by
+    /// `status`) and the reason with the offending value.
     public struct Rejection: Error, Equatable, Sendable, CustomStringConvertible {
+        public let code: String
         public let reason: String
         public var description: String { reason }
+
+        init(_ code: String, _ reason: String) {
+            self.code = code
+            self.reason = reason
+        }
     }
 
     /// Region the imported keys belong to (the import config's region).
@@ -35,10 +42,10 @@ public struct ImportedKeyTransform: Sendable {
 
     /// The stored form of a primary (first-release) key imported at `now`.
     public func primaryKey(_ key: ExportKey, now: Date) -> Result<StoredKey, Rejection> {
-        guard key.keyData.count == 16 else { return .failure(Rejection(reason: "key is \(key.keyData.count) bytes, not 16")) }
-        guard let start = key.rollingStartIntervalNumber else { return .failure(Rejection(reason: "no rolling start interval number")) }
+        guard key.keyData.count == 16 else { return .failure(Rejection("key-length", "key data is \(key.keyData.count) bytes, not 16")) }
+        guard let start = key.rollingStartIntervalNumber else { return .failure(Rejection("no-rolling-start", "no rolling start interval number")) }
         guard (1...144).contains(key.rollingPeriod) else {
-            return .failure(Rejection(reason: "rolling period \(key.rollingPeriod) is outside 1…144"))
+            return .failure(Rejection("rolling-period", "rolling period \(key.rollingPeriod) is outside 1…144"))
         }
         let reportType: String
         switch key.reportType ?? 0 {
@@ -46,15 +53,15 @@ public struct ImportedKeyTransform: Sendable {
         case 1: reportType = "confirmed"
         case 2: reportType = "likely"
         case 3: reportType = "user-report"
-        case 4: return .failure(Rejection(reason: "report type RECURSIVE is not accepted"))
-        case 5: return .failure(Rejection(reason: "a revoked key cannot be a new key"))
-        default: return .failure(Rejection(reason: "unknown report type \(key.reportType ?? -1)"))
+        case 4: return .failure(Rejection("report-type-recursive", "report type RECURSIVE is not accepted"))
+        case 5: return .failure(Rejection("report-type-revoked", "a revoked key cannot be a new key"))
+        default: return .failure(Rejection("report-type-unknown", "unknown report type \(key.reportType ?? -1)"))
         }
         let risk = Int(key.transmissionRiskLevel ?? 0)
-        guard (0...8).contains(risk) else { return .failure(Rejection(reason: "transmission risk \(risk) is outside 0…8")) }
+        guard (0...8).contains(risk) else { return .failure(Rejection("transmission-risk", "transmission risk \(risk) is outside 0…8")) }
         let onset = key.daysSinceOnsetOfSymptoms ?? backfillDaysSinceOnset
         if let onset, abs(onset) > maxSymptomOnsetDays {
-            return .failure(Rejection(reason: "days since onset \(onset) is outside ±\(maxSymptomOnsetDays)"))
+            return .failure(Rejection("days-since-onset", "days since onset \(onset) is outside ±\(maxSymptomOnsetDays)"))
         }
         return .success(StoredKey(
             keyData: key.keyData, transmissionRisk: risk == 0 ? Self.backfillRisk(reportType) : risk,
@@ -66,18 +73,18 @@ public struct ImportedKeyTransform: Sendable {
     /// `confirmed` and revoked (stored as `negative`) revise a key; `likely` and `user-report`
     /// revisions are dropped (`nil`); anything malformed is rejected.
     public func revision(_ key: ExportKey) -> Result<KeyRevision, Rejection>? {
-        guard key.keyData.count == 16 else { return .failure(Rejection(reason: "revised key is \(key.keyData.count) bytes, not 16")) }
+        guard key.keyData.count == 16 else { return .failure(Rejection("revision-key-length", "revised key data is \(key.keyData.count) bytes, not 16")) }
         let reportType: String
         switch key.reportType ?? 0 {
         case 1: reportType = "confirmed"
         case 5: reportType = "negative"
         case 2, 3: return nil
-        default: return .failure(Rejection(reason: "a revision to report type \(key.reportType ?? 0) is not accepted"))
+        default: return .failure(Rejection("revision-report-type", "a revision to report type \(key.reportType ?? 0) is not accepted"))
         }
         let risk = Int(key.transmissionRiskLevel ?? 0)
-        guard (0...8).contains(risk) else { return .failure(Rejection(reason: "transmission risk \(risk) is outside 0…8")) }
+        guard (0...8).contains(risk) else { return .failure(Rejection("revision-transmission-risk", "revised transmission risk \(risk) is outside 0…8")) }
         if let onset = key.daysSinceOnsetOfSymptoms, abs(onset) > maxSymptomOnsetDays {
-            return .failure(Rejection(reason: "days since onset \(onset) is outside ±\(maxSymptomOnsetDays)"))
+            return .failure(Rejection("revision-days-since-onset", "revised days since onset \(onset) is outside ±\(maxSymptomOnsetDays)"))
         }
         return .success(KeyRevision(keyData: key.keyData, reportType: reportType,
                                     transmissionRisk: risk == 0 ? Self.backfillRisk(reportType) : risk,
