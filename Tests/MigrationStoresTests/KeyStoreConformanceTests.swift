@@ -291,4 +291,23 @@ struct KeyStoreLifecycleTests {
         #expect(try await store.keys(inNationalFile: third[0].name).map(\.keyData) == [key(3).keyData])
         #expect(try await store.revisedKeys(inNationalFile: third[0].name).map(\.keyData) == [key(3).keyData])
     }
+
+    @Test("an imported file keeps its content version; reopened, it is retried and imports only its new keys", arguments: KeyStoreDriver.allCases)
+    func reopenRepublished(driver: KeyStoreDriver) async throws {
+        let store = try driver.make()
+        _ = try await store.importBatch([FileImport(url: "a.zip", digest: "d1", keys: [key(1), key(2)], sourceVersion: "v1")], at: now)
+        #expect(try await store.importFiles().first?.sourceVersion == "v1")
+        try await store.reopenImportFile(url: "a.zip", reason: "republished", at: now)
+        let reopened = try #require(try await store.importFiles().first)
+        #expect(reopened.status == .retrying && reopened.lastError == "republished")
+        let again = try await store.importBatch([FileImport(url: "a.zip", digest: "d2", keys: [key(1), key(2), key(3)], sourceVersion: "v2")], at: now)
+        #expect(again.first?.inserted == 1 && again.first?.alreadyImported == false)
+        let record = try #require(try await store.importFiles().first)
+        #expect(record.status == .imported && record.sourceVersion == "v2" && record.digest == "d2")
+        #expect(try await store.keyCount() == 3)
+        // A file that is not imported is not reopened.
+        try await store.recordFailure(url: "b.zip", reason: "bad signature", at: now)
+        try await store.reopenImportFile(url: "b.zip", reason: "republished", at: now)
+        #expect(try await store.importFiles().first { $0.url == "b.zip" }?.status == .failed)
+    }
 }

@@ -112,8 +112,8 @@ struct PostgresMigrationTests {
             SELECT count(*), count(DISTINCT name) FROM \(location.schema).schema_migration WHERE name LIKE '000%'
             """))
         let applied = try await rows.decode((Int64, Int64).self).first { _ in true }
-        // Each of the key store's four migrations (0001-key-store, 0002-import-claims, 0003-national-revisions,
-        // 0004-import-refused-keys-and-note) exactly once.
-        #expect(applied.map { [$0.0, $0.1] } == [4, 4])
+        // Each of the key store's five migrations (0001-key-store, 0002-import-claims, 0003-national-revisions,
+        // 0004-import-refused-keys-and-note, 0005-import-source-version) exactly once.
+        #expect(applied.map { [$0.0, $0.1] } == [5, 5])
     }
 }

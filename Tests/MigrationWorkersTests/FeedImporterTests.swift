@@ -107,6 +107,29 @@ struct FeedImporterTests {
         await server.stop()
     }
 
+    @Test("a file republished under its old name with other content is imported again: its new keys arrive, the old ones stay once")
+    func republishedFile() async throws {
+        var fixture = FeedFixture()
+        let keys = FeedFixture.keys(6)
+        let name = try await fixture.add(keys, signer: TestKeys.state)
+        try await fixture.add(FeedFixture.keys(3), signer: TestKeys.state)
+        let store = InMemoryKeyStore()
+        let importer = FeedImporter(feed: fixture.store, indexPath: "\(fixture.root)/index.txt", root: fixture.root, trustedKeys: trusted,
+                                    transform: ImportedKeyTransform(region: "US-XX"), keyStore: store, environment: testEnvironment())
+        #expect(try await importer.runPass().imported == 2)
+        #expect(try await importer.runPass().attempted == 0, "nothing changed: nothing is read again")
+        // The state rewrites the first file under the same name with four more keys; the index is unchanged.
+        let more = FeedFixture.keys(4)
+        let batch = ExportBatch(start: FeedFixture.firstDay, end: FeedFixture.firstDay + FeedFixture.day, region: "US-XX", keys: keys + more)
+        let file = try require(batch.files(root: fixture.root, maxKeysPerFile: 100_000).first)
+        #expect(file.name == name)
+        try await fixture.store.write(try ExportArchiveWriter(signers: [TestKeys.state]).archive(for: file.contents), to: name)
+        let again = try await importer.runPass()
+        #expect(again.republished == [name] && again.imported == 1 && again.keysInserted == 4)
+        #expect(try await store.keyCount() == 13)
+        #expect(try await importer.runPass().republished.isEmpty)
+    }
+
     @Test("revised keys: an allowed revision applies, a bad one is refused alone, the rest of the file is imported")
     func revisions() async throws {
         var fixture = FeedFixture()
@@ -197,6 +220,7 @@ final class RecordingKeyStore: ExposureKeyStore, @unchecked Sendable {
     }
     func nationalFiles() async throws -> [NationalFileRecord] { try await inner.nationalFiles() }
     func unassignedKeyCount(cutoff: Date) async throws -> Int { try await inner.unassignedKeyCount(cutoff: cutoff) }
+    func reopenImportFile(url: String, reason: String, at: Date) async throws { try await inner.reopenImportFile(url: url, reason: reason, at: at) }
     func revisedKeys(inNationalFile name: String) async throws -> [StoredKey] { try await inner.revisedKeys(inNationalFile: name) }
     func keys(inNationalFile name: String) async throws -> [StoredKey] { try await inner.keys(inNationalFile: name) }
     func markNationalFileWritten(name: String, digest: String) async throws { try await inner.markNationalFileWritten(name: name, digest: digest) }

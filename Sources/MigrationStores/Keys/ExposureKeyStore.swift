@@ -15,6 +15,9 @@ public protocol ExposureKeyStore: Sendable {
     func recordProblem(url: String, status: ImportFileRecord.Status, reason: String, at: Date) async throws
     /// Every file the store has a record of, by URL.
     func importFiles() async throws -> [ImportFileRecord]
+    /// Puts an imported file back in the queue (`retrying`, with `reason`): it was republished
+    /// under its name with other content. Its stored keys stay; the next import adds the new ones.
+    func reopenImportFile(url: String, reason: String, at: Date) async throws
     /// Claims for `owner`, until `until`, up to `limit` of `urls` (taken in their order) that
     /// are neither imported nor failed for good and not claimed by another owner past `now`;
     /// returns them. Replicas sharing an import claim files this way, so two never import the

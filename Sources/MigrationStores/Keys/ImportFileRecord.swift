@@ -23,9 +23,12 @@ public struct ImportFileRecord: Sendable, Equatable {
     public let refusedKeys: [RefusedKeys]
     /// A warning kept with an imported file (it ends in the future, …), for `status`.
     public let note: String?
+    /// What identified the file's content when it was imported (``BlobStore/version(of:)``):
+    /// a later pass that finds another version re-imports it (republished under its name).
+    public let sourceVersion: String?
 
     public init(url: String, status: Status, attempts: Int, lastError: String?, digest: String?, keysImported: Int,
-                refusedKeys: [RefusedKeys] = [], note: String? = nil) {
+                refusedKeys: [RefusedKeys] = [], note: String? = nil, sourceVersion: String? = nil) {
         self.url = url
         self.status = status
         self.attempts = attempts
@@ -34,6 +37,7 @@ public struct ImportFileRecord: Sendable, Equatable {
         self.keysImported = keysImported
         self.refusedKeys = refusedKeys
         self.note = note
+        self.sourceVersion = sourceVersion
     }
 }
 
@@ -96,14 +100,17 @@ public struct FileImport: Sendable {
     public var refusedKeys: [RefusedKeys]
     /// A warning to keep with the file (see ``ImportFileRecord/note``).
     public var note: String?
+    /// The file's content version as read (see ``ImportFileRecord/sourceVersion``).
+    public var sourceVersion: String?
 
     public init(url: String, digest: String, keys: [StoredKey], revisions: [KeyRevision] = [], refusedKeys: [RefusedKeys] = [],
-                note: String? = nil) {
+                note: String? = nil, sourceVersion: String? = nil) {
         self.url = url
         self.digest = digest
         self.keys = keys
         self.revisions = revisions
         self.refusedKeys = refusedKeys
         self.note = note
+        self.sourceVersion = sourceVersion
     }
 }

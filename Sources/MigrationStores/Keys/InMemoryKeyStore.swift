@@ -45,7 +45,8 @@ public final class InMemoryKeyStore: ExposureKeyStore {
             let attempts = (files[file.url]?.attempts ?? 0) + 1
             files[file.url] = ImportFileRecord(url: file.url, status: .imported, attempts: attempts, lastError: nil,
                                                digest: file.digest, keysImported: outcome.inserted,
-                                               refusedKeys: RefusedKeys.merged(file.refusedKeys + outcome.refusedRevisions), note: file.note)
+                                               refusedKeys: RefusedKeys.merged(file.refusedKeys + outcome.refusedRevisions), note: file.note,
+                                               sourceVersion: file.sourceVersion)
             return outcome
         }
     }
@@ -57,6 +58,15 @@ public final class InMemoryKeyStore: ExposureKeyStore {
 
     public func importBatch(_ files: [FileImport], at: Date) async throws -> [ImportOutcome] {
         state.withLock { state in files.map { state.importFile($0, at: at) } }
+    }
+
+    public func reopenImportFile(url: String, reason: String, at: Date) async throws {
+        state.withLock { state in
+            guard let file = state.files[url], file.status == .imported else { return }
+            state.files[url] = ImportFileRecord(url: url, status: .retrying, attempts: file.attempts, lastError: reason, digest: file.digest,
+                                                keysImported: file.keysImported, refusedKeys: file.refusedKeys, note: file.note,
+                                                sourceVersion: file.sourceVersion)
+        }
     }
 
     public func recordProblem(url: String, status: ImportFileRecord.Status, reason: String, at: Date) async throws {

@@ -80,6 +80,10 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                 ALTER TABLE import_file ADD COLUMN note TEXT;
                 """)
         }
+        migrator.registerMigration("v7-import-source-version") { db in
+            // The content version a file was imported from, to notice it republished.
+            try db.execute(sql: "ALTER TABLE import_file ADD COLUMN source_version TEXT")
+        }
         return migrator
     }
 
@@ -92,10 +96,10 @@ public final class SQLiteKeyStore: ExposureKeyStore {
             return ImportOutcome(alreadyImported: true)
         }
         try db.execute(sql: """
-            INSERT INTO import_file (url, status, attempts, digest, updated_at) VALUES (?, 'imported', 1, ?, ?)
+            INSERT INTO import_file (url, status, attempts, digest, updated_at, source_version) VALUES (?, 'imported', 1, ?, ?, ?)
             ON CONFLICT(url) DO UPDATE SET status = 'imported', attempts = attempts + 1, last_error = NULL,
-                digest = excluded.digest, updated_at = excluded.updated_at
-            """, arguments: [file.url, file.digest, at])
+                digest = excluded.digest, updated_at = excluded.updated_at, source_version = excluded.source_version
+            """, arguments: [file.url, file.digest, at, file.sourceVersion])
         let fileID = try Int64.fetchOne(db, sql: "SELECT id FROM import_file WHERE url = ?", arguments: [file.url])
         let insert = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO exposure (exposure_key, transmission_risk, interval_number, interval_count, report_type,
@@ -192,8 +196,17 @@ public final class SQLiteKeyStore: ExposureKeyStore {
             return try Row.fetchAll(db, sql: "SELECT * FROM import_file ORDER BY url").map {
                 ImportFileRecord(url: $0["url"], status: ImportFileRecord.Status(rawValue: $0["status"]) ?? .failed,
                                  attempts: $0["attempts"], lastError: $0["last_error"], digest: $0["digest"],
-                                 keysImported: $0["keys_imported"], refusedKeys: refused[$0["url"]] ?? [], note: $0["note"])
+                                 keysImported: $0["keys_imported"], refusedKeys: refused[$0["url"]] ?? [], note: $0["note"],
+                                 sourceVersion: $0["source_version"])
             }
+        }
+    }
+
+    public func reopenImportFile(url: String, reason: String, at: Date) async throws {
+        try await database.write { db in
+            try db.execute(sql: """
+                UPDATE import_file SET status = 'retrying', last_error = ?, updated_at = ? WHERE url = ? AND status = 'imported'
+                """, arguments: [reason, at, url])
         }
     }
 

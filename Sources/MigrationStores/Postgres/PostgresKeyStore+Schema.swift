@@ -77,6 +77,8 @@ extension PostgresKeyStore {
                 """,
                 "ALTER TABLE \(s).import_file ADD COLUMN note TEXT",
             ]),
+            // The content version a file was imported from, to notice it republished (SQLite's v7).
+            PostgresMigration("0005-import-source-version", ["ALTER TABLE \(s).import_file ADD COLUMN source_version TEXT"]),
         ]
     }
 }

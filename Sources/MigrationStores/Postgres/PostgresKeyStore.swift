@@ -53,10 +53,11 @@ public final class PostgresKeyStore: ExposureKeyStore {
         fileBinds.append(file.url)
         fileBinds.append(file.digest)
         fileBinds.append(at)
+        fileBinds.append(file.sourceVersion)
         let fileID = try await connection.query(PostgresQuery(unsafeSQL: """
-            INSERT INTO \(schema).import_file (url, status, attempts, digest, updated_at) VALUES ($1, 'imported', 1, $2, $3)
+            INSERT INTO \(schema).import_file (url, status, attempts, digest, updated_at, source_version) VALUES ($1, 'imported', 1, $2, $3, $4)
             ON CONFLICT (url) DO UPDATE SET status = 'imported', attempts = \(schema).import_file.attempts + 1, last_error = NULL,
-                digest = excluded.digest, updated_at = excluded.updated_at
+                digest = excluded.digest, updated_at = excluded.updated_at, source_version = excluded.source_version
             RETURNING id
             """, binds: fileBinds), logger: logger).decode(Int64.self).first { _ in true } ?? 0
         var outcome = ImportOutcome()
@@ -229,14 +230,25 @@ public final class PostgresKeyStore: ExposureKeyStore {
         }
         var records: [ImportFileRecord] = []
         let rows = try await database.query(PostgresQuery(unsafeSQL: """
-            SELECT url, status, attempts, last_error, digest, keys_imported, note FROM \(schema).import_file ORDER BY url COLLATE "C"
+            SELECT url, status, attempts, last_error, digest, keys_imported, note, source_version FROM \(schema).import_file ORDER BY url COLLATE "C"
             """))
-        for try await (url, status, attempts, error, digest, keys, note) in rows.decode((String, String, Int32, String?, String?, Int32, String?).self) {
+        for try await (url, status, attempts, error, digest, keys, note, version)
+            in rows.decode((String, String, Int32, String?, String?, Int32, String?, String?).self) {
             records.append(ImportFileRecord(url: url, status: ImportFileRecord.Status(rawValue: status) ?? .failed, attempts: Int(attempts),
                                             lastError: error, digest: digest, keysImported: Int(keys),
-                                            refusedKeys: RefusedKeys.merged(refused[url] ?? []), note: note))
+                                            refusedKeys: RefusedKeys.merged(refused[url] ?? []), note: note, sourceVersion: version))
         }
         return records
+    }
+
+    public func reopenImportFile(url: String, reason: String, at: Date) async throws {
+        var binds = PostgresBindings()
+        binds.append(reason)
+        binds.append(at)
+        binds.append(url)
+        _ = try await database.query(PostgresQuery(unsafeSQL: """
+            UPDATE \(schema).import_file SET status = 'retrying', last_error = $1, updated_at = $2 WHERE url = $3 AND status = 'imported'
+            """, binds: binds))
     }
 
     public func keyCount() async throws -> Int {

@@ -71,9 +71,11 @@ public struct FeedImporter: Sendable {
     @discardableResult
     public func runPass() async throws -> ImportPassSummary {
         let index = try await index()
+        let republished = try await reopenRepublished(in: index)
         let pending = try await pendingEntries(of: index)
         var summary = ImportPassSummary()
         summary.indexEntries = index.entries.count
+        summary.republished = republished
         guard let sharing else {
             summary.attempted = pending.count
             try await importEntries(pending, progress: (0, pending.count), into: &summary)
@@ -140,10 +142,31 @@ public struct FeedImporter: Sendable {
         case retrying(entry: String, reason: String)
     }
 
+    /// Imported files the feed now serves with other content under the same name (a state that
+    /// republished a file): put back in the queue, so its new keys and revisions are imported;
+    /// keys already stored stay. Judged by the feed's cheap content version (a local file's
+    /// inode, size and time; an HTTP ETag), recorded at import; files without one are not checked.
+    func reopenRepublished(in index: ExportIndex) async throws -> [String] {
+        let listed = Set(index.entries)
+        var reopened: [String] = []
+        for record in try await keyStore.importFiles() where record.status == .imported && listed.contains(record.url) {
+            guard let before = record.sourceVersion, let now = try? await feed.version(of: record.url), now != before else { continue }
+            try await keyStore.reopenImportFile(url: record.url, reason: "republished under the same name with other content; imported again",
+                                                at: environment.now())
+            environment.report(.fileProblem(worker: "export-importer", file: record.url,
+                                            reason: "republished under the same name with other content; importing it again", permanent: false))
+            reopened.append(record.url)
+        }
+        return reopened
+    }
+
     /// Downloads (with retries), verifies, decodes and transforms one file. Never throws: every
     /// problem becomes a failed or retrying result naming the file.
     func prepare(_ entry: String) async -> PreparedFile {
         let data: Data
+        // The version before the read: if the file changes during it, the next pass sees a
+        // version other than the one recorded and reads it again.
+        let version = try? await feed.version(of: entry)
         do {
             data = try await RetryingReader(store: feed, retry: retry, sleep: environment.sleep).read(entry)
         } catch let error as BlobStoreError {
@@ -182,7 +205,8 @@ public struct FeedImporter: Sendable {
                 }
             }
             return .ready(FileImport(url: entry, digest: archive.exportBin.sha256Hex, keys: keys, revisions: revisions,
-                                     refusedKeys: RefusedKeys.merged(refused), note: check.futureNote(contents, keys: keys, now: now)))
+                                     refusedKeys: RefusedKeys.merged(refused), note: check.futureNote(contents, keys: keys, now: now),
+                                     sourceVersion: version))
         } catch {
             return .failed(entry: entry, reason: "\(error)")
         }

@@ -24,6 +24,8 @@ public struct ImportPassSummary: Sendable, Equatable {
     public var retrying: [FileProblem] = []
     /// Files another replica claimed and has not settled yet (when replicas share the import).
     public var claimedElsewhere: [String] = []
+    /// Imported files found republished under the same name with other content, imported again.
+    public var republished: [String] = []
 
     public init() {}
 
