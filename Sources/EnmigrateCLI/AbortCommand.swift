@@ -11,7 +11,11 @@ struct AbortCommand: AsyncParsableCommand {
             Before the key-rotation step, abort stops the run and leaves the state side as it was. After it, \
             only --restore-client-index is allowed (while the state still holds its old key), until \
             decommission starts. While an apply holds the run lock, the abort is recorded and that apply \
-            stops at its next step boundary.
+            stops at its next step boundary. \
+            The restore serves the state's current index from clientFeed.origin when the plan has one (every \
+            file it lists verified with the state's client key and copied into the CDN first), else the index \
+            the swap replaced (only if it is that index, by the digest sealed with the coverage baseline, and \
+            every file it lists still verifies).
             """
     )
 

@@ -80,6 +80,8 @@ struct WorkerAssembly {
         let mirror = try clientMirror()
         let prover = try coverageProver()
         let stateClientKey = prover.state.key
+        // The state's current index after the cut-over, when the plan says where it publishes.
+        let restoreOrigin = try plan.state.clientFeed.origin.map { try BlobLocation.feed(index: $0) }.map { (store: $0.0, indexPath: $0.1) }
         let rotation = RotationRequestWorker(request: try rotationRequest(), folder: URL(fileURLWithPath: plan.rotationRequest))
         let secondFeedCheck = SecondFeedVerifiesCheck(
             feed: try store(secondFeed.location), root: secondFeed.root, trustedKeys: trusted, signingKey: signingKey,
@@ -118,7 +120,7 @@ struct WorkerAssembly {
             restoreClientIndex: { [coverageSnapshotURL] in
                 let baseline = CoverageSnapshot.proof(at: coverageSnapshotURL)
                 try await mirror.restore(stateKey: stateClientKey, expectedDigest: baseline?.replacedIndexDigest,
-                                         knownRejected: Set(baseline?.stateRejected.map(\.file) ?? []))
+                                         knownRejected: Set(baseline?.stateRejected.map(\.file) ?? []), origin: restoreOrigin)
             })
     }
 

@@ -152,6 +152,32 @@ struct CutOverWorkerTests {
 
     }
 
+    @Test("with clientFeed.origin, restore serves the state's current index: its files verified, copied into the CDN first, the index last")
+    func restoreFromOrigin() async throws {
+        let setup = try await Setup()
+        try await setup.worker().apply()
+        // After the swap the state kept publishing to its origin: its old files and a new one.
+        var origin = FeedFixture()
+        for file in setup.cdn.files { try await origin.store.write(try await setup.cdn.store.read(file.name), to: file.name) }
+        origin.files = setup.cdn.files
+        let newer = try await origin.add(FeedFixture.keys(5), signer: TestKeys.client)
+        let source = (store: origin.store as any BlobStore, indexPath: "\(origin.root)/index.txt")
+        try await setup.mirror.restore(stateKey: TestKeys.client.trustedKey, origin: source)
+        #expect(try await setup.clientIndex() == String(decoding: try await origin.store.read("\(origin.root)/index.txt"), as: UTF8.self))
+        #expect(try await setup.cdn.store.read(newer) == (try await origin.store.read(newer)))
+
+        // An origin file phones holding the state's key cannot verify: nothing is restored.
+        let other = try await Setup()
+        try await other.worker().apply()
+        let forged = try await origin.add(FeedFixture.keys(2), signer: TestKeys.forger)
+        let published = try await other.clientIndex()
+        let firstFile = try await other.cdn.store.read(other.cdn.files[0].name)
+        await #expect(throws: MirrorError.self) { try await other.mirror.restore(stateKey: TestKeys.client.trustedKey, origin: source) }
+        #expect(try await other.clientIndex() == published)
+        #expect(try await other.cdn.store.exists(forged) == false)
+        #expect(try await other.cdn.store.read(other.cdn.files[0].name) == firstFile, "a refused restore copied files")
+    }
+
     @Test("restore republishes the index the swap replaced, checked; a stale or planted copy, or one listing a file phones reject, is refused")
     func restoreOnlyWhatIsTrue() async throws {
         let setup = try await Setup()

@@ -213,7 +213,17 @@ public struct ClientMirror: Sendable {
     /// with the coverage baseline; a copy from an earlier run or one planted beside the index is
     /// refused), and every file it lists must be in the CDN and verify with the state's client key
     /// (`stateKey`), except the files the proof already left out (`knownRejected`).
-    public func restore(stateKey: TrustedKey? = nil, expectedDigest: String? = nil, knownRejected: Set<String> = []) async throws {
+    ///
+    /// With `origin` (the plan's `clientFeed.origin`, where the state's export worker publishes
+    /// after the cut-over), the state's *current* index is served instead: read there, every file
+    /// it lists read and verified with `stateKey`, copied into the CDN where it is missing or
+    /// differs, and only then the index written.
+    public func restore(stateKey: TrustedKey? = nil, expectedDigest: String? = nil, knownRejected: Set<String> = [],
+                        origin: (store: any BlobStore, indexPath: String)? = nil) async throws {
+        if let origin, let stateKey {
+            try await restore(from: origin, stateKey: stateKey)
+            return
+        }
         guard let previous = try? await destination.read(previousIndexPath) else { throw MirrorError.nothingToRestore(path: previousIndexPath) }
         if let expectedDigest, !expectedDigest.isEmpty, previous.sha256Hex != expectedDigest {
             throw MirrorError.restoreRefused(path: previousIndexPath, reason: "it is not the client index the cut-over replaced (sha256 "
@@ -233,6 +243,38 @@ public struct ClientMirror: Sendable {
         }
         try environment.confirmLease()
         try await destination.write(previous, to: indexPath)
+        var state = try MirrorState.load(from: stateFile)
+        state.publishedDigest = nil
+        state.restoredAt = environment.now()
+        try state.save(to: stateFile)
+    }
+
+    /// Serves the state's current index from `origin` (see ``restore(stateKey:expectedDigest:knownRejected:origin:)``).
+    private func restore(from origin: (store: any BlobStore, indexPath: String), stateKey: TrustedKey) async throws {
+        let reader = RetryingReader(store: origin.store, retry: retry, sleep: environment.sleep)
+        let (index, text) = try await reader.index(at: origin.indexPath)
+        func verified(_ entry: String) async throws -> Data {
+            do {
+                let data = try await reader.read(entry)
+                let archive = try ExportArchive.read(zip: data, name: entry, limits: limits)
+                _ = try ExportVerifier(trustedKeys: [stateKey], policy: .phone).verify(archive)
+                return data
+            } catch {
+                throw MirrorError.restoreRefused(path: origin.indexPath, reason: "it lists \(entry), which phones holding the state's key cannot use: \(error)")
+            }
+        }
+        // Every file verified before anything is copied: a refused restore changes nothing.
+        for entry in index.entries { _ = try await verified(entry) }
+        for entry in index.entries {
+            let data = try await verified(entry)
+            // Files first, the index last: phones never see a line whose file is not there.
+            if (try? await destination.read(entry)) != data {
+                try environment.confirmLease()
+                try await destination.write(data, to: entry)
+            }
+        }
+        try environment.confirmLease()
+        try await destination.write(text, to: indexPath)
         var state = try MirrorState.load(from: stateFile)
         state.publishedDigest = nil
         state.restoredAt = environment.now()
