@@ -218,7 +218,7 @@ complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_op
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate serve-feed" port' -l 'port' -d 'The port (0: any free port; the chosen one is printed).' -rfka ''
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate serve-feed" version' -l 'version' -d 'Show the version.'
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate serve-feed" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate rehearse" faults' -l 'faults' -d 'Faults to inject: kill[=N], downloads, tamper, late-approval, unavailable, refused-key, revocation, all, none (comma-separated).' -rfka ''
+complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate rehearse" faults' -l 'faults' -d 'Faults to inject: kill[=N], downloads, tamper, late-approval, unavailable, refused-key, revocation, republished, all, none (comma-separated).' -rfka ''
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate rehearse" folder' -l 'folder' -d 'The rehearsal folder (default: .enmigrate/rehearsal beside the plan); an earlier rehearsal there is replaced.' -rfka ''
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate rehearse" days' -l 'days' -d 'Days of keys the simulated state publishes.' -rfka ''
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate rehearse" keys-per-day' -l 'keys-per-day' -d 'Keys the simulated state publishes a day.' -rfka ''

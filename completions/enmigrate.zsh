@@ -352,7 +352,7 @@ _enmigrate_rehearse() {
     local -i ret=1
     local -ar arg_specs=(
         ':plan:'
-        '--faults[Faults to inject\: kill\[=N\], downloads, tamper, late-approval, unavailable, refused-key, revocation, all, none (comma-separated).]:faults:'
+        '--faults[Faults to inject\: kill\[=N\], downloads, tamper, late-approval, unavailable, refused-key, revocation, republished, all, none (comma-separated).]:faults:'
         '--folder[The rehearsal folder (default\: .enmigrate/rehearsal beside the plan); an earlier rehearsal there is replaced.]:folder:'
         '--days[Days of keys the simulated state publishes.]:days:'
         '--keys-per-day[Keys the simulated state publishes a day.]:keys-per-day:'

@@ -20,7 +20,8 @@ struct RehearseCommand: AsyncParsableCommand {
             comes passes late), unavailable (a client file answers 503 until the run blocks on it: the proof \
             must be inconclusive, never passed), refused-key (a RECURSIVE key the importer refuses: the run \
             blocks until the loss is accepted with accept-loss), revocation (the last day revokes a key: the \
-            revocation must reach the national feed), all. Exit 0 when the run reached its end and coverage \
+            revocation must reach the national feed), republished (a file comes again under its name with more \
+            keys: they must arrive), all. Exit 0 when the run reached its end and coverage \
             holds, 1 otherwise.
             """
     )

@@ -1,6 +1,6 @@
 /// The faults a rehearsal injects, parsed from `--faults SPEC`: a comma-separated list of
 /// `kill[=N]`, `downloads`, `tamper`, `late-approval`, `unavailable`, `refused-key`,
-/// `revocation`, `all` or `none`.
+/// `revocation`, `republished`, `all` or `none`.
 public struct RehearsalFaults: Sendable, Equatable, Encodable {
     /// How many times an `apply` (or `approve`) process is killed with SIGKILL at a random moment.
     public var kills = 0
@@ -18,6 +18,9 @@ public struct RehearsalFaults: Sendable, Equatable, Encodable {
     public var refusedKey = false
     /// The last day revokes a key published earlier: the revocation must reach the national feed.
     public var revocation = false
+    /// While the run waits at the gate, the state republishes a file under its old name with
+    /// more keys: the standing proof must notice, the importer import it again.
+    public var republishedFile = false
 
     /// No faults.
     public init() {}
@@ -26,7 +29,7 @@ public struct RehearsalFaults: Sendable, Equatable, Encodable {
     public var isEmpty: Bool { self == RehearsalFaults() }
 
     /// The spec grammar, for help texts and errors.
-    public static let grammar = "kill[=N], downloads, tamper, late-approval, unavailable, refused-key, revocation, all, none (comma-separated)"
+    public static let grammar = "kill[=N], downloads, tamper, late-approval, unavailable, refused-key, revocation, republished, all, none (comma-separated)"
 
     /// Parses `--faults`; an unknown word is an error naming it.
     public static func parse(_ spec: String) throws(RehearsalError) -> RehearsalFaults {
@@ -42,10 +45,12 @@ public struct RehearsalFaults: Sendable, Equatable, Encodable {
                 faults.unavailableFile = true
                 faults.refusedKey = true
                 faults.revocation = true
+                faults.republishedFile = true
             case "kill": faults.kills += 1
             case "unavailable": faults.unavailableFile = true
             case "refused-key": faults.refusedKey = true
             case "revocation": faults.revocation = true
+            case "republished": faults.republishedFile = true
             case "downloads": faults.failingDownloads = true
             case "tamper": faults.tamperedFile = true
             case "late-approval": faults.lateApproval = true

@@ -29,7 +29,7 @@ extension RehearsalRun {
     }
 
     func judge(_ report: inout RehearsalReport, tampered: StateSimulation.PublishedFile?, failingFiles: [String],
-               revoked: Data? = nil, refusedKey: Data? = nil) async throws {
+               revoked: Data? = nil, republished: StateSimulation.PublishedFile? = nil, refusedKey: Data? = nil) async throws {
         let child = ChildRun(executable: options.executable, folder: layout.folder)
         let statusLog = layout.logs.appendingPathComponent("status.log"), verifyLog = layout.logs.appendingPathComponent("verify.log")
         let statusRun = try await offPool { try child.run(["status", "plan.yaml", "--json", "--verify-journal"], log: statusLog, killAfter: nil) }
@@ -45,7 +45,7 @@ extension RehearsalRun {
             clientIndexSwapped: swapped, failedFiles: failed, journalIntact: status.journalIntact ?? false,
             cutoverLatencyMs: status.cutoverLatencyMs)
         try await describeFileFaults(&report, tampered: tampered, failingFiles: failingFiles, failed: failed)
-        try await describeKeyFaults(&report, revoked: revoked, refusedKey: refusedKey)
+        try await describeKeyFaults(&report, revoked: revoked, refusedKey: refusedKey, republished: republished)
         let endPhase = shape.mode == .full ? status.status == "succeeded"
                                            : (status.phase == "mirroring" && status.status == "steady")
         switch (endPhase, verify.holds, swapped) {
@@ -86,7 +86,8 @@ extension RehearsalRun {
     }
 
     /// What became of the revoked and the refused key in the national key store.
-    private func describeKeyFaults(_ report: inout RehearsalReport, revoked: Data?, refusedKey: Data?) async throws {
+    private func describeKeyFaults(_ report: inout RehearsalReport, revoked: Data?, refusedKey: Data?,
+                                   republished: StateSimulation.PublishedFile?) async throws {
         let store = try SQLiteKeyStore(path: layout.nationalKeyStore.path)
         for index in report.faults.indices {
             switch report.faults[index].fault {
@@ -97,6 +98,13 @@ extension RehearsalRun {
                     ? "imported as a revision (negative) and published in the national feed as a revised key; the proof requires it"
                     : "NOT applied in the national key store (\(revision ?? "no revision")): a defect"
                 if revision != "negative" { report.problem = report.problem ?? "the revocation did not reach the national key store" }
+            case "republished":
+                guard let republished else { continue }
+                var arrived = 0
+                for key in republished.keys where try await store.key(key) != nil { arrived += 1 }
+                report.faults[index].recovery = "\(arrived) of its \(republished.keys.count) keys are in the national key store"
+                    + (arrived == republished.keys.count ? " (the new ones imported again by name)" : ": the republished keys did NOT arrive (a defect)")
+                if arrived != republished.keys.count { report.problem = report.problem ?? "a republished file's new keys did not reach the national key store" }
             case "refused-key":
                 guard let refusedKey else { continue }
                 let stored = try await store.key(refusedKey) != nil

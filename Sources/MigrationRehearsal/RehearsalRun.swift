@@ -1,3 +1,4 @@
+import ExposureExport
 import Foundation
 import LoopbackFeedServer
 import MigrationStores
@@ -36,6 +37,8 @@ struct RehearsalRun {
         var refused: (file: String, fault: Int)?
         /// The key the last day revokes.
         var revoked: Data?
+        /// The file republished with more keys, once it is.
+        var republished: StateSimulation.PublishedFile?
     }
 
     func run() async throws -> RehearsalReport {
@@ -71,6 +74,7 @@ struct RehearsalRun {
         state.report.clientFiles = state.published.count
         state.report.keysPublished = state.published.reduce(0) { $0 + $1.keys.count }
         try await judge(&state.report, tampered: state.tampered, failingFiles: state.failingFiles, revoked: state.revoked,
+                        republished: state.republished,
                         refusedKey: options.faults.refusedKey ? StateSimulation.recursiveKey(startingBefore: 0).keyData : nil)
         return state.report
     }
@@ -190,6 +194,7 @@ struct RehearsalRun {
                 let gate = result.lines.reversed().lazy.compactMap(Self.gate(in:)).first ?? "key-rotation"
                 if gate == "key-rotation", !state.lastDayPublished {
                     try await publishLastDay(&state)
+                    try await republishOne(&state)
                     command = ["apply", "plan.yaml", "--once"]
                 } else if gate == "key-rotation", state.lateWaitsLeft > 0 {
                     state.lateWaitsLeft -= 1
@@ -261,6 +266,26 @@ struct RehearsalRun {
         state.published += files
         state.lastDayPublished = true
         progress("the simulated state publishes day \(options.days): \(files.count) files, \(files.reduce(0) { $0 + $1.keys.count }) keys")
+    }
+
+    /// The `republished` fault: one earlier file (not a faulted one) comes again under its name
+    /// with keys it did not have, while the run waits at the gate.
+    private func republishOne(_ state: inout Progress) async throws {
+        guard options.faults.republishedFile, state.republished == nil else { return }
+        let faulted = Set([state.tampered?.name, state.unavailable?.file, state.refused?.file].compactMap { $0 } + state.failingFiles)
+        guard let index = state.published.firstIndex(where: { !faulted.contains($0.name) }) else { return }
+        let original = state.published[index]
+        let extra = (0..<3).map { number in
+            ExportKey(keyData: Data(repeating: 0xA0 + UInt8(number), count: 16), transmissionRiskLevel: 3,
+                      rollingStartIntervalNumber: Int32(simulation.firstDayStart / 600) - 144 * 3)
+        }
+        let again = try await simulation.republish(original, adding: extra)
+        state.published[index] = again
+        state.republished = again
+        state.report.faults.append(.init(
+            fault: "republished", injected: "\(original.name) republished under its name with \(extra.count) more keys while the run waits at the gate",
+            recovery: ""))
+        progress("fault: the state republishes \(original.name) with \(extra.count) more keys")
     }
 
     private func recovery(after result: ChildRun.Result, pass: Int) -> String {

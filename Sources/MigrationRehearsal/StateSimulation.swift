@@ -78,6 +78,19 @@ final class StateSimulation: Sendable {
         return files.map { file in PublishedFile(name: file.name, keys: file.contents.keys.map(\.keyData)) }
     }
 
+    /// Republishes `file` under its name with `extra` keys added (signed again, like a state
+    /// that regenerated an export), where the state publishes it; returns the new file.
+    func republish(_ file: PublishedFile, adding extra: [ExportKey]) async throws -> PublishedFile {
+        let cdn = FileBlobStore(root: layout.cdn)
+        var contents = try ExportArchive.read(zip: try await cdn.read(file.name), name: file.name).contents()
+        contents.keys += extra
+        let data = try ExportArchiveWriter(signers: [clientSigner]).archive(for: contents)
+        for folder in shape.hasOrigin ? [layout.cdn, layout.origin] : [layout.cdn] {
+            try await FileBlobStore(root: folder).write(data, to: file.name)
+        }
+        return PublishedFile(name: file.name, keys: file.keys + extra.map(\.keyData))
+    }
+
     private func write(_ files: [ExportBatchFile], signer: ExportSigner, to folder: URL, root: String) async throws {
         let store = FileBlobStore(root: folder)
         let writer = ExportArchiveWriter(signers: [signer])

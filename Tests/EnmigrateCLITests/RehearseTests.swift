@@ -90,7 +90,7 @@ struct RehearseTests {
     func proofFaults() async throws {
         let folder = try PlanFolder.make()
         let run = try await rehearse(folder, ["--seed", "3", "--days", "3", "--keys-per-day", "100",
-                                              "--folder", folder.appendingPathComponent("rehearsal").path, "--faults", "unavailable,refused-key,revocation"])
+                                              "--folder", folder.appendingPathComponent("rehearsal").path, "--faults", "unavailable,refused-key,revocation,republished"])
         #expect(run.status == 0, "\(run.output.stdout)\n\(run.output.stderr)")
         let report = try #require(run.report)
         let byFault = Dictionary(report.faults.map { ($0.fault, $0.recovery) }, uniquingKeysWith: { first, _ in first })
@@ -98,9 +98,10 @@ struct RehearseTests {
         #expect(byFault["refused-key"]?.contains("`accept-loss` recorded the decision") == true)
         #expect(byFault["refused-key"]?.contains("the key is not in the national key store") == true)
         #expect(byFault["revocation"]?.contains("published in the national feed as a revised key") == true)
+        #expect(byFault["republished"]?.contains("(the new ones imported again by name)") == true, "\(report.faults)")
         // Every published key reached phones but the one refused by rule (and accepted as lost).
         #expect(report.endState.coverageHolds && report.endState.clientIndexSwapped)
-        #expect(report.endState.nationalKeys == report.keysPublished - 1)
+        #expect(report.endState.nationalKeys == report.keysPublished - 1, "the 3 keys of the republished file included")
     }
 
     @Test("a bad fault spec or a folder that is not a rehearsal's is refused, naming the fix")

@@ -11,7 +11,7 @@ struct RehearsalFaultsTests {
         #expect(try RehearsalFaults.parse("none").isEmpty)
         let all = try RehearsalFaults.parse("all")
         #expect(all.kills == 1 && all.failingDownloads && all.tamperedFile && all.lateApproval)
-        #expect(all.unavailableFile && all.refusedKey && all.revocation)
+        #expect(all.unavailableFile && all.refusedKey && all.revocation && all.republishedFile)
         let proof = try RehearsalFaults.parse("unavailable,refused-key,revocation")
         #expect(proof.unavailableFile && proof.refusedKey && proof.revocation && proof.kills == 0)
     }
