@@ -62,7 +62,7 @@ enum StatusPage {
             .arrow { color: #6b7785; font-size: .9em; }
             table { border-collapse: collapse; margin-bottom: 1em; }
             td, th { border: 1px solid #d0d7de; padding: .3em .6em; text-align: left; vertical-align: top; }
-            .passed, .succeeded, .steady { color: #1a7f37; } .failed, .aborted { color: #cf222e; } .pending, .waiting { color: #9a6700; }
+            .passed, .succeeded, .steady { color: #1a7f37; } .failed, .aborted, .inconclusive { color: #cf222e; } .pending, .waiting { color: #9a6700; }
             </style></head><body>
             \(body)</body></html>
 
