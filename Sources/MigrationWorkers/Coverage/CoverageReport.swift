@@ -168,8 +168,9 @@ public struct CoverageReport: Sendable, Equatable, Codable {
             parts.append("every state key is in \(other), but revisions are not")
         case .inconclusive:
             let unread = state.unavailableFiles.map { "state \($0)" } + national.unavailableFiles.map { "\(other): \($0)" }
+            // Every unread file is named: each is one the operator must get served (or decide on).
             parts.append("inconclusive: \(unread.count) listed files could not be read, so what they hold is unknown ("
-                + unread.prefix(5).joined(separator: "; ") + (unread.count > 5 ? "; …" : "") + "); make the feed serve them and run apply again"
+                + unread.joined(separator: "; ") + "); make the feed serve them and run apply again"
                 + (state.unavailableFiles.isEmpty ? "" : ", or accept a state file's loss: enmigrate accept-loss PLAN --file NAME --by NAME --note WHY"))
             if missingKeys > 0 { parts.append("\(missingKeys) state keys not found so far") }
         }
