@@ -24,6 +24,13 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write a single-file HTML page (phase diagram, timeline, checks, latency).", valueName: "FILE"))
     var html: String?
 
+    /// "until T", or "EXPIRED at T" with what to do, for an approval's expiry.
+    static func validity(_ expires: Date?, now: Date = Date()) -> String {
+        guard let expires else { return "until ?" }
+        if expires > now { return "until \(expires.formatted(.iso8601))" }
+        return "EXPIRED at \(expires.formatted(.iso8601)): approve again (enmigrate approve PLAN --gate GATE --by NAME)"
+    }
+
     func run() async throws {
         try await EngineErrors.run {
             let context = try EngineContext.load(plan)
@@ -95,7 +102,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         if let approval = report.approval {
             lines.append(approval.pending ? "approval: waiting at gate \(approval.gate)"
-                : "approval: \(approval.gate) by \(approval.by ?? "?") until \(approval.expiresAt?.formatted(.iso8601) ?? "?")")
+                : "approval: \(approval.gate) by \(approval.by ?? "?") " + Self.validity(approval.expiresAt))
         }
         if let request = report.rotationRequest { lines.append("rotation request: \(request)/REQUEST.md (send the folder to Apple/Google)") }
         if let latency = report.cutoverLatencyMs { lines.append("cut-over: client index swapped \(latency) ms after the key-rotation approval") }

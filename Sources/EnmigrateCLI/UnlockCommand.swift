@@ -20,7 +20,13 @@ struct UnlockCommand: AsyncParsableCommand {
         guard force else { throw ValidationError("unlock needs --force: confirm that the holder is gone") }
         try await EngineErrors.run {
             let context = try EngineContext.load(plan)
-            let holder = try context.openJournal(create: false).forceUnlock()
+            let journal = try context.openJournal(create: false)
+            if let holder = try journal.holder(at: Date()), holder.host == LockOwner.current.host, LockOwner.isAlive(holder.pid) {
+                // Breaking a live holder's lock fences it, but it goes on until its next journal write.
+                printError("warning: the holder, process \(holder.pid) on this host, is still running; it is fenced off and stops at "
+                    + "its next journal write, but stop it yourself (kill \(holder.pid)) if it is stuck")
+            }
+            let holder = try journal.forceUnlock()
             print(holder.map { "unlocked (was held by \($0))" } ?? "the run lock was not held")
         }
     }

@@ -50,6 +50,9 @@ struct CoverageGateTests {
         let gate = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
         #expect(gate.status == 4, "\(gate.stdout)\n\(gate.stderr)")
         #expect(gate.stdout.contains("check coverage: passed — all 200 state keys"), "\(gate.stdout)")
+        // The block is history now: status shows no stale last error.
+        let after = try await offPool { try CommandRunner.run(["status", "plan.yaml"], in: folder) }
+        #expect(!after.stdout.contains("last error"), "\(after.stdout)")
     }
 
     @Test("a file that stays unavailable is a decision: accept-loss records who and why in the journal, and then the gate opens on the rest")

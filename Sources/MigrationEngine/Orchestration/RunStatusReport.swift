@@ -93,14 +93,26 @@ public struct RunStatusReport: Sendable, Encodable {
             timeline.append(PhaseSpan(phase: record.phase.rawValue, enteredAt: record.at, leftAt: nil))
         }
         let checks = records.last { $0.kind == .checks }.map { CheckRecord.results($0.detail) } ?? []
-        let lastError = records.last { $0.kind == .stepFailed || $0.kind == .blocked }.flatMap { CheckRecord.value($0.detail, "reason") }
+        // Only an error nothing has got past since: a step done, a phase entered or a steady or
+        // finished run after it makes an older failure history, not the run's last error.
+        let settled: Set<JournalRecord.Kind> = [.stepFailed, .blocked, .stepDone, .phaseEntered, .steady, .finished]
+        let lastError = records.last { settled.contains($0.kind) }
+            .flatMap { $0.kind == .stepFailed || $0.kind == .blocked ? CheckRecord.value($0.detail, "reason") : nil }
         let machine = RunStateMachine.restored(run: run, last: last)
         return RunStatusReport(
             phase: last.phase.rawValue, status: last.status.rawValue, planHash: run.planHash, startedAt: run.startedAt,
             timeline: timeline, checks: checks, failedFiles: [], approval: approval(records, machine: machine),
             cutoverLatencyMs: cutOverLatency(records), lastError: last.status == .failed || last.status == .waiting ? lastError : nil,
             next: nextCommands(machine, plan: plan), journalIntact: verifyChain ? try journal.firstBrokenRecord() == nil : nil,
-            lock: try journal.holder(at: Date()).map(\.description))
+            lock: try journal.holder(at: Date()).map(Self.lockLine))
+    }
+
+    /// Who holds the lock, and whether that process is gone (on this host a dead pid can be
+    /// told; the next `apply` then takes the run over at once).
+    static func lockLine(_ holder: LockHolder) -> String {
+        let owner = LockOwner(user: holder.user, host: holder.host, pid: holder.pid)
+        guard owner.isGone(onHost: LockOwner.current.host) else { return holder.description }
+        return "\(holder.description) — GONE: no process \(holder.pid) runs on this host; the next apply takes the run over"
     }
 
     /// From the approval of `key-rotation` to the swap the cut-over step recorded (`swappedAt`,

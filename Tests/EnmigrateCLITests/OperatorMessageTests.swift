@@ -1,0 +1,47 @@
+import Foundation
+import MigrationEngine
+import Testing
+
+/// Messages that misled an operator: each now says what is true.
+@Suite("status and unlock say what is true about the lock, the approval and the last error")
+struct OperatorMessageTests {
+    func journal(_ folder: URL) throws -> Journal {
+        try Journal.open(path: folder.appendingPathComponent(".enmigrate/us-xx.db").path, create: false)
+    }
+
+    @Test("a lock whose holder is gone is shown as gone; unlock --force warns when the holder still runs on this host")
+    func lockHolder() throws {
+        let folder = try PlanFolder.make()
+        #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 4)
+        let host = LockOwner.current.host
+        // A holder that died (no such process) and one that is alive (this test process).
+        _ = try journal(folder).acquireLease(owner: LockOwner(user: "ops", host: host, pid: 999_999), now: Date(), ttl: .seconds(600)) { _ in true }
+        let gone = try CommandRunner.run(["status", "plan.yaml"], in: folder)
+        #expect(gone.stdout.contains("GONE: no process 999999 runs on this host"), "\(gone.stdout)")
+        let quiet = try CommandRunner.run(["unlock", "plan.yaml", "--force"], in: folder)
+        #expect(quiet.status == 0 && !quiet.stderr.contains("warning"))
+
+        let me = LockOwner.current
+        _ = try journal(folder).acquireLease(owner: me, now: Date(), ttl: .seconds(600)) { _ in true }
+        let alive = try CommandRunner.run(["status", "plan.yaml"], in: folder)
+        #expect(alive.stdout.contains("lock:") && !alive.stdout.contains("GONE"))
+        let warned = try CommandRunner.run(["unlock", "plan.yaml", "--force"], in: folder)
+        #expect(warned.status == 0 && warned.stderr.contains("warning: the holder, process \(me.pid) on this host, is still running"), "\(warned.stderr)")
+    }
+
+    @Test("an approval past its expiry is shown as EXPIRED with what to do, not as 'until' a past time")
+    func expiredApproval() async throws {
+        let folder = try PlanFolder.make()
+        let planURL = folder.appendingPathComponent("plan.yaml")
+        try String(contentsOf: planURL, encoding: .utf8).replacingOccurrences(of: "expiresAfter: 72h", with: "expiresAfter: 1s")
+            .write(to: planURL, atomically: true, encoding: .utf8)
+        #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 4)
+        // Held by a live process, so approve only records the approval.
+        _ = try journal(folder).acquireLease(owner: LockOwner.current, now: Date(), ttl: .seconds(600)) { _ in true }
+        #expect(try CommandRunner.run(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], in: folder).status == 0)
+        try await Task.sleep(for: .seconds(1.5))
+        let status = try CommandRunner.run(["status", "plan.yaml"], in: folder)
+        #expect(status.stdout.contains("approval: key-rotation by alice EXPIRED at"), "\(status.stdout)")
+        #expect(status.stdout.contains("approve again"))
+    }
+}
