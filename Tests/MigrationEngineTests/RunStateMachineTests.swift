@@ -97,6 +97,20 @@ struct RunStateMachineTests {
         }
     }
 
+    @Test("approving a gate whose step is running or failed says so, not that the gate is not reached")
+    func approvalWhileStepRuns() throws {
+        for (status, words) in [(RunStatus.running, "was approved already: its step is running now"),
+                                (.failed, "its step failed and is resumable (enmigrate resume PLAN)")] {
+            var machine = RunStateMachine(mode: .readOnly, phase: .keyRotation, status: status)
+            do {
+                _ = try machine.handle(.approved(.keyRotation))
+                Issue.record("approved a gate whose step is \(status)")
+            } catch {
+                #expect(error.reason.contains(words) && !error.reason.contains("not reached"), "\(error.reason)")
+            }
+        }
+    }
+
     @Test("a failed step leaves the run failed and resumable from that step")
     func failureAndResume() throws {
         var machine = RunStateMachine(mode: .readOnly, phase: .importing, status: .running)

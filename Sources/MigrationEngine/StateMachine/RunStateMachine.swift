@@ -142,9 +142,20 @@ public struct RunStateMachine: Sendable, Equatable {
         return [.enterPhase(next)] + proceed()
     }
 
+    /// Why `gate` cannot be approved now, in the words of where the run stands.
+    static func notWaitingReason(_ gate: Gate, phase: MigrationPhase, status: RunStatus, stepDone: Bool) -> String {
+        guard phase == gate.phase else { return "gate \(gate.rawValue) not reached: the run is in \(phase.rawValue) (\(status.rawValue))" }
+        if stepDone { return "gate \(gate.rawValue) is already passed: its step is done" }
+        switch status {
+        case .running: return "gate \(gate.rawValue) was approved already: its step is running now"
+        case .failed: return "gate \(gate.rawValue) was approved already: its step failed and is resumable (enmigrate resume PLAN)"
+        default: return "gate \(gate.rawValue) is not waiting: the run is \(status.rawValue)"
+        }
+    }
+
     private mutating func approve(_ gate: Gate) throws(IllegalTransition) -> [Action] {
         guard phase == gate.phase, status == .waiting, !stepDone else {
-            throw illegal(.approved(gate), "gate \(gate.rawValue) not reached: the run is in \(phase.rawValue) (\(status.rawValue))")
+            throw illegal(.approved(gate), Self.notWaitingReason(gate, phase: phase, status: status, stepDone: stepDone))
         }
         status = .running
         return [.runStep(phase)]
