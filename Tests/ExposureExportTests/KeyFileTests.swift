@@ -62,6 +62,17 @@ struct KeyFileTests {
         #expect(pub.fingerprint.hex.count == 64)
     }
 
+    @Test("a public key given where a private key belongs is named as that, not as a permissions problem")
+    func publicKeyAsPrivate() throws {
+        let folder = try temporaryFolder()
+        let file = folder.appendingPathComponent("national.pub.pem")
+        try ExportSigningKey.generate().publicKey.pemRepresentation.write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+        #expect(throws: KeyFileError.wrongKind(path: file.path, expected: "PRIVATE KEY or EC PRIVATE KEY", found: "PUBLIC KEY")) {
+            try ExportSigningKey.load(contentsOf: file)
+        }
+    }
+
     @Test("a private key where a public key belongs names both kinds")
     func wrongKind() throws {
         let key = ExportSigningKey.generate()

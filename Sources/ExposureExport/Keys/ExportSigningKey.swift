@@ -32,8 +32,13 @@ public struct ExportSigningKey: Sendable, CustomStringConvertible {
 
     /// Loads a PEM private key file, refusing one that group or others can read.
     public static func load(contentsOf url: URL) throws(KeyFileError) -> ExportSigningKey {
-        try KeyFileReader.requirePrivatePermissions(url)
+        // What the file is comes first: a public key given as `privateKey` is that mistake, not a
+        // permissions problem (a public key file is rightly readable by all).
         let text = try KeyFileReader.readText(url)
+        if let block = PEMBlock(text), !block.label.contains("PRIVATE") {
+            throw .wrongKind(path: url.path, expected: "PRIVATE KEY or EC PRIVATE KEY", found: block.label)
+        }
+        try KeyFileReader.requirePrivatePermissions(url)
         return try ExportSigningKey(pem: text, path: url.path)
     }
 
