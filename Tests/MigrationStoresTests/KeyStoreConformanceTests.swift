@@ -259,6 +259,11 @@ struct KeyStoreLifecycleTests {
         #expect(try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(30)).isEmpty)
         #expect(try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(31)).map(\.name)
             == ["n/\(start + 30)-\(start + 31)-00001.zip"])
+        // A key that became due long before the last batch ended (imported late) is not stuck:
+        // its batch ends just after the last one.
+        _ = try await store.importFile(url: "4.zip", digest: "d4", keys: [key(4, createdAt: now.addingTimeInterval(-7200))], at: now)
+        #expect(try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(40)).map(\.name)
+            == ["n/\(start + 31)-\(start + 32)-00001.zip"])
     }
 
     @Test("revisions go to national files too: a revision of an exported key in a later file, one before the first export in the key's own file", arguments: KeyStoreDriver.allCases)

@@ -1,6 +1,7 @@
 import ExposureExport
 import Foundation
 import MigrationStores
+import Synchronization
 import Testing
 @testable import MigrationWorkers
 
@@ -30,6 +31,39 @@ struct FeedExportWriterTests {
             keys += try archive.contents().keys.map(\.keyData)
         }
         return keys
+    }
+
+    @Test("passes back to back wait for the clock (a second) instead of writing a batch that ends in the future; a last batch far ahead is not waited for")
+    func waitsForTheClock() async throws {
+        let clock = Mutex(now)
+        let sleeps = Mutex(0)
+        let environment = WorkerEnvironment(now: { clock.withLock { $0 } }, sleep: { duration in
+            sleeps.withLock { $0 += 1 }
+            clock.withLock { $0 = $0.addingTimeInterval(Double(duration.components.seconds)) }
+        })
+        let store = InMemoryKeyStore()
+        let destination = InMemoryBlobStore()
+        let writer = FeedExportWriter(keyStore: store, destination: destination, root: "exposureKeyExport-US", region: "US",
+                                      signer: TestKeys.national, maxKeysPerFile: 40, environment: environment)
+        // Keys due this very second: the first batch ends now, so the next one can only end later.
+        let dueNow = { (count: Int) in self.stored(count).map { key in var key = key; key.createdAt = self.now; return key } }
+        _ = try await store.importFile(url: "a.zip", digest: "a", keys: dueNow(3), at: now)
+        #expect(try await writer.runPass() == 1)
+        _ = try await store.importFile(url: "b.zip", digest: "b", keys: dueNow(2), at: now)
+        #expect(try await writer.runPass() == 1, "the second batch is written once the clock has moved on")
+        #expect(sleeps.withLock { $0 } == 1)
+        let files = try await store.nationalFiles()
+        #expect(files.allSatisfy { TimeInterval($0.batchEnd) <= clock.withLock { $0 }.timeIntervalSince1970 })
+
+        // A batch an older version wrote an hour ahead of the clock: this pass does not stall on it.
+        let ahead = InMemoryKeyStore()
+        _ = try await ahead.importFile(url: "c.zip", digest: "c", keys: stored(1), at: now)
+        _ = try await ahead.assignNationalFiles(root: "exposureKeyExport-US", maxKeysPerFile: 40, cutoff: clock.withLock { $0 }.addingTimeInterval(7200))
+        _ = try await ahead.importFile(url: "d.zip", digest: "d", keys: stored(1), at: now)
+        let before = sleeps.withLock { $0 }
+        _ = try await FeedExportWriter(keyStore: ahead, destination: InMemoryBlobStore(), root: "exposureKeyExport-US", region: "US",
+                                       signer: TestKeys.national, maxKeysPerFile: 40, environment: environment).runPass()
+        #expect(sleeps.withLock { $0 } == before, "waited for a batch that ends an hour ahead")
     }
 
     @Test("files verify with the national key and hold every stored key once", arguments: ["memory", "sqlite"])

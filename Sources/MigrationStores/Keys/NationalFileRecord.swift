@@ -55,7 +55,9 @@ public enum NationalBatchLayout {
         // Split files carry `end + number` in export.bin (as the reference server writes them,
         // so Android tells them apart): that too stays at or before the time of writing.
         let clock = Int64(notAfter.timeIntervalSince1970.rounded(.down)) - (fileCount > 1 ? Int64(fileCount) : 0)
-        let end = min(newestHourEnd, clock)
+        // Keys that became due before the previous batch ended (imported late, another replica's
+        // clock) end the batch just after it, never at or before its start.
+        let end = min(max(newestHourEnd, start + 1), clock)
         guard end > start else { return [] }
         return (1...fileCount).map { number in
             let keys = max(0, min(maxKeysPerFile, count - (number - 1) * maxKeysPerFile))
