@@ -2,16 +2,17 @@ import Foundation
 
 /// Writes a local file so that a crash leaves the old or the whole new content: a temporary
 /// file in the same folder, flushed to disk, renamed over the target, then the folder flushed
-/// so the rename itself survives a power loss.
-enum DurableFile {
+/// so the rename itself survives a power loss. The file blob store and the workers' local
+/// records (mirror state, coverage baseline) all write through it.
+public enum DurableFile {
     /// Why a durable write failed.
-    struct Failure: Error, CustomStringConvertible {
-        let path: String
-        let reason: String
-        var description: String { "\(path): \(reason)" }
+    public struct Failure: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "\(path): \(reason)" }
     }
 
-    static func write(_ data: Data, to url: URL) throws {
+    public static func write(_ data: Data, to url: URL) throws {
         let folder = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")

@@ -60,25 +60,15 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
+    /// Through ``DurableFile``: temporary file, fsync, rename, fsync of the folder.
     public func write(_ data: Data, to path: String) async throws {
         let target = try confined(path, followLast: false)
-        let folder = target.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-                throw BlobStoreError.io(path: path, reason: "cannot create a temporary file in \(folder.path)")
-            }
-            let handle = try FileHandle(forWritingTo: temporary)
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary.path, target.path) == 0 else {
-                throw BlobStoreError.io(path: path, reason: "rename failed: \(String(cString: strerror(errno)))")
-            }
+            try DurableFile.write(data, to: target)
+        } catch let failure as DurableFile.Failure {
+            throw BlobStoreError.io(path: path, reason: failure.reason)
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error as? BlobStoreError ?? .io(path: path, reason: error.localizedDescription)
+            throw BlobStoreError.io(path: path, reason: error.localizedDescription)
         }
     }
 

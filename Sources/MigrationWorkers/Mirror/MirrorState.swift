@@ -1,4 +1,5 @@
 import Foundation
+import MigrationStores
 
 /// What the mirror remembers between passes, in a small JSON file beside the journal
 /// (written atomically): the digest of the client index it last published, so a rewrite by
