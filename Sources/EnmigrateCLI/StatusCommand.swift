@@ -48,6 +48,8 @@ struct StatusCommand: AsyncParsableCommand {
             report.workers = stores.progress
             report.refusedKeys = stores.refusedKeys
             report.warnings = stores.warnings
+            // A check read afresh replaces the one the journal recorded at the last transition.
+            report.checks = report.checks.filter { recorded in !stores.checks.contains { $0.name == recorded.name } } + stores.checks
             let request = URL(fileURLWithPath: context.plan.rotationRequest)
             if FileManager.default.fileExists(atPath: request.appendingPathComponent("REQUEST.md").path) { report.rotationRequest = request.path }
             if let html {

@@ -15,6 +15,8 @@ extension WorkerAssembly {
         var refusedKeys: [RunStatusReport.RefusedKeysInFile] = []
         /// Files imported with a warning.
         var warnings: [String] = []
+        /// Checks of the real systems read afresh for `status` (a reference server publishing the keys).
+        var checks: [CheckResult] = []
     }
 
     /// `planPath` is how the operator named the plan, for the commands the report suggests.
@@ -46,6 +48,10 @@ extension WorkerAssembly {
             }
         }
         if let line = mirrorProgress() { report.progress.append(line) }
+        // A reference server's table: whether it would publish the keys, read afresh.
+        if let store = existingNationalKeyStore() {
+            for check in referenceChecks(store) { report.checks.append(await check.evaluate()) }
+        }
         return report
     }
 

@@ -108,8 +108,9 @@ struct WorkerAssembly {
                 .decommission: [decommission],
             ],
             exitChecks: [
-                .dualExport: [secondFeedCheck, KeyStoreReachableCheck(keyStore: keyStore, location: plan.national.keyStore.description)],
-                .importing: [
+                .dualExport: [secondFeedCheck, KeyStoreReachableCheck(keyStore: keyStore, location: plan.national.keyStore.description)]
+                    + referenceChecks(keyStore),
+                .importing: referenceChecks(keyStore) + [
                     ImportCompleteCheck(importer: importer, period: secondFeed.period),
                     PipelineDrainedCheck(resigner: clientResigner, nationalExport: nationalExport, mirror: mirror, acceptedLosses: acceptedLosses),
                     CoverageCheck(prover: prover),
@@ -215,7 +216,9 @@ struct WorkerAssembly {
         let secondFeed = plan.state.secondFeed
         var importer = FeedImporter(
             feed: try store(secondFeed.location), indexPath: "\(secondFeed.root)/index.txt", root: secondFeed.root,
-            trustedKeys: trusted, transform: ImportedKeyTransform(region: plan.state.region), keyStore: keyStore,
+            trustedKeys: trusted,
+            transform: ImportedKeyTransform(region: plan.national.importedRegion(state: plan.state), traveler: plan.national.importedKeys.traveler),
+            keyStore: keyStore,
             concurrency: plan.workers.concurrency, retry: retry, environment: environment)
         // Replicas exist where the journal is shared: there they split the import by claiming files.
         if case .postgres = journal.kind {
@@ -285,8 +288,25 @@ struct WorkerAssembly {
     func existingNationalKeyStore() -> (any ExposureKeyStore)? {
         switch plan.national.keyStore {
         case .sqlite(let path): FileManager.default.fileExists(atPath: path) ? try? SQLiteKeyStore(path: path) : nil
-        case .postgres(let url): (try? PostgresLocation(url: url)).flatMap { try? PostgresKeyStore(location: $0, readOnly: true) }
+        case .postgres(let url): (try? PostgresLocation(url: url)).flatMap { try? PostgresKeyStore(location: $0, lineage: referenceLineage, readOnly: true) }
         }
+    }
+
+    /// How keys imported into a reference server's table are marked: the plan's
+    /// `national.importedKeys`, the lineage defaulting to the second feed it imports from.
+    var referenceLineage: ReferenceLineage {
+        let imported = plan.national.importedKeys, secondFeed = plan.state.secondFeed
+        let index = imported.exportImportIndex
+            ?? secondFeed.location.appendingPathComponent(secondFeed.root).appendingPathComponent("index.txt")
+        return ReferenceLineage(appPackageName: imported.appPackageName, indexFile: index.absoluteString,
+                                exportRoot: (imported.exportImportRoot ?? secondFeed.location).absoluteString,
+                                region: plan.national.importedRegion(state: plan.state), traveler: imported.traveler)
+    }
+
+    /// The reference-server check, when the national key store is a reference server's table.
+    func referenceChecks(_ keyStore: any ExposureKeyStore) -> [any MigrationCheck] {
+        guard let store = keyStore as? PostgresKeyStore, store.location.referenceTable != nil else { return [] }
+        return [ReferencePublishCheck(store: store, location: plan.national.keyStore.description)]
     }
 
     func openKeyStore(_ location: StoreLocation, role: String) throws -> any ExposureKeyStore {
@@ -297,7 +317,7 @@ struct WorkerAssembly {
         case .postgres(let url):
             do {
                 // A dry run creates nothing; a store not created yet reads as empty.
-                return try PostgresKeyStore(location: try PostgresLocation(url: url), readOnly: dryRun)
+                return try PostgresKeyStore(location: try PostgresLocation(url: url), lineage: referenceLineage, readOnly: dryRun)
             } catch {
                 throw Failure(description: "\(role): \(error)")
             }

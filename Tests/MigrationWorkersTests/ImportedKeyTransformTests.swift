@@ -56,13 +56,31 @@ struct ImportedKeyTransformTests {
         #expect(reason(transform.primaryKey(key { $0.rollingStartIntervalNumber = nil }, now: now)) == "no rolling start interval number")
     }
 
-    @Test("a key still valid is dated at its expiry rounded up to the hour, so it is not exported early")
+    @Test("a key not expired at the import hour is dated like the reference importer: expiry plus an hour, truncated")
     func stillValidKey() throws {
-        let start = Int32(now.timeIntervalSince1970 / 600) - 10
-        let stored = try transform.primaryKey(key { $0.rollingStartIntervalNumber = start }, now: now).get()
+        // Expiry at 14:10 (not on the hour): 15:10 truncated → 15:00.
+        let start = Int32(now.timeIntervalSince1970 / 600) - 144 + 10
         let expiry = TimeInterval(Int64(start) + 144) * 600
-        #expect(stored.createdAt.timeIntervalSince1970 >= expiry)
-        #expect(stored.createdAt.timeIntervalSince1970 < expiry + 3600)
-        #expect(stored.createdAt.timeIntervalSince1970.truncatingRemainder(dividingBy: 3600) == 0)
+        let stored = try transform.primaryKey(key { $0.rollingStartIntervalNumber = start }, now: now).get()
+        #expect(stored.createdAt.timeIntervalSince1970 == ((expiry + 3600) / 3600).rounded(.down) * 3600)
+        // Expiry exactly on an hour (a whole day's key): dated one hour after it, as the
+        // reference does — not at the expiry itself.
+        let dayStart = Int32(now.timeIntervalSince1970 / 86_400) * 144
+        let daily = try transform.primaryKey(key { $0.rollingStartIntervalNumber = dayStart }, now: now).get()
+        #expect(daily.createdAt.timeIntervalSince1970 == TimeInterval(Int64(dayStart) + 144) * 600 + 3600)
+        // Expired after the import hour began but before now (12:20 < 12:34): the reference
+        // compares with the truncated hour (12:00), so it is dated 13:00, not 12:00.
+        let recent = Int32(now.timeIntervalSince1970 / 600) - 144 - 1
+        let late = try transform.primaryKey(key { $0.rollingStartIntervalNumber = recent }, now: now).get()
+        #expect(late.createdAt == Date(timeIntervalSince1970: 1_795_867_200 + 3600))
+    }
+
+    @Test("a revision without onset is backfilled; one without report type is read as confirmed, as the reference does")
+    func revisionBackfill() throws {
+        let revision = try #require(transform.revision(key { $0.daysSinceOnsetOfSymptoms = nil }))
+        #expect(try revision.get().daysSinceOnset == 10)
+        let untyped = try #require(transform.revision(key { $0.reportType = nil }))
+        #expect(try untyped.get().reportType == "confirmed")
+        #expect(transform.revision(key { $0.reportType = 2 }) == nil)
     }
 }

@@ -60,7 +60,7 @@ public struct RunStatusReport: Sendable, Encodable {
     public let planHash: String
     public let startedAt: Date
     public let timeline: [PhaseSpan]
-    public let checks: [CheckResult]
+    public var checks: [CheckResult]
     /// Files a worker failed for good, quarantined or waits to retry (filled in from the stores).
     public var failedFiles: [String]
     /// One line per worker on how far its work is (filled in from the stores by the caller).

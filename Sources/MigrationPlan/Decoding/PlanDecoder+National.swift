@@ -2,17 +2,43 @@ import Foundation
 
 extension PlanDecoder {
     func decodeNational(_ node: PlanNode) -> NationalSide? {
-        guard let map = reader.mapping(node, path: "/national", known: ["region", "feed", "keyStore", "trustedStateKeys", "export"],
+        guard let map = reader.mapping(node, path: "/national", known: ["region", "feed", "keyStore", "trustedStateKeys", "export", "importedKeys"],
                                        required: ["feed", "keyStore", "trustedStateKeys"]) else { return nil }
         let region = map.has("region") ? reader.string(map, "region") : nil
         let feed = map.node("feed").flatMap(decodeNationalFeed)
         let keyStore = reader.store(map, "keyStore")
         let trusted = map.node("trustedStateKeys").flatMap(decodeTrustedKeys)
         let export = map.node("export").map(decodeExport)
-        guard let feed, let keyStore, let trusted else { return nil }
+        let imported = map.node("importedKeys").map(decodeImportedKeys) ?? ImportedKeys()
+        guard let feed, let keyStore, let trusted, let imported else { return nil }
         if map.has("region"), region == nil { return nil }
         if let export, export == nil { return nil }
-        return NationalSide(region: region, feed: feed, keyStore: keyStore, trustedStateKeys: trusted, export: export ?? nil)
+        return NationalSide(region: region, feed: feed, keyStore: keyStore, trustedStateKeys: trusted, export: export ?? nil,
+                            importedKeys: imported)
+    }
+
+    private func decodeImportedKeys(_ node: PlanNode) -> ImportedKeys? {
+        let path = "/national/importedKeys"
+        guard let map = reader.mapping(node, path: path, known: ["region", "appPackageName", "traveler", "exportImportIndex", "exportImportRoot"],
+                                       required: []) else { return nil }
+        let region = map.has("region") ? reader.string(map, "region") : nil
+        let app = map.has("appPackageName") ? reader.string(map, "appPackageName") : "exportimport"
+        let traveler = map.has("traveler") ? reader.boolean(map, "traveler") : false
+        let index = map.has("exportImportIndex") ? reader.url(map, "exportImportIndex", schemes: ["https", "http", "file"]) : nil
+        let root = map.has("exportImportRoot") ? reader.url(map, "exportImportRoot", schemes: ["https", "http", "file"]) : nil
+        if map.has("region"), region == nil { return nil }
+        if map.has("exportImportIndex"), index == nil { return nil }
+        if map.has("exportImportRoot"), root == nil { return nil }
+        guard let app, let traveler else { return nil }
+        // The reference server lower-cases the name when it reads it; storing it lower-cased
+        // keeps what it reads and what enmigrate wrote the same.
+        if app != app.lowercased() || app.isEmpty {
+            reader.report(map.valueLocation("appPackageName"), path + "/appPackageName", "bad-value",
+                          "`national/importedKeys/appPackageName` must be a non-empty lower-case name, found \"\(app)\"",
+                          hint: "write \"\(app.lowercased())\"; the reference server reads the column lower-cased")
+            return nil
+        }
+        return ImportedKeys(region: region, appPackageName: app, traveler: traveler, exportImportIndex: index, exportImportRoot: root)
     }
 
     private func decodeNationalFeed(_ node: PlanNode) -> FeedReference? {

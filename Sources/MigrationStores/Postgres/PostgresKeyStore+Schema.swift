@@ -1,34 +1,8 @@
 import Foundation
 import PostgresNIO
 
-/// The key store's tables (named, versioned migrations) and the check of a reference server's
-/// table when keys go there (`layout=reference`).
+/// The key store's tables (named, versioned migrations).
 extension PostgresKeyStore {
-    /// The columns of the reference server's `exposure` table enmigrate writes (see README).
-    static let referenceColumns = [
-        "exposure_key", "transmission_risk", "app_package_name", "regions", "interval_number", "interval_count", "created_at",
-        "local_provenance", "report_type", "days_since_symptom_onset", "traveler", "revised_report_type", "revised_at",
-        "revised_days_since_symptom_onset", "revised_transmission_risk",
-    ]
-
-    /// A reference table without the columns enmigrate writes is refused, naming them.
-    static func checkReferenceTable(_ table: String, database: PostgresDatabase) async throws {
-        let parts = table.split(separator: ".").map(String.init)
-        var binds = PostgresBindings()
-        binds.append(parts[0])
-        binds.append(parts[1])
-        var present = Set<String>()
-        let rows = try await database.query(PostgresQuery(unsafeSQL: """
-            SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2
-            """, binds: binds))
-        for try await column in rows.decode(String.self) { present.insert(column) }
-        let missing = referenceColumns.filter { !present.contains($0) }
-        guard missing.isEmpty else {
-            throw PostgresKeyStoreError.referenceTable(
-                present.isEmpty ? "\(table) does not exist" : "\(table) lacks the columns \(missing.joined(separator: ", "))")
-        }
-    }
-
     static func migrations(location: PostgresLocation) -> [PostgresMigration] {
         let s = location.schema
         // With the reference layout the keys live in the reference server's table; enmigrate

@@ -16,34 +16,52 @@ public final class PostgresKeyStore: ExposureKeyStore {
     /// SQL turning a bytea expression into the key column's form, and the column back into bytea.
     func keyValue(_ bytea: String) -> String { isReference ? "encode(\(bytea), 'base64')" : bytea }
     var keyBytes: String { isReference ? "decode(exposure_key, 'base64')" : "exposure_key" }
-    private let tableCheck: Task<Void, any Error>
+    /// With the reference layout: how imported keys are marked, and the reference server's
+    /// schema its `exportimport` and `importfile` tables live in (the `exposure` table's).
+    let lineage: ReferenceLineage?
+    var referenceSchema: String { String(table.split(separator: ".").first ?? "public") }
+    /// Checks a reference table and finds (or creates) the `exportimport` row the keys hang on;
+    /// its id, or nil for enmigrate's layout and for a dry run before the row exists.
+    private let preparation: Task<Int64?, any Error>
     /// Rows per insert statement: large enough to amortise a round trip, small enough to keep
     /// one bind message a few MiB.
     static let chunk = 10_000
 
     /// Opens the store; its tables are created or migrated before the first query. With
     /// `readOnly` (a dry run) nothing is created, and a store not created yet reads as empty.
-    public init(location: PostgresLocation, readOnly: Bool = false) throws {
+    /// `layout=reference` needs the `lineage` imported keys are marked with.
+    public init(location: PostgresLocation, lineage: ReferenceLineage? = nil, readOnly: Bool = false) throws {
         self.location = location
+        self.lineage = lineage
         let database = try PostgresDatabase(location: location, migrations: Self.migrations(location: location), migrate: !readOnly)
         self.database = database
-        tableCheck = Task {
-            if let table = location.referenceTable { try await Self.checkReferenceTable(table, database: database) }
+        preparation = Task {
+            guard let table = location.referenceTable else { return nil }
+            guard let lineage else { throw PostgresKeyStoreError.referenceTable("no lineage given for \(table) (how imported keys are marked)") }
+            let problems = try await Self.referenceSchemaProblems(table, database: database)
+            guard problems.isEmpty else { throw PostgresKeyStoreError.referenceTable(problems.joined(separator: "; ")) }
+            return try await Self.exportImportID(lineage, schema: String(table.split(separator: ".")[0]), database: database, create: !readOnly)
         }
     }
+
+    /// The reference `exportimport` row's id (after the table check), for the reference layout.
+    func exportImportID() async throws -> Int64? { try await preparation.value }
 
     // MARK: Import
 
     public func importBatch(_ files: [FileImport], at: Date) async throws -> [ImportOutcome] {
-        try await tableCheck.value
+        let exportImportID = try await preparation.value
+        if isReference, exportImportID == nil {
+            throw PostgresKeyStoreError.referenceTable("\(referenceSchema).exportimport has no row for this import (a dry run creates none)")
+        }
         return try await database.transaction { connection in
             var outcomes: [ImportOutcome] = []
-            for file in files { outcomes.append(try await importFile(file, at: at, connection: connection)) }
+            for file in files { outcomes.append(try await importFile(file, at: at, exportImportID: exportImportID, connection: connection)) }
             return outcomes
         }
     }
 
-    private func importFile(_ file: FileImport, at: Date, connection: PostgresConnection) async throws -> ImportOutcome {
+    private func importFile(_ file: FileImport, at: Date, exportImportID: Int64?, connection: PostgresConnection) async throws -> ImportOutcome {
         let logger = connection.logger
         let status = try await connection.query(PostgresQuery(unsafeSQL: "SELECT status FROM \(schema).import_file WHERE url = $1",
                                                               binds: Self.binds(file.url)), logger: logger)
@@ -60,15 +78,22 @@ public final class PostgresKeyStore: ExposureKeyStore {
                 digest = excluded.digest, updated_at = excluded.updated_at, source_version = excluded.source_version
             RETURNING id
             """, binds: fileBinds), logger: logger).decode(Int64.self).first { _ in true } ?? 0
+        // Keys in a reference table point at the reference server's own rows for the file.
+        var target = KeyTarget.enmigrate(fileID: fileID)
+        if let exportImportID, let lineage {
+            let referenceFileID = try await referenceImportFile(lineage.zipFilename(file.url), exportImportID: exportImportID, at: at,
+                                                                connection: connection)
+            target = .reference(exportImportID: exportImportID, importFileID: referenceFileID, appPackageName: lineage.appPackageName)
+        }
         var outcome = ImportOutcome()
         var start = file.keys.startIndex
         while start < file.keys.endIndex {
             let slice = file.keys[start..<min(start + Self.chunk, file.keys.endIndex)]
-            outcome.inserted += try await insert(slice, fileID: fileID, connection: connection)
+            outcome.inserted += try await insert(slice, target: target, connection: connection)
             start = slice.endIndex
         }
         for revision in file.revisions {
-            try await apply(revision, fileID: fileID, at: at, connection: connection, outcome: &outcome)
+            try await apply(revision, target: target, at: at, connection: connection, outcome: &outcome)
         }
         var countBinds = PostgresBindings()
         countBinds.append(outcome.inserted)
@@ -96,8 +121,15 @@ public final class PostgresKeyStore: ExposureKeyStore {
             """, binds: binds), logger: connection.logger)
     }
 
+    /// Where inserted keys point: enmigrate's own file row, or the reference server's
+    /// `exportimport` and `importfile` rows with the app package name it reads.
+    enum KeyTarget {
+        case enmigrate(fileID: Int64)
+        case reference(exportImportID: Int64, importFileID: Int64, appPackageName: String)
+    }
+
     /// Inserts keys not stored yet in one statement; returns how many were new.
-    private func insert(_ keys: ArraySlice<StoredKey>, fileID: Int64, connection: PostgresConnection) async throws -> Int {
+    private func insert(_ keys: ArraySlice<StoredKey>, target: KeyTarget, connection: PostgresConnection) async throws -> Int {
         var binds = PostgresBindings()
         binds.append(keys.map { ByteBuffer(bytes: $0.keyData) })
         binds.append(keys.map { Int32($0.transmissionRisk) })
@@ -111,14 +143,26 @@ public final class PostgresKeyStore: ExposureKeyStore {
         binds.append(keys.map { $0.regions.joined(separator: ",") })
         binds.append(keys.map(\.traveler))
         binds.append(keys.map(\.createdAt))
-        // The reference table's import_file_id refers to the reference server's ImportFile rows,
-        // not enmigrate's: it stays empty there, and the imported keys are not local.
-        if !isReference { binds.append(fileID) }
+        let columns: String, values: String
+        switch target {
+        case .enmigrate(let fileID):
+            binds.append(fileID)
+            columns = "import_file_id"
+            values = "$10"
+        case .reference(let exportImportID, let importFileID, let appPackageName):
+            // What the reference importer writes for a key it imports (`transformer.transform`):
+            // its app package name (lower-cased, as its insert does), the import's rows, not local.
+            binds.append(appPackageName)
+            binds.append(exportImportID)
+            binds.append(importFileID)
+            columns = "app_package_name, export_import_id, import_file_id, local_provenance"
+            values = "LOWER($10), $11, $12, false"
+        }
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             WITH inserted AS (
                 INSERT INTO \(table) (exposure_key, transmission_risk, interval_number, interval_count, report_type,
-                    days_since_symptom_onset, regions, traveler, created_at, \(isReference ? "local_provenance" : "import_file_id"))
-                SELECT \(keyValue("k")), r, n, c, t, NULLIF(o, -2147483648), string_to_array(g, ','), v, a, \(isReference ? "false" : "$10")
+                    days_since_symptom_onset, regions, traveler, created_at, \(columns))
+                SELECT \(keyValue("k")), r, n, c, t, NULLIF(o, -2147483648), string_to_array(g, ','), v, a, \(values)
                 FROM UNNEST($1::bytea[], $2::int[], $3::int[], $4::int[], $5::text[], $6::int[], $7::text[], $8::bool[], $9::timestamptz[])
                     AS u(k, r, n, c, t, o, g, v, a)
                 ON CONFLICT (exposure_key) DO NOTHING
@@ -128,13 +172,38 @@ public final class PostgresKeyStore: ExposureKeyStore {
         return Int(try await rows.decode(Int64.self).first { _ in true } ?? 0)
     }
 
-    private func apply(_ revision: KeyRevision, fileID: Int64, at: Date, connection: PostgresConnection, outcome: inout ImportOutcome) async throws {
+    /// The reference server's `importfile` row for a file (found, or created `COMPLETE`), so the
+    /// keys point at it and its own importer, if it ever runs the same `exportimport`, sees the
+    /// file as done. Looked up first rather than relying on its unique index.
+    private func referenceImportFile(_ zipFilename: String, exportImportID: Int64, at: Date, connection: PostgresConnection) async throws -> Int64 {
+        var binds = PostgresBindings()
+        binds.append(exportImportID)
+        binds.append(zipFilename)
+        binds.append(at)
+        let files = "\(referenceSchema).importfile"
+        let existing = try await connection.query(PostgresQuery(unsafeSQL: """
+            UPDATE \(files) SET status = 'COMPLETE', processed_at = $3 WHERE export_import_id = $1 AND zip_filename = $2 RETURNING id
+            """, binds: binds), logger: connection.logger).decode(Int64.self).first { _ in true }
+        if let existing { return existing }
+        return try await connection.query(PostgresQuery(unsafeSQL: """
+            INSERT INTO \(files) (export_import_id, zip_filename, discovered_at, processed_at, status, retries)
+            VALUES ($1, $2, $3, $3, 'COMPLETE', 0) RETURNING id
+            """, binds: binds), logger: connection.logger).decode(Int64.self).first { _ in true } ?? 0
+    }
+
+    private func apply(_ revision: KeyRevision, target: KeyTarget, at: Date, connection: PostgresConnection, outcome: inout ImportOutcome) async throws {
         let current = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT report_type, revised_report_type FROM \(table) WHERE exposure_key = \(keyValue("$1::bytea"))
+            SELECT report_type, revised_report_type, \(isReference ? "export_import_id" : "NULL::bigint") FROM \(table)
+            WHERE exposure_key = \(keyValue("$1::bytea"))
             """, binds: Self.binds(ByteBuffer(bytes: revision.keyData))), logger: connection.logger)
-            .decode((String, String?).self).first { _ in true }
+            .decode((String, String?, Int64?).self).first { _ in true }
         guard let current else {
             outcome.reject(revision, code: "revision-unknown-key", because: "not a stored key")
+            return
+        }
+        if case .reference(let exportImportID, _, _) = target, current.2 != exportImportID {
+            // The reference server revises an imported key only from the import it came from.
+            outcome.reject(revision, code: "revision-foreign-key", because: "the key was not imported by this migration; the reference server revises a key only from its own source")
             return
         }
         switch RevisionRule.decide(current: current.0, previous: current.1, target: revision.reportType) {
@@ -144,14 +213,29 @@ public final class PostgresKeyStore: ExposureKeyStore {
             binds.append(Int32(revision.transmissionRisk))
             binds.append(revision.daysSinceOnset)
             binds.append(at)
-            // Bound in both layouts so $6 stays the key; unused by the reference layout.
-            binds.append(fileID)
             binds.append(ByteBuffer(bytes: revision.keyData))
-            try await connection.query(PostgresQuery(unsafeSQL: """
-                UPDATE \(table) SET revised_report_type = $1, revised_transmission_risk = $2,
-                    revised_days_since_symptom_onset = $3, revised_at = $4\(isReference ? "" : ", revised_import_file_id = $5, revised_national_file_id = NULL")
-                WHERE exposure_key = \(keyValue("$6::bytea"))
-                """, binds: binds), logger: connection.logger)
+            switch target {
+            case .enmigrate(let fileID):
+                binds.append(fileID)
+                try await connection.query(PostgresQuery(unsafeSQL: """
+                    UPDATE \(table) SET revised_report_type = $1, revised_transmission_risk = $2,
+                        revised_days_since_symptom_onset = $3, revised_at = $4, revised_import_file_id = $6, revised_national_file_id = NULL
+                    WHERE exposure_key = $5::bytea
+                    """, binds: binds), logger: connection.logger)
+            case .reference(_, let importFileID, _):
+                // revised_at as the reference importer dates a revision: the import hour, or for a
+                // key not expired by then its expiry plus an hour, truncated (epoch arithmetic, so
+                // the session's time zone plays no part).
+                binds.append(importFileID)
+                binds.append(Date(timeIntervalSince1970: (at.timeIntervalSince1970 / 3600).rounded(.down) * 3600))
+                try await connection.query(PostgresQuery(unsafeSQL: """
+                    UPDATE \(table) SET revised_report_type = $1, revised_transmission_risk = $2,
+                        revised_days_since_symptom_onset = $3, revised_import_file_id = $6,
+                        revised_at = CASE WHEN $7::timestamptz < to_timestamp((interval_number + interval_count) * 600)
+                            THEN to_timestamp(floor(((interval_number + interval_count) * 600 + 3600) / 3600.0) * 3600) ELSE $7::timestamptz END
+                    WHERE exposure_key = \(keyValue("$5::bytea")) AND revised_at IS NULL
+                    """, binds: binds), logger: connection.logger)
+            }
             outcome.revised += 1
         case .unchanged: break
         case .reject(let reason): outcome.reject(revision, code: "revision-not-allowed", because: reason)
@@ -253,7 +337,7 @@ public final class PostgresKeyStore: ExposureKeyStore {
 
     public func keyCount() async throws -> Int {
         if try await database.isMissing() { return 0 }
-        try await tableCheck.value
+        _ = try await preparation.value
         let rows = try await database.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"))
         return Int(try await rows.decode(Int64.self).first { _ in true } ?? 0)
     }
@@ -270,7 +354,7 @@ public final class PostgresKeyStore: ExposureKeyStore {
 
     func storedKeys(where condition: String, binds: PostgresBindings) async throws -> [StoredKey] {
         if try await database.isMissing() { return [] }
-        try await tableCheck.value
+        _ = try await preparation.value
         let rows = try await database.query(PostgresQuery(unsafeSQL: """
             SELECT \(keyColumns) FROM \(table) WHERE \(condition) ORDER BY \(keyBytes)
             """, binds: binds))

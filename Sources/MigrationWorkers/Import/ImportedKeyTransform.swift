@@ -76,9 +76,10 @@ public struct ImportedKeyTransform: Sendable {
         guard key.keyData.count == 16 else { return .failure(Rejection("revision-key-length", "revised key data is \(key.keyData.count) bytes, not 16")) }
         let reportType: String
         switch key.reportType ?? 0 {
-        case 1: reportType = "confirmed"
+        // No report type is read as the backfill type, as the reference importer does.
+        case 0 where backfillReportType == "confirmed", 1: reportType = "confirmed"
         case 5: reportType = "negative"
-        case 2, 3: return nil
+        case 0, 2, 3: return nil
         default: return .failure(Rejection("revision-report-type", "a revision to report type \(key.reportType ?? 0) is not accepted"))
         }
         let risk = Int(key.transmissionRiskLevel ?? 0)
@@ -86,9 +87,11 @@ public struct ImportedKeyTransform: Sendable {
         if let onset = key.daysSinceOnsetOfSymptoms, abs(onset) > maxSymptomOnsetDays {
             return .failure(Rejection("revision-days-since-onset", "revised days since onset \(onset) is outside ±\(maxSymptomOnsetDays)"))
         }
+        // A revision without days since onset is backfilled like a new key (the reference
+        // importer runs revisions through the same transform).
         return .success(KeyRevision(keyData: key.keyData, reportType: reportType,
                                     transmissionRisk: risk == 0 ? Self.backfillRisk(reportType) : risk,
-                                    daysSinceOnset: key.daysSinceOnsetOfSymptoms))
+                                    daysSinceOnset: key.daysSinceOnsetOfSymptoms ?? backfillDaysSinceOnset))
     }
 
     /// Risk 0 is backfilled from the report type, as the reference server does.
@@ -101,13 +104,15 @@ public struct ImportedKeyTransform: Sendable {
         }
     }
 
-    /// `now` truncated to the hour; a key still valid is dated at its expiry rounded up to
-    /// the next hour, so it is not exported while phones could still be broadcasting it.
-    static func createdAt(start: Int32, period: Int32, now: Date) -> Date {
+    /// The reference importer's rule (`transformer.transform`): the import hour (`now`
+    /// truncated to the hour, in UTC); a key that expires after that hour is dated at its expiry
+    /// plus an hour, truncated to the hour, so it is not exported while phones could still be
+    /// broadcasting it. The same rule dates a revision (`revised_at`).
+    public static func createdAt(start: Int32, period: Int32, now: Date) -> Date {
         let hour: TimeInterval = 3600
-        let truncated = (now.timeIntervalSince1970 / hour).rounded(.down) * hour
+        let batch = (now.timeIntervalSince1970 / hour).rounded(.down) * hour
         let expiry = TimeInterval(Int64(start) + Int64(period)) * 600
-        guard expiry > now.timeIntervalSince1970 else { return Date(timeIntervalSince1970: truncated) }
-        return Date(timeIntervalSince1970: (expiry / hour).rounded(.up) * hour)
+        guard batch < expiry else { return Date(timeIntervalSince1970: batch) }
+        return Date(timeIntervalSince1970: ((expiry + hour) / hour).rounded(.down) * hour)
     }
 }
