@@ -217,7 +217,8 @@ struct WorkerAssembly {
         var importer = FeedImporter(
             feed: try store(secondFeed.location), indexPath: "\(secondFeed.root)/index.txt", root: secondFeed.root,
             trustedKeys: trusted,
-            transform: ImportedKeyTransform(region: plan.national.importedRegion(state: plan.state), traveler: plan.national.importedKeys.traveler),
+            transform: ImportedKeyTransform(region: plan.national.importedRegion(state: plan.state), fileRegion: plan.state.region,
+                                            traveler: plan.national.importedKeys.traveler),
             keyStore: keyStore,
             concurrency: plan.workers.concurrency, retry: retry, environment: environment)
         // Replicas exist where the journal is shared: there they split the import by claiming files.

@@ -181,7 +181,7 @@ public struct FeedImporter: Sendable {
                 return refusal.retryLater ? .retrying(entry: entry, reason: refusal.reason) : .failed(entry: entry, reason: refusal.reason)
             }
             let contents = try archive.contents(limits: limits)
-            let check = ImportedFileCheck(region: transform.region, clockSkew: clockSkew)
+            let check = ImportedFileCheck(region: transform.fileRegion, clockSkew: clockSkew)
             if let refusal = check.refusal(contents) { return .failed(entry: entry, reason: "\(entry): \(refusal)") }
             var keys: [StoredKey] = []
             keys.reserveCapacity(contents.keys.count)

@@ -20,8 +20,10 @@ public struct ImportedKeyTransform: Sendable {
         }
     }
 
-    /// Region the imported keys belong to (the import config's region).
+    /// Region the imported keys are stored with (the plan's `national.importedKeys.region`).
     public let region: String
+    /// Region the state's files carry (`state.region`); a file with another is refused.
+    public let fileRegion: String
     /// Whether the keys are marked as travellers'.
     public let traveler: Bool
     /// Report type for keys that carry none (`confirmed`, `likely` or "" for none).
@@ -31,9 +33,10 @@ public struct ImportedKeyTransform: Sendable {
     /// Largest accepted |days since onset|.
     public let maxSymptomOnsetDays: Int32
 
-    public init(region: String, traveler: Bool = false, backfillReportType: String = "confirmed",
+    public init(region: String, fileRegion: String? = nil, traveler: Bool = false, backfillReportType: String = "confirmed",
                 backfillDaysSinceOnset: Int32? = 10, maxSymptomOnsetDays: Int32 = 14) {
         self.region = region
+        self.fileRegion = fileRegion ?? region
         self.traveler = traveler
         self.backfillReportType = backfillReportType
         self.backfillDaysSinceOnset = backfillDaysSinceOnset
