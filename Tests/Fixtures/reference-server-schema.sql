@@ -10,7 +10,7 @@
 
 CREATE SCHEMA {schema};
 
--- migrations 1, 2, 4, 21, 31, 32, 35, 41, 42, 62, 80 (and the indexes of 76–78)
+-- migrations 1, 2, 4, 21, 31, 32, 35, 41, 42, 62, 80, and the indexes of 76–78 (the BRIN ones of 16 and 31 were dropped by 78)
 CREATE TABLE {schema}.exposure (
     exposure_key TEXT NOT NULL,
     transmission_risk BIGINT NOT NULL,
@@ -38,9 +38,16 @@ CREATE TABLE {schema}.exposure (
 );
 CREATE INDEX exposure_created_at ON {schema}.exposure (created_at);
 CREATE INDEX exposure_created_at_regions ON {schema}.exposure (created_at, regions);
+CREATE INDEX exposure_created_at_local_provenance ON {schema}.exposure (created_at, local_provenance);
+CREATE INDEX exposure_created_at_traveler ON {schema}.exposure (created_at, traveler);
 CREATE INDEX exposure_revised_at ON {schema}.exposure (revised_at);
+CREATE INDEX exposure_revised_at_regions ON {schema}.exposure (revised_at, regions);
+CREATE INDEX exposure_revised_at_local_provenance ON {schema}.exposure (revised_at, local_provenance);
+CREATE INDEX exposure_revised_at_traveler ON {schema}.exposure (revised_at, traveler);
+CREATE INDEX exposure_sync_query_id ON {schema}.exposure (sync_query_id);
 CREATE INDEX exposure_export_import_id ON {schema}.exposure (export_import_id);
 CREATE INDEX exposure_import_file_id ON {schema}.exposure (import_file_id);
+CREATE INDEX exposure_revised_import_file_id ON {schema}.exposure (revised_import_file_id);
 
 -- migrations 1, 4, 5, 9, 19, 25, 36, 37, 43, 46, 47, 49, 53, 59
 CREATE TABLE {schema}.exportconfig (
