@@ -22,13 +22,17 @@ extension WorkerAssembly {
     /// `planPath` is how the operator named the plan, for the commands the report suggests.
     func storeReport(planPath: String = "PLAN") async -> StoreReport {
         var report = StoreReport()
-        if FileManager.default.fileExists(atPath: ledgerPath), let ledger = try? SQLitePublishLedger(path: ledgerPath),
+        if FileManager.default.fileExists(atPath: ledgerPath), let ledger = try? SQLitePublishLedger(path: ledgerPath, readOnly: true),
            let entries = try? await ledger.entries() {
             let published = entries.count { $0.status == .published }, quarantined = entries.count { $0.status == .quarantined }
             report.progress.append("dual-export: \(published) files re-signed into the second feed, \(quarantined) quarantined, \(entries.count - published - quarantined) to retry")
             report.failedFiles += entries.filter { $0.status != .published }.map {
                 "\($0.name): \($0.status == .quarantined ? "quarantined by dual-export" : "dual-export will retry") — \($0.reason ?? "?")"
             }
+        }
+        if case .sqlite(let path) = plan.national.keyStore, FileManager.default.fileExists(atPath: path) {
+            // A store status cannot read as it is (an older enmigrate's) is named, never migrated here.
+            do { _ = try SQLiteKeyStore(path: path, readOnly: true) } catch { report.warnings.append("national.keyStore: \(error)") }
         }
         if let store = existingNationalKeyStore(), let records = try? await store.importFiles(), !records.isEmpty {
             // The importer's problems come first, as they block leaving `importing`.

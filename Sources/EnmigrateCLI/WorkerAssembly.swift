@@ -250,7 +250,7 @@ struct WorkerAssembly {
 
     private func openLedger() throws -> any PublishLedger {
         if dryRun, !FileManager.default.fileExists(atPath: ledgerPath) { return InMemoryPublishLedger() }
-        return try SQLitePublishLedger(path: ledgerPath)
+        return try SQLitePublishLedger(path: ledgerPath, readOnly: dryRun)
     }
 
     private func secondFeedSigner() throws -> ExportSigner {
@@ -288,7 +288,7 @@ struct WorkerAssembly {
     /// The national key store for reading only, when it exists (`status` must not create it).
     func existingNationalKeyStore() -> (any ExposureKeyStore)? {
         switch plan.national.keyStore {
-        case .sqlite(let path): FileManager.default.fileExists(atPath: path) ? try? SQLiteKeyStore(path: path) : nil
+        case .sqlite(let path): FileManager.default.fileExists(atPath: path) ? try? SQLiteKeyStore(path: path, readOnly: true) : nil
         case .postgres(let url): (try? PostgresLocation(url: url)).flatMap { try? PostgresKeyStore(location: $0, lineage: referenceLineage, readOnly: true) }
         }
     }
@@ -314,7 +314,7 @@ struct WorkerAssembly {
         switch location {
         case .sqlite(let path):
             if dryRun, !FileManager.default.fileExists(atPath: path) { return InMemoryKeyStore() }
-            return try SQLiteKeyStore(path: path)
+            return try SQLiteKeyStore(path: path, readOnly: dryRun)
         case .postgres(let url):
             do {
                 // A dry run creates nothing; a store not created yet reads as empty.

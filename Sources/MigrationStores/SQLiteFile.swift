@@ -8,7 +8,12 @@ enum SQLiteFile {
     /// `cacheMiB` bounds SQLite's page cache per connection. Keys are random, so every insert
     /// lands on a random B-tree page: with SQLite's 2 MiB default, a million-key import spends
     /// most of its time re-reading pages the cache just dropped.
-    static func open(path: String, migrator: DatabaseMigrator, cacheMiB: Int = 2) throws -> DatabaseQueue {
+    ///
+    /// `readOnly` (the dry run, `status`): the file must exist and is opened read-only — no
+    /// folder, no WAL switch, no migration; a file an older enmigrate made (migrations pending)
+    /// is refused rather than migrated.
+    static func open(path: String, migrator: DatabaseMigrator, cacheMiB: Int = 2, readOnly: Bool = false) throws -> DatabaseQueue {
+        if readOnly { return try openReadOnly(path: path, migrator: migrator) }
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -23,5 +28,28 @@ enum SQLiteFile {
             try migrator.migrate(database)
         }
         return database
+    }
+
+    private static func openReadOnly(path: String, migrator: DatabaseMigrator) throws -> DatabaseQueue {
+        guard FileManager.default.fileExists(atPath: path) else { throw SQLiteStoreError.missing(path) }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        let database = try DatabaseQueue(path: path, configuration: configuration)
+        guard try database.read({ try migrator.hasCompletedMigrations($0) }) else { throw SQLiteStoreError.outdated(path) }
+        return database
+    }
+}
+
+/// Why a store could not be opened read-only, with what to do.
+public enum SQLiteStoreError: Error, CustomStringConvertible {
+    case missing(String)
+    case outdated(String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path): "\(path) does not exist"
+        case .outdated(let path): "\(path) was made by an older enmigrate: `enmigrate apply` migrates it (a dry run and `status` change nothing)"
+        }
     }
 }

@@ -3,8 +3,10 @@ import Testing
 
 /// The README's promise to a new user: on a fresh checkout, its first command builds enmigrate
 /// and runs a whole migration on local files and SQLite. This clones the committed tree into a
-/// temporary folder (so nothing of this working copy's build or state helps) and runs that
-/// command as written, twice. It builds the package from scratch: minutes, which CI can afford.
+/// temporary folder (so nothing of this working copy's state helps) and runs that command as
+/// written, twice — with `ENMIGRATE_BIN` set to the enmigrate this test run built, so the
+/// package is not built a second time from scratch (CI's own build, from a clean clone, is the
+/// proof that it builds; the binary is the same tree's when the working copy is clean, as in CI).
 /// Set ENMIGRATE_SKIP_CLEAN_CHECKOUT=1 to leave it out of a local iteration; CI never does.
 @Suite("the README's main command, from a clean checkout")
 struct ReadmeMainCommandTests {
@@ -29,7 +31,8 @@ struct ReadmeMainCommandTests {
         let cloned = try await offPool { try CommandRunner.shell("git clone --quiet '\(Self.root.path)' '\(clone.path)'", in: folder) }
         try #require(cloned.status == 0, "git clone failed: \(cloned.output)")
 
-        let first = try await offPool { try CommandRunner.shell(command, in: clone) }
+        let reuse = "ENMIGRATE_BIN='\(CommandRunner.binary.path)' "
+        let first = try await offPool { try CommandRunner.shell(reuse + command, in: clone) }
         #expect(first.status == 0, "\(first.output.suffix(3000))")
         for gate in ["key-rotation", "app-update", "decommission"] {
             #expect(first.output.contains("APPROVING GATE \(gate) AUTOMATICALLY"))
@@ -42,7 +45,7 @@ struct ReadmeMainCommandTests {
         #expect(first.output.contains("cut-over latency (approval to swap):"))
         #expect(FileManager.default.fileExists(atPath: clone.appendingPathComponent("demo-output/reports/decommission-report.md").path))
 
-        let second = try await offPool { try CommandRunner.shell(command, in: clone) }
+        let second = try await offPool { try CommandRunner.shell(reuse + command, in: clone) }
         #expect(second.status == 0)
         #expect(second.output.contains("nothing to do"))
     }

@@ -9,10 +9,11 @@ public final class SQLiteKeyStore: ExposureKeyStore {
     public let path: String
     private let database: DatabaseQueue
 
-    /// Opens (creating when missing) the store at `path`.
-    public init(path: String) throws {
+    /// Opens (creating when missing) the store at `path`; `readOnly` opens an existing one
+    /// without changing anything (the dry run, `status`).
+    public init(path: String, readOnly: Bool = false) throws {
         self.path = path
-        database = try SQLiteFile.open(path: path, migrator: Self.migrator, cacheMiB: 64)
+        database = try SQLiteFile.open(path: path, migrator: Self.migrator, cacheMiB: 64, readOnly: readOnly)
     }
 
     static var migrator: DatabaseMigrator {

@@ -7,10 +7,11 @@ public final class SQLitePublishLedger: PublishLedger {
     public let path: String
     private let database: DatabaseQueue
 
-    /// Opens (creating when missing) the ledger at `path`.
-    public init(path: String) throws {
+    /// Opens (creating when missing) the ledger at `path`; `readOnly` opens an existing one
+    /// without changing anything (the dry run, `status`).
+    public init(path: String, readOnly: Bool = false) throws {
         self.path = path
-        database = try SQLiteFile.open(path: path, migrator: Self.migrator)
+        database = try SQLiteFile.open(path: path, migrator: Self.migrator, readOnly: readOnly)
     }
 
     static var migrator: DatabaseMigrator {
