@@ -35,6 +35,19 @@ struct MalformedInputTests {
         }
     }
 
+    @Test("an archive with two export.bin (or export.sig) entries is refused: readers disagree on which counts")
+    func duplicateEntries() throws {
+        let header = Data("EK Export v1    ".utf8)
+        let twoBins = try zip([("export.bin", header), ("export.sig", Data()), ("export.bin", header + Data([0x08, 0x01]))])
+        #expect(throws: ExportFileError.duplicateEntry(file: "d", entry: "export.bin", count: 2)) {
+            try ExportArchive.read(zip: twoBins, name: "d")
+        }
+        let twoSigs = try zip([("export.bin", header), ("export.sig", Data()), ("export.sig", Data([1]))])
+        #expect(throws: ExportFileError.duplicateEntry(file: "d", entry: "export.sig", count: 2)) {
+            try ExportArchive.read(zip: twoSigs, name: "d")
+        }
+    }
+
     @Test("a wrong header and an undecodable protobuf are told apart")
     func headerAndProtobuf() throws {
         let wrongHeader = try ExportArchive.read(zip: zip([("export.bin", Data("EK Export v2    ".utf8))]), name: "h")

@@ -90,6 +90,12 @@ public struct ExportArchive: Sendable {
             throw .notAnArchive(file: name, reason: "\(error)")
         }
         let names = archive.map(\.path)
+        // Two entries of one name: zip readers disagree on which counts (the first, the last,
+        // the central directory's or the local headers'), so a verifier and a phone could read
+        // different keys from one signed file. Refused, never guessed.
+        for entry in ["export.bin", "export.sig"] where names.count(where: { $0 == entry }) > 1 {
+            throw .duplicateEntry(file: name, entry: entry, count: names.count { $0 == entry })
+        }
         guard let binEntry = archive["export.bin"] else {
             throw .missingExportBin(file: name, entries: names)
         }

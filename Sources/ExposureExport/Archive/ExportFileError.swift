@@ -10,6 +10,8 @@ public enum ExportFileError: Error, Equatable, Sendable, CustomStringConvertible
     case corruptEntry(file: String, entry: String, reason: String)
     /// The archive has no `export.bin` at its top level.
     case missingExportBin(file: String, entries: [String])
+    /// `export.bin` or `export.sig` appears more than once.
+    case duplicateEntry(file: String, entry: String, count: Int)
     /// export.bin does not start with `EK Export v1` and four spaces.
     case badHeader(file: String)
     /// export.bin's protobuf does not decode.
@@ -32,6 +34,8 @@ public enum ExportFileError: Error, Equatable, Sendable, CustomStringConvertible
         case let .missingExportBin(file, entries):
             let listed = entries.isEmpty ? "no entries" : "entries: " + entries.joined(separator: ", ")
             return "\(file): no export.bin at the top level of the archive (\(listed))"
+        case let .duplicateEntry(file, entry, count):
+            return "\(file): the archive has \(count) entries named \(entry); zip readers disagree on which one counts, so it is refused"
         case let .badHeader(file):
             return "\(file): export.bin does not start with the header 'EK Export v1    '"
         case let .undecodableExport(file, reason):
@@ -51,6 +55,7 @@ public enum ExportFileError: Error, Equatable, Sendable, CustomStringConvertible
         case .notAnArchive: "not-an-archive"
         case .corruptEntry: "corrupt-entry"
         case .missingExportBin: "missing-export-bin"
+        case .duplicateEntry: "duplicate-entry"
         case .badHeader: "bad-header"
         case .undecodableExport: "undecodable-export"
         case .undecodableSignatures: "undecodable-signatures"
