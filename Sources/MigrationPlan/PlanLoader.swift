@@ -57,13 +57,14 @@ public enum PlanLoader {
         guard let root else { return failure(file, "empty-plan", "the plan is empty", hint: "start from plans/read-only.yaml") }
         let reader = PlanReader(file: file, folder: folder)
         let decoded = PlanDecoder(reader: reader).decode(root)
+        let context = PlanRuleContext(reader: reader)
         if let decoded {
-            let context = PlanRuleContext(reader: reader)
             for rule in rules { rule.check(decoded, context) }
         }
         let diagnostics = reader.diagnostics.sorted(by: PlanDiagnostic.fileOrder)
         let hasErrors = diagnostics.contains { $0.severity == .error }
-        return PlanLoadResult(plan: hasErrors ? nil : decoded, diagnostics: diagnostics, planHash: decoded.map(hash))
+        return PlanLoadResult(plan: hasErrors ? nil : decoded, diagnostics: diagnostics,
+                              planHash: decoded.map { hash($0, folder: folder, context: context) })
     }
 
     static let rules: [any PlanRule] = [
@@ -71,14 +72,22 @@ public enum PlanLoader {
         OverlappingLocationsRule(), NationalExportIndexRule(), KeyStoreSourceRule(), ReadOnlyDecommissionRule(),
     ]
 
-    /// SHA-256 of the canonical JSON of the decoded plan: comments, layout and key order in
-    /// the YAML do not change it; any value that changes the migration does.
-    static func hash(_ plan: MigrationPlan) -> String {
+    /// SHA-256 of the plan's meaning: the canonical JSON of the decoded plan with every path
+    /// inside the plan's folder written relative to it (the same plan moved to another folder, or
+    /// at another path on a replica, hashes the same), followed by the fingerprint of each key file
+    /// it names (a key file replaced by another key changes it; comments, layout and key order in
+    /// the YAML do not).
+    static func hash(_ plan: MigrationPlan, folder: URL, context: PlanRuleContext) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding plain value types cannot fail; an empty document would still hash.
-        let data = (try? encoder.encode(plan)) ?? Data()
-        return "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        var text = String(decoding: (try? encoder.encode(plan)) ?? Data(), as: UTF8.self)
+        let base = folder.standardizedFileURL.path
+        if base != "/" { text = text.replacingOccurrences(of: base + "/", with: "./") }
+        for (path, key) in plan.keyReferences {
+            text += "\n\(path)=" + (context.fingerprint(key)?.hex ?? "unreadable")
+        }
+        return "sha256:" + SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     private static func tooComplex(_ file: String, _ exceeded: PlanYAMLCostCheck.Exceeded) -> PlanLoadResult {

@@ -100,6 +100,20 @@ struct PlanRuleTests {
         #expect(try workspace.load(changed).planHash != original)
     }
 
+    @Test("the plan hash is the same for the plan in another folder (relative paths) and changes with a key file's key")
+    func planHashRelativeAndKeys() throws {
+        let workspace = try PlanWorkspace()
+        let original = try #require(try workspace.load(PlanWorkspace.base).planHash)
+        // The same folder copied elsewhere (a replica, a moved checkout): the same plan.
+        let moved = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-moved-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: workspace.folder, to: moved)
+        defer { try? FileManager.default.removeItem(at: moved) }
+        #expect(PlanLoader.load(contentsOf: moved.appendingPathComponent("plan.yaml"), displayName: "plan.yaml").planHash == original)
+        // Another key in the same file: another plan.
+        try ExportSigningKey.generate().writeKeyPair(to: workspace.folder.appendingPathComponent("keys"), name: "national")
+        #expect(try workspace.load(PlanWorkspace.base).planHash != original)
+    }
+
     @Test("defaults fill what the plan leaves out")
     func defaults() throws {
         let text = PlanWorkspace.base.components(separatedBy: "workers:")[0]
