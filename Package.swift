@@ -51,7 +51,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ExposureExportTests",
-            dependencies: ["ExposureExport"],
+            dependencies: ["ExposureExport", "CaseReport"],
             swiftSettings: strictSettings
         ),
 
@@ -75,7 +75,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationPlanTests",
-            dependencies: ["MigrationPlan", "ExposureExport"],
+            dependencies: ["MigrationPlan", "ExposureExport", "CaseReport"],
             // Fixture plans are read from their source folder, not bundled.
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
@@ -115,6 +115,13 @@ let package = Package(
         ),
         // Runs a scripted migration and can SIGKILL itself at any step boundary, so tests can
         // crash a real process and resume it. Test-only; not a product.
+        // Rows of docs/RELIABILITY.md's hostile-input table, written by the tests that prove them
+        // (scripts/hostile-inputs). Test-only; not a product.
+        .target(
+            name: "CaseReport",
+            path: "Tests/CaseReport",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "EngineHarness",
             dependencies: ["MigrationEngine"],
@@ -143,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "MigrationStoresTests",
             dependencies: [
-                "MigrationStores", "MigrationEngine", "LoopbackFeedServer", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "MigrationStores", "MigrationEngine", "LoopbackFeedServer", "CaseReport", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
@@ -171,7 +178,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationWorkersTests",
-            dependencies: ["MigrationWorkers", "ExposureExport", "MigrationStores", "MigrationEngine", "LoopbackFeedServer"],
+            dependencies: ["MigrationWorkers", "ExposureExport", "MigrationStores", "MigrationEngine", "LoopbackFeedServer", "CaseReport"],
             swiftSettings: strictSettings
         ),
 
@@ -205,7 +212,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EnmigrateCLITests",
-            dependencies: ["ExposureExport", "MigrationPlan", "MigrationStores", "LoopbackFeedServer", "EngineHarness"],
+            dependencies: ["ExposureExport", "MigrationPlan", "MigrationStores", "LoopbackFeedServer", "EngineHarness", "CaseReport"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -1,3 +1,4 @@
+import CaseReport
 import ExposureExport
 import Foundation
 import Testing
@@ -90,6 +91,11 @@ extension HostileInputCommandTests {
             let json = arguments.contains("--json")
             #expect((output.stdout + output.stderr).contains(json ? #"\u001b[2J\u001b]0;title\u0007FAKE: coverage passed\u009b31m"# : escaped),
                     "\(arguments)\n\(output.stdout)\n\(output.stderr)")
+            if arguments == ["status", "plan.yaml"], let line = (output.stdout + output.stderr).split(separator: "\n").first(where: { $0.contains(escaped) }) {
+                CaseReport.record(60, case: "ANSI/OSC escape sequences in an index line", handling: "entry kept as data, never printed raw",
+                                  operatorSees: "`status`: " + line + " — in JSON `\\u001b…`, `\\u009b`",
+                                  test: "HostileInputCommandTests.escapeSequencesInIndex, TerminalSafeTests")
+            }
         }
     }
 }

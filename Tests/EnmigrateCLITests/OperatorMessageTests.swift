@@ -1,3 +1,4 @@
+import CaseReport
 import Foundation
 import MigrationEngine
 import Testing
@@ -18,6 +19,9 @@ struct OperatorMessageTests {
         _ = try journal(folder).acquireLease(owner: LockOwner(user: "ops", host: host, pid: 999_999), now: Date(), ttl: .seconds(600)) { _ in true }
         let gone = try CommandRunner.run(["status", "plan.yaml"], in: folder)
         #expect(gone.stdout.contains("GONE: no process 999999 runs on this host"), "\(gone.stdout)")
+        CaseReport.record(120, case: "a run lock held by a process that is gone", handling: "shown as gone; taken over at once on the same host",
+                          operatorSees: gone.stdout.split(separator: "\n").first { $0.contains("GONE") }.map(String.init) ?? "",
+                          test: "OperatorMessageTests.lockHolder")
         let quiet = try CommandRunner.run(["unlock", "plan.yaml", "--force"], in: folder)
         #expect(quiet.status == 0 && !quiet.stderr.contains("warning"))
 
@@ -27,6 +31,8 @@ struct OperatorMessageTests {
         #expect(alive.stdout.contains("lock:") && !alive.stdout.contains("GONE"))
         let warned = try CommandRunner.run(["unlock", "plan.yaml", "--force"], in: folder)
         #expect(warned.status == 0 && warned.stderr.contains("warning: the holder, process \(me.pid) on this host, is still running"), "\(warned.stderr)")
+        CaseReport.record(130, case: "`unlock --force` while the holder still runs on this host", handling: "unlocked, with a warning",
+                          operatorSees: warned.stderr, test: "OperatorMessageTests.lockHolder")
     }
 
     @Test("an approval past its expiry is shown as EXPIRED with what to do, not as 'until' a past time")
@@ -43,5 +49,8 @@ struct OperatorMessageTests {
         let status = try CommandRunner.run(["status", "plan.yaml"], in: folder)
         #expect(status.stdout.contains("approval: key-rotation by alice EXPIRED at"), "\(status.stdout)")
         #expect(status.stdout.contains("approve again"))
+        CaseReport.record(140, case: "an approval past its expiry", handling: "not used; shown as expired",
+                          operatorSees: status.stdout.split(separator: "\n").first { $0.contains("EXPIRED") }.map(String.init) ?? "",
+                          test: "OperatorMessageTests.expiredApproval")
     }
 }

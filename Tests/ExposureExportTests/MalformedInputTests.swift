@@ -1,3 +1,4 @@
+import CaseReport
 import Foundation
 import Testing
 import ZIPFoundation
@@ -46,6 +47,10 @@ struct MalformedInputTests {
         #expect(throws: ExportFileError.duplicateEntry(file: "d", entry: "export.sig", count: 2)) {
             try ExportArchive.read(zip: twoSigs, name: "d")
         }
+        CaseReport.record(110, case: "an export file with two `export.bin` (or `export.sig`) entries",
+                          handling: "refused by every reader (importer, dual-export, `export inspect`, the proof)",
+                          operatorSees: "error[duplicate-entry]: " + ExportFileError.duplicateEntry(file: "d.zip", entry: "export.bin", count: 2).description,
+                          test: "MalformedInputTests.duplicateEntries")
     }
 
     @Test("a wrong header and an undecodable protobuf are told apart")

@@ -1,3 +1,4 @@
+import CaseReport
 import Foundation
 import Testing
 @testable import MigrationPlan
@@ -33,6 +34,9 @@ struct PlanYAMLLimitsTests {
         #expect((diagnostic.line, diagnostic.column) == (6, 8), "\(diagnostic)")
         #expect(diagnostic.message.contains("`*e`"), "\(diagnostic.message)")
         #expect(diagnostic.hint != nil)
+        CaseReport.record(50, case: "a YAML alias bomb (367 bytes, nine levels of aliases)", handling: "refused before it expands, by every verb",
+                          operatorSees: "\(diagnostic.code) at \(diagnostic.line):\(diagnostic.column): \(diagnostic.message)",
+                          test: "PlanYAMLLimitsTests.aliasBomb")
     }
 
     @Test("the same bomb used as a mapping key is refused too (hashing the key would expand it)")

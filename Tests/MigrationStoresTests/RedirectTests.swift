@@ -1,3 +1,4 @@
+import CaseReport
 import Foundation
 import LoopbackFeedServer
 import MigrationStores
@@ -58,6 +59,8 @@ struct RedirectTests {
                                               reason: "plain http only to loopback (set allowInsecureHTTP: true if this network is trusted)"))
             #expect(!error.isTransient)
             #expect(error.description.contains("http://evil.example/r/a.zip") && error.description.contains(origin.baseURL.absoluteString))
+            CaseReport.record(80, case: "a feed redirected to plain http elsewhere, in a loop, or to another scheme", handling: "not followed, failed for good",
+                              operatorSees: error.description, test: "RedirectTests")
         }
         // A loop: each answer sends the read back to the same file.
         origin.inject(.redirect(to: "/r/loop.zip"), for: "r/loop.zip", times: nil)

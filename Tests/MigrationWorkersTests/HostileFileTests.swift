@@ -1,3 +1,4 @@
+import CaseReport
 import ExposureExport
 import Foundation
 import MigrationStores
@@ -56,6 +57,12 @@ struct HostileFileTests {
         let records = Dictionary(uniqueKeysWithValues: try await store.importFiles().map { ($0.url, $0) })
         #expect(records[odd]?.refusedKeys == expected)
         #expect(records[clean]?.refusedKeys == [])
+        if kind == .sqlite {
+            CaseReport.record(10, case: "keys of rolling period 0 or 145, key data of 0, 15 or 17 bytes (and RECURSIVE, risk 9, onset out of range)",
+                              handling: "refused one by one, counted per file and reason in the key store; the rest of the file imported",
+                              operatorSees: summary.text.split(separator: "\n").first { $0.contains("refused by rule") }.map(String.init) ?? summary.text,
+                              test: "HostileFileTests.refusedKeysCounted, HostileInputCommandTests.refusedKeys")
+        }
     }
 
     @Test("a file whose window starts after it ends is refused, with the reason")
@@ -67,6 +74,8 @@ struct HostileFileTests {
         #expect(summary.imported == 0)
         let reason = try #require(summary.failed.first { $0.file == reversed }?.reason)
         #expect(reason.contains("starts after it ends"), "\(reason)")
+        CaseReport.record(20, case: "a file whose window starts after it ends", handling: "refused, failed for good", operatorSees: reason,
+                          test: "HostileFileTests.startAfterEnd")
         #expect(try await store.keyCount() == 0)
         #expect(try await store.importFiles().first?.status == .failed)
     }
@@ -81,6 +90,8 @@ struct HostileFileTests {
         #expect(summary.imported == 1, "a region differing only in case is the same region")
         let reason = try #require(summary.failed.first { $0.file == german }?.reason)
         #expect(reason.contains("`DE`") && reason.contains("`US-XX`"), "\(reason)")
+        CaseReport.record(30, case: "a file whose region is not `state.region`", handling: "refused, failed for good", operatorSees: reason,
+                          test: "HostileFileTests.otherRegion")
         #expect(try await store.keyCount() == 5)
     }
 
@@ -101,6 +112,9 @@ struct HostileFileTests {
         let warning = try #require(summary.warnings.first?.reason)
         #expect(warning.contains("2027-12-28") && warning.contains("dated by their own rolling periods"), "\(warning)")
         #expect(warning.contains("none of its 5 keys is held back"), "\(warning)")
+        CaseReport.record(40, case: "a file that ends in the future (beyond 10 min)",
+                          handling: "imported; keys dated by their own rolling periods; warning kept on the file's record", operatorSees: warning,
+                          test: "HostileFileTests.fromTheFuture")
         #expect(summary.text.contains("WARNING: 1 files end in the future"), "\(summary.text)")
         #expect(try await store.importFiles().first { $0.url == future }?.note == warning)
     }
