@@ -99,6 +99,45 @@ struct ClientMirrorTests {
     }
 }
 
+/// A store that dies right after one write reached it: the process is gone before it can
+/// record anything more (the crash window between a write and its commit).
+struct DiesAfterWriting: BlobStore {
+    struct Died: Error {}
+    let inner: any BlobStore
+    let path: String
+    func read(_ path: String) async throws -> Data { try await inner.read(path) }
+    func write(_ data: Data, to path: String) async throws {
+        try await inner.write(data, to: path)
+        if path == self.path { throw Died() }
+    }
+    func exists(_ path: String) async throws -> Bool { try await inner.exists(path) }
+    func list(under prefix: String) async throws -> [String] { try await inner.list(under: prefix) }
+    func delete(_ path: String) async throws { try await inner.delete(path) }
+}
+
+@Suite("The client index is published intent → write → commit")
+struct ClientMirrorCrashTests {
+    @Test("a crash after the index write and before its commit leaves an index the next pass knows as ours and commits")
+    func crashBetweenWriteAndCommit() async throws {
+        var setup = try await ClientMirrorTests.Setup()
+        try await setup.mirror.stage()
+        try await setup.mirror.publish()
+        try await setup.national.add(FeedFixture.keys(5), signer: TestKeys.national)
+        try await setup.mirror.stage()
+        let dying = ClientMirror(source: setup.national.store, sourceIndexPath: "exposureKeyExport-US/index.txt", nationalKey: TestKeys.national.trustedKey,
+                                 destination: DiesAfterWriting(inner: setup.cdn.store, path: "exposureKeyExport-US-XX/index.txt"),
+                                 root: "exposureKeyExport-US-XX", stateFile: setup.stateFile, environment: testEnvironment())
+        await #expect(throws: DiesAfterWriting.Died.self) { try await dying.publish() }
+        #expect(try await setup.clientIndex().split(separator: "\n").count == 4, "the write reached the CDN")
+        // The next process: the index it finds is the one the dead one wrote, not someone else's.
+        try await setup.mirror.steadyPass()
+        #expect(try await setup.mirror.publishedIndexIsOurs())
+        let state = try MirrorState.load(from: setup.stateFile)
+        let published = try await setup.cdn.store.read("exposureKeyExport-US-XX/index.txt").sha256Hex
+        #expect(state.publishing == nil && state.publishedDigest == published)
+    }
+}
+
 @Suite("The mirror's memory")
 struct MirrorStateTests {
     @Test("the swap time survives a save with its milliseconds (the cut-over latency is measured from it)")

@@ -132,16 +132,15 @@ public struct ClientMirror: Sendable {
             state.previousIndexSaved = true
             try state.save(to: stateFile)
         }
+        // Intent → write → commit: the write is named before it happens, so a crash between
+        // the write and the commit leaves an index the next pass knows as ours.
+        state.publishing = .init(digest: staged.sha256Hex, startedAt: environment.now(), downloads: downloads)
+        try state.save(to: stateFile)
         // The last moment before phones see it: a process that lost the run lock writes nothing.
         try environment.confirmLease()
         try await destination.write(staged, to: indexPath)
         let now = environment.now()
-        state.publishedDigest = staged.sha256Hex
-        if state.swappedAt == nil {
-            state.swappedAt = now
-            state.swapDownloads = downloads
-        }
-        state.restoredAt = nil
+        state.commitPublish(at: now)
         try state.save(to: stateFile)
         return now
     }
@@ -186,18 +185,26 @@ public struct ClientMirror: Sendable {
     }
 
     /// Whether the published client index is the one the mirror last wrote.
+    /// A write whose commit a crash cut off counts as ours, and is committed here.
     public func publishedIndexIsOurs() async throws -> Bool {
-        let state = try MirrorState.load(from: stateFile)
+        var state = try MirrorState.load(from: stateFile)
+        let current = (try? await destination.read(indexPath))?.sha256Hex
+        if let pending = state.publishing, current == pending.digest {
+            state.commitPublish()
+            try state.save(to: stateFile)
+            return true
+        }
         guard let digest = state.publishedDigest else { return false }
-        return (try? await destination.read(indexPath))?.sha256Hex == digest
+        return current == digest
     }
 
     /// One steady pass after the cut-over: stop if someone else rewrote the client index,
     /// stage new national files, publish when the index changed, then delete mirrored files
     /// the published index no longer lists.
     public func steadyPass() async throws {
+        let ours = try await publishedIndexIsOurs()
         let state = try MirrorState.load(from: stateFile)
-        if state.publishedDigest != nil, !overwriteForeignIndex, !(try await publishedIndexIsOurs()) {
+        if state.publishedDigest != nil, !overwriteForeignIndex, !ours {
             throw MirrorError.indexRewritten(path: indexPath)
         }
         let summary = try await stage()
@@ -245,6 +252,7 @@ public struct ClientMirror: Sendable {
         try await destination.write(previous, to: indexPath)
         var state = try MirrorState.load(from: stateFile)
         state.publishedDigest = nil
+        state.publishing = nil
         state.restoredAt = environment.now()
         try state.save(to: stateFile)
     }
@@ -277,6 +285,7 @@ public struct ClientMirror: Sendable {
         try await destination.write(text, to: indexPath)
         var state = try MirrorState.load(from: stateFile)
         state.publishedDigest = nil
+        state.publishing = nil
         state.restoredAt = environment.now()
         try state.save(to: stateFile)
     }

@@ -15,6 +15,30 @@ public struct MirrorState: Codable, Sendable, Equatable {
     public var restoredAt: Date?
     /// What phones fetched at the swap, by download algorithm.
     public var swapDownloads: PhoneDownloadSimulation?
+    /// A client index write under way (intent, saved before the write): its digest, the time
+    /// it began and what it does to phones. A crash after the write and before its commit
+    /// leaves the index this names, which is ours; the next pass commits it.
+    public var publishing: PendingPublish?
+
+    /// The intent of one client index write.
+    public struct PendingPublish: Codable, Sendable, Equatable {
+        public var digest: String
+        public var startedAt: Date
+        public var downloads: PhoneDownloadSimulation?
+    }
+
+    /// Records `publishing` as done: the digest becomes the published one and a first swap
+    /// gets its time (the moment the write began) and its downloads.
+    public mutating func commitPublish(at time: Date? = nil) {
+        guard let pending = publishing else { return }
+        publishedDigest = pending.digest
+        if swappedAt == nil {
+            swappedAt = time ?? pending.startedAt
+            swapDownloads = pending.downloads
+        }
+        restoredAt = nil
+        publishing = nil
+    }
 
     public init() {}
 
