@@ -42,7 +42,7 @@ struct ApplyCommand: AsyncParsableCommand {
         try await EngineErrors.run {
             var context = try EngineContext.load(plan)
             context.takeBackClientIndex = takeBackClientIndex
-            let printer = EventPrinter(json: json)
+            let printer = EventPrinter(json: json, plan: plan)
             let outcome: RunOutcome
             do {
                 outcome = try await Self.advance(context: context, until: target, once: once, printer: printer)
@@ -60,17 +60,23 @@ struct ApplyCommand: AsyncParsableCommand {
     /// and keeps the steady state alive at the plan's interval until interrupted.
     static func advance(context: EngineContext, until: MigrationPhase?, once: Bool, printer: EventPrinter) async throws -> RunOutcome {
         let journal = try context.openJournal()
-        let engine = try context.orchestrator(journal: journal, events: { printer($0) })
+        let orchestrator = try context.orchestrator(journal: journal, events: { printer($0) })
         let interval = context.plan.workers.interval
         return try await InterruptHandling.run {
+            var engine = orchestrator
             // A waiting or steady apply keeps the run lock, renewing it on every pass, so a
             // second apply is told who holds it.
             defer { try? journal.releaseLease(ownedBy: engine.environment.owner) }
             var outcome = try await engine.apply(until: until, keepLease: !once)
+            var lastCatchUp = ContinuousClock.now
             while !once {
                 switch outcome {
                 case .waitingForApproval:
+                    // Polled every second for the approval (or an abort); the previous phase's
+                    // work catches up once per interval.
                     try await Task.sleep(for: .seconds(1))
+                    engine.catchUpAtGate = ContinuousClock.now - lastCatchUp >= interval
+                    if engine.catchUpAtGate { lastCatchUp = .now }
                 case .steady:
                     // The lease lasts seconds and the interval minutes: keep it while sleeping, so
                     // no second apply takes the run over and mirrors at the same time.

@@ -36,7 +36,7 @@ struct ApproveCommand: AsyncParsableCommand {
         try await EngineErrors.run {
             let context = try EngineContext.load(plan)
             let journal = try context.openJournal(create: false)
-            let printer = EventPrinter(json: json)
+            let printer = EventPrinter(json: json, plan: plan)
             let engine = try context.orchestrator(journal: journal, events: { printer($0) }, withWorkers: false)
             let approval = try engine.approve(gate, by: by, note: note)
             print("approved \(gate.rawValue) by \(approval.by), valid until \(approval.expires.formatted(.iso8601))")

@@ -1,14 +1,30 @@
 import Foundation
 import MigrationEngine
+import Synchronization
 
 /// Renders engine events: one plain line each for people, or one JSON object per line.
 struct EventPrinter: Sendable {
     let json: Bool
+    /// The plan's path as the operator gave it, put into the commands events suggest.
+    let plan: String
+    /// When the wait at each gate was last printed: once, then a reminder every 10 minutes.
+    private let waits = WaitReminders(every: .seconds(600))
+
+    init(json: Bool, plan: String = "PLAN") {
+        self.json = json
+        self.plan = plan
+    }
 
     func callAsFunction(_ event: MigrationEvent) {
         // People get about ten progress lines per pass; scripts (--json) get every one.
         if !json, case let .progress(_, done, total, _) = event, done != total, done % max(1, total / 10) != 0 { return }
-        print(json ? Self.jsonLine(event: Self.name(event), message: event.text) : event.text)
+        var text = event.text
+        if case .waitingForApproval(let gate) = event {
+            guard let reminder = waits.due(gate.rawValue) else { return }
+            text = (reminder ? "still " : "") + text
+        }
+        text = text.replacingOccurrences(of: " PLAN ", with: " \(plan) ")
+        print(json ? Self.jsonLine(event: Self.name(event), message: text) : text)
     }
 
     func outcome(_ outcome: RunOutcome) {
@@ -30,5 +46,27 @@ struct EventPrinter: Sendable {
             return #"{"event":"encoding-failed","message":""}"#
         }
         return jsonText(data)
+    }
+}
+
+/// Which waits were printed when, so a wait of days prints one line and then a reminder at a
+/// bounded rate, not a line per poll.
+final class WaitReminders: Sendable {
+    private let every: Duration
+    private let printed = Mutex<[String: ContinuousClock.Instant]>([:])
+
+    init(every: Duration) {
+        self.every = every
+    }
+
+    /// Nil when the wait at `gate` was printed within `every`; else whether this is a reminder.
+    func due(_ gate: String) -> Bool? {
+        printed.withLock { printed in
+            let now = ContinuousClock.now
+            if let last = printed[gate], now - last < every { return nil }
+            let reminder = printed[gate] != nil
+            printed[gate] = now
+            return reminder
+        }
     }
 }

@@ -23,7 +23,7 @@ struct ResumeCommand: AsyncParsableCommand {
                 printError("nothing to resume: no journal at \(context.journal.description); start with enmigrate apply \(plan)")
                 throw EnmigrateExit.error
             }
-            let printer = EventPrinter(json: json)
+            let printer = EventPrinter(json: json, plan: plan)
             let outcome = try await ApplyCommand.advance(context: context, until: nil, once: true, printer: printer)
             printer.outcome(outcome)
             throw outcome.exitCode

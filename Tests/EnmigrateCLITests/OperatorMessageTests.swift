@@ -54,3 +54,21 @@ struct OperatorMessageTests {
                           test: "OperatorMessageTests.expiredApproval")
     }
 }
+
+/// A wait at a gate that lasts days must not be a line (and a pass of every worker) per second.
+@Suite("waiting at a gate")
+struct GateWaitTests {
+    @Test("apply waiting at a gate prints the wait once, with the plan's path in the command, and does not re-run the workers every poll")
+    func waitPrintsOnce() async throws {
+        let folder = try PlanFolder.make()
+        let output = try await offPool {
+            try CommandRunner.shell("timeout -s INT 5 '\(CommandRunner.binary.path)' apply plan.yaml 2>&1; true", in: folder).output
+        }
+        let waits = output.split(separator: "\n").filter { $0.contains("waiting for approval") }
+        #expect(waits.count == 1, "\(output)")
+        #expect(waits.first?.contains("enmigrate approve plan.yaml --gate key-rotation") == true, "\(output)")
+        // The workers caught up once before the wait; the polls after it run none of them.
+        let afterWait = output.components(separatedBy: "waiting for approval").dropFirst().joined()
+        #expect(!afterWait.contains("dual-export:") && !afterWait.contains("export-importer:"), "\(output)")
+    }
+}

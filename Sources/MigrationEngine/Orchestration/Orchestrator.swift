@@ -9,6 +9,11 @@ public struct Orchestrator: Sendable {
     public let definition: RunDefinition
     public let environment: EngineEnvironment
     public let events: @Sendable (MigrationEvent) -> Void
+    /// Whether a pass that finds the run waiting at a gate first runs the previous phase's
+    /// recurring work. A waiting `apply` polls for the approval every second but catches up
+    /// only once per `workers.interval`, so a wait of days is not a pass of every worker (and a
+    /// dozen lines) each second.
+    public var catchUpAtGate = true
 
     public init(journal: Journal, registry: WorkerRegistry, definition: RunDefinition,
                 environment: EngineEnvironment = EngineEnvironment(), events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) {
@@ -144,7 +149,7 @@ public struct Orchestrator: Sendable {
                 } else {
                     // Waiting for people is not idle: the previous phase's recurring work (new
                     // state files imported, the mirror kept staged) goes on until the approval.
-                    if let previous = MigrationPhase.allCases.last(where: { $0.next(in: definition.mode) == gate.phase }),
+                    if catchUpAtGate, let previous = MigrationPhase.allCases.last(where: { $0.next(in: definition.mode) == gate.phase }),
                        let failure = await catchUp(previous) {
                         events(.check(CheckResult(name: "while waiting", outcome: .failed, reason: failure)))
                     }
