@@ -287,8 +287,18 @@ _enmigrate_abort() {
     repeating_flags=()
     non_repeating_flags=(--restore-client-index --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--by --note)
     __enmigrate_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--by')
+        return
+        ;;
+    '--note')
+        return
+        ;;
+    esac
 }
 
 _enmigrate_accept-loss() {

@@ -198,6 +198,8 @@ _enmigrate_abort() {
     local -ar arg_specs=(
         ':plan:'
         '--restore-client-index[After cut-over\: serve the state'\''s own client index again.]'
+        '--by[Who aborts, kept in the journal.]:NAME:'
+        '--note[Why, kept in the journal.]:TEXT:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MigrationEngine
 
-/// `enmigrate abort PLAN [--restore-client-index]`.
+/// `enmigrate abort PLAN [--restore-client-index] [--by NAME] [--note TEXT]`.
 struct AbortCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "abort",
@@ -25,13 +25,23 @@ struct AbortCommand: AsyncParsableCommand {
     @Flag(name: .customLong("restore-client-index"), help: "After cut-over: serve the state's own client index again.")
     var restoreClientIndex = false
 
+    @Option(help: ArgumentHelp("Who aborts, kept in the journal.", valueName: "NAME"))
+    var by: String?
+
+    @Option(help: ArgumentHelp("Why, kept in the journal.", valueName: "TEXT"))
+    var note: String?
+
     func run() async throws {
         try await EngineErrors.run {
             let context = try EngineContext.load(plan)
             let journal = try context.openJournal(create: false)
             // Restoring needs the mirror; a plain abort must not open the stores.
-            _ = try await context.orchestrator(journal: journal, withWorkers: restoreClientIndex).abort(restoreClientIndex: restoreClientIndex)
-            print(restoreClientIndex ? "aborted: the state's own client index is published again" : "aborted")
+            let outcome = try await context.orchestrator(journal: journal, withWorkers: restoreClientIndex)
+                .abort(restoreClientIndex: restoreClientIndex, by: by, note: note)
+            // "aborted" only when the run has stopped; a request another process must act on says so.
+            if case .abortPending = outcome { print(outcome.text) } else {
+                print(restoreClientIndex ? "aborted: the state's own client index is published again" : "aborted")
+            }
         }
     }
 }

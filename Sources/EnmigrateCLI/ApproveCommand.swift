@@ -31,7 +31,8 @@ struct ApproveCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let gate = MigrationEngine.Gate(rawValue: gate) else {
-            throw ValidationError("--gate: unknown gate \(gate); gates: key-rotation, app-update, decommission")
+            let gates = MigrationEngine.Gate.allCases.map(\.rawValue)
+            throw ValidationError("--gate: unknown gate \(gate)\(DidYouMean.hint(gate, in: gates)); gates: \(gates.joined(separator: ", "))")
         }
         try await EngineErrors.run {
             let context = try EngineContext.load(plan)

@@ -44,7 +44,7 @@ enum EngineErrors {
 extension RunOutcome {
     var exitCode: ExitCode {
         switch self {
-        case .steady, .complete, .reached, .aborted: EnmigrateExit.done
+        case .steady, .complete, .reached, .aborted, .abortPending: EnmigrateExit.done
         case .waitingForApproval: EnmigrateExit.waitingForApproval
         case .blocked: EnmigrateExit.blocked
         case .failed: EnmigrateExit.error
@@ -60,6 +60,7 @@ extension RunOutcome {
         case .blocked(let reason): "blocked: \(reason)"
         case .failed(let reason): "failed (resumable with enmigrate resume): \(reason)"
         case .aborted: "aborted"
+        case .abortPending(let holder): "abort recorded: the run is held by \(holder), which stops at its next step boundary (enmigrate status shows when it has)"
         }
     }
 }

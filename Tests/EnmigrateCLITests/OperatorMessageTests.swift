@@ -72,3 +72,40 @@ struct GateWaitTests {
         #expect(!afterWait.contains("dual-export:") && !afterWait.contains("export-importer:"), "\(output)")
     }
 }
+
+@Suite("did you mean")
+struct DidYouMeanTests {
+    @Test("a mistyped verb or gate gets the closest one; a word close to none gets no guess")
+    func suggestions() throws {
+        let verb = try CommandRunner.run(["validat", "plan.yaml"])
+        #expect(verb.status == 64 && verb.stderr.contains("unknown command `validat`; did you mean `validate`?"), "\(verb.stderr)")
+        let far = try CommandRunner.run(["frobnicate"])
+        #expect(far.status == 64 && far.stderr.contains("unknown command `frobnicate`") && !far.stderr.contains("did you mean"))
+        let folder = try PlanFolder.make()
+        let gate = try CommandRunner.run(["approve", "plan.yaml", "--gate", "keyrotation", "--by", "alice"], in: folder)
+        #expect(gate.status != 0 && gate.stderr.contains("unknown gate keyrotation; did you mean `key-rotation`?"), "\(gate.stderr)")
+        #expect(try CommandRunner.run(["--version"]).status == 0)
+    }
+}
+
+@Suite("abort says what it did")
+struct AbortMessageTests {
+    @Test("an abort while another process holds the run says it is recorded, not done; who and why are kept in the journal")
+    func pendingAbort() throws {
+        let folder = try PlanFolder.make()
+        #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 4)
+        let journal = try Journal.open(path: folder.appendingPathComponent(".enmigrate/us-xx.db").path, create: false)
+        _ = try journal.acquireLease(owner: LockOwner.current, now: Date(), ttl: .seconds(600)) { _ in true }
+        let pending = try CommandRunner.run(["abort", "plan.yaml", "--by", "alice", "--note", "ticket 7"], in: folder)
+        #expect(pending.status == 0 && pending.stdout.contains("abort recorded: the run is held by") && !pending.stdout.hasPrefix("aborted"),
+                "\(pending.stdout)\n\(pending.stderr)")
+        let request = try #require(try journal.records().last { $0.kind == .abortRequested })
+        let fields = try JSONDecoder().decode([String: String].self, from: Data(request.detail.utf8))
+        #expect(fields["by"] == "alice" && fields["note"] == "ticket 7", "\(request.detail)")
+        try journal.releaseLease(ownedBy: LockOwner.current)
+        let done = try CommandRunner.run(["abort", "plan.yaml", "--by", "alice"], in: folder)
+        #expect(done.status == 0 && done.stdout.hasPrefix("aborted"), "\(done.stdout)\n\(done.stderr)")
+        let aborted = try #require(try journal.records().last { $0.kind == .aborted })
+        #expect(try JSONDecoder().decode([String: String].self, from: Data(aborted.detail.utf8))["by"] == "alice")
+    }
+}

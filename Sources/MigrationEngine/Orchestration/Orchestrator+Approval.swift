@@ -57,7 +57,11 @@ extension Orchestrator {
     /// `abort`: before the point of no return, stops the run (or, while another process holds
     /// the lock, asks it to stop at its next step boundary). With `restoreClientIndex`, only
     /// after cut-over and before decommission.
-    public func abort(restoreClientIndex: Bool) async throws -> RunOutcome {
+    /// `by` and `note` (who and why) go into the journal's abort records.
+    public func abort(restoreClientIndex: Bool, by: String? = nil, note: String? = nil) async throws -> RunOutcome {
+        var who: [String: String] = [:]
+        if let by { who["by"] = by }
+        if let note { who["note"] = note }
         try refuseBrokenJournal()
         guard let run = try journal.run() else { return .aborted }
         var machine = RunStateMachine.restored(run: run, last: try journal.lastRecord())
@@ -66,8 +70,8 @@ extension Orchestrator {
         if let holder = try journal.holder(at: environment.now()) {
             // Restoring writes the client index: never while another process may be mirroring.
             if restoreClientIndex { throw JournalError.lockHeld(holder: holder) }
-            try journal.append(.abortRequested, machine: machine, fence: 0, at: environment.now())
-            return .aborted
+            try journal.append(.abortRequested, machine: machine, detail: who, fence: 0, at: environment.now())
+            return .abortPending(holder: "\(holder)")
         }
         let (fence, _) = try journal.acquireLease(owner: environment.owner, now: environment.now(),
                                                   ttl: definition.leaseDuration, isAlive: environment.isAlive)
@@ -83,7 +87,7 @@ extension Orchestrator {
             try await registry.restoreClientIndex?()
         }
         _ = try machine.handle(restoreClientIndex ? .restoreClientIndex : .abort)
-        try journal.append(.aborted, machine: machine, fence: fence, at: environment.now())
+        try journal.append(.aborted, machine: machine, detail: who, fence: fence, at: environment.now())
         events(.aborted)
         return .aborted
     }

@@ -14,4 +14,7 @@ public enum RunOutcome: Sendable, Equatable {
     case failed(String)
     /// Aborted (exit 0).
     case aborted
+    /// The abort is recorded while another process holds the run: that process stops at its
+    /// next step boundary (exit 0; `status` shows when it has).
+    case abortPending(holder: String)
 }
