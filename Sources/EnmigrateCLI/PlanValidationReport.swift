@@ -1,3 +1,4 @@
+import ExposureExport
 import Foundation
 import MigrationPlan
 
@@ -17,15 +18,18 @@ struct PlanValidationReport: Encodable {
         diagnostics = result.diagnostics
     }
 
-    /// Human form: each diagnostic as `PLAN:LINE:COLUMN: severity[CODE]: message` plus its
-    /// hint line (errors on standard error, notes on standard output), then a summary line.
+    /// Human form: each diagnostic as `PLAN:LINE:COLUMN: severity[CODE]: message`, the plan's
+    /// line with a caret under the column, and its hint line (errors on standard error, notes
+    /// on standard output), then a summary line.
     func printHuman(plan: String) {
+        let source = (try? String(contentsOfFile: plan, encoding: .utf8)).map { $0.split(separator: "\n", omittingEmptySubsequences: false) }
         for diagnostic in diagnostics {
-            if diagnostic.severity == .error {
-                printError(diagnostic.description)
-            } else {
-                print(diagnostic.description)
+            var lines = diagnostic.description.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if let source, let excerpt = Self.excerpt(source, line: diagnostic.line, column: diagnostic.column) {
+                lines.insert(contentsOf: excerpt, at: 1)
             }
+            let text = lines.joined(separator: "\n")
+            if diagnostic.severity == .error { printError(text) } else { print(text) }
         }
         if valid, let planHash {
             print("\(plan): valid (plan hash \(planHash))")
@@ -33,6 +37,15 @@ struct PlanValidationReport: Encodable {
             let errors = diagnostics.filter { $0.severity == .error }.count
             printError("\(plan): \(errors) error\(errors == 1 ? "" : "s")")
         }
+    }
+
+    /// `  31 | the line` and a caret under `column`, or nil when the line is not in the text.
+    static func excerpt(_ source: [Substring], line: Int, column: Int) -> [String]? {
+        guard line >= 1, line <= source.count else { return nil }
+        let text = TerminalSafe.text(String(source[line - 1]).replacingOccurrences(of: "\t", with: " "))
+        let number = String(line)
+        let gutter = String(repeating: " ", count: number.count)
+        return ["  \(number) | \(text)", "  \(gutter) | " + String(repeating: " ", count: max(0, column - 1)) + "^"]
     }
 
     private enum CodingKeys: String, CodingKey {

@@ -35,8 +35,10 @@ extension PlanReader {
     func duration(_ mapping: PlanMapping, _ key: String) -> Duration? {
         guard let text = scalar(mapping, key) else { return nil }
         guard let duration = PlanDuration.parse(text) else {
+            // `0s` is a duration, just not one a wait or a timeout can be.
+            let zero = PlanDuration.parse("1" + text.drop { $0 == "0" }) != nil && text.allSatisfy { $0 == "0" || $0.isLetter }
             report(mapping.valueLocation(key), mapping.path + "/" + key, "bad-duration",
-                   "`\(key)`: `\(text)` is not a duration",
+                   zero ? "`\(key)`: `\(text)` is zero; it must be greater than zero" : "`\(key)`: `\(text)` is not a duration",
                    hint: "an integer and a unit, ms, s, m or h, chainable and greater than zero: 500ms, 30s, 5m, 1h30m")
             return nil
         }
