@@ -285,7 +285,7 @@ _enmigrate_approve() {
 
 _enmigrate_abort() {
     repeating_flags=()
-    non_repeating_flags=(--restore-client-index --version -h --help)
+    non_repeating_flags=(--restore-client-index --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--by --note)
     __enmigrate_offer_flags_options 1
@@ -361,7 +361,7 @@ _enmigrate_requeue() {
 
 _enmigrate_unlock() {
     repeating_flags=()
-    non_repeating_flags=(--force --version -h --help)
+    non_repeating_flags=(--force --json --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __enmigrate_offer_flags_options 1

@@ -200,6 +200,7 @@ _enmigrate_abort() {
         '--restore-client-index[After cut-over\: serve the state'\''s own client index again.]'
         '--by[Who aborts, kept in the journal.]:NAME:'
         '--note[Why, kept in the journal.]:TEXT:'
+        '--json[Print one JSON document\: {"outcome"\: "aborted" or "abort-pending", "message"}.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -246,6 +247,7 @@ _enmigrate_unlock() {
     local -ar arg_specs=(
         ':plan:'
         '--force[Required\: you confirm the holder is gone.]'
+        '--json[Print one JSON document\: {"unlocked", "heldBy", "holderStillRuns"}.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -31,6 +31,9 @@ struct AbortCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Why, kept in the journal.", valueName: "TEXT"))
     var note: String?
 
+    @Flag(help: "Print one JSON document: {\"outcome\": \"aborted\" or \"abort-pending\", \"message\"}.")
+    var json = false
+
     func run() async throws {
         try await EngineErrors.run {
             let context = try EngineContext.load(plan)
@@ -39,9 +42,9 @@ struct AbortCommand: AsyncParsableCommand {
             let outcome = try await context.orchestrator(journal: journal, withWorkers: restoreClientIndex)
                 .abort(restoreClientIndex: restoreClientIndex, by: by, note: note)
             // "aborted" only when the run has stopped; a request another process must act on says so.
-            if case .abortPending = outcome { print(outcome.text) } else {
-                print(restoreClientIndex ? "aborted: the state's own client index is published again" : "aborted")
-            }
+            let pending = if case .abortPending = outcome { true } else { false }
+            let message = pending ? outcome.text : restoreClientIndex ? "aborted: the state's own client index is published again" : "aborted"
+            if json { try printJSON(["outcome": pending ? "abort-pending" : "aborted", "message": message]) } else { print(message) }
         }
     }
 }

@@ -35,7 +35,7 @@ struct StatusCommand: AsyncParsableCommand {
         try await EngineErrors.run {
             let context = try EngineContext.load(plan)
             guard let journal = try context.journal.openIfStarted() else {
-                if json { try printJSON(["phase": "planned", "status": "not started", "next": "enmigrate apply \(plan)"]) }
+                if json { try printJSON(NotStarted(next: ["enmigrate apply \(plan)"])) }
                 else { print("not started: no journal at \(context.journal.description)\nnext: enmigrate apply \(plan)") }
                 return
             }
@@ -120,4 +120,11 @@ struct StatusCommand: AsyncParsableCommand {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// `status --json` before a run: the same keys as a run's report, `next` a list as there.
+private struct NotStarted: Encodable {
+    var phase = "planned"
+    var status = "not started"
+    let next: [String]
 }

@@ -16,18 +16,33 @@ struct UnlockCommand: AsyncParsableCommand {
     @Flag(help: "Required: you confirm the holder is gone.")
     var force = false
 
+    @Flag(help: "Print one JSON document: {\"unlocked\", \"heldBy\", \"holderStillRuns\"}.")
+    var json = false
+
+    private struct Result: Encodable {
+        let unlocked: Bool
+        let heldBy: String?
+        let holderStillRuns: Bool
+    }
+
     func run() async throws {
         guard force else { throw ValidationError("unlock needs --force: confirm that the holder is gone") }
         try await EngineErrors.run {
             let context = try EngineContext.load(plan)
             let journal = try context.openJournal(create: false)
+            var stillRuns = false
             if let holder = try journal.holder(at: Date()), holder.host == LockOwner.current.host, LockOwner.isAlive(holder.pid) {
                 // Breaking a live holder's lock fences it, but it goes on until its next journal write.
+                stillRuns = true
                 printError("warning: the holder, process \(holder.pid) on this host, is still running; it is fenced off and stops at "
                     + "its next journal write, but stop it yourself (kill \(holder.pid)) if it is stuck")
             }
             let holder = try journal.forceUnlock()
-            print(holder.map { "unlocked (was held by \($0))" } ?? "the run lock was not held")
+            if json {
+                try printJSON(Result(unlocked: holder != nil, heldBy: holder.map { "\($0)" }, holderStillRuns: stillRuns))
+            } else {
+                print(holder.map { "unlocked (was held by \($0))" } ?? "the run lock was not held")
+            }
         }
     }
 }

@@ -109,3 +109,26 @@ struct AbortMessageTests {
         #expect(try JSONDecoder().decode([String: String].self, from: Data(aborted.detail.utf8))["by"] == "alice")
     }
 }
+
+@Suite("JSON shapes of plan, status, abort and unlock")
+struct VerbJSONTests {
+    func object(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+    }
+
+    @Test("plan --json carries the plan hash; status --json lists next commands before a run as after; abort and unlock take --json")
+    func shapes() throws {
+        let folder = try PlanFolder.make()
+        let plan = try object(try CommandRunner.run(["plan", "plan.yaml", "--json"], in: folder).stdout)
+        #expect((plan["planHash"] as? String)?.hasPrefix("sha256:") == true)
+        let before = try object(try CommandRunner.run(["status", "plan.yaml", "--json"], in: folder).stdout)
+        #expect(before["next"] as? [String] == ["enmigrate apply plan.yaml"])
+        #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 4)
+        let after = try object(try CommandRunner.run(["status", "plan.yaml", "--json"], in: folder).stdout)
+        #expect(after["next"] is [String])
+        let unlock = try object(try CommandRunner.run(["unlock", "plan.yaml", "--force", "--json"], in: folder).stdout)
+        #expect(unlock["unlocked"] is Bool && unlock["holderStillRuns"] as? Bool == false)
+        let abort = try object(try CommandRunner.run(["abort", "plan.yaml", "--json", "--by", "alice"], in: folder).stdout)
+        #expect(abort["outcome"] as? String == "aborted")
+    }
+}

@@ -9,6 +9,8 @@ public struct DryRunReport: Sendable, Encodable {
         public let work: String
     }
 
+    /// The plan hash the run is (or would be) bound to.
+    public var planHash = ""
     public var startPhase: String
     public var wouldReach: String
     public var transitions: [String] = []
@@ -35,6 +37,7 @@ extension Orchestrator {
             approvals = try journal.records().filter { $0.kind == .approval }.compactMap(Orchestrator.approval)
         }
         var report = DryRunReport(startPhase: machine.phase.rawValue, wouldReach: machine.phase.rawValue)
+        report.planHash = definition.planHash
         var simulatedStep = false
         var pending = (try? machine.handle(.begin)) ?? []
         while !pending.isEmpty {
