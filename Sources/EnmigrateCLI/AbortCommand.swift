@@ -35,7 +35,7 @@ struct AbortCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await EngineErrors.run {
+        try await EngineErrors.run(json: json) {
             let context = try EngineContext.load(plan)
             let journal = try context.openJournal(create: false)
             // Restoring needs the mirror; a plain abort must not open the stores.

@@ -39,7 +39,7 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             return phase
         }
-        try await EngineErrors.run {
+        try await EngineErrors.run(json: json) {
             var context = try EngineContext.load(plan)
             context.takeBackClientIndex = takeBackClientIndex
             let printer = EventPrinter(json: json, plan: plan)

@@ -34,7 +34,7 @@ struct ApproveCommand: AsyncParsableCommand {
             let gates = MigrationEngine.Gate.allCases.map(\.rawValue)
             throw ValidationError("--gate: unknown gate \(gate)\(DidYouMean.hint(gate, in: gates)); gates: \(gates.joined(separator: ", "))")
         }
-        try await EngineErrors.run {
+        try await EngineErrors.run(json: json) {
             let context = try EngineContext.load(plan)
             let journal = try context.openJournal(create: false)
             let printer = EventPrinter(json: json, plan: plan)

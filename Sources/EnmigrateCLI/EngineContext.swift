@@ -20,9 +20,8 @@ struct EngineContext {
     static func load(_ planPath: String) throws -> EngineContext {
         let result = PlanLoader.load(contentsOf: URL(fileURLWithPath: planPath), displayName: planPath)
         guard let plan = result.plan, let hash = result.planHash else {
-            result.diagnostics.filter { $0.severity == .error }.forEach { printError($0.description) }
-            printError("\(planPath): the plan is not valid; see `enmigrate validate \(planPath)`")
-            throw EnmigrateExit.error
+            throw PlanInvalid(lines: result.diagnostics.filter { $0.severity == .error }.map(\.description)
+                + ["\(planPath): the plan is not valid; see `enmigrate validate \(planPath)`"])
         }
         let journal: JournalLocation
         do {
@@ -70,4 +69,11 @@ struct EngineContext {
     func openJournal(create: Bool = true, readOnly: Bool = false) throws -> Journal {
         try journal.open(create: create, readOnly: readOnly)
     }
+}
+
+/// A plan with errors: its diagnostics and what to run, printed by the verb that loaded it
+/// (and, with `--json`, given as the error's message).
+struct PlanInvalid: Error, CustomStringConvertible {
+    let lines: [String]
+    var description: String { lines.joined(separator: "\n") }
 }

@@ -4,39 +4,57 @@ import MigrationEngine
 /// Maps engine errors to a message on standard error and the documented exit code.
 enum EngineErrors {
     static func exit(for error: any Error) -> ExitCode {
+        let (code, message) = classify(error)
+        if let message { printError(message) }
+        return code
+    }
+
+    /// The exit code of an error and the line that says what happened (nil for an exit code
+    /// thrown on purpose, whose command has printed its own output).
+    static func classify(_ error: any Error) -> (ExitCode, String?) {
         switch error {
         case let code as ExitCode:
-            return code
+            return (code, nil)
         case let error as JournalError:
-            printError("error: \(error)")
-            switch error {
-            case .lockHeld: return EnmigrateExit.lockHeld
-            case .planChanged: return EnmigrateExit.planChanged
-            case .tampered, .corrupt: return EnmigrateExit.needsRepair
-            case .fenced, .missing, .database: return EnmigrateExit.error
+            let code = switch error {
+            case .lockHeld: EnmigrateExit.lockHeld
+            case .planChanged: EnmigrateExit.planChanged
+            case .tampered, .corrupt: EnmigrateExit.needsRepair
+            case .fenced, .missing, .database: EnmigrateExit.error
             }
+            return (code, "error: \(error)")
+        case let error as PlanInvalid:
+            return (EnmigrateExit.error, error.description)
         case let error as DatabaseCorrupt:
-            printError("error: \(error)")
-            return EnmigrateExit.needsRepair
+            return (EnmigrateExit.needsRepair, "error: \(error)")
         case is CancellationError:
-            printError("interrupted: the journal holds every finished step; continue with enmigrate apply or resume")
-            return EnmigrateExit.error
+            return (EnmigrateExit.error, "interrupted: the journal holds every finished step; continue with enmigrate apply or resume")
         case let error as RunStateMachine.IllegalTransition:
-            printError("error: \(error.reason)")
-            return EnmigrateExit.blocked
+            return (EnmigrateExit.blocked, "error: \(error.reason)")
         default:
-            printError("error: \(error)")
-            return EnmigrateExit.error
+            return (EnmigrateExit.error, "error: \(error)")
         }
     }
 
     /// Runs `body`, turning any error into its exit code.
-    static func run(_ body: () async throws -> Void) async throws {
+    /// With `json`, a failure is also one JSON document on standard output,
+    /// `{"error": {"message", "exitCode"}}`, so a script reading stdout is never left with nothing.
+    static func run(json: Bool = false, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch {
-            throw exit(for: error)
+            let (code, message) = classify(error)
+            if let message {
+                printError(message)
+                if json { try? printJSON(["error": JSONFailure(message: message, exitCode: code.rawValue)]) }
+            }
+            throw code
         }
+    }
+
+    private struct JSONFailure: Encodable {
+        let message: String
+        let exitCode: Int32
     }
 }
 

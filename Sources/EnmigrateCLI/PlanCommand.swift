@@ -21,7 +21,7 @@ struct PlanCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await EngineErrors.run {
+        try await EngineErrors.run(json: json) {
             let context = try EngineContext.load(plan)
             let journal = try context.journal.openIfStarted()
             let report = try await Orchestrator.dryRun(journal: journal, registry: try context.registry(dryRun: true), definition: context.definition)

@@ -40,7 +40,7 @@ struct RequeueCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await EngineErrors.run {
+        try await EngineErrors.run(json: json) {
             let context = try EngineContext.load(plan)
             let journal = try context.openJournal(create: false)
             let engine = try context.orchestrator(journal: journal, events: { _ in }, withWorkers: false)

@@ -17,7 +17,7 @@ struct ResumeCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await EngineErrors.run {
+        try await EngineErrors.run(json: json) {
             let context = try EngineContext.load(plan)
             guard try context.journal.openIfStarted() != nil else {
                 printError("nothing to resume: no journal at \(context.journal.description); start with enmigrate apply \(plan)")

@@ -32,7 +32,7 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await EngineErrors.run {
+        try await EngineErrors.run(json: json) {
             let context = try EngineContext.load(plan)
             guard let journal = try context.journal.openIfStarted() else {
                 if json { try printJSON(NotStarted(next: ["enmigrate apply \(plan)"])) }

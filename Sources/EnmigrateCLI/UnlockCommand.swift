@@ -27,7 +27,7 @@ struct UnlockCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard force else { throw ValidationError("unlock needs --force: confirm that the holder is gone") }
-        try await EngineErrors.run {
+        try await EngineErrors.run(json: json) {
             let context = try EngineContext.load(plan)
             let journal = try context.openJournal(create: false)
             var stillRuns = false

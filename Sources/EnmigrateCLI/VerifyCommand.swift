@@ -36,7 +36,7 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await EngineErrors.run {
+        try await EngineErrors.run(json: json) {
             let context = try EngineContext.load(plan)
             let printer = EventPrinter(json: false)
             let workers = context.workers(events: { event in if !json { printer(event) } })

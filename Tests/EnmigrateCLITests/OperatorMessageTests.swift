@@ -131,4 +131,19 @@ struct VerbJSONTests {
         let abort = try object(try CommandRunner.run(["abort", "plan.yaml", "--json", "--by", "alice"], in: folder).stdout)
         #expect(abort["outcome"] as? String == "aborted")
     }
+
+    @Test("a verb that fails with --json still prints one JSON document on stdout, with the message and the exit code")
+    func failureAsJSON() throws {
+        let folder = try PlanFolder.make()
+        let url = folder.appendingPathComponent("plan.yaml")
+        try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "expiresAfter: 72h", with: "expiresAfter: 0s")
+            .write(to: url, atomically: true, encoding: .utf8)
+        for verb in [["status"], ["apply", "--once"], ["plan"]] {
+            let result = try CommandRunner.run([verb[0], "plan.yaml", "--json"] + verb.dropFirst(), in: folder)
+            #expect(result.status == 1)
+            let error = try #require(try object(result.stdout)["error"] as? [String: Any], "\(verb): \(result.stdout)")
+            #expect(error["exitCode"] as? Int == 1 && (error["message"] as? String)?.contains("is zero") == true, "\(error)")
+            #expect(result.stderr.contains("error[bad-duration]"))
+        }
+    }
 }
