@@ -21,9 +21,9 @@ struct EventPrinter: Sendable {
         var text = event.text
         if case .waitingForApproval(let gate) = event {
             guard let reminder = waits.due(gate.rawValue) else { return }
-            text = (reminder ? "still " : "") + text
+            // The engine does not know the plan's path; its command here names it.
+            text = (reminder ? "still " : "") + "waiting for approval: enmigrate approve \(plan) --gate \(gate.rawValue) --by NAME"
         }
-        text = text.replacingOccurrences(of: " PLAN ", with: " \(plan) ")
         print(json ? Self.jsonLine(event: Self.name(event), message: text) : text)
     }
 

@@ -73,9 +73,7 @@ final class PlanReader {
 
     /// The known key nearest to `key` by edit distance, when it is close enough to be a typo.
     static func closest(to key: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, EditDistance.between(key.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, key.count / 3) else { return nil }
-        return best.0
+        EditDistance.closest(to: key, in: candidates)
     }
 }
 
@@ -90,9 +88,17 @@ struct PlanMapping {
     func valueLocation(_ key: String) -> SourceLocation { fields[key]?.value.location ?? location }
 }
 
-/// Levenshtein distance, for "did you mean" hints.
-enum EditDistance {
-    static func between(_ lhs: String, _ rhs: String) -> Int {
+/// Levenshtein distance, for "did you mean" hints (plan keys and values, verbs, gates).
+public enum EditDistance {
+    /// The candidate nearest to `word` (case ignored), when it is close enough to be a typo:
+    /// at most 2 edits, or a third of the word for longer ones.
+    public static func closest(to word: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, between(word.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 3) else { return nil }
+        return best.0
+    }
+
+    public static func between(_ lhs: String, _ rhs: String) -> Int {
         let a = Array(lhs), b = Array(rhs)
         guard !a.isEmpty else { return b.count }
         guard !b.isEmpty else { return a.count }
