@@ -153,7 +153,7 @@ struct PostgresReferenceLayoutTests {
         #expect(report.problems.contains { $0.contains("app_package_name is NULL, which the export worker scans into a non-null value") }, "\(report.problems)")
     }
 
-    @Test("a schema the reference code would not take is refused before a key is written, naming what is wrong")
+    @Test("a schema the reference code would not take is refused before a key is written, naming what is wrong; mended, the same store goes on")
     func schemaRefusals() async throws {
         let missing = try PostgresKeyStore(
             location: try PostgresLocation(url: try #require(TestPostgres.url) + "&schema=\(try TestPostgres.freshSchema().schema)&layout=reference&table=nowhere_\(UUID().uuidString.prefix(8).lowercased()).exposure"),
@@ -161,7 +161,7 @@ struct PostgresReferenceLayoutTests {
         await #expect { try await missing.importFile(url: "a.zip", digest: "d", keys: keys(0..<1), at: hour0) } throws: { "\($0)".contains("does not exist") }
 
         let server = try await ReferenceServerFixture.create()
-        try await server.execute("DROP TABLE \(server.schema).importfile")
+        try await server.execute("ALTER TABLE \(server.schema).importfile RENAME TO importfile_aside")
         try await server.execute("ALTER TABLE \(server.table) ADD COLUMN operator_note TEXT NOT NULL")
         try await server.execute("ALTER TABLE \(server.table) ALTER COLUMN regions TYPE TEXT")
         let store = try openStore(server)
@@ -171,6 +171,11 @@ struct PostgresReferenceLayoutTests {
                 && text.contains("\(server.table).regions is text")
         }
         #expect(try await scalar(server, "SELECT count(*) FROM \(server.table)", as: Int64.self) == 0)
+        // The operator mends the schema while the process runs: the same store goes on.
+        try await server.execute("ALTER TABLE \(server.schema).importfile_aside RENAME TO importfile")
+        try await server.execute("ALTER TABLE \(server.table) DROP COLUMN operator_note")
+        try await server.execute("ALTER TABLE \(server.table) ALTER COLUMN regions TYPE TEXT[] USING ARRAY[regions]")
+        #expect(try await store.importFile(url: "a.zip", digest: "d", keys: keys(0..<1), at: hour0) == 1)
         await #expect { try await store.assignNationalFiles(root: "r", maxKeysPerFile: 10, cutoff: hour0) } throws: { error in
             "\(error)".contains("national server's own export worker")
         }

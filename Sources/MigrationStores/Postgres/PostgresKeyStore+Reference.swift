@@ -87,7 +87,8 @@ extension PostgresKeyStore: ReferencePublishChecking {
         } else {
             report.facts.append("published by " + publishing.map(\.summary).joined(separator: "; "))
         }
-        guard let exportImportID = try await Self.exportImportID(lineage, schema: referenceSchema, database: database, create: false) else {
+        // The row the imports use (found, or made on first use as an import would make it).
+        guard let exportImportID = try await prepared() else {
             report.facts.append("no keys imported yet")
             return report
         }

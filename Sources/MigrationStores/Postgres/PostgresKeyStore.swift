@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import Synchronization
 
 /// The national key store on PostgreSQL (`keyStore: postgres://…`), for operators beyond one
 /// machine. Same tables and semantics as ``SQLiteKeyStore``, in a schema of its own; passes the
@@ -19,10 +20,13 @@ public final class PostgresKeyStore: ExposureKeyStore {
     /// With the reference layout: how imported keys are marked, and the reference server's
     /// schema its `exportimport` and `importfile` tables live in (the `exposure` table's).
     let lineage: ReferenceLineage?
-    var referenceSchema: String { String(table.split(separator: ".").first ?? "public") }
+    var referenceSchema: String { Self.schema(of: table) }
     /// Checks a reference table and finds (or creates) the `exportimport` row the keys hang on;
-    /// its id, or nil for enmigrate's layout and for a dry run before the row exists.
-    private let preparation: Task<Int64?, any Error>
+    /// its id, or nil for enmigrate's layout and for a dry run before the row exists. Made once
+    /// and kept when it succeeds; a failure is not kept, so a long-running `apply` whose
+    /// operator fixes the reference schema goes on without a restart.
+    private let preparation = Mutex<Task<Int64?, any Error>?>(nil)
+    private let readOnly: Bool
     /// Rows per insert statement: large enough to amortise a round trip, small enough to keep
     /// one bind message a few MiB.
     static let chunk = 10_000
@@ -35,22 +39,38 @@ public final class PostgresKeyStore: ExposureKeyStore {
         self.lineage = lineage
         let database = try PostgresDatabase(location: location, migrations: Self.migrations(location: location), migrate: !readOnly)
         self.database = database
-        preparation = Task {
-            guard let table = location.referenceTable else { return nil }
-            guard let lineage else { throw PostgresKeyStoreError.referenceTable("no lineage given for \(table) (how imported keys are marked)") }
-            let problems = try await Self.referenceSchemaProblems(table, database: database)
-            guard problems.isEmpty else { throw PostgresKeyStoreError.referenceTable(problems.joined(separator: "; ")) }
-            return try await Self.exportImportID(lineage, schema: String(table.split(separator: ".")[0]), database: database, create: !readOnly)
+        self.readOnly = readOnly
+    }
+
+    /// The reference `exportimport` row's id after the table check (nil for enmigrate's layout).
+    func prepared() async throws -> Int64? {
+        let task = preparation.withLock { current in
+            if let current { return current }
+            let made = Task { [location, lineage, database, readOnly] () throws -> Int64? in
+                guard let table = location.referenceTable else { return nil }
+                guard let lineage else { throw PostgresKeyStoreError.referenceTable("no lineage given for \(table) (how imported keys are marked)") }
+                let problems = try await Self.referenceSchemaProblems(table, database: database)
+                guard problems.isEmpty else { throw PostgresKeyStoreError.referenceTable(problems.joined(separator: "; ")) }
+                return try await Self.exportImportID(lineage, schema: Self.schema(of: table), database: database, create: !readOnly)
+            }
+            current = made
+            return made
+        }
+        do {
+            return try await task.value
+        } catch {
+            preparation.withLock { if $0 == task { $0 = nil } }
+            throw error
         }
     }
 
-    /// The reference `exportimport` row's id (after the table check), for the reference layout.
-    func exportImportID() async throws -> Int64? { try await preparation.value }
+    /// The schema part of `schema.table`.
+    static func schema(of table: String) -> String { String(table.split(separator: ".").first ?? "public") }
 
     // MARK: Import
 
     public func importBatch(_ files: [FileImport], at: Date) async throws -> [ImportOutcome] {
-        let exportImportID = try await preparation.value
+        let exportImportID = try await prepared()
         if isReference, exportImportID == nil {
             throw PostgresKeyStoreError.referenceTable("\(referenceSchema).exportimport has no row for this import (a dry run creates none)")
         }
@@ -337,7 +357,7 @@ public final class PostgresKeyStore: ExposureKeyStore {
 
     public func keyCount() async throws -> Int {
         if try await database.isMissing() { return 0 }
-        _ = try await preparation.value
+        _ = try await prepared()
         let rows = try await database.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"))
         return Int(try await rows.decode(Int64.self).first { _ in true } ?? 0)
     }
@@ -354,7 +374,7 @@ public final class PostgresKeyStore: ExposureKeyStore {
 
     func storedKeys(where condition: String, binds: PostgresBindings) async throws -> [StoredKey] {
         if try await database.isMissing() { return [] }
-        _ = try await preparation.value
+        _ = try await prepared()
         let rows = try await database.query(PostgresQuery(unsafeSQL: """
             SELECT \(keyColumns) FROM \(table) WHERE \(condition) ORDER BY \(keyBytes)
             """, binds: binds))
