@@ -30,11 +30,11 @@ extension WorkerAssembly {
                 "\($0.name): \($0.status == .quarantined ? "quarantined by dual-export" : "dual-export will retry") — \($0.reason ?? "?")"
             }
         }
-        if case .sqlite(let path) = plan.national.keyStore, FileManager.default.fileExists(atPath: path) {
-            // A store status cannot read as it is (an older enmigrate's) is named, never migrated here.
-            do { _ = try SQLiteKeyStore(path: path, readOnly: true) } catch { report.warnings.append("national.keyStore: \(error)") }
-        }
-        if let store = existingNationalKeyStore(), let records = try? await store.importFiles(), !records.isEmpty {
+        // Opened once; a store status cannot read as it is (an older enmigrate's) is named, never migrated here.
+        let opened = existingNationalKeyStore()
+        if case .failure(let error) = opened { report.warnings.append("national.keyStore: \(error)") }
+        let nationalStore = try? opened?.get()
+        if let store = nationalStore, let records = try? await store.importFiles(), !records.isEmpty {
             // The importer's problems come first, as they block leaving `importing`.
             report.failedFiles.insert(contentsOf: records.filter { $0.status != .imported }.map {
                 "\($0.url): \($0.status == .failed ? "failed" : "waiting for a retry") — \($0.lastError ?? "?")"
@@ -53,7 +53,7 @@ extension WorkerAssembly {
         }
         if let line = mirrorProgress() { report.progress.append(line) }
         // A reference server's table: whether it would publish the keys, read afresh.
-        if let store = existingNationalKeyStore() {
+        if let store = nationalStore {
             for check in referenceChecks(store) { report.checks.append(await check.evaluate()) }
         }
         return report

@@ -285,11 +285,16 @@ struct WorkerAssembly {
         }
     }
 
-    /// The national key store for reading only, when it exists (`status` must not create it).
-    func existingNationalKeyStore() -> (any ExposureKeyStore)? {
+    /// The national key store for reading only, when it exists (`status` must not create it):
+    /// nil when there is none yet, an error when one exists that cannot be read as it is (an
+    /// older enmigrate's SQLite file, which `status` names and never migrates).
+    func existingNationalKeyStore() -> Result<any ExposureKeyStore, any Error>? {
         switch plan.national.keyStore {
-        case .sqlite(let path): FileManager.default.fileExists(atPath: path) ? try? SQLiteKeyStore(path: path, readOnly: true) : nil
-        case .postgres(let url): (try? PostgresLocation(url: url)).flatMap { try? PostgresKeyStore(location: $0, lineage: referenceLineage, readOnly: true) }
+        case .sqlite(let path):
+            guard FileManager.default.fileExists(atPath: path) else { return nil }
+            return Result { try SQLiteKeyStore(path: path, readOnly: true) }
+        case .postgres(let url):
+            return Result { try PostgresKeyStore(location: try PostgresLocation(url: url), lineage: referenceLineage, readOnly: true) }
         }
     }
 
