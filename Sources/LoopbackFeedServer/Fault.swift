@@ -35,6 +35,16 @@ final class FaultTable: Sendable {
     }
 
     private let state = Mutex<(faults: [String: [Entry]], counts: [String: Int])>(([:], [:]))
+    private let posted = Mutex<[String: [Data]]>([:])
+
+    func recordBody(_ body: Data, for path: String) {
+        posted.withLock { $0[path, default: []].append(body) }
+    }
+
+    func bodies(for path: String) -> [Data] {
+        posted.withLock { $0[path] ?? [] }
+    }
+
     private let held = Mutex<(released: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
 
     /// Suspends until ``releaseHeld()`` (at once when it already happened).

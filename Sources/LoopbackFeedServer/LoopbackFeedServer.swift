@@ -36,6 +36,13 @@ public final class LoopbackFeedServer: Sendable {
         router.get("**") { request, _ in
             try await Self.respond(to: request.uri.path, root: folder, faults: faults)
         }
+        // POST is answered as GET is, after its body is kept for the test to read: a static
+        // file stands in for an endpoint (an OAuth token exchange).
+        router.post("**") { request, _ in
+            var body = try await request.body.collect(upTo: 1 << 20)
+            faults.recordBody(body.readBytes(length: body.readableBytes).map { Data($0) } ?? Data(), for: normalise(request.uri.path))
+            return try await Self.respond(to: request.uri.path, root: folder, faults: faults)
+        }
         // HEAD answers with the object's ETag, as CDNs and buckets do; faults apply to GET only.
         router.head("**") { request, _ in
             let path = normalise(request.uri.path.removingPercentEncoding ?? request.uri.path)
@@ -105,6 +112,11 @@ public final class LoopbackFeedServer: Sendable {
     /// Removes the faults left for `path` only.
     public func clearFaults(for path: String) {
         faults.clear(for: Self.normalise(path))
+    }
+
+    /// The bodies of the POST requests `path` received, oldest first.
+    public func postedBodies(for path: String) -> [Data] {
+        faults.bodies(for: Self.normalise(path))
     }
 
     /// How many requests `path` received.

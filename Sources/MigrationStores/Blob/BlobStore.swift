@@ -1,3 +1,4 @@
+import ExposureExport
 import Foundation
 
 /// A place export files and index files live: a local folder now, a CDN or bucket later.
@@ -18,11 +19,71 @@ public protocol BlobStore: Sendable {
     /// nil when the store cannot tell without reading it (callers then read and hash it).
     /// A store that can tell throws `notFound` when the object is missing.
     func version(of path: String) async throws -> String?
+    /// Writes the object only when `precondition` holds at the moment of the write: a
+    /// conditional write (an S3 `If-Match`/`If-None-Match`, a GCS `ifGenerationMatch`), so a
+    /// writer that raced this one is detected (``BlobStoreError/preconditionFailed(path:expected:)``)
+    /// instead of overwritten. Stores without conditional writes check just before writing.
+    func write(_ data: Data, to path: String, if precondition: BlobPrecondition) async throws
+}
+
+/// What must be true of an object for a conditional write to go ahead.
+public enum BlobPrecondition: Sendable, Equatable, CustomStringConvertible {
+    /// The object does not exist.
+    case absent
+    /// The object's ``BlobStore/version(of:)`` is this one.
+    case version(String)
+
+    public var description: String {
+        switch self {
+        case .absent: "absent"
+        case .version(let version): version
+        }
+    }
 }
 
 extension BlobStore {
     /// Stores without a cheap identity say nil, without a request: callers read and hash.
     public func version(of path: String) async throws -> String? { nil }
+
+    /// Checks the precondition, then writes: not atomic (another writer can slip in between),
+    /// which is as good as a store without conditional writes can do.
+    public func write(_ data: Data, to path: String, if precondition: BlobPrecondition) async throws {
+        try await BlobPrecondition.check(precondition, of: path, in: self)
+        try await write(data, to: path)
+    }
+}
+
+extension BlobStore {
+    /// What a conditional write compares: ``version(of:)``, or `sha256:<digest>` of the content
+    /// for a store that cannot tell cheaply; nil when the object does not exist.
+    public func currentVersion(of path: String) async throws -> String? {
+        do {
+            if let version = try await version(of: path) { return version }
+            return "sha256:" + (try await read(path)).sha256Hex
+        } catch BlobStoreError.notFound {
+            return nil
+        }
+    }
+}
+
+extension BlobPrecondition {
+    /// The precondition that `path` is still as `version` (from ``BlobStore/currentVersion(of:)``) found it.
+    public static func still(_ version: String?) -> BlobPrecondition {
+        version.map(BlobPrecondition.version) ?? .absent
+    }
+
+    /// Throws ``BlobStoreError/preconditionFailed(path:expected:)`` unless `precondition`
+    /// holds for `path` now.
+    public static func check(_ precondition: BlobPrecondition, of path: String, in store: some BlobStore) async throws {
+        let current = try await store.currentVersion(of: path)
+        switch precondition {
+        case .absent where current != nil, .version where current == nil:
+            throw BlobStoreError.preconditionFailed(path: path, expected: precondition.description)
+        case .version(let expected) where expected != current:
+            throw BlobStoreError.preconditionFailed(path: path, expected: expected)
+        default: return
+        }
+    }
 }
 
 /// Why a blob store refused or failed.
@@ -49,6 +110,11 @@ public enum BlobStoreError: Error, Equatable, Sendable, CustomStringConvertible 
     indirect case redirected(from: String, to: String, BlobStoreError)
     /// A local path that resolves (through a symbolic link) outside the store's root.
     case outsideRoot(path: String, resolved: String, root: String)
+    /// A conditional write refused: the object is not the version the writer expected
+    /// (someone else wrote it in between).
+    case preconditionFailed(path: String, expected: String)
+    /// The bucket refused the request (HTTP 401/403): the credentials, or their permissions.
+    case accessDenied(path: String, reason: String)
 
     /// Whether trying again later may succeed: timeouts, dropped connections, 5xx, 408 and 429,
     /// and 404 (a CDN may list a file before it serves it). Everything else is permanent.
@@ -57,7 +123,7 @@ public enum BlobStoreError: Error, Equatable, Sendable, CustomStringConvertible 
         case .notFound, .timedOut, .unreachable: true
         case .httpStatus(_, let status): status >= 500 || status == 408 || status == 429
         case .redirected(_, _, let cause): cause.isTransient
-        case .unsafePath, .io, .readOnly, .tooLarge, .redirectRefused, .outsideRoot: false
+        case .unsafePath, .io, .readOnly, .tooLarge, .redirectRefused, .outsideRoot, .preconditionFailed, .accessDenied: false
         }
     }
 
@@ -67,6 +133,7 @@ public enum BlobStoreError: Error, Equatable, Sendable, CustomStringConvertible 
         case .notFound(let path), .unsafePath(let path), .readOnly(let path): path
         case .io(let path, _), .tooLarge(let path, _), .httpStatus(let path, _), .timedOut(let path, _), .unreachable(let path, _): path
         case .redirectRefused(let path, _, _, _), .outsideRoot(let path, _, _): path
+        case .preconditionFailed(let path, _), .accessDenied(let path, _): path
         case .redirected(_, _, let cause): cause.path
         }
     }
@@ -85,6 +152,9 @@ public enum BlobStoreError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .redirected(from, to, cause): "\(cause) (redirected from \(from) to \(to))"
         case let .outsideRoot(path, resolved, root):
             "\(path): resolves to \(resolved) through a symbolic link, outside the location's folder \(root); refused (enmigrate never follows a link out of a location)"
+        case let .preconditionFailed(path, expected):
+            "\(path): changed by another writer (expected \(expected == "absent" ? "no object" : "version \(expected)")); not overwritten"
+        case let .accessDenied(path, reason): "\(path): access denied: \(reason)"
         }
     }
 }

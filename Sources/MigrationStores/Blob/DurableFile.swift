@@ -12,7 +12,9 @@ public enum DurableFile {
         public var description: String { "\(path): \(reason)" }
     }
 
-    public static func write(_ data: Data, to url: URL) throws {
+    /// `beforeRename` runs once the new content is on disk, just before it replaces the old:
+    /// the narrowest place for a last check (a conditional write's precondition).
+    public static func write(_ data: Data, to url: URL, beforeRename: () throws -> Void = {}) throws {
         let folder = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
@@ -24,6 +26,7 @@ public enum DurableFile {
             try handle.write(contentsOf: data)
             try handle.synchronize()
             try handle.close()
+            try beforeRename()
             guard rename(temporary.path, url.path) == 0 else { throw Failure(path: url.path, reason: "rename failed: \(String(cString: strerror(errno)))") }
         } catch {
             try? FileManager.default.removeItem(at: temporary)

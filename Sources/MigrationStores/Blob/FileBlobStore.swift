@@ -72,6 +72,31 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
+    /// Checked once before the write and again just before the rename: a local folder has no
+    /// compare-and-swap, so this narrows the window a concurrent writer can slip through to
+    /// the rename itself.
+    public func write(_ data: Data, to path: String, if precondition: BlobPrecondition) async throws {
+        try await BlobPrecondition.check(precondition, of: path, in: self)
+        let target = try confined(path, followLast: false)
+        let holds = { () throws -> Void in
+            let current = try? self.statVersion(target)
+            switch precondition {
+            case .absent where current != nil: throw BlobStoreError.preconditionFailed(path: path, expected: precondition.description)
+            case .version(let expected) where current != expected: throw BlobStoreError.preconditionFailed(path: path, expected: expected)
+            default: return
+            }
+        }
+        do {
+            try DurableFile.write(data, to: target, beforeRename: holds)
+        } catch let failure as BlobStoreError {
+            throw failure
+        } catch let failure as DurableFile.Failure {
+            throw BlobStoreError.io(path: path, reason: failure.reason)
+        } catch {
+            throw BlobStoreError.io(path: path, reason: error.localizedDescription)
+        }
+    }
+
     public func exists(_ path: String) async throws -> Bool {
         FileManager.default.fileExists(atPath: try confined(path).path)
     }
@@ -88,7 +113,10 @@ public struct FileBlobStore: BlobStore {
     /// Device, inode, size and modification time: an atomic replace (a new inode) or an
     /// in-place rewrite (a new size or time) changes it.
     public func version(of path: String) async throws -> String? {
-        let url = try confined(path)
+        try statVersion(try confined(path), path: path)
+    }
+
+    private func statVersion(_ url: URL, path: String = "") throws(BlobStoreError) -> String {
         var info = stat()
         guard stat(url.path, &info) == 0 else {
             if errno == ENOENT { throw BlobStoreError.notFound(path: path) }
