@@ -2,6 +2,7 @@ import ExposureExport
 import Foundation
 import MigrationEngine
 import MigrationPlan
+import MigrationStores
 import MigrationWorkers
 
 /// Everything an engine verb needs, built from the plan: the composition root that turns the
@@ -15,10 +16,12 @@ struct EngineContext {
     let definition: RunDefinition
     /// The run lock as this process holds it, shared by the engine and the workers.
     let heldLease = HeldLease()
+    /// How the plan's buckets are reached; credentials are found once and shared by every store.
+    let cloud: CloudStoreSettings
 
     /// Loads and validates the plan; prints its errors and exits 1 when it is invalid.
     static func load(_ planPath: String) throws -> EngineContext {
-        let result = PlanLoader.load(contentsOf: URL(fileURLWithPath: planPath), displayName: planPath)
+        let result = PlanLoader.load(contentsOf: URL(fileURLWithPath: planPath), displayName: planPath, checks: [BucketLocationCheck()])
         guard let plan = result.plan, let hash = result.planHash else {
             throw PlanInvalid(lines: result.diagnostics.filter { $0.severity == .error }.map(\.description)
                 + ["\(planPath): the plan is not valid; see `enmigrate validate \(planPath)`"])
@@ -39,7 +42,7 @@ struct EngineContext {
             stepTimeout: plan.workers.stepTimeout,
             gateExpiry: [.keyRotation: gates.keyRotation.expiresAfter, .appUpdate: gates.appUpdate.expiresAfter,
                          .decommission: gates.decommission.expiresAfter])
-        return EngineContext(plan: plan, planHash: hash, journal: journal, definition: definition)
+        return EngineContext(plan: plan, planHash: hash, journal: journal, definition: definition, cloud: CloudStoreSettings(plan: plan.buckets))
     }
 
     /// The real workers and checks of each phase (dual-export, importer, national export),
@@ -55,6 +58,7 @@ struct EngineContext {
         var assembly = WorkerAssembly(plan: plan, journal: journal,
                                       environment: WorkerEnvironment(report: events, confirmLease: { try lease.confirm() }))
         assembly.takeBackClientIndex = takeBackClientIndex
+        assembly.cloud = cloud
         return assembly
     }
 

@@ -21,7 +21,7 @@ struct ValidateCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let result = PlanLoader.load(contentsOf: URL(fileURLWithPath: plan), displayName: plan)
+        let result = PlanLoader.load(contentsOf: URL(fileURLWithPath: plan), displayName: plan, checks: [BucketLocationCheck()])
         let report = PlanValidationReport(result)
         if json {
             try printJSON(report)

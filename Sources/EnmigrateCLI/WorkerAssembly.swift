@@ -15,6 +15,8 @@ struct WorkerAssembly {
     var dryRun = false
     /// `apply --take-back-client-index`: the mirror republishes over a client index someone else rewrote.
     var takeBackClientIndex = false
+    /// How `s3://` and `gs://` locations are reached: the plan's `buckets:`, credentials found once.
+    var cloud = CloudStoreSettings()
 
     /// Why the workers could not be built (a key file, a store), with the place to fix.
     struct Failure: Error, CustomStringConvertible {
@@ -81,7 +83,7 @@ struct WorkerAssembly {
         let prover = try coverageProver()
         let stateClientKey = prover.state.key
         // The state's current index after the cut-over, when the plan says where it publishes.
-        let restoreOrigin = try plan.state.clientFeed.origin.map { try BlobLocation.feed(index: $0) }.map { (store: $0.0, indexPath: $0.1) }
+        let restoreOrigin = try plan.state.clientFeed.origin.map { try BlobLocation.feed(index: $0, redirects: redirectRule, cloud: cloud) }.map { (store: $0.0, indexPath: $0.1) }
         let rotation = RotationRequestWorker(request: try rotationRequest(), folder: URL(fileURLWithPath: plan.rotationRequest))
         let secondFeedCheck = SecondFeedVerifiesCheck(
             feed: try store(secondFeed.location), root: secondFeed.root, trustedKeys: trusted, signingKey: signingKey,
@@ -150,7 +152,7 @@ struct WorkerAssembly {
     var mirrorStateURL: URL { besideJournal("mirror.json") }
 
     func clientMirror() throws -> ClientMirror {
-        let (source, indexPath) = try BlobLocation.feed(index: plan.national.feed.index, redirects: redirectRule)
+        let (source, indexPath) = try BlobLocation.feed(index: plan.national.feed.index, redirects: redirectRule, cloud: cloud)
         var mirror = ClientMirror(source: source, sourceIndexPath: indexPath, nationalKey: try nationalKey(),
                                   destination: try store(plan.state.clientMirror.location), root: plan.state.clientMirror.root,
                                   stateFile: mirrorStateURL, retry: retry, environment: environment)
@@ -165,8 +167,8 @@ struct WorkerAssembly {
         guard let clientPath = client.key.publicKey else { throw Failure(description: "state.clientFeed.key needs publicKey for the coverage proof") }
         let stateKey = TrustedKey(keyID: client.key.id, keyVersion: client.key.version,
                                   publicKey: try loadPublicKey(clientPath, role: "state.clientFeed.key"))
-        let (stateStore, stateIndex) = try BlobLocation.feed(index: client.index, redirects: redirectRule)
-        let (nationalStore, nationalIndex) = try BlobLocation.feed(index: plan.national.feed.index, redirects: redirectRule)
+        let (stateStore, stateIndex) = try BlobLocation.feed(index: client.index, redirects: redirectRule, cloud: cloud)
+        let (nationalStore, nationalIndex) = try BlobLocation.feed(index: plan.national.feed.index, redirects: redirectRule, cloud: cloud)
         return CoverageProver(
             state: PhoneFeedReader(store: stateStore, indexPath: stateIndex, key: stateKey, concurrency: plan.workers.concurrency,
                                    retry: retry, environment: environment),
@@ -239,7 +241,7 @@ struct WorkerAssembly {
     private func resigner(index: URL, signer: ExportSigner) throws -> FeedResigner {
         let client = plan.state.clientFeed.key
         guard let path = client.publicKey else { throw Failure(description: "state.clientFeed.key needs publicKey to verify client files") }
-        let (source, indexPath) = try BlobLocation.feed(index: index, redirects: redirectRule)
+        let (source, indexPath) = try BlobLocation.feed(index: index, redirects: redirectRule, cloud: cloud)
         return FeedResigner(
             source: source, sourceIndexPath: indexPath,
             clientKey: TrustedKey(keyID: client.id, keyVersion: client.version, publicKey: try loadPublicKey(path, role: "state.clientFeed.key")),
@@ -331,6 +333,6 @@ struct WorkerAssembly {
     }
 
     private func store(_ location: URL) throws -> any BlobStore {
-        try BlobLocation.store(for: location, redirects: redirectRule)
+        try BlobLocation.store(for: location, redirects: redirectRule, cloud: cloud)
     }
 }

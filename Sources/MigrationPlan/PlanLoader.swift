@@ -20,7 +20,8 @@ public enum PlanLoader {
     /// Reads, decodes and validates the plan at `url`. Diagnostics name the file as
     /// `displayName` (what the user typed) when given. A file over 1 MiB is refused after
     /// reading one byte past that.
-    public static func load(contentsOf url: URL, displayName: String? = nil) -> PlanLoadResult {
+    /// `checks` run after the plan's own rules, on a plan that decoded.
+    public static func load(contentsOf url: URL, displayName: String? = nil, checks: [any PlanCheck] = []) -> PlanLoadResult {
         let limits = PlanYAMLLimits.plan
         let file = displayName ?? url.path
         // One byte past the limit is enough to know the file is too large: a huge file (or a
@@ -34,14 +35,14 @@ public enum PlanLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             return failure(file, "plan-unreadable", "the plan is not UTF-8 text")
         }
-        return load(text: text, file: file, folder: url.absoluteURL.deletingLastPathComponent().standardizedFileURL)
+        return load(text: text, file: file, folder: url.absoluteURL.deletingLastPathComponent().standardizedFileURL, checks: checks)
     }
 
     /// Decodes and validates plan text; relative paths resolve against `folder`.
     /// Text that would cost more to load than any plan does — over 1 MiB, 1000 alias uses,
     /// 32 levels deep or 100000 values with its aliases expanded (an alias bomb) — gives one
     /// `yaml-too-complex` error and is never expanded.
-    public static func load(text: String, file: String, folder: URL) -> PlanLoadResult {
+    public static func load(text: String, file: String, folder: URL, checks: [any PlanCheck] = []) -> PlanLoadResult {
         let root: PlanNode?
         do {
             root = try PlanYAMLParser.parse(text)
@@ -60,6 +61,11 @@ public enum PlanLoader {
         let context = PlanRuleContext(reader: reader)
         if let decoded {
             for rule in rules { rule.check(decoded, context) }
+            for check in checks {
+                for problem in check.problems(in: decoded) {
+                    context.report(problem.path, problem.code, problem.message, hint: problem.hint, severity: problem.severity)
+                }
+            }
         }
         let diagnostics = reader.diagnostics.sorted(by: PlanDiagnostic.fileOrder)
         let hasErrors = diagnostics.contains { $0.severity == .error }

@@ -43,7 +43,7 @@ extension PlanDecoder {
 
     private func decodeNationalFeed(_ node: PlanNode) -> FeedReference? {
         guard let map = reader.mapping(node, path: "/national/feed", known: ["index", "key"], required: ["index", "key"]) else { return nil }
-        let index = reader.url(map, "index", schemes: ["https", "http", "file"])
+        let index = reader.url(map, "index", schemes: PlanReader.feedSchemes)
         let key = map.node("key").flatMap { decodeKey($0, path: "/national/feed/key", kind: .publicKey) }
         guard let index, let key else { return nil }
         return FeedReference(index: index, key: key, origin: nil)
@@ -90,7 +90,7 @@ extension PlanDecoder {
         let path = "/national/export"
         guard let map = reader.mapping(node, path: path, known: ["location", "root", "key", "maxKeysPerFile"],
                                        required: ["location", "root", "key"]) else { return nil }
-        let location = reader.url(map, "location", schemes: ["file"])
+        let location = reader.url(map, "location", schemes: PlanReader.writableSchemes)
         let root = decodeRoot(map)
         let key = map.node("key").flatMap { decodeKey($0, path: path + "/key", kind: .privateKey) }
         let maxKeys = map.has("maxKeysPerFile") ? reader.integer(map, "maxKeysPerFile", range: 1...750_000) : 17_000

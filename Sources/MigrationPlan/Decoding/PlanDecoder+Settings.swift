@@ -77,3 +77,45 @@ extension Gate {
 extension Gates {
     static let defaults = Gates(keyRotation: .required, appUpdate: .required, decommission: .required)
 }
+
+extension PlanDecoder {
+    /// `buckets:`: how `s3://` and `gs://` locations are reached, and the headers stored with objects.
+    func decodeBuckets(_ node: PlanNode) -> BucketSettings? {
+        guard let map = reader.mapping(node, path: "/buckets", known: ["s3", "gcs", "cacheControl"], required: []) else { return nil }
+        var s3: BucketSettings.S3? = BucketSettings.S3()
+        if let s3Node = map.node("s3") {
+            s3 = reader.mapping(s3Node, path: "/buckets/s3", known: ["region", "profile", "endpoint", "pathStyle"], required: [])
+                .flatMap { s3Map -> BucketSettings.S3? in
+                    let region = s3Map.has("region") ? reader.string(s3Map, "region") : nil
+                    let profile = s3Map.has("profile") ? reader.string(s3Map, "profile") : nil
+                    let endpoint = s3Map.has("endpoint") ? reader.url(s3Map, "endpoint", schemes: ["https", "http"]) : nil
+                    let pathStyle = s3Map.has("pathStyle") ? reader.boolean(s3Map, "pathStyle") : nil
+                    if s3Map.has("region"), region == nil { return nil }
+                    if s3Map.has("profile"), profile == nil { return nil }
+                    if s3Map.has("endpoint"), endpoint == nil { return nil }
+                    if s3Map.has("pathStyle"), pathStyle == nil { return nil }
+                    return BucketSettings.S3(region: region, profile: profile, endpoint: endpoint, pathStyle: pathStyle)
+                }
+        }
+        var gcs: BucketSettings.GCS? = BucketSettings.GCS()
+        if let gcsNode = map.node("gcs") {
+            gcs = reader.mapping(gcsNode, path: "/buckets/gcs", known: ["credentials", "endpoint"], required: [])
+                .flatMap { gcsMap -> BucketSettings.GCS? in
+                    let credentials = gcsMap.has("credentials") ? reader.filePath(gcsMap, "credentials") : nil
+                    let endpoint = gcsMap.has("endpoint") ? reader.url(gcsMap, "endpoint", schemes: ["https", "http"]) : nil
+                    if gcsMap.has("credentials"), credentials == nil { return nil }
+                    if gcsMap.has("endpoint"), endpoint == nil { return nil }
+                    return BucketSettings.GCS(credentials: credentials, endpoint: endpoint)
+                }
+        }
+        var index: String? = BucketSettings.defaultIndexCacheControl
+        var files: String? = BucketSettings.defaultFileCacheControl
+        if let cacheNode = map.node("cacheControl") {
+            guard let cacheMap = reader.mapping(cacheNode, path: "/buckets/cacheControl", known: ["index", "files"], required: []) else { return nil }
+            if cacheMap.has("index") { index = reader.string(cacheMap, "index") }
+            if cacheMap.has("files") { files = reader.string(cacheMap, "files") }
+        }
+        guard let s3, let gcs, let index, let files else { return nil }
+        return BucketSettings(s3: s3, gcs: gcs, indexCacheControl: index, fileCacheControl: files)
+    }
+}

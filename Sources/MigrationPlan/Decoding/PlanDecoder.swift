@@ -7,7 +7,7 @@ struct PlanDecoder {
     func decode(_ root: PlanNode) -> MigrationPlan? {
         guard let top = reader.mapping(root, path: "", known: [
             "version", "name", "mode", "journal", "state", "national", "workers", "gates", "decommission", "allowInsecureHTTP",
-            "reports", "rotationRequest",
+            "reports", "rotationRequest", "buckets",
         ], required: ["version", "name", "mode", "state", "national"]) else { return nil }
 
         let version = reader.integer(top, "version", range: 1...Int(Int32.max))
@@ -25,15 +25,16 @@ struct PlanDecoder {
         let workers = top.node("workers").map(decodeWorkers) ?? WorkerSettings.defaults
         let gates = top.node("gates").map(decodeGates) ?? Gates.defaults
         let decommission = top.node("decommission").map(decodeDecommission)
+        let buckets = top.node("buckets").map(decodeBuckets) ?? BucketSettings.defaults
         let allowInsecureHTTP = top.has("allowInsecureHTTP") ? reader.boolean(top, "allowInsecureHTTP") : false
         let reports = top.has("reports") ? reader.filePath(top, "reports") : reader.resolve(".enmigrate/reports")
         let rotationRequest = top.has("rotationRequest") ? reader.filePath(top, "rotationRequest")
             : reader.resolve(".enmigrate/rotation-request")
 
-        guard let version, let name, let mode, let journal, let state, let national, let workers, let gates,
+        guard let version, let name, let mode, let journal, let state, let national, let workers, let gates, let buckets,
               let allowInsecureHTTP, let reports, let rotationRequest else { return nil }
         return MigrationPlan(version: version, name: name, mode: mode, journal: journal, state: state, national: national,
-                             workers: workers, gates: gates, decommission: decommission ?? nil,
+                             workers: workers, gates: gates, decommission: decommission ?? nil, buckets: buckets,
                              allowInsecureHTTP: allowInsecureHTTP, reports: reports, rotationRequest: rotationRequest)
     }
 
@@ -53,9 +54,9 @@ struct PlanDecoder {
     private func decodeFeed(_ node: PlanNode, path: String, allowOrigin: Bool) -> FeedReference? {
         let known = allowOrigin ? ["index", "key", "origin"] : ["index", "key"]
         guard let map = reader.mapping(node, path: path, known: known, required: ["index", "key"]) else { return nil }
-        let index = reader.url(map, "index", schemes: ["https", "http", "file"])
+        let index = reader.url(map, "index", schemes: PlanReader.feedSchemes)
         let key = map.node("key").flatMap { decodeKey($0, path: path + "/key", kind: .publicKey) }
-        let origin = map.has("origin") ? reader.url(map, "origin", schemes: ["https", "http", "file"]) : nil
+        let origin = map.has("origin") ? reader.url(map, "origin", schemes: PlanReader.feedSchemes) : nil
         guard let index, let key else { return nil }
         if map.has("origin"), origin == nil { return nil }
         return FeedReference(index: index, key: key, origin: origin)
@@ -79,7 +80,7 @@ struct PlanDecoder {
         let path = "/state/secondFeed"
         guard let map = reader.mapping(node, path: path, known: ["location", "root", "source", "period", "key"],
                                        required: ["location", "root", "source", "period"]) else { return nil }
-        let location = reader.url(map, "location", schemes: ["file", "https", "http"])
+        let location = reader.url(map, "location", schemes: PlanReader.feedSchemes)
         let root = decodeRoot(map)
         let source = reader.choice(map, "source", as: SecondFeed.Source.self)
         let period = reader.duration(map, "period")
@@ -98,7 +99,7 @@ struct PlanDecoder {
 
     private func decodeTarget(_ node: PlanNode, path: String) -> PublishTarget? {
         guard let map = reader.mapping(node, path: path, known: ["location", "root"], required: ["location", "root"]) else { return nil }
-        let location = reader.url(map, "location", schemes: ["file"])
+        let location = reader.url(map, "location", schemes: PlanReader.writableSchemes)
         let root = decodeRoot(map)
         guard let location, let root else { return nil }
         return PublishTarget(location: location, root: root)

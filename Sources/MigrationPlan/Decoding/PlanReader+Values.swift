@@ -58,6 +58,11 @@ extension PlanReader {
 
     /// A location or index URL. `file:` URLs may be relative (`file:cdn/`) and resolve against
     /// the plan folder; `https://` and `http://` must name a host.
+    /// Where a feed can be read from: a folder, a CDN or a bucket.
+    static let feedSchemes: Set<String> = ["file", "https", "http", "s3", "gs"]
+    /// Where enmigrate can write: a folder or a bucket (a CDN is read-only).
+    static let writableSchemes: Set<String> = ["file", "s3", "gs"]
+
     func url(_ mapping: PlanMapping, _ key: String, schemes: Set<String>) -> URL? {
         guard let text = scalar(mapping, key) else { return nil }
         let path = mapping.path + "/" + key

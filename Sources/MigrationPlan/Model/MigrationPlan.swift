@@ -34,6 +34,8 @@ public struct MigrationPlan: Sendable, Encodable {
     public let gates: Gates
     /// Decommission settings (used by `full` plans only).
     public let decommission: DecommissionSettings?
+    /// How `s3://` and `gs://` locations are reached (`buckets:`).
+    public let buckets: BucketSettings
     /// Whether `http://` is allowed for hosts other than loopback.
     public let allowInsecureHTTP: Bool
     /// Absolute path of the folder reports are written to (default `.enmigrate/reports` beside the plan).

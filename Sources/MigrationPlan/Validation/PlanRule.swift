@@ -7,6 +7,30 @@ protocol PlanRule: Sendable {
     func check(_ plan: MigrationPlan, _ context: PlanRuleContext)
 }
 
+/// A check a caller adds to the plan's own rules (the command line's offline check of bucket
+/// locations and their credentials, which needs the storage drivers): it reads the decoded
+/// plan and names each problem by the JSON pointer of the value at fault.
+public protocol PlanCheck: Sendable {
+    func problems(in plan: MigrationPlan) -> [PlanCheckProblem]
+}
+
+/// One problem a ``PlanCheck`` found; reported at the line of the value `path` points to.
+public struct PlanCheckProblem: Sendable {
+    public let path: String
+    public let code: String
+    public let message: String
+    public let hint: String?
+    public let severity: PlanDiagnostic.Severity
+
+    public init(path: String, code: String, message: String, hint: String? = nil, severity: PlanDiagnostic.Severity = .error) {
+        self.path = path
+        self.code = code
+        self.message = message
+        self.hint = hint
+        self.severity = severity
+    }
+}
+
 /// What rules share: the reader (locations, reporting) and the key files, each loaded once.
 final class PlanRuleContext {
     let reader: PlanReader
@@ -54,7 +78,7 @@ extension MigrationPlan {
     }
 
     /// Every URL the plan reads or writes, with its JSON pointer.
-    var urls: [(path: String, url: URL)] {
+    public var urls: [(path: String, url: URL)] {
         var urls: [(String, URL)] = [
             ("/state/clientFeed/index", state.clientFeed.index),
             ("/state/secondFeed/location", state.secondFeed.location),

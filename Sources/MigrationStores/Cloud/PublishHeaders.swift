@@ -9,6 +9,7 @@ public struct PublishHeaders: Sendable, Equatable {
     /// server sends `public, max-age=86400`).
     public var fileCacheControl: String
 
+    /// The plan's defaults (`buckets.cacheControl`); the plan model owns them.
     public static let defaultIndexCacheControl = "public, max-age=60, must-revalidate"
     public static let defaultFileCacheControl = "public, max-age=86400, immutable"
 

@@ -119,6 +119,10 @@ public struct ClientMirror: Sendable {
     @discardableResult
     public func publish(_ staged: Data, replacing: Set<String>? = nil, sizes: [String: Int] = [:]) async throws -> Date {
         var state = try MirrorState.load(from: stateFile)
+        // The version first, then the bytes: the swap below is conditional on that version, so
+        // a client index rewritten after this moment (by the state's own exporter, a sync job,
+        // a second operator) makes the swap fail instead of being overwritten unseen.
+        let version = try await destination.currentVersion(of: indexPath)
         let current = try? await destination.read(indexPath)
         if let replacing, !replacing.contains(current?.sha256Hex ?? "") { throw MirrorError.clientIndexChangedBeforeSwap(path: indexPath) }
         // What phones do with the new index: none may be left unable to reach a new file. A
@@ -138,7 +142,11 @@ public struct ClientMirror: Sendable {
         try state.save(to: stateFile)
         // The last moment before phones see it: a process that lost the run lock writes nothing.
         try environment.confirmLease()
-        try await destination.write(staged, to: indexPath)
+        do {
+            try await destination.write(staged, to: indexPath, if: .still(version))
+        } catch BlobStoreError.preconditionFailed {
+            throw MirrorError.clientIndexChangedBeforeSwap(path: indexPath)
+        }
         let now = environment.now()
         state.commitPublish(at: now)
         try state.save(to: stateFile)
