@@ -18,10 +18,12 @@ struct CommandRunner {
         return folder.appendingPathComponent("enmigrate")
     }()
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Output {
+    /// `environment` adds to (or replaces in) the test's own environment.
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe()
         let err = Pipe()
@@ -66,10 +68,12 @@ struct CommandRunner {
 extension CommandRunner {
     /// Runs `enmigrate ARGS --json` and SIGKILLs it as soon as `shouldKill` accepts its output
     /// so far. Returns whether it was killed (false: it finished first).
-    static func runAndKill(_ arguments: [String], in folder: URL, when shouldKill: (String) -> Bool) throws -> Bool {
+    static func runAndKill(_ arguments: [String], in folder: URL, environment: [String: String] = [:],
+                           when shouldKill: (String) -> Bool) throws -> Bool {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments + ["--json"]
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.currentDirectoryURL = folder
         let out = Pipe()
         process.standardOutput = out

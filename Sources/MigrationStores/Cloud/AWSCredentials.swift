@@ -35,8 +35,9 @@ public struct CloudCredentialError: Error, CustomStringConvertible, Equatable {
 public struct AWSConfigResolver: Sendable {
     public let environment: [String: String]
 
+    /// An empty variable counts as unset, as the AWS CLI reads it.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.environment = environment
+        self.environment = environment.filter { !$0.value.isEmpty }
     }
 
     private var home: String { environment["HOME"] ?? NSHomeDirectory() }

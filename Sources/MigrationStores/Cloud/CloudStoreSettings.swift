@@ -41,7 +41,8 @@ public final class CloudStoreSettings: Sendable {
         self.s3 = s3
         self.gcs = gcs
         self.headers = headers
-        self.environment = environment
+        // An empty variable counts as unset.
+        self.environment = environment.filter { !$0.value.isEmpty }
     }
 
     /// The region S3 requests are signed for: the plan's, the environment's or the profile's;

@@ -44,7 +44,7 @@ public struct GCSBlobStore: BlobStore {
         return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
-    private func objectURL(_ path: String, query: String) -> String {
+    func objectURL(_ path: String, query: String) -> String {
         "\(base)/storage/v1/b/\(address.bucket)/o/\(SigV4Signer.uriEncode(address.objectName(path), slash: true))" + (query.isEmpty ? "" : "?" + query)
     }
 
@@ -141,7 +141,7 @@ public struct GCSBlobStore: BlobStore {
         try check(response, path: path)
     }
 
-    private func send(_ method: HTTPMethod, _ url: String, path: String, limit: Int? = nil) async throws -> CloudHTTP.Response {
+    func send(_ method: HTTPMethod, _ url: String, path: String, limit: Int? = nil) async throws -> CloudHTTP.Response {
         try await sendCounting(method, url, path: path, limit: limit).response
     }
 
@@ -162,7 +162,7 @@ public struct GCSBlobStore: BlobStore {
     }
 
     /// Throws the blob-store error for a non-2xx answer, with GCS's own message.
-    private func check(_ response: CloudHTTP.Response, path: String) throws {
+    func check(_ response: CloudHTTP.Response, path: String) throws {
         let message = { () -> String? in
             let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
             return (object?["error"] as? [String: Any])?["message"] as? String
@@ -191,5 +191,16 @@ extension GCSBlobStore {
         guard (200...299).contains(response.status) || response.status == 409 else {
             throw BlobStoreError.httpStatus(path: address.bucket, status: response.status)
         }
+    }
+}
+
+extension GCSBlobStore {
+    /// The `contentType` and `cacheControl` stored with the object (its metadata).
+    public func storedHeaders(of path: String) async throws -> StoredHeaders {
+        try BlobPath.validate(path)
+        let response = try await send(.GET, objectURL(path, query: ""), path: path)
+        try check(response, path: path)
+        let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+        return StoredHeaders(contentType: object?["contentType"] as? String, cacheControl: object?["cacheControl"] as? String)
     }
 }

@@ -33,3 +33,14 @@ public struct PublishHeaders: Sendable, Equatable {
         Self.isIndex(path) ? indexCacheControl : fileCacheControl
     }
 }
+
+/// The headers a bucket stored with an object, as its CDN will serve them.
+public struct StoredHeaders: Sendable, Equatable {
+    public let contentType: String?
+    public let cacheControl: String?
+
+    public init(contentType: String?, cacheControl: String?) {
+        self.contentType = contentType
+        self.cacheControl = cacheControl
+    }
+}

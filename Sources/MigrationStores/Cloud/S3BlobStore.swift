@@ -171,7 +171,7 @@ public struct S3BlobStore: BlobStore {
     }
 
     /// Throws the blob-store error for a non-2xx answer, naming S3's own error code.
-    private func check(_ response: CloudHTTP.Response, path: String) throws {
+    func check(_ response: CloudHTTP.Response, path: String) throws {
         switch response.status {
         case 200...299: return
         case 404: throw BlobStoreError.notFound(path: path)
@@ -198,5 +198,15 @@ extension S3BlobStore {
         guard (200...299).contains(response.status) || response.status == 409 else {
             throw BlobStoreError.httpStatus(path: address.bucket, status: response.status)
         }
+    }
+}
+
+extension S3BlobStore {
+    /// The `Content-Type` and `Cache-Control` stored with the object (a HEAD request).
+    public func storedHeaders(of path: String) async throws -> StoredHeaders {
+        try BlobPath.validate(path)
+        let response = try await send("HEAD", path: path, key: address.objectName(path))
+        try check(response, path: path)
+        return StoredHeaders(contentType: response.headers.first(name: "content-type"), cacheControl: response.headers.first(name: "cache-control"))
     }
 }

@@ -132,10 +132,11 @@ public struct FeedResigner: Sendable {
             if known.status == .quarantined { return .quarantined(FileProblem(file: entry, reason: known.reason ?? "quarantined")) }
             if known.status == .published, try await destination.exists(name) { return .unchanged }
         }
+        let resigned: Data
         do {
             let archive = try ExportArchive.read(zip: data, name: entry, limits: limits)
             _ = try ExportVerifier(trustedKeys: [clientKey], policy: .phone).verify(archive)
-            let resigned = try ExportArchiveWriter(signers: [signer]).resign(archive, limits: limits)
+            resigned = try ExportArchiveWriter(signers: [signer]).resign(archive, limits: limits)
             try await destination.write(resigned, to: name)
         } catch let error as BlobStoreError {
             throw error
@@ -143,6 +144,9 @@ public struct FeedResigner: Sendable {
             try await ledger.recordQuarantined(name, sourceDigest: digest, reason: "\(error)", permanent: true, at: now)
             return .quarantined(FileProblem(file: entry, reason: "\(error)"))
         }
+        // Outside the quarantine above: a bad copy is the destination's fault, not the file's;
+        // the step fails and the next pass writes it again.
+        try await ReadBackCheck(signer: signer).confirm(resigned, at: name, in: destination)
         try await ledger.recordPublished(name, sourceDigest: digest, at: now)
         return .published
     }

@@ -105,6 +105,7 @@ public struct FeedExportWriter: Sendable {
             revisedKeys: revised.filter { !primaryHere.contains($0.keyData) }.map { Self.exportKey($0, revised: true) })
         let (zip, digest) = try ExportArchiveWriter(signers: [signer]).signedArchive(for: contents)
         try await destination.write(zip, to: file.name)
+        try await ReadBackCheck(signer: signer).confirm(zip, at: file.name, in: destination)
         try await keyStore.markNationalFileWritten(name: file.name, digest: digest)
         return file
     }
