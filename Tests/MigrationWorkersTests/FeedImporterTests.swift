@@ -10,7 +10,7 @@ struct FeedImporterTests {
     let trusted = TrustedStateKeySet([.init(key: TestKeys.state.trustedKey)])
 
     func importer(_ server: LoopbackFeedServer, fixture: FeedFixture, keyStore: any ExposureKeyStore,
-                  trusted: TrustedStateKeySet? = nil, limits: HTTPBlobStore.Limits = .init(fileTimeout: .milliseconds(300)),
+                  trusted: TrustedStateKeySet? = nil, limits: HTTPBlobStore.Limits = .init(fileTimeout: .seconds(1)),
                   concurrency: Int = 4, now: Date = Date(timeIntervalSince1970: 1_795_000_000)) -> FeedImporter {
         FeedImporter(feed: HTTPBlobStore(base: server.baseURL, limits: limits), indexPath: "\(fixture.root)/index.txt",
                      root: fixture.root, trustedKeys: trusted ?? self.trusted, transform: ImportedKeyTransform(region: "US-XX"),
@@ -28,7 +28,8 @@ struct FeedImporterTests {
         let names = fixture.files.map(\.name)
         server.inject(.status(404), for: names[1], times: nil)
         server.inject(.status(500), for: names[2], times: 1)
-        server.inject(.delay(3), for: names[3], times: nil)
+        // Held until released (a stuck server, without a clock): the read times out.
+        server.inject(.hold, for: names[3], times: nil)
         server.inject(.truncate(keep: 100), for: names[4], times: nil)
         server.inject(.flipByte(at: 120), for: names[5], times: nil)
         let store = try SQLiteKeyStore(path: fixture.folder.appendingPathComponent("national.db").path)
@@ -51,6 +52,7 @@ struct FeedImporterTests {
         #expect(records[names[4]]?.status == .failed)
 
         server.clearFaults()
+        server.releaseHeld()
         let failedRequests = [4, 5, 6].map { server.requestCount(for: names[$0]) }
         let second = try await importer.runPass()
         #expect(second.attempted == 2)
