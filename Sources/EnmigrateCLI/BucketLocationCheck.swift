@@ -1,5 +1,6 @@
 import Foundation
 import MigrationPlan
+import MigrationRehearsal
 import MigrationStores
 
 /// The offline check of a plan's `s3://` and `gs://` locations: each names a valid bucket, and
@@ -22,7 +23,7 @@ struct BucketLocationCheck: PlanCheck {
                                                  hint: "write \(scheme)://BUCKET/PREFIX with the bucket's exact (lower-case) name"))
             }
         }
-        let settings = CloudStoreSettings(plan: plan.buckets).with(environment: environment)
+        let settings = CloudStoreSettings(plan: plan.buckets, environment: environment)
         if let path = services[.s3] {
             do throws(CloudCredentialError) {
                 _ = try settings.s3Signer()
@@ -40,12 +41,5 @@ struct BucketLocationCheck: PlanCheck {
             }
         }
         return problems
-    }
-}
-
-extension CloudStoreSettings {
-    /// The same settings, reading credentials from `environment`.
-    func with(environment: [String: String]) -> CloudStoreSettings {
-        CloudStoreSettings(s3: s3, gcs: gcs, headers: headers, environment: environment)
     }
 }

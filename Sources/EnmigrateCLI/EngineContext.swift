@@ -2,6 +2,7 @@ import ExposureExport
 import Foundation
 import MigrationEngine
 import MigrationPlan
+import MigrationRehearsal
 import MigrationStores
 import MigrationWorkers
 

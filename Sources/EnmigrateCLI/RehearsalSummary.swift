@@ -8,6 +8,7 @@ struct RehearsalSummary {
     var lines: [String] {
         var lines = ["", "rehearsal of \(report.plan) (seed \(report.seed), faults: \(report.faultSpec))"]
         lines += report.adjustments.map { "  differs from the plan: \($0)" }
+        if !report.buckets.isEmpty { lines.append("  buckets: \(report.buckets)") }
         lines.append("  simulated state: \(report.days) days, \(report.clientFiles) client files, \(report.keysPublished) keys")
         for fault in report.faults {
             lines.append("  fault \(fault.fault): \(fault.injected)")

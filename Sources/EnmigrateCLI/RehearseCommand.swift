@@ -44,6 +44,10 @@ struct RehearseCommand: AsyncParsableCommand {
     @Option(help: "Seed for the keys and the faults' files and moments (default: random, printed).")
     var seed: UInt64?
 
+    @Flag(name: .customLong("keep-buckets"),
+          help: "Keep the plan's s3:// and gs:// second and national feeds, on the loopback emulators its buckets: names, instead of folders.")
+    var keepBuckets = false
+
     @Flag(help: "Print the rehearsal report as JSON (progress goes to stderr).")
     var json = false
 
@@ -63,6 +67,7 @@ struct RehearseCommand: AsyncParsableCommand {
             options.faultSpec = faults
             options.days = days
             options.keysPerDay = keysPerDay
+            options.keepBuckets = keepBuckets
             options.seed = seed ?? UInt64.random(in: 1...999_999)
             let json = json
             let report = try await Rehearsal(plan: planURL, options: options) { line in

@@ -26,6 +26,9 @@ public struct Rehearsal: Sendable {
         public var faults = RehearsalFaults()
         /// The text of `--faults`, for the report.
         public var faultSpec = "none"
+        /// Keep the plan's `s3://`/`gs://` second and national feeds (on loopback emulators)
+        /// instead of folders (`--keep-buckets`).
+        public var keepBuckets = false
 
         public init(folder: URL, executable: URL) {
             self.folder = folder
@@ -58,16 +61,22 @@ public struct Rehearsal: Sendable {
         try layout.prepare()
         let shape = RehearsalShape(plan: plan)
         let keys = try RehearsalKeys.generate(in: layout.keys)
+        let buckets = options.keepBuckets
+            ? try await RehearsalBuckets.kept(plan: plan, id: "\(options.seed)-\(UUID().uuidString.prefix(8).lowercased())")
+            : RehearsalBuckets.folders(plan: plan)
         let server = try await LoopbackFeedServer.start(serving: layout.stateWebRoot)
         do {
-            try RehearsalPlanWriter(shape: shape, layout: layout, stateBaseURL: server.baseURL).write()
+            try RehearsalPlanWriter(shape: shape, layout: layout, stateBaseURL: server.baseURL, buckets: buckets).write()
             progress("rehearsal of \(plan.name) (\(plan.mode.rawValue)) in \(layout.folder.path)")
+            progress("buckets: \(buckets.summary)")
             progress("the simulated state serves its client feed at \(server.baseURL.absoluteString)cdn/\(shape.clientRoot)/index.txt")
-            let report = try await RehearsalRun(
+            var report = try await RehearsalRun(
                 shape: shape, layout: layout, options: options, server: server, planName: planURL.path,
-                simulation: StateSimulation(shape: shape, layout: layout, keys: keys, days: options.days, keysPerDay: options.keysPerDay),
+                simulation: StateSimulation(shape: shape, layout: layout, keys: keys, days: options.days, keysPerDay: options.keysPerDay,
+                                            secondFeed: try buckets.secondFeedStore(layout: layout)),
                 progress: progress
             ).run()
+            report.buckets = buckets.summary
             await server.stop()
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -9,6 +9,8 @@ struct RehearsalPlanWriter {
     let layout: RehearsalLayout
     /// The loopback server's base URL serving ``RehearsalLayout/stateWebRoot``.
     let stateBaseURL: URL
+    /// The second and national feeds' locations when the plan's buckets are kept.
+    var buckets: RehearsalBuckets?
 
     /// Writes the key files a trusted key needs (the second feed's public key for the one the
     /// rehearsal signs with; a key of its own for each other), then the plan.
@@ -40,7 +42,7 @@ struct RehearsalPlanWriter {
         if shape.hasOrigin { lines.append("    origin: \(quoted(url("origin")))") }
         lines += [
             "  secondFeed:",
-            "    location: file:to-national/",
+            "    location: \(buckets?.secondFeedLocation.map { quoted($0.absoluteString) } ?? "file:to-national/")",
             "    root: \(quoted(shape.secondFeedRoot))",
             "    source: \(shape.secondFeedSource.rawValue)",
             "    period: \(shape.secondFeedPeriod.planText)",
@@ -59,7 +61,7 @@ struct RehearsalPlanWriter {
             "national:",
             "  region: \(quoted(shape.nationalRegion))",
             "  feed:",
-            "    index: \(quoted("file:national/\(shape.nationalRoot)/index.txt"))",
+            "    index: \(quoted(nationalLocation + "\(shape.nationalRoot)/index.txt"))",
             "    key: \(key(shape.nationalFeedKey, publicKey: "keys/national.pub.pem"))",
             "  keyStore: sqlite:national-keys.db",
             "  trustedStateKeys:",
@@ -73,7 +75,7 @@ struct RehearsalPlanWriter {
         let workers = shape.workers
         lines += [
             "  export:",
-            "    location: file:national/",
+            "    location: \(quoted(nationalLocation))",
             "    root: \(quoted(shape.nationalRoot))",
             "    key: \(key(shape.nationalFeedKey, privateKey: "keys/national.key.pem"))",
             "    maxKeysPerFile: \(shape.nationalMaxKeysPerFile)",
@@ -87,10 +89,18 @@ struct RehearsalPlanWriter {
             "  appUpdate: \(gate(shape.gates.appUpdate))",
             "  decommission: \(gate(shape.gates.decommission))",
         ]
+        lines += buckets?.planLines ?? []
         if let quiet = shape.quietPeriod {
             lines += ["decommission:", "  quietPeriod: \(quiet.planText)"]
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The national feed's folder: the rehearsal folder's, or a kept bucket's (ends with `/`).
+    private var nationalLocation: String {
+        guard let url = buckets?.nationalLocation else { return "file:national/" }
+        let text = url.absoluteString
+        return text.hasSuffix("/") ? text : text + "/"
     }
 
     private func url(_ folder: String) -> String {

@@ -51,6 +51,8 @@ public struct RehearsalReport: Sendable, Encodable {
     public let adjustments: [String]
     public let days: Int
     public let keysPerDay: Int
+    /// Where the second and national feeds lived: folders, or the plan's buckets on emulators.
+    public var buckets = ""
     /// Client files and keys the simulated state published, all days together.
     public var clientFiles = 0
     public var keysPublished = 0

@@ -17,12 +17,16 @@ final class StateSimulation: Sendable {
     let layout: RehearsalLayout
     let days: Int
     let keysPerDay: Int
+    /// Where an external second feed is published: the rehearsal folder's, or a kept bucket.
+    let secondFeed: any BlobStore
     private let clientSigner: ExportSigner
     private let secondFeedSigner: ExportSigner
     private let firstDay: UInt64
     private let now: Date
 
-    init(shape: RehearsalShape, layout: RehearsalLayout, keys: RehearsalKeys, days: Int, keysPerDay: Int, now: Date = Date()) {
+    init(shape: RehearsalShape, layout: RehearsalLayout, keys: RehearsalKeys, days: Int, keysPerDay: Int, now: Date = Date(),
+         secondFeed: (any BlobStore)? = nil) {
+        self.secondFeed = secondFeed ?? FileBlobStore(root: layout.secondFeed)
         self.shape = shape
         self.layout = layout
         self.days = days
@@ -66,7 +70,7 @@ final class StateSimulation: Sendable {
         case .clientFeed: break
         case .external:
             let renamed = batch.files(root: shape.secondFeedRoot, maxKeysPerFile: max(1, (keysPerDay + 1) / 2))
-            try await write(renamed, signer: secondFeedSigner, to: layout.secondFeed, root: shape.secondFeedRoot)
+            try await write(renamed, signer: secondFeedSigner, to: secondFeed, root: shape.secondFeedRoot)
         case .keyStore:
             let store = try SQLiteKeyStore(path: layout.stateKeyStore.path)
             let stored = keys.map {
@@ -92,7 +96,10 @@ final class StateSimulation: Sendable {
     }
 
     private func write(_ files: [ExportBatchFile], signer: ExportSigner, to folder: URL, root: String) async throws {
-        let store = FileBlobStore(root: folder)
+        try await write(files, signer: signer, to: FileBlobStore(root: folder), root: root)
+    }
+
+    private func write(_ files: [ExportBatchFile], signer: ExportSigner, to store: any BlobStore, root: String) async throws {
         let writer = ExportArchiveWriter(signers: [signer])
         for file in files {
             try await store.write(try writer.archive(for: file.contents), to: file.name)
@@ -101,7 +108,7 @@ final class StateSimulation: Sendable {
         var entries: [String] = []
         if try await store.exists(indexPath) {
             let text = String(decoding: try await store.read(indexPath), as: UTF8.self)
-            entries = try ExportIndex.parse(text, file: folder.path + "/" + indexPath, root: root).entries
+            entries = try ExportIndex.parse(text, file: indexPath, root: root).entries
         }
         try await store.write(Data(ExportIndex(entries: entries + files.map(\.name)).text.utf8), to: indexPath)
     }

@@ -127,6 +127,36 @@ struct BucketMigrationTests {
         #expect(phone.keys == setup.files * setup.keysPerFile && phone.problems == 0)
     }
 
+    @Test("rehearse --keep-buckets runs the second and national feeds in the plan's buckets on the emulators, and says so; without it, folders")
+    func rehearseKeepingBuckets() async throws {
+        let setup = try await setUp(files: 1)
+        let plan = setup.folder.appendingPathComponent("plan.yaml").path
+        let kept = try await run(["rehearse", plan, "--days", "3", "--keys-per-day", "60", "--seed", "5", "--keep-buckets", "--faults", "kill",
+                                  "--folder", setup.folder.appendingPathComponent("kept").path, "--json"], setup)
+        #expect(kept.status == 0, "\(kept.stdout)\n\(kept.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(kept.stdout.utf8)) as? [String: Any])
+        let said = try #require(report["buckets"] as? String)
+        #expect(said.hasPrefix("kept the plan's buckets: the second feed in gs://") && said.contains("the national feed in gs://"), "\(said)")
+        let folders = try await setup.national.list(under: "")
+        #expect(folders.isEmpty, "objects sit under rehearsal-…/, not at the top: \(folders)")
+        let runID = try #require(said.components(separatedBy: "/national/").dropFirst().first?.split(separator: "/").first.map(String.init))
+        #expect(try await setup.national.exists("\(runID)/exposureKeyExport-US/index.txt"), "\(said)")
+
+        let replaced = try await run(["rehearse", plan, "--days", "3", "--keys-per-day", "60", "--seed", "5",
+                                      "--folder", setup.folder.appendingPathComponent("folders").path], setup)
+        #expect(replaced.status == 0 && replaced.stdout.contains("were replaced with folders; --keep-buckets keeps them"), "\(replaced.stdout)\n\(replaced.stderr)")
+    }
+
+    @Test("rehearse --keep-buckets refuses buckets that are not on a loopback emulator: a rehearsal never writes into real buckets")
+    func rehearseRefusesRealBuckets() async throws {
+        let setup = try await setUp(files: 1)
+        let planURL = setup.folder.appendingPathComponent("plan.yaml")
+        let text = try String(contentsOf: planURL, encoding: .utf8)
+        try String(text[..<text.range(of: "buckets:")!.lowerBound]).write(to: planURL, atomically: true, encoding: .utf8)
+        let refused = try await run(["rehearse", planURL.path, "--days", "3", "--keep-buckets", "--folder", setup.folder.appendingPathComponent("r").path], setup)
+        #expect(refused.status == 1 && (refused.stdout + refused.stderr).contains("a rehearsal never writes into real buckets"), "\(refused.stdout)\n\(refused.stderr)")
+    }
+
     @Test("validate refuses a bad bucket name and missing credentials offline, at the plan's line")
     func offlineRefusals() async throws {
         let setup = try await setUp(files: 1)

@@ -13,7 +13,12 @@ struct PlainHTTPRule: PlanRule {
         }
     }
 
-    static func isLoopback(_ host: String) -> Bool {
+    static func isLoopback(_ host: String) -> Bool { LoopbackHost.contains(host) }
+}
+
+/// Which host names are this machine: what plain http and rehearsal emulators may use.
+public enum LoopbackHost {
+    public static func contains(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 }
