@@ -488,7 +488,7 @@ _enmigrate_serve-feed() {
 
 _enmigrate_rehearse() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--keep-buckets --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--faults --folder --days --keys-per-day --seed)
     __enmigrate_offer_flags_options 1

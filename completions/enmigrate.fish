@@ -59,7 +59,7 @@ function __enmigrate_parse_tokens -S
         case 'serve-feed'
             __enmigrate_parse_subcommand 1 'port=' 'version' 'h/help'
         case 'rehearse'
-            __enmigrate_parse_subcommand 1 'faults=' 'folder=' 'days=' 'keys-per-day=' 'seed=' 'json' 'version' 'h/help'
+            __enmigrate_parse_subcommand 1 'faults=' 'folder=' 'days=' 'keys-per-day=' 'seed=' 'keep-buckets' 'json' 'version' 'h/help'
         case 'help'
             __enmigrate_parse_subcommand -r 1 'version'
         end
@@ -227,6 +227,7 @@ complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_op
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate rehearse" days' -l 'days' -d 'Days of keys the simulated state publishes.' -rfka ''
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate rehearse" keys-per-day' -l 'keys-per-day' -d 'Keys the simulated state publishes a day.' -rfka ''
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate rehearse" seed' -l 'seed' -d 'Seed for the keys and the faults\' files and moments (default: random, printed).' -rfka ''
+complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate rehearse" keep-buckets' -l 'keep-buckets' -d 'Keep the plan\'s s3:// and gs:// second and national feeds, on the loopback emulators its buckets: names, instead of folders.'
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate rehearse" json' -l 'json' -d 'Print the rehearsal report as JSON (progress goes to stderr).'
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate rehearse" version' -l 'version' -d 'Show the version.'
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate rehearse" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -361,6 +361,7 @@ _enmigrate_rehearse() {
         '--days[Days of keys the simulated state publishes.]:days:'
         '--keys-per-day[Keys the simulated state publishes a day.]:keys-per-day:'
         '--seed[Seed for the keys and the faults'\'' files and moments (default\: random, printed).]:seed:'
+        '--keep-buckets[Keep the plan'\''s s3\:// and gs\:// second and national feeds, on the loopback emulators its buckets\: names, instead of folders.]'
         '--json[Print the rehearsal report as JSON (progress goes to stderr).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
