@@ -75,7 +75,7 @@ public enum PlanLoader {
 
     static let rules: [any PlanRule] = [
         KeyIdentifierRule(), KeyFilesRule(), KeyPairRule(), KeyIdentityRule(), PlainHTTPRule(),
-        OverlappingLocationsRule(), NationalExportIndexRule(), KeyStoreSourceRule(), ReadOnlyDecommissionRule(),
+        OverlappingLocationsRule(), NationalExportIndexRule(), KeyStoreSourceRule(), ReadOnlyDecommissionRule(), ReferenceLineageURLRule(),
     ]
 
     /// SHA-256 of the plan's meaning: the canonical JSON of the decoded plan with every path
