@@ -19,8 +19,8 @@ struct BucketMigrationTests {
         let keysPerFile: Int
     }
 
-    func setUp(files: Int = 4, keysPerFile: Int = 40, maxKeysPerFile: Int = 17000) async throws -> Setup {
-        let folder = try PlanFolder.make(clientFiles: files, keysPerFile: keysPerFile)
+    func setUp(files: Int = 4, keysPerFile: Int = 40, maxKeysPerFile: Int = 17000, mode: String = "read-only") async throws -> Setup {
+        let folder = try PlanFolder.make(mode: mode, clientFiles: files, keysPerFile: keysPerFile)
         let id = UUID().uuidString.prefix(8).lowercased()
         let s3Bucket = "state-cdn-\(id)", gcsBucket = "national-\(id)"
         let s3Endpoint = try BucketServers.url(BucketServers.s3Variable), gcsEndpoint = try BucketServers.url(BucketServers.gcsVariable)
@@ -107,6 +107,21 @@ struct BucketMigrationTests {
         #expect(proof.status == 0, "\(proof.stdout)\n\(proof.stderr)")
         let steady = try await run(["apply", "plan.yaml", "--once"], setup)
         #expect(steady.status == 0, "\(steady.stdout)\n\(steady.stderr)")
+    }
+
+    @Test("full: the three gates in turn on buckets, then complete; phones still read every key from the bucket")
+    func fullMigration() async throws {
+        let setup = try await setUp(files: 2, mode: "full")
+        #expect(try await run(["apply", "plan.yaml", "--once"], setup).status == 4)
+        #expect(try await run(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "a"], setup).status == 4)
+        #expect(try await run(["approve", "plan.yaml", "--gate", "app-update", "--by", "a"], setup).status == 4)
+        let last = try await run(["approve", "plan.yaml", "--gate", "decommission", "--by", "a"], setup)
+        #expect(last.status == 0, "\(last.stdout)\n\(last.stderr)")
+        let status = try await run(["status", "plan.yaml", "--json"], setup)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect(report["phase"] as? String == "complete" && report["status"] as? String == "succeeded", "\(status.stdout)")
+        let phone = try await phoneKeys(setup)
+        #expect(phone.keys == setup.files * setup.keysPerFile && phone.problems == 0)
     }
 
     @Test("killed right after the approval, before or during the swap: apply resumes to one whole swap, phones read every key")
