@@ -12,7 +12,8 @@ struct ApplyCommand: AsyncParsableCommand {
             and while the run waits at a gate it picks up an approval within a second, until interrupted \
             (SIGINT/SIGTERM stop cleanly; the run stays resumable). With --once it advances as far as \
             possible now and exits: 0 steady or done, 3 blocked, 4 waiting for approval, 5 lock held, \
-            6 plan changed. An interrupted or failed run is continued exactly as `resume` does.
+            6 plan changed; with --scheduled as well, waiting, pending work and a held lock exit 0. SIGINT, SIGTERM \
+            and SIGHUP stop cleanly with exit 0. An interrupted or failed run is continued exactly as `resume` does.
             """
     )
 
@@ -27,6 +28,12 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @Flag(help: "Print events as JSON lines.")
     var json = false
+
+    @Flag(help: """
+        For a scheduler (cron, a systemd timer, a Kubernetes CronJob) running --once: waiting at a gate, checks pending on \
+        work still to come and another process holding the run exit 0 (the last line says which); a failure still fails.
+        """)
+    var scheduled = false
 
     @Flag(name: .customLong("take-back-client-index"),
           help: "After the cut-over: republish the client index although something else rewrote it (stop that writer first).")
@@ -43,24 +50,33 @@ struct ApplyCommand: AsyncParsableCommand {
             var context = try EngineContext.load(plan)
             context.takeBackClientIndex = takeBackClientIndex
             let printer = EventPrinter(json: json, plan: plan)
+            let schedule = ScheduledExit()
             let outcome: RunOutcome
             do {
-                outcome = try await Self.advance(context: context, until: target, once: once, printer: printer)
+                outcome = try await Self.advance(context: context, until: target, once: once, printer: printer, observe: schedule.observe)
             } catch JournalError.lockHeld(let holder) {
                 // Another replica runs the migration: help with its import, or say who holds it (exit 5).
                 if try await ImportJoin.joinIfImporting(context: context, holder: holder, json: json) { return }
+                if scheduled {
+                    printer.note("scheduled: another process holds the run (\(holder)); nothing to do here (exit 0; 5 without --scheduled)")
+                    return
+                }
                 throw JournalError.lockHeld(holder: holder)
             }
             printer.outcome(outcome)
-            throw outcome.exitCode
+            guard scheduled else { throw outcome.exitCode }
+            let (code, note) = schedule.exitCode(for: outcome)
+            if let note { printer.note(note) }
+            throw code
         }
     }
 
     /// Runs the orchestrator; without `once`, keeps waiting at a gate (polling each second)
     /// and keeps the steady state alive at the plan's interval until interrupted.
-    static func advance(context: EngineContext, until: MigrationPhase?, once: Bool, printer: EventPrinter) async throws -> RunOutcome {
+    static func advance(context: EngineContext, until: MigrationPhase?, once: Bool, printer: EventPrinter,
+                        observe: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) async throws -> RunOutcome {
         let journal = try context.openJournal()
-        let orchestrator = try context.orchestrator(journal: journal, events: { printer($0) })
+        let orchestrator = try context.orchestrator(journal: journal, events: { observe($0); printer($0) })
         let interval = context.plan.workers.interval
         return try await InterruptHandling.run {
             var engine = orchestrator

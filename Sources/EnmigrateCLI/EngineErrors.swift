@@ -27,6 +27,8 @@ enum EngineErrors {
             return (EnmigrateExit.error, error.description)
         case let error as DatabaseCorrupt:
             return (EnmigrateExit.needsRepair, "error: \(error)")
+        case let stopped as InterruptHandling.Stopped:
+            return (EnmigrateExit.done, "\(stopped)")
         case is CancellationError:
             return (EnmigrateExit.error, "interrupted: the journal holds every finished step; continue with enmigrate apply or resume")
         case let error as RunStateMachine.IllegalTransition:

@@ -31,6 +31,11 @@ struct EventPrinter: Sendable {
         print(json ? Self.jsonLine(event: "outcome", message: outcome.text) : outcome.text)
     }
 
+    /// A line about how the command ends (`apply --scheduled`'s exit code).
+    func note(_ text: String) {
+        print(json ? Self.jsonLine(event: "note", message: text) : text)
+    }
+
     static func name(_ event: MigrationEvent) -> String {
         String(describing: event).prefix { $0 != "(" }.description
     }

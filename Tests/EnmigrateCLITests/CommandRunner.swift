@@ -95,6 +95,36 @@ extension CommandRunner {
     }
 }
 
+extension CommandRunner {
+    /// Runs `enmigrate ARGS` and sends `signal` once `shouldSignal` accepts its output so far
+    /// (stdout and stderr together); returns how it ended and all it printed.
+    static func runAndSignal(_ arguments: [String], in folder: URL, signal number: Int32,
+                             when shouldSignal: (String) -> Bool) throws -> (status: Int32, signalled: Bool, output: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        var buffer = Data()
+        var signalled = false
+        while true {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer += chunk
+            if !signalled, shouldSignal(String(decoding: buffer, as: UTF8.self)) {
+                kill(process.processIdentifier, number)
+                signalled = true
+            }
+        }
+        process.waitUntilExit()
+        return (process.terminationStatus, signalled, String(decoding: buffer, as: UTF8.self))
+    }
+}
+
 func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
