@@ -34,6 +34,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // The PostgreSQL key store and journal for operators beyond one machine.
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // The metrics a long-running apply serves (Prometheus text format, with its registry's
+        // name and label checks), on the Hummingbird server that also answers the health probes.
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // TLS settings for PostgreSQL connections (sslmode prefer/require).
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
@@ -212,12 +215,16 @@ let package = Package(
                 "LoopbackFeedServer",
                 "MigrationRehearsal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "EnmigrateCLITests",
-            dependencies: ["ExposureExport", "MigrationPlan", "MigrationStores", "LoopbackFeedServer", "EngineHarness", "CaseReport"],
+            dependencies: ["EnmigrateCLI", "ExposureExport", "MigrationPlan", "MigrationStores", "LoopbackFeedServer", "EngineHarness", "CaseReport"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -202,14 +202,17 @@ _enmigrate_plan() {
 
 _enmigrate_apply() {
     repeating_flags=()
-    non_repeating_flags=(--once --json --take-back-client-index --version -h --help)
+    non_repeating_flags=(--once --json --scheduled --take-back-client-index --version -h --help)
     repeating_options=()
-    non_repeating_options=(--until)
+    non_repeating_options=(--until --metrics-address)
     __enmigrate_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--until')
+        return
+        ;;
+    '--metrics-address')
         return
         ;;
     esac

@@ -114,6 +114,8 @@ _enmigrate_apply() {
         '--until[Stop on reaching this phase (dual-export, importing, key-rotation, mirroring, app-update, decommission).]:until:'
         '--once[Advance as far as possible now, run steady-state workers once, and exit.]'
         '--json[Print events as JSON lines.]'
+        '--scheduled[For a scheduler (cron, a systemd timer, a Kubernetes CronJob) running --once\: waiting at a gate, checks pending on work still to come and another process holding the run exit 0 (the last line says which); a failure still fails.]'
+        '--metrics-address[Serve Prometheus metrics and health probes (/metrics, /healthz, /readyz) on HOST\:PORT while apply runs.]:HOST\:PORT:'
         '--take-back-client-index[After the cut-over\: republish the client index although something else rewrote it (stop that writer first).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MigrationEngine
+import MigrationPlan
 
 /// `enmigrate apply PLAN [--until PHASE] [--once] [--json]`.
 struct ApplyCommand: AsyncParsableCommand {
@@ -35,6 +36,11 @@ struct ApplyCommand: AsyncParsableCommand {
         """)
     var scheduled = false
 
+    @Option(name: .customLong("metrics-address"),
+            help: ArgumentHelp("Serve Prometheus metrics and health probes (/metrics, /healthz, /readyz) on HOST:PORT while apply runs.",
+                               valueName: "HOST:PORT"))
+    var metricsAddress: String?
+
     @Flag(name: .customLong("take-back-client-index"),
           help: "After the cut-over: republish the client index although something else rewrote it (stop that writer first).")
     var takeBackClientIndex = false
@@ -51,10 +57,21 @@ struct ApplyCommand: AsyncParsableCommand {
             context.takeBackClientIndex = takeBackClientIndex
             let printer = EventPrinter(json: json, plan: plan)
             let schedule = ScheduledExit()
+            let metrics = RunMetrics()
+            var server: MonitoringServer?
+            if let metricsAddress {
+                server = try await MonitoringServer.start(address: metricsAddress, metrics: metrics, stalledAfter: Self.stallLimit(context.plan.workers))
+            }
+            if let server { printer.note("monitoring: http://\(server.host):\(server.port)/metrics, /healthz, /readyz") }
             let outcome: RunOutcome
             do {
-                outcome = try await Self.advance(context: context, until: target, once: once, printer: printer, observe: schedule.observe)
+                outcome = try await Self.advance(context: context, until: target, once: once, printer: printer,
+                                                 observe: { schedule.observe($0); metrics.observe($0) },
+                                                 afterPass: { outcome, journal in
+                                                     metrics.passEnded(outcome, report: try? RunStatusReport.read(journal, plan: plan, verifyChain: false))
+                                                 })
             } catch JournalError.lockHeld(let holder) {
+                await server?.stop()
                 // Another replica runs the migration: help with its import, or say who holds it (exit 5).
                 if try await ImportJoin.joinIfImporting(context: context, holder: holder, json: json) { return }
                 if scheduled {
@@ -63,6 +80,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 }
                 throw JournalError.lockHeld(holder: holder)
             }
+            await server?.stop()
             printer.outcome(outcome)
             guard scheduled else { throw outcome.exitCode }
             let (code, note) = schedule.exitCode(for: outcome)
@@ -73,8 +91,14 @@ struct ApplyCommand: AsyncParsableCommand {
 
     /// Runs the orchestrator; without `once`, keeps waiting at a gate (polling each second)
     /// and keeps the steady state alive at the plan's interval until interrupted.
+    /// How long `/healthz` lets a step run without a word: the plan's step timeout and interval, and a minute.
+    static func stallLimit(_ workers: WorkerSettings) -> TimeInterval {
+        TimeInterval((workers.stepTimeout + workers.interval).components.seconds) + 60
+    }
+
     static func advance(context: EngineContext, until: MigrationPhase?, once: Bool, printer: EventPrinter,
-                        observe: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) async throws -> RunOutcome {
+                        observe: @escaping @Sendable (MigrationEvent) -> Void = { _ in },
+                        afterPass: @escaping @Sendable (RunOutcome, Journal) -> Void = { _, _ in }) async throws -> RunOutcome {
         let journal = try context.openJournal()
         let orchestrator = try context.orchestrator(journal: journal, events: { observe($0); printer($0) })
         let interval = context.plan.workers.interval
@@ -84,6 +108,7 @@ struct ApplyCommand: AsyncParsableCommand {
             // second apply is told who holds it.
             defer { try? journal.releaseLease(ownedBy: engine.environment.owner) }
             var outcome = try await engine.apply(until: until, keepLease: !once)
+            afterPass(outcome, journal)
             var lastCatchUp = ContinuousClock.now
             while !once {
                 switch outcome {
@@ -101,6 +126,7 @@ struct ApplyCommand: AsyncParsableCommand {
                     return outcome
                 }
                 outcome = try await engine.apply(until: until, keepLease: true)
+                afterPass(outcome, journal)
             }
             return outcome
         }

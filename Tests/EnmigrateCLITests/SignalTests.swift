@@ -27,4 +27,20 @@ struct SignalTests {
         let again = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
         #expect(again.status == 4 && again.stdout.contains("check coverage: passed"), "\(again.stdout)\n\(again.stderr)")
     }
+
+    @Test("a long-running apply writing into a pipe: each steady pass reaches the reader as it happens, not at exit")
+    func steadyPassesReachAPipe() async throws {
+        let folder = try PlanFolder.make()
+        let planURL = folder.appendingPathComponent("plan.yaml")
+        try String(contentsOf: planURL, encoding: .utf8).replacingOccurrences(of: "interval: 5m", with: "interval: 1s")
+            .write(to: planURL, atomically: true, encoding: .utf8)
+        _ = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
+        let approved = try await offPool { try CommandRunner.run(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "a"], in: folder) }
+        #expect(approved.status == 0, "\(approved.stdout)\n\(approved.stderr)")
+        // Signalled only once three steady passes were read from the pipe while it runs.
+        let ended = try await offPool {
+            try CommandRunner.runAndSignal(["apply", "plan.yaml"], in: folder, signal: SIGTERM) { $0.components(separatedBy: "steady:").count > 3 }
+        }
+        #expect(ended.signalled && ended.status == 0, "\(ended.output)")
+    }
 }

@@ -63,6 +63,8 @@ public struct Orchestrator: Sendable {
                     return .blocked(reason)
                 }
             }
+            // One line per steady pass, so a log shows the run alive for the months it lasts.
+            events(.steady)
             return .steady
         }
         // A complete run has nothing to do (also when a crash came between entering

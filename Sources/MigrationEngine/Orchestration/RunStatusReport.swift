@@ -79,6 +79,10 @@ public struct RunStatusReport: Sendable, Encodable {
     public let journalIntact: Bool?
     /// Who holds the run lock now, if anyone.
     public let lock: String?
+    /// When the holder's lease runs out unless renewed (nil: nobody holds it).
+    public var leaseExpiresAt: Date?
+    /// Since when the run has been waiting (at a gate), when it is.
+    public var waitingSince: Date?
 
     /// Builds the report from `journal`; `verifyChain` also walks the hash chain.
     public static func read(_ journal: Journal, plan: String, verifyChain: Bool) throws -> RunStatusReport? {
@@ -99,12 +103,14 @@ public struct RunStatusReport: Sendable, Encodable {
         let lastError = records.last { settled.contains($0.kind) }
             .flatMap { $0.kind == .stepFailed || $0.kind == .blocked ? CheckRecord.value($0.detail, "reason") : nil }
         let machine = RunStateMachine.restored(run: run, last: last)
+        let holder = try journal.holder(at: Date())
         return RunStatusReport(
             phase: last.phase.rawValue, status: last.status.rawValue, planHash: run.planHash, startedAt: run.startedAt,
             timeline: timeline, checks: checks, failedFiles: [], approval: approval(records, machine: machine),
             cutoverLatencyMs: cutOverLatency(records), lastError: last.status == .failed || last.status == .waiting ? lastError : nil,
             next: nextCommands(machine, plan: plan), journalIntact: verifyChain ? try journal.firstBrokenRecord() == nil : nil,
-            lock: try journal.holder(at: Date()).map(Self.lockLine))
+            lock: holder.map(Self.lockLine), leaseExpiresAt: holder?.expires,
+            waitingSince: last.status == .waiting ? records.reversed().prefix { $0.status == .waiting }.last?.at : nil)
     }
 
     /// Who holds the lock, and whether that process is gone (on this host a dead pid can be
