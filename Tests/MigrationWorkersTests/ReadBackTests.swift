@@ -44,4 +44,24 @@ struct ReadBackTests {
         #expect(try await writer.runPass() == 1)
         #expect(try await destination.exists("exposureKeyExport-US/index.txt"))
     }
+
+    @Test("dual-export: a re-signed file stored damaged fails the pass without quarantining the client file; the second index does not name it; once sound it is published")
+    func dualExport() async throws {
+        var client = FeedFixture()
+        try await client.add(FeedFixture.keys(20), signer: TestKeys.client)
+        let server = try await client.serve()
+        defer { Task { await server.stop() } }
+        let destination = DamagingStore()
+        let ledger = InMemoryPublishLedger()
+        let resigner = FeedResigner(source: HTTPBlobStore(base: server.baseURL), sourceIndexPath: "\(client.root)/index.txt",
+                                    clientKey: TestKeys.client.trustedKey, destination: destination, destinationRoot: "exposureKeyExport-US-XX",
+                                    signer: TestKeys.state, ledger: ledger, retry: TransientRetry(attempts: 1, backoff: .milliseconds(1)),
+                                    environment: testEnvironment())
+        await #expect(throws: WorkerError.self) { try await resigner.runPass() }
+        #expect(try await destination.exists("exposureKeyExport-US-XX/index.txt") == false)
+        #expect(try await ledger.entries().allSatisfy { $0.status != .quarantined }, "the client file is not at fault")
+        destination.healed.withLock { $0 = true }
+        #expect(try await resigner.runPass().published == 1)
+        #expect(try await destination.exists("exposureKeyExport-US-XX/index.txt"))
+    }
 }
