@@ -78,7 +78,7 @@ struct FaultClassTests {
         let injected = try inject(fault, into: fixture, server: server, bad: bad)
         let store = try SQLiteKeyStore(path: fixture.folder.appendingPathComponent("national.db").path)
         let importer = FeedImporter(
-            feed: HTTPBlobStore(base: server.baseURL, limits: .init(maxIndexBytes: 64 << 10, fileTimeout: .milliseconds(500))),
+            feed: HTTPBlobStore(base: server.baseURL, limits: .init(maxIndexBytes: 64 << 10, fileTimeout: .milliseconds(1500))),
             indexPath: "\(fixture.root)/index.txt", root: fixture.root, trustedKeys: trusted,
             transform: ImportedKeyTransform(region: "US-XX"), keyStore: store, concurrency: 4,
             retry: TransientRetry(attempts: 2, backoff: .milliseconds(1)), environment: testEnvironment())
@@ -141,8 +141,8 @@ struct FaultClassTests {
             server.inject(.status(503), for: bad, times: nil)
             return "`\(bad)` answers 503 to every request"
         case .timeout:
-            server.inject(.delay(2), for: bad, times: nil)
-            return "`\(bad)` answers after 2 s (the file timeout is 0.5 s)"
+            server.inject(.delay(4), for: bad, times: nil)
+            return "`\(bad)` answers after 4 s (the file timeout is 1.5 s)"
         case .slowDrip:
             server.inject(.drip(bytes: 64, interval: 0.1), for: bad, times: nil)
             return "`\(bad)` is sent 64 bytes every 0.1 s, its true length announced"
