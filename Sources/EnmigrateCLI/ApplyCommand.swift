@@ -65,11 +65,17 @@ struct ApplyCommand: AsyncParsableCommand {
             if let server { printer.note("monitoring: http://\(server.host):\(server.port)/metrics, /healthz, /readyz") }
             let outcome: RunOutcome
             do {
-                outcome = try await Self.advance(context: context, until: target, once: once, printer: printer,
-                                                 observe: { schedule.observe($0); metrics.observe($0) },
-                                                 afterPass: { outcome, journal in
-                                                     metrics.passEnded(outcome, report: try? RunStatusReport.read(journal, plan: plan, verifyChain: false))
-                                                 })
+                let monitored = server != nil, scheduled = scheduled
+                outcome = try await Self.advance(
+                    context: context, until: target, once: once, printer: printer,
+                    observe: { if monitored { metrics.observe($0) } },
+                    afterPass: { outcome, journal in
+                        if scheduled { schedule.passEnded(outcome, journal: journal) }
+                        // The journal is read whole for the report: not on every second a gate waits.
+                        guard monitored else { return }
+                        let report = metrics.wantsReport(after: outcome) ? (try? RunStatusReport.read(journal, plan: plan, verifyChain: false)) ?? nil : nil
+                        metrics.passEnded(outcome, report: report)
+                    })
             } catch JournalError.lockHeld(let holder) {
                 await server?.stop()
                 // Another replica runs the migration: help with its import, or say who holds it (exit 5).

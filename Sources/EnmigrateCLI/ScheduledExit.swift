@@ -10,27 +10,21 @@ import Synchronization
 /// needs a person still fails: a check that failed on data that exists (3), a failed step (1), a
 /// changed plan (6), a repair (7).
 final class ScheduledExit: Sendable {
-    /// The outcome of the last batch of checks seen (one phase's exit checks, in a row).
-    private let lastChecks = Mutex<(batch: [CheckResult], open: Bool)>(([], false))
+    /// The check results the journal recorded with the pass that blocked.
+    private let blockingChecks = Mutex<[CheckResult]>([])
 
-    /// Watches the event stream for check results.
-    func observe(_ event: MigrationEvent) {
-        lastChecks.withLock { state in
-            if case .check(let result) = event {
-                if !state.open { state.batch = [] }
-                state.batch.append(result)
-                state.open = true
-            } else {
-                state.open = false
-            }
-        }
+    /// After a pass: a blocked one's checks are read from the journal, where the engine recorded
+    /// them with the transition it refused (a catch-up that blocked records none).
+    func passEnded(_ outcome: RunOutcome, journal: Journal) {
+        guard case .blocked = outcome else { return }
+        let checks = (try? RunStatusReport.read(journal, plan: "", verifyChain: false))??.checks ?? []
+        blockingChecks.withLock { $0 = checks }
     }
 
     /// Whether a `blocked` outcome came only from checks waiting for work still to come.
     var blockedOnlyByPendingWork: Bool {
-        lastChecks.withLock { state in
-            !state.batch.isEmpty && state.batch.allSatisfy { $0.outcome == .passed || $0.outcome == .pending }
-                && state.batch.contains { $0.outcome == .pending }
+        blockingChecks.withLock { checks in
+            checks.allSatisfy { $0.outcome == .passed || $0.outcome == .pending } && checks.contains { $0.outcome == .pending }
         }
     }
 

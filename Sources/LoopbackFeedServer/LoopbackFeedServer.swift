@@ -17,15 +17,13 @@ public final class LoopbackFeedServer: Sendable {
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/")! }
 
     private let faults: FaultTable
-    private let task: Task<Void, any Error>
-    private let group: ServiceGroup
+    private let server: RunningHTTPServer
 
-    private init(root: URL, port: Int, faults: FaultTable, task: Task<Void, any Error>, group: ServiceGroup) {
+    private init(root: URL, faults: FaultTable, server: RunningHTTPServer) {
         self.root = root
-        self.port = port
+        self.port = server.port
         self.faults = faults
-        self.task = task
-        self.group = group
+        self.server = server
     }
 
     /// Starts serving `root` on `port` of 127.0.0.1 (0: a free port) and returns once it accepts connections.
@@ -51,46 +49,18 @@ public final class LoopbackFeedServer: Sendable {
             }
             return Response(status: .ok, headers: [.eTag: tag.tag, .contentLength: String(tag.size)])
         }
-        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let application = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: requestedPort), serverName: "enmigrate-loopback"),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: Self.quietLogger
-        )
-        let group = ServiceGroup(configuration: .init(services: [application], logger: Self.quietLogger))
-        let task = Task {
-            defer { portContinuation.finish() }
-            try await group.run()
+        do {
+            let server = try await RunningHTTPServer.start(router, host: "127.0.0.1", port: requestedPort, serverName: "enmigrate-loopback")
+            return LoopbackFeedServer(root: folder, faults: faults, server: server)
+        } catch let failure as RunningHTTPServer.DidNotStart {
+            throw LoopbackFeedServerError.didNotStart(port: requestedPort, reason: failure.reason)
         }
-        var port = 0
-        for await chosen in portStream {
-            port = chosen
-            break
-        }
-        guard port > 0 else {
-            await group.triggerGracefulShutdown()
-            let reason = await task.result
-            throw LoopbackFeedServerError.didNotStart(port: requestedPort, reason: "\(reason)")
-        }
-        return LoopbackFeedServer(root: folder, port: port, faults: faults, task: task, group: group)
-    }
-
-    /// Cancellation at `stop()` is the normal way out; only real failures are worth a line.
-    private static var quietLogger: Logger {
-        var logger = Logger(label: "enmigrate-loopback")
-        logger.logLevel = .critical
-        return logger
     }
 
     /// Stops the server (releasing held requests) and waits until it has.
     public func stop() async {
         faults.releaseHeld()
-        await group.triggerGracefulShutdown()
-        _ = await task.result
+        await server.stop()
     }
 
     /// Makes the next `times` requests for `path` (relative, e.g. `root/index.txt`) misbehave;

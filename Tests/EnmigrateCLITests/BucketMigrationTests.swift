@@ -152,8 +152,8 @@ struct BucketMigrationTests {
         let report = try #require(try JSONSerialization.jsonObject(with: Data(kept.stdout.utf8)) as? [String: Any])
         let said = try #require(report["buckets"] as? String)
         #expect(said.hasPrefix("kept the plan's buckets: the second feed in gs://") && said.contains("the national feed in gs://"), "\(said)")
-        let folders = try await setup.national.list(under: "")
-        #expect(folders.isEmpty, "objects sit under rehearsal-…/, not at the top: \(folders)")
+        // Nothing where the plan's own national feed would be: only under rehearsal-…/.
+        #expect(try await !setup.national.exists("exposureKeyExport-US/index.txt"))
         let runID = try #require(said.components(separatedBy: "/national/").dropFirst().first?.split(separator: "/").first.map(String.init))
         #expect(try await setup.national.exists("\(runID)/exposureKeyExport-US/index.txt"), "\(said)")
 

@@ -70,40 +70,20 @@ extension CommandRunner {
     /// so far. Returns whether it was killed (false: it finished first).
     static func runAndKill(_ arguments: [String], in folder: URL, environment: [String: String] = [:],
                            when shouldKill: (String) -> Bool) throws -> Bool {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments + ["--json"]
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        process.currentDirectoryURL = folder
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var buffer = Data()
-        var killed = false
-        while !killed {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer += chunk
-            if shouldKill(String(decoding: buffer, as: UTF8.self)) {
-                kill(process.processIdentifier, SIGKILL)
-                killed = true
-            }
-        }
-        process.waitUntilExit()
-        return killed
+        try runAndSignal(arguments + ["--json"], in: folder, environment: environment, signal: SIGKILL, when: shouldKill).signalled
     }
 }
 
 extension CommandRunner {
     /// Runs `enmigrate ARGS` and sends `signal` once `shouldSignal` accepts its output so far
     /// (stdout and stderr together); returns how it ended and all it printed.
-    static func runAndSignal(_ arguments: [String], in folder: URL, signal number: Int32,
+    static func runAndSignal(_ arguments: [String], in folder: URL, environment: [String: String] = [:], signal number: Int32,
                              when shouldSignal: (String) -> Bool) throws -> (status: Int32, signalled: Bool, output: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = folder
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out

@@ -24,7 +24,7 @@ struct MonitoringTests {
     @Test("while apply waits at the gate: the phase, the wait, the checks, the lease and worker passes as metrics; both probes answer 200; SIGTERM ends it with 0")
     func servedWhileWaiting() async throws {
         let folder = try PlanFolder.make()
-        let result = try await offPool { () throws -> (metrics: String, health: Int, ready: Int, status: Int32, output: String) in
+        let result = try await offPool { () throws -> (metrics: String, health: Int, ready: Int, statusJSON: String, status: Int32, output: String) in
             let process = Process()
             process.executableURL = CommandRunner.binary
             process.arguments = ["apply", "plan.yaml", "--metrics-address", "127.0.0.1:0"]
@@ -44,10 +44,11 @@ struct MonitoringTests {
             let metrics = try get(base + "/metrics").body
             let health = try get(base + "/healthz").status
             let ready = try get(base + "/readyz").status
+            let status = try CommandRunner.run(["status", "plan.yaml", "--json"], in: folder).stdout
             kill(process.processIdentifier, SIGTERM)
             text += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
-            return (metrics, health, ready, process.terminationStatus, text)
+            return (metrics, health, ready, status, process.terminationStatus, text)
         }
         #expect(result.metrics.contains(#"enmigrate_phase{phase="key-rotation"} 1"#), "\(result.metrics)\n\(result.output)")
         #expect(result.metrics.contains(#"enmigrate_phase{phase="importing"} 0"#))
@@ -59,6 +60,9 @@ struct MonitoringTests {
             .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
         #expect(expiry > Date().timeIntervalSince1970 - 60, "the lease this process holds")
         #expect(result.health == 200 && result.ready == 200)
+        // status --json names the lease's expiry and since when the run waits.
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.statusJSON.utf8)) as? [String: Any])
+        #expect(report["leaseExpiresAt"] != nil && report["waitingSince"] != nil, "\(result.statusJSON)")
         // Every metric the example alert rules use is one apply serves.
         let alerts = try String(contentsOf: CLIDocsTests.root.appendingPathComponent("deploy/alerts.yaml"), encoding: .utf8)
         let used = Set(alerts.matches(of: /enmigrate_[a-z_]+/).map { String($0.output) })

@@ -1,23 +1,19 @@
 import Foundation
 import Hummingbird
-import Logging
-import ServiceLifecycle
+import LoopbackFeedServer
 
 /// The HTTP endpoint of a long-running `apply` (`--metrics-address HOST:PORT`): `/metrics` in
 /// the Prometheus text format, `/healthz` (the process makes progress) and `/readyz` (its last
 /// pass did not fail or block) for liveness and readiness probes. Read-only; no key material.
 final class MonitoringServer: Sendable {
     /// The port it listens on (the one chosen when the address said 0).
-    let port: Int
     let host: String
-    private let task: Task<Void, any Error>
-    private let group: ServiceGroup
+    private let server: RunningHTTPServer
+    var port: Int { server.port }
 
-    private init(host: String, port: Int, task: Task<Void, any Error>, group: ServiceGroup) {
+    private init(host: String, server: RunningHTTPServer) {
         self.host = host
-        self.port = port
-        self.task = task
-        self.group = group
+        self.server = server
     }
 
     /// Why the address cannot be served.
@@ -52,37 +48,14 @@ final class MonitoringServer: Sendable {
             let (ok, text) = metrics.readiness()
             return Response(status: ok ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        var logger = Logger(label: "enmigrate-monitoring")
-        logger.logLevel = .critical
-        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let application = Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: requested), serverName: "enmigrate"),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        let task = Task {
-            defer { portContinuation.finish() }
-            try await group.run()
+        do {
+            return MonitoringServer(host: host, server: try await RunningHTTPServer.start(router, host: host, port: requested, serverName: "enmigrate"))
+        } catch let failure as RunningHTTPServer.DidNotStart {
+            throw Failure(description: "--metrics-address \(address): \(failure)")
         }
-        var port = 0
-        for await chosen in portStream {
-            port = chosen
-            break
-        }
-        guard port > 0 else {
-            await group.triggerGracefulShutdown()
-            let reason = await task.result
-            throw Failure(description: "--metrics-address \(address): cannot listen there (\(reason))")
-        }
-        return MonitoringServer(host: host, port: port, task: task, group: group)
     }
 
     func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = await task.result
+        await server.stop()
     }
 }

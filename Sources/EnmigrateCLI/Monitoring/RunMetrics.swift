@@ -76,10 +76,6 @@ final class RunMetrics: Sendable {
                 gauge("enmigrate_coverage_holds", help: "1 when the last coverage proof held, 0 when it did not")
                     .set(Double(result.outcome == .passed ? 1 : 0))
             }
-        case .waitingForApproval:
-            liveness.withLock { $0.waitingSince = $0.waitingSince ?? at }
-        case .approvalUsed:
-            liveness.withLock { $0.waitingSince = nil }
         default:
             break
         }
@@ -87,14 +83,35 @@ final class RunMetrics: Sendable {
 
     // MARK: After a pass
 
-    /// Records how a pass ended and refreshes what the journal knows.
+    /// When the journal's report was last read, and after which outcome.
+    private let lastReport = Mutex<(at: Date, outcome: String)?>(nil)
+
+    /// Whether the pass that ended with `outcome` should refresh from the journal: when the
+    /// outcome changed, else at most every 15 s (a waiting apply passes every second).
+    func wantsReport(after outcome: RunOutcome) -> Bool {
+        let at = now(), name = Self.name(of: outcome)
+        return lastReport.withLock { last in
+            guard let previous = last, previous.outcome == name, at.timeIntervalSince(previous.at) < 15 else {
+                last = (at, name)
+                return true
+            }
+            return false
+        }
+    }
+
+    /// Records how a pass ended and refreshes what the journal knows (`report`, when read).
     func passEnded(_ outcome: RunOutcome, report: RunStatusReport?) {
         let at = now()
         liveness.withLock { state in
             state.lastActivity = at
             state.lastOutcome = outcome
-            if case .waitingForApproval = outcome {} else { state.waitingSince = nil }
-            if let since = report?.waitingSince { state.waitingSince = since }
+            // The journal says since when (a restarted apply keeps the wait's real start); a
+            // pass that did not read it keeps the last known start while it still waits.
+            if case .waitingForApproval = outcome {
+                if let report { state.waitingSince = report.waitingSince }
+            } else {
+                state.waitingSince = nil
+            }
         }
         gauge("enmigrate_last_pass_timestamp_seconds", help: "When the last pass of apply ended").set(at.timeIntervalSince1970)
         for name in Self.outcomeNames {

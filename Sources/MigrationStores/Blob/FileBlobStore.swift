@@ -72,11 +72,10 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
-    /// Checked once before the write and again just before the rename: a local folder has no
+    /// Checked just before the rename, once the new content is on disk: a local folder has no
     /// compare-and-swap, so this narrows the window a concurrent writer can slip through to
     /// the rename itself.
     public func write(_ data: Data, to path: String, if precondition: BlobPrecondition) async throws {
-        try await BlobPrecondition.check(precondition, of: path, in: self)
         let target = try confined(path, followLast: false)
         let holds = { () throws -> Void in
             let current = try? self.statVersion(target)

@@ -48,7 +48,7 @@ struct CloudHTTP: Sendable {
             } catch { outcome = .failure(error) }
             let transient: Bool = switch outcome {
             case .success(let response): response.status >= 500 || response.status == 408 || response.status == 429
-            case .failure(let error as BlobStoreError): error.isTransient && !(error == .tooLarge(path: path, limit: limit))
+            case .failure(let error as BlobStoreError): error.isTransient
             case .failure: false
             }
             if !transient || attempt >= retry.attempts {
