@@ -109,6 +109,21 @@ struct BucketMigrationTests {
         #expect(steady.status == 0, "\(steady.stdout)\n\(steady.stderr)")
     }
 
+    @Test("a national file gone from its bucket: the coverage proof does not pass and the cut-over is not approved into")
+    func unavailableNationalFile() async throws {
+        let setup = try await setUp(files: 2)
+        let waiting = try await run(["apply", "plan.yaml", "--once"], setup)
+        #expect(waiting.status == 4, "\(waiting.stdout)\n\(waiting.stderr)")
+        let national = try await setup.national.list(under: "exposureKeyExport-US").filter { $0.hasSuffix(".zip") }
+        try await setup.national.delete(try #require(national.first))
+        let proof = try await run(["verify", "plan.yaml"], setup)
+        #expect(proof.status == 3 && proof.stdout.contains("coverage is inconclusive"), "\(proof.stdout)\n\(proof.stderr)")
+        let original = try await setup.stateCDN.read("exposureKeyExport-US-XX/index.txt")
+        let approved = try await run(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], setup)
+        #expect(approved.status != 0 && approved.stdout.contains("the client index was not swapped: inconclusive"), "\(approved.stdout)\n\(approved.stderr)")
+        #expect(try await setup.stateCDN.read("exposureKeyExport-US-XX/index.txt") == original, "phones keep the state's index")
+    }
+
     @Test("full: the three gates in turn on buckets, then complete; phones still read every key from the bucket")
     func fullMigration() async throws {
         let setup = try await setUp(files: 2, mode: "full")

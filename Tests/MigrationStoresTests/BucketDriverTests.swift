@@ -38,14 +38,15 @@ struct BucketDriverTests {
 
     /// An S3 store (path-style) on the loopback feed server, which serves `bucket/prefix/…` from
     /// a folder and misbehaves on command.
-    private func storeOnFaultyServer() async throws -> (S3BlobStore, LoopbackFeedServer) {
+    private func storeOnFaultyServer(timeout: Duration = .seconds(120)) async throws -> (S3BlobStore, LoopbackFeedServer) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-s3-faults-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("bkt/feed/r"), withIntermediateDirectories: true)
         try Data("payload".utf8).write(to: folder.appendingPathComponent("bkt/feed/r/a.zip"))
         let server = try await LoopbackFeedServer.start(serving: folder)
         let store = S3BlobStore(address: try BucketAddress(URL(string: "s3://bkt/feed")!), endpoint: .init(url: server.baseURL, pathStyle: true),
                                 signer: SigV4Signer(credentials: AWSCredentials(accessKeyID: "AKIAFAULTS", secretAccessKey: "never-shown", source: "the test"),
-                                                    region: "eu-west-1"))
+                                                    region: "eu-west-1"),
+                                timeout: timeout)
         return (store, server)
     }
 
@@ -57,6 +58,16 @@ struct BucketDriverTests {
         server.inject(.status(429), for: "/bkt/feed/r/a.zip", times: 1)
         #expect(try await store.read("r/a.zip") == Data("payload".utf8))
         #expect(server.requestCount(for: "/bkt/feed/r/a.zip") == 3)
+    }
+
+    @Test("a request the server never answers times out and is tried again")
+    func retriesTimeout() async throws {
+        let (store, server) = try await storeOnFaultyServer(timeout: .milliseconds(300))
+        defer { Task { await server.stop() } }
+        // Held until the server stops: no answer at all, without a clock.
+        server.inject(.hold, for: "/bkt/feed/r/a.zip", times: 1)
+        #expect(try await store.read("r/a.zip") == Data("payload".utf8))
+        #expect(server.requestCount(for: "/bkt/feed/r/a.zip") == 2)
     }
 
     @Test("a 403 is not retried, and the refusal names the key's last characters and the region, never the secret")
