@@ -61,7 +61,10 @@ public struct FeedExportWriter: Sendable {
         // Each file is written, then recorded as written; the index, written last, lists only
         // recorded files, so files finishing out of order never publish a missing one.
         var finished = 0
-        try await forEachConcurrently(unwritten, limit: concurrency, work: { [self] file in try await write(file) }) { file in
+        let first = unwritten.first?.name
+        try await forEachConcurrently(unwritten, limit: concurrency, work: { [self] file in
+            try await write(file, verifySignature: file.name == first)
+        }) { file in
             finished += 1
             environment.report(.progress(worker: workerName, done: finished, total: unwritten.count, detail: "\(file.keyCount) keys in \(file.name)"))
         }
@@ -90,7 +93,7 @@ public struct FeedExportWriter: Sendable {
     }
 
     /// Builds, signs and writes one assigned file, then records it as written.
-    private func write(_ file: NationalFileRecord) async throws -> NationalFileRecord {
+    private func write(_ file: NationalFileRecord, verifySignature: Bool) async throws -> NationalFileRecord {
         let primaries = try await keyStore.keys(inNationalFile: file.name)
         let revised = try await keyStore.revisedKeys(inNationalFile: file.name)
         // A key revised before its first export goes out once, as it is now (a revoked key is
@@ -105,7 +108,7 @@ public struct FeedExportWriter: Sendable {
             revisedKeys: revised.filter { !primaryHere.contains($0.keyData) }.map { Self.exportKey($0, revised: true) })
         let (zip, digest) = try ExportArchiveWriter(signers: [signer]).signedArchive(for: contents)
         try await destination.write(zip, to: file.name)
-        try await ReadBackCheck(signer: signer).confirm(zip, at: file.name, in: destination)
+        try await ReadBackCheck(signer: signer).confirm(zip, at: file.name, in: destination, verifySignature: verifySignature)
         try await keyStore.markNationalFileWritten(name: file.name, digest: digest)
         return file
     }
