@@ -28,7 +28,7 @@ struct CoverageOutcomeTests {
         }
 
         var stateReader: PhoneFeedReader {
-            PhoneFeedReader(store: HTTPBlobStore(base: server.baseURL, limits: .init(fileTimeout: .milliseconds(300))),
+            PhoneFeedReader(store: HTTPBlobStore(base: server.baseURL, limits: .init(fileTimeout: .milliseconds(1500))),
                             indexPath: "\(state.root)/index.txt", key: TestKeys.client.trustedKey,
                             retry: TransientRetry(attempts: 2, backoff: .milliseconds(1)), environment: testEnvironment())
         }
