@@ -85,6 +85,11 @@ public final class SQLiteKeyStore: ExposureKeyStore {
             // The content version a file was imported from, to notice it republished.
             try db.execute(sql: "ALTER TABLE import_file ADD COLUMN source_version TEXT")
         }
+        migrator.registerMigration("v8-revised-keys-index") { db in
+            // Pending revisions are found by this index instead of a scan of every key (0.08 s a
+            // pass at a million keys). Partial: a key is stored unrevised, so imports never touch it.
+            try db.execute(sql: "CREATE INDEX exposure_revised ON exposure(revised_at) WHERE revised_at IS NOT NULL")
+        }
         return migrator
     }
 
@@ -248,8 +253,19 @@ public final class SQLiteKeyStore: ExposureKeyStore {
             AND NOT EXISTS (SELECT 1 FROM national_revision r WHERE r.exposure_key = e.exposure_key)
         """
 
+    /// Whether nothing waits for a national file: every stored key is in one (the national-key
+    /// table only ever holds stored keys, and keys are never deleted, so equal counts mean every
+    /// key) and no revision is pending. The steady state's usual answer, found without the
+    /// anti-join over every key that costs 0.5 s a pass at a million keys.
+    private static func nothingPending(_ db: Database, cutoff: Date) throws -> Bool {
+        let counts = try Row.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM exposure), (SELECT COUNT(*) FROM national_key)")
+        guard let counts, counts[0] as Int == counts[1] as Int else { return false }
+        return try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 \(pendingRevisions))", arguments: [cutoff, cutoff]) ?? false
+    }
+
     public func assignNationalFiles(root: String, maxKeysPerFile: Int, cutoff: Date) async throws -> [NationalFileRecord] {
         try await database.write { db in
+            if try Self.nothingPending(db, cutoff: cutoff) { return [] }
             let pending = """
                 FROM exposure e WHERE e.created_at <= ?
                     AND NOT EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key)
@@ -310,6 +326,7 @@ public final class SQLiteKeyStore: ExposureKeyStore {
 
     public func unassignedKeyCount(cutoff: Date) async throws -> Int {
         try await database.read { db in
+            if try Self.nothingPending(db, cutoff: cutoff) { return 0 }
             let keys = try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM exposure e WHERE e.created_at <= ?
                     AND NOT EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key)
