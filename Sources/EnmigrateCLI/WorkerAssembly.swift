@@ -157,6 +157,7 @@ struct WorkerAssembly {
                                   destination: try store(plan.state.clientMirror.location), root: plan.state.clientMirror.root,
                                   stateFile: mirrorStateURL, retry: retry, environment: environment)
         mirror.overwriteForeignIndex = takeBackClientIndex
+        mirror.fullVerificationEvery = plan.workers.fullVerificationEvery
         return mirror
     }
 
@@ -242,12 +243,14 @@ struct WorkerAssembly {
         let client = plan.state.clientFeed.key
         guard let path = client.publicKey else { throw Failure(description: "state.clientFeed.key needs publicKey to verify client files") }
         let (source, indexPath) = try BlobLocation.feed(index: index, redirects: redirectRule, cloud: cloud)
-        return FeedResigner(
+        var resigner = FeedResigner(
             source: source, sourceIndexPath: indexPath,
             clientKey: TrustedKey(keyID: client.id, keyVersion: client.version, publicKey: try loadPublicKey(path, role: "state.clientFeed.key")),
             destination: try store(plan.state.secondFeed.location), destinationRoot: plan.state.secondFeed.root, signer: signer,
             ledger: try openLedger(), concurrency: plan.workers.concurrency, retry: retry,
             environment: environment)
+        resigner.fullVerificationEvery = plan.workers.fullVerificationEvery
+        return resigner
     }
 
     private func openLedger() throws -> any PublishLedger {

@@ -42,6 +42,42 @@ struct ClientMirrorTests {
         #expect(try await setup.mirror.stage().copied == 0)
     }
 
+    @Test("a steady pass reads only staged copies whose version changed; a day later it reads every copy again")
+    func readsOnlyWhatChanged() async throws {
+        let setup = try await Setup()
+        let clock = TestClock()
+        func mirror(_ destination: any BlobStore) -> ClientMirror {
+            var mirror = ClientMirror(source: setup.national.store, sourceIndexPath: "exposureKeyExport-US/index.txt",
+                                      nationalKey: TestKeys.national.trustedKey, destination: destination, root: "exposureKeyExport-US-XX",
+                                      stateFile: setup.stateFile, environment: clock.environment)
+            mirror.fullVerificationEvery = .seconds(86_400)
+            return mirror
+        }
+        let counting = CountingStore(setup.cdn.store)
+        let copies = { counting.reads { $0.contains("/national-") } }
+        #expect(try await mirror(counting).stage().copied == 3)
+        let afterFirst = copies()
+        clock.advance(60)
+        #expect(try await mirror(counting).stage().copied == 0)
+        #expect(copies() == afterFirst, "a pass with nothing new reads no staged copy")
+
+        // A copy rewritten (a new version) is read again, found damaged and copied afresh.
+        let damaged = "exposureKeyExport-US-XX/national-\(setup.national.files[1].name.split(separator: "/").last!)"
+        try await setup.cdn.store.write(Data("damaged".utf8), to: damaged)
+        #expect(try await mirror(counting).stage().copied == 1)
+        #expect(copies() == afterFirst + 2, "the rewritten copy alone is read: once to verify, once to read back the new one")
+
+        // Damage that leaves the version alone is caught by the full verification a day on.
+        let unchanging = UnchangingVersionStore(inner: setup.cdn.store)
+        #expect(try await mirror(unchanging).stage().copied == 0)
+        try await setup.cdn.store.write(Data("damaged".utf8), to: damaged)
+        clock.advance(3600)
+        #expect(try await mirror(unchanging).stage().copied == 0, "within the day the version is trusted")
+        clock.advance(86_400)
+        #expect(try await mirror(unchanging).stage().copied == 1, "the day's full verification reads every copy")
+        #expect(try await mirror(unchanging).stage().copied == 0)
+    }
+
     @Test("a national file that does not verify is never staged, and two lines with one file name stop staging")
     func refusals() async throws {
         var setup = try await Setup()

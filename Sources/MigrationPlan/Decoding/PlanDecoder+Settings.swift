@@ -1,11 +1,13 @@
 extension PlanDecoder {
     func decodeWorkers(_ node: PlanNode) -> WorkerSettings? {
         let defaults = WorkerSettings.defaults
-        guard let map = reader.mapping(node, path: "/workers", known: ["interval", "concurrency", "retry", "stepTimeout"],
+        guard let map = reader.mapping(node, path: "/workers", known: ["interval", "concurrency", "retry", "stepTimeout", "fullVerification"],
                                        required: []) else { return nil }
         let interval = map.has("interval") ? reader.duration(map, "interval") : defaults.interval
         let concurrency = map.has("concurrency") ? reader.integer(map, "concurrency", range: 1...64) : defaults.concurrency
         let stepTimeout = map.has("stepTimeout") ? reader.duration(map, "stepTimeout") : defaults.stepTimeout
+        let fullVerification = map.has("fullVerification") ? reader.duration(map, "fullVerification") : nil
+        if map.has("fullVerification") && fullVerification == nil { return nil }
         var retry: RetryPolicy? = defaults.retry
         if let retryNode = map.node("retry") {
             retry = reader.mapping(retryNode, path: "/workers/retry", known: ["attempts", "backoff", "maxBackoff"], required: [])
@@ -23,7 +25,8 @@ extension PlanDecoder {
                 }
         }
         guard let interval, let concurrency, let stepTimeout, let retry else { return nil }
-        return WorkerSettings(interval: interval, concurrency: concurrency, retry: retry, stepTimeout: stepTimeout)
+        return WorkerSettings(interval: interval, concurrency: concurrency, retry: retry, stepTimeout: stepTimeout,
+                              fullVerification: fullVerification)
     }
 
     func decodeGates(_ node: PlanNode) -> Gates? {

@@ -8,6 +8,13 @@ public struct WorkerSettings: Sendable, Encodable {
     public let retry: RetryPolicy
     /// Longest one step attempt may take (default 10m).
     public let stepTimeout: Duration
+    /// How often a steady pass reads and verifies every staged file again, not only those
+    /// whose content version changed (default 24h). Nil when the plan does not say, so plans
+    /// without it keep their hash.
+    public var fullVerification: Duration?
+
+    /// ``fullVerification`` or its default, a day.
+    public var fullVerificationEvery: Duration { fullVerification ?? .seconds(86_400) }
 }
 
 /// Retry with exponential backoff: `backoff`, doubled each attempt, at most `maxBackoff`.

@@ -27,6 +27,10 @@ public struct ClientMirror: Sendable {
     public let stateFile: URL
     /// Take back a client index someone else rewrote (after the operator stopped that writer).
     public var overwriteForeignIndex = false
+    /// How often staging reads and verifies every staged copy again; in between, only copies
+    /// whose content version changed (or whose store cannot tell) are read (plan:
+    /// `workers.fullVerification`, default a day).
+    public var fullVerificationEvery: Duration = .seconds(86_400)
     public let retry: TransientRetry
     public let limits: ExportLimits
     public var environment: WorkerEnvironment
@@ -72,16 +76,35 @@ public struct ClientMirror: Sendable {
         }
         var summary = StageSummary()
         summary.entries = index.entries.count
+        var state = try MirrorState.load(from: stateFile)
+        let before = state
+        let now = environment.now()
+        let fullPass = state.fullVerificationAt.map { now.timeIntervalSince($0) >= TimeInterval(fullVerificationEvery.components.seconds) } ?? true
+        var verified = fullPass ? [:] : state.verifiedCopies ?? [:]
         for (position, entry) in index.entries.enumerated() {
             let name = localName(entry)
-            if try await stagedCopyVerifies(name) { continue }
+            // The version before the bytes: a copy rewritten after this moment has another
+            // version than the one recorded, so the next pass reads it again.
+            let version = try? await destination.version(of: name)
+            if let version, verified[name] == version { continue }
+            if try await stagedCopyVerifies(name) {
+                verified[name] = version
+                continue
+            }
             let data = try await reader.read(entry)
             try verify(data, file: entry)
             try await destination.write(data, to: name)
+            let written = try? await destination.version(of: name)
             guard try await destination.read(name) == data else { throw MirrorError.copyMismatch(file: name) }
+            verified[name] = written
             summary.copied += 1
             environment.report(.progress(worker: "mirror", done: position + 1, total: index.entries.count, detail: "\(summary.copied) national files staged"))
         }
+        // Only the copies the index lists now: one that left it is deleted after the swap.
+        let listed = Set(index.entries.map(localName))
+        state.verifiedCopies = verified.filter { listed.contains($0.key) }
+        if fullPass { state.fullVerificationAt = now }
+        if state != before { try state.save(to: stateFile) }
         summary.indexText = ExportIndex(entries: index.entries.map(localName)).text
         let staged = Data(summary.indexText.utf8)
         if (try? await destination.read(stagedIndexPath)) != staged { try await destination.write(staged, to: stagedIndexPath) }

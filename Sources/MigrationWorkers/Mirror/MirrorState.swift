@@ -19,6 +19,12 @@ public struct MirrorState: Codable, Sendable, Equatable {
     /// it began and what it does to phones. A crash after the write and before its commit
     /// leaves the index this names, which is ours; the next pass commits it.
     public var publishing: PendingPublish?
+    /// Each staged copy's content version (``BlobStore/version(of:)``) when it was last read
+    /// and verified: a steady pass reads again only copies whose version changed.
+    public var verifiedCopies: [String: String]?
+    /// When every staged copy was last read and verified, whatever its version said: damage
+    /// at rest that leaves the version alone is caught on this schedule.
+    public var fullVerificationAt: Date?
 
     /// The intent of one client index write.
     public struct PendingPublish: Codable, Sendable, Equatable {
