@@ -88,6 +88,51 @@ struct FeedResignerTests {
         await server.stop()
     }
 
+    @Test("a pass downloads only client files whose version changed; a version that never changes is caught by the daily full read")
+    func downloadsOnlyWhatChanged() async throws {
+        var client = FeedFixture()
+        for _ in 0..<3 { try await client.add(FeedFixture.keys(10), signer: TestKeys.client) }
+        let server = try await client.serve()
+        let clock = TestClock()
+        let ledger = InMemoryPublishLedger()
+        let destination = InMemoryBlobStore()
+        func worker(_ source: any BlobStore) -> FeedResigner {
+            var worker = FeedResigner(source: source, sourceIndexPath: "\(client.root)/index.txt", clientKey: TestKeys.client.trustedKey,
+                                      destination: destination, destinationRoot: secondRoot, signer: TestKeys.state,
+                                      ledger: ledger, retry: TransientRetry(attempts: 2, backoff: .milliseconds(1)), environment: clock.environment)
+            worker.fullVerificationEvery = .seconds(86_400)
+            return worker
+        }
+        let http = HTTPBlobStore(base: server.baseURL)
+        let downloads = { client.files.map { server.requestCount(for: $0.name) } }
+        #expect(try await worker(http).runPass().published == 3)
+        let first = downloads()
+        clock.advance(60)
+        #expect(try await worker(http).runPass().unchanged == 3)
+        #expect(downloads() == first, "an unchanged file (same ETag) is not downloaded again")
+
+        // Day 2 re-exported under the same name: a new ETag, so it alone is downloaded.
+        let batch = ExportBatch(start: FeedFixture.firstDay + FeedFixture.day, end: FeedFixture.firstDay + 2 * FeedFixture.day,
+                                region: "US-XX", keys: FeedFixture.keys(12))
+        let file = try #require(batch.files(root: client.root, maxKeysPerFile: 100).first)
+        try await client.store.write(try ExportArchiveWriter(signers: [TestKeys.client]).archive(for: file.contents), to: client.files[1].name)
+        #expect(try await worker(http).runPass().published == 1)
+        #expect(downloads() == [first[0], first[1] + 1, first[2]])
+
+        // A CDN whose ETag does not change with the content: trusted within the day, read in full after it.
+        let stale = UnchangingVersionStore(inner: http)
+        #expect(try await worker(stale).runPass().unchanged == 3)
+        let day3 = ExportBatch(start: FeedFixture.firstDay + 2 * FeedFixture.day, end: FeedFixture.firstDay + 3 * FeedFixture.day,
+                               region: "US-XX", keys: FeedFixture.keys(14))
+        let third = try #require(day3.files(root: client.root, maxKeysPerFile: 100).first)
+        try await client.store.write(try ExportArchiveWriter(signers: [TestKeys.client]).archive(for: third.contents), to: client.files[2].name)
+        clock.advance(3600)
+        #expect(try await worker(stale).runPass().published == 0, "within the day the version is trusted")
+        clock.advance(86_400)
+        #expect(try await worker(stale).runPass().published == 1, "the day's full read downloads every file and finds the change")
+        await server.stop()
+    }
+
     @Test("a file that stays unreachable is held back (not listed) and published on a later pass")
     func transient() async throws {
         var client = FeedFixture()

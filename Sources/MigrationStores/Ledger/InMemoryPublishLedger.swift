@@ -9,10 +9,18 @@ public final class InMemoryPublishLedger: PublishLedger {
 
     public func entry(_ name: String) async throws -> PublishLedgerEntry? { state.withLock { $0[name] } }
 
-    public func recordPublished(_ name: String, sourceDigest: String, at: Date) async throws {
+    public func recordPublished(_ name: String, sourceDigest: String, sourceVersion: String?, at: Date) async throws {
         state.withLock {
             $0[name] = PublishLedgerEntry(name: name, status: .published, sourceDigest: sourceDigest, reason: nil,
-                                          attempts: ($0[name]?.attempts ?? 0) + 1)
+                                          attempts: ($0[name]?.attempts ?? 0) + 1, sourceVersion: sourceVersion, checkedAt: at)
+        }
+    }
+
+    public func recordSourceChecked(_ name: String, sourceVersion: String?, at: Date) async throws {
+        state.withLock {
+            guard let entry = $0[name] else { return }
+            $0[name] = PublishLedgerEntry(name: name, status: entry.status, sourceDigest: entry.sourceDigest, reason: entry.reason,
+                                          attempts: entry.attempts, sourceVersion: sourceVersion, checkedAt: at)
         }
     }
 

@@ -5,8 +5,12 @@ import Foundation
 public protocol PublishLedger: Sendable {
     /// The record for `name`, if any.
     func entry(_ name: String) async throws -> PublishLedgerEntry?
-    /// Records that `name` was published from a source file with `sourceDigest`.
-    func recordPublished(_ name: String, sourceDigest: String, at: Date) async throws
+    /// Records that `name` was published from a source file with `sourceDigest` and, when the
+    /// source store can tell, its content version (``BlobStore/version(of:)``) at that time.
+    func recordPublished(_ name: String, sourceDigest: String, sourceVersion: String?, at: Date) async throws
+    /// Records that the source of the published `name` was read again and is unchanged, now
+    /// under `sourceVersion`; attempts and status stay as they are.
+    func recordSourceChecked(_ name: String, sourceVersion: String?, at: Date) async throws
     /// Records that `name` was held back: `permanent` (failed verification) or after transient
     /// failures used up the retries.
     func recordQuarantined(_ name: String, sourceDigest: String?, reason: String, permanent: Bool, at: Date) async throws
@@ -30,12 +34,19 @@ public struct PublishLedgerEntry: Sendable, Equatable {
     public let sourceDigest: String?
     public let reason: String?
     public let attempts: Int
+    /// The source's content version when it was last read (nil: the store cannot tell).
+    public let sourceVersion: String?
+    /// When the source was last read and its digest compared.
+    public let checkedAt: Date?
 
-    public init(name: String, status: Status, sourceDigest: String?, reason: String?, attempts: Int) {
+    public init(name: String, status: Status, sourceDigest: String?, reason: String?, attempts: Int,
+                sourceVersion: String? = nil, checkedAt: Date? = nil) {
         self.name = name
         self.status = status
         self.sourceDigest = sourceDigest
         self.reason = reason
         self.attempts = attempts
+        self.sourceVersion = sourceVersion
+        self.checkedAt = checkedAt
     }
 }

@@ -23,6 +23,14 @@ public final class SQLitePublishLedger: PublishLedger {
                     attempts INTEGER NOT NULL, updated_at DATETIME NOT NULL)
                 """)
         }
+        migrator.registerMigration("v2-source-version") { db in
+            // A pass reads a client file again only when its content version (ETag, inode/size/
+            // time) changed or its last read is older than `workers.fullVerification`.
+            try db.execute(sql: """
+                ALTER TABLE published_file ADD COLUMN source_version TEXT;
+                ALTER TABLE published_file ADD COLUMN checked_at DATETIME;
+                """)
+        }
         return migrator
     }
 
@@ -32,8 +40,23 @@ public final class SQLitePublishLedger: PublishLedger {
         }
     }
 
-    public func recordPublished(_ name: String, sourceDigest: String, at: Date) async throws {
-        try await upsert(name, status: .published, sourceDigest: sourceDigest, reason: nil, at: at)
+    public func recordPublished(_ name: String, sourceDigest: String, sourceVersion: String?, at: Date) async throws {
+        try await database.write { db in
+            try db.execute(sql: """
+                INSERT INTO published_file (name, status, source_digest, reason, attempts, updated_at, source_version, checked_at)
+                VALUES (?, 'published', ?, NULL, 1, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET status = excluded.status, source_digest = excluded.source_digest, reason = NULL,
+                    attempts = attempts + 1, updated_at = excluded.updated_at, source_version = excluded.source_version,
+                    checked_at = excluded.checked_at
+                """, arguments: [name, sourceDigest, at, sourceVersion, at])
+        }
+    }
+
+    public func recordSourceChecked(_ name: String, sourceVersion: String?, at: Date) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE published_file SET source_version = ?, checked_at = ? WHERE name = ?",
+                           arguments: [sourceVersion, at, name])
+        }
     }
 
     public func recordQuarantined(_ name: String, sourceDigest: String?, reason: String, permanent: Bool, at: Date) async throws {
@@ -56,6 +79,7 @@ public final class SQLitePublishLedger: PublishLedger {
 
     private static func entry(_ row: Row) -> PublishLedgerEntry {
         PublishLedgerEntry(name: row["name"], status: PublishLedgerEntry.Status(rawValue: row["status"]) ?? .retrying,
-                           sourceDigest: row["source_digest"], reason: row["reason"], attempts: row["attempts"])
+                           sourceDigest: row["source_digest"], reason: row["reason"], attempts: row["attempts"],
+                           sourceVersion: row["source_version"], checkedAt: row["checked_at"])
     }
 }

@@ -30,6 +30,10 @@ public struct FeedResigner: Sendable {
     /// Archive limits.
     public let limits: ExportLimits
     public let environment: WorkerEnvironment
+    /// How long a published file's source is trusted by its content version alone: a pass
+    /// downloads a client file only when its version (ETag, inode/size/time) changed, the store
+    /// cannot tell, or its last read is older than this (plan: `workers.fullVerification`).
+    public var fullVerificationEvery: Duration = .seconds(86_400)
 
     public init(source: any BlobStore, sourceIndexPath: String, clientKey: TrustedKey, destination: any BlobStore,
                 destinationRoot: String, signer: ExportSigner, ledger: any PublishLedger, concurrency: Int = 4,
@@ -119,6 +123,15 @@ public struct FeedResigner: Sendable {
     private func publish(_ entry: String) async throws -> Outcome {
         let name = destinationName(entry)
         let now = environment.now()
+        // The version before the bytes (a HEAD, a stat): a file rewritten after this moment has
+        // another version than the one recorded, so the next pass downloads it again.
+        let version = try? await source.version(of: entry)
+        let known = try await ledger.entry(name)
+        if let version, let known, known.status == .published, known.sourceVersion == version,
+           let checked = known.checkedAt, now.timeIntervalSince(checked) < TimeInterval(fullVerificationEvery.components.seconds),
+           try await destination.exists(name) {
+            return .unchanged
+        }
         let data: Data
         do {
             data = try await RetryingReader(store: source, retry: retry, sleep: environment.sleep).read(entry)
@@ -128,9 +141,12 @@ public struct FeedResigner: Sendable {
             return error.isTransient ? .retrying(problem) : .quarantined(problem)
         }
         let digest = data.sha256Hex
-        if let known = try await ledger.entry(name), known.sourceDigest == digest {
+        if let known, known.sourceDigest == digest {
             if known.status == .quarantined { return .quarantined(FileProblem(file: entry, reason: known.reason ?? "quarantined")) }
-            if known.status == .published, try await destination.exists(name) { return .unchanged }
+            if known.status == .published, try await destination.exists(name) {
+                if version != nil { try await ledger.recordSourceChecked(name, sourceVersion: version, at: now) }
+                return .unchanged
+            }
         }
         let resigned: Data
         do {
@@ -147,7 +163,7 @@ public struct FeedResigner: Sendable {
         // Outside the quarantine above: a bad copy is the destination's fault, not the file's;
         // the step fails and the next pass writes it again.
         try await ReadBackCheck(signer: signer).confirm(resigned, at: name, in: destination)
-        try await ledger.recordPublished(name, sourceDigest: digest, at: now)
+        try await ledger.recordPublished(name, sourceDigest: digest, sourceVersion: version, at: now)
         return .published
     }
 
