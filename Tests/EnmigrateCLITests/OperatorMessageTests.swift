@@ -71,6 +71,33 @@ struct GateWaitTests {
         let afterWait = output.components(separatedBy: "waiting for approval").dropFirst().joined()
         #expect(!afterWait.contains("dual-export:") && !afterWait.contains("export-importer:"), "\(output)")
     }
+
+    @Test("a waiting apply adds no journal record while it waits, and takes up an approval another process records within seconds")
+    func approvalWhileWaiting() async throws {
+        let folder = try PlanFolder.make()
+        let journal = folder.appendingPathComponent(".enmigrate/us-xx.db").path
+        @Sendable func records() throws -> Int { try Journal.open(path: journal, create: false).records().count }
+        let result = try await offPool { () -> (ended: (status: Int32, signalled: Bool, output: String), before: Int, after: Int, approve: String) in
+            var approvedAt: Date?
+            var before = 0, after = 0, approve = ""
+            let ended = try CommandRunner.runAndSignal(["apply", "plan.yaml"], in: folder, signal: SIGTERM) { output in
+                if approvedAt == nil, output.contains("waiting for approval") {
+                    before = (try? records()) ?? -1
+                    Thread.sleep(forTimeInterval: 3)
+                    after = (try? records()) ?? -1
+                    let approved = try? CommandRunner.run(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], in: folder)
+                    approve = (approved?.stdout ?? "") + (approved?.stderr ?? "")
+                    approvedAt = Date()
+                }
+                // Bounded: a wait that never sees the approval is stopped after a minute, and fails below.
+                return output.contains("steady:") || approvedAt.map { Date().timeIntervalSince($0) > 60 } ?? false
+            }
+            return (ended, before, after, approve)
+        }
+        #expect(result.before > 0 && result.after == result.before, "records while waiting: \(result.before) → \(result.after)")
+        #expect(result.approve.contains("a running apply will carry the step out"), "\(result.approve)")
+        #expect(result.ended.output.contains("steady:") && result.ended.status == 0, "\(result.ended.output)")
+    }
 }
 
 @Suite("did you mean")
