@@ -17,7 +17,10 @@ struct MirrorRun {
         try? files.removeItem(at: stateFile)
         let root = cdn.appendingPathComponent(WorkerBenchmark.stateRoot)
         try files.createDirectory(at: root, withIntermediateDirectories: true)
-        try Data("\(WorkerBenchmark.stateRoot)/state-file.zip\n".utf8).write(to: root.appendingPathComponent("index.txt"))
+        // A state file name as the reference server writes them (`<start>-<end>-<NNNNN>.zip`): it
+        // sorts before `national-…`, so phones that resume after the last name fetch the new files
+        // (the swap refuses an index where they would not).
+        try Data("\(WorkerBenchmark.stateRoot)/1700000000-1700086400-00001.zip\n".utf8).write(to: root.appendingPathComponent("index.txt"))
         let pem = try String(contentsOf: folder.appendingPathComponent("national.pub.pem"), encoding: .utf8)
         let mirror = ClientMirror(
             source: FileBlobStore(root: folder.appendingPathComponent("national")), sourceIndexPath: "\(WorkerBenchmark.nationalRoot)/index.txt",

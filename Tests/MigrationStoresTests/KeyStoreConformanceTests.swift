@@ -240,6 +240,31 @@ struct KeyStoreLifecycleTests {
         #expect(try await store.nationalFiles().last?.digest == "abc")
     }
 
+    @Test("a key still valid when imported is assigned once it falls due, and a key imported before then is not missed", arguments: KeyStoreDriver.allCases)
+    func keysNotYetDue(driver: KeyStoreDriver) async throws {
+        let store = try driver.make()
+        func assigned(at offset: TimeInterval) async throws -> [Data] {
+            var keys: [Data] = []
+            for file in try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(offset)) {
+                keys += try await store.keys(inNationalFile: file.name).map(\.keyData)
+            }
+            return keys
+        }
+        let due = key(1, createdAt: now), valid = key(2, createdAt: now.addingTimeInterval(6 * 3600))
+        _ = try await store.importFile(url: "a.zip", digest: "a", keys: [due, valid], at: now)
+        #expect(try await assigned(at: 3600) == [due.keyData])
+        #expect(try await assigned(at: 2 * 3600).isEmpty, "the still-valid key is not due")
+        #expect(try await store.unassignedKeyCount(cutoff: now.addingTimeInterval(2 * 3600)) == 0)
+        // Imported while the other waits: due at once, so the next pass must not trust what it last saw.
+        let late = key(3, createdAt: now.addingTimeInterval(3600))
+        _ = try await store.importFile(url: "b.zip", digest: "b", keys: [late], at: now)
+        #expect(try await store.unassignedKeyCount(cutoff: now.addingTimeInterval(3 * 3600)) == 1)
+        #expect(try await assigned(at: 3 * 3600) == [late.keyData])
+        #expect(try await assigned(at: 4 * 3600).isEmpty)
+        #expect(try await assigned(at: 7 * 3600) == [valid.keyData], "due now")
+        #expect(try await assigned(at: 8 * 3600).isEmpty)
+    }
+
     @Test("a national batch never ends after the time it is written, however often passes run; names still increase", arguments: KeyStoreDriver.allCases)
     func nationalFileTimes(driver: KeyStoreDriver) async throws {
         let store = try driver.make()

@@ -85,10 +85,17 @@ public final class SQLiteKeyStore: ExposureKeyStore {
             // The content version a file was imported from, to notice it republished.
             try db.execute(sql: "ALTER TABLE import_file ADD COLUMN source_version TEXT")
         }
-        migrator.registerMigration("v8-revised-keys-index") { db in
+        migrator.registerMigration("v8-steady-export-shortcuts") { db in
             // Pending revisions are found by this index instead of a scan of every key (0.08 s a
             // pass at a million keys). Partial: a key is stored unrevised, so imports never touch it.
-            try db.execute(sql: "CREATE INDEX exposure_revised ON exposure(revised_at) WHERE revised_at IS NOT NULL")
+            // `national_pending` remembers what the last full look found: the key counts it saw
+            // and when the earliest key not yet due (one still valid when imported) falls due.
+            try db.execute(sql: """
+                CREATE INDEX exposure_revised ON exposure(revised_at) WHERE revised_at IS NOT NULL;
+                CREATE TABLE national_pending (
+                    id INTEGER PRIMARY KEY CHECK (id = 1), stored_keys INTEGER NOT NULL, assigned_keys INTEGER NOT NULL,
+                    next_due_at DATETIME);
+                """)
         }
         return migrator
     }
@@ -253,14 +260,31 @@ public final class SQLiteKeyStore: ExposureKeyStore {
             AND NOT EXISTS (SELECT 1 FROM national_revision r WHERE r.exposure_key = e.exposure_key)
         """
 
-    /// Whether nothing waits for a national file: every stored key is in one (the national-key
-    /// table only ever holds stored keys, and keys are never deleted, so equal counts mean every
-    /// key) and no revision is pending. The steady state's usual answer, found without the
-    /// anti-join over every key that costs 0.5 s a pass at a million keys.
+    /// Whether nothing is due for a national file by `cutoff`, answered without the anti-join
+    /// over every key that costs 0.5 s a pass at a million keys (the steady state's usual
+    /// question). No revision may be pending, and either every stored key is in a file, or the
+    /// keys are exactly those the last full look saw (both tables only grow, so equal counts
+    /// mean the same keys) and the earliest one it left unassigned is not due yet.
     private static func nothingPending(_ db: Database, cutoff: Date) throws -> Bool {
-        let counts = try Row.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM exposure), (SELECT COUNT(*) FROM national_key)")
-        guard let counts, counts[0] as Int == counts[1] as Int else { return false }
-        return try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 \(pendingRevisions))", arguments: [cutoff, cutoff]) ?? false
+        guard try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 \(pendingRevisions))", arguments: [cutoff, cutoff]) == true,
+              let counts = try Row.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM exposure), (SELECT COUNT(*) FROM national_key)")
+        else { return false }
+        let (stored, assigned) = (counts[0] as Int, counts[1] as Int)
+        if stored == assigned { return true }
+        guard let seen = try Row.fetchOne(db, sql: "SELECT stored_keys, assigned_keys, next_due_at FROM national_pending") else { return false }
+        guard seen[0] as Int == stored, seen[1] as Int == assigned, let due = seen[2] as Date? else { return false }
+        return cutoff < due
+    }
+
+    /// Records what a full look found: the counts after this pass's assignment and when the
+    /// earliest key left unassigned falls due (nil: none left).
+    private static func rememberPending(_ db: Database, nextDue: Date?) throws {
+        try db.execute(sql: """
+            INSERT INTO national_pending (id, stored_keys, assigned_keys, next_due_at)
+            VALUES (1, (SELECT COUNT(*) FROM exposure), (SELECT COUNT(*) FROM national_key), ?)
+            ON CONFLICT(id) DO UPDATE SET stored_keys = excluded.stored_keys, assigned_keys = excluded.assigned_keys,
+                next_due_at = excluded.next_due_at
+            """, arguments: [nextDue])
     }
 
     public func assignNationalFiles(root: String, maxKeysPerFile: Int, cutoff: Date) async throws -> [NationalFileRecord] {
@@ -270,14 +294,23 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                 FROM exposure e WHERE e.created_at <= ?
                     AND NOT EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key)
                 """
-            guard let summary = try Row.fetchOne(db, sql: "SELECT COUNT(*), MIN(created_at), MAX(created_at) \(pending)", arguments: [cutoff]),
+            // One scan: the keys due now, and when the earliest of the others falls due.
+            guard let summary = try Row.fetchOne(db, sql: """
+                      SELECT COUNT(CASE WHEN e.created_at <= ?1 THEN 1 END), MIN(CASE WHEN e.created_at <= ?1 THEN e.created_at END),
+                          MAX(CASE WHEN e.created_at <= ?1 THEN e.created_at END), MIN(CASE WHEN e.created_at > ?1 THEN e.created_at END)
+                      FROM exposure e WHERE NOT EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key)
+                      """, arguments: [cutoff]),
                   let revised = try Row.fetchOne(db, sql: "SELECT COUNT(*), MIN(revised_at), MAX(revised_at) \(Self.pendingRevisions)",
                                                  arguments: [cutoff, cutoff]) else { return [] }
             let count: Int = summary[0]
             let revisions: Int = revised[0]
             let oldest = [summary[1] as Date?, revised[1] as Date?].compactMap { $0 }.min()
             let newest = [summary[2] as Date?, revised[2] as Date?].compactMap { $0 }.max()
-            guard count + revisions > 0, let oldest, let newest else { return [] }
+            let nextDue: Date? = summary[3]
+            guard count + revisions > 0, let oldest, let newest else {
+                try Self.rememberPending(db, nextDue: nextDue)
+                return []
+            }
             let previousEnd = try Int64.fetchOne(db, sql: "SELECT MAX(batch_end) FROM national_file")
             let files = NationalBatchLayout.files(root: root, previousEnd: previousEnd, oldest: oldest, newest: newest,
                                                   count: count, maxKeysPerFile: maxKeysPerFile, notAfter: cutoff, revisions: revisions)
@@ -314,6 +347,8 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                     INSERT INTO national_revision SELECT e.exposure_key, (SELECT id FROM national_file WHERE name = ?) \(Self.pendingRevisions)
                     """, arguments: [last.name, cutoff, cutoff])
             }
+            // Every key due by the cutoff is in a file now; the others fall due at `nextDue`.
+            try Self.rememberPending(db, nextDue: nextDue)
             return files
         }
     }
