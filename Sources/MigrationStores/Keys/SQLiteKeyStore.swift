@@ -85,16 +85,18 @@ public final class SQLiteKeyStore: ExposureKeyStore {
             // The content version a file was imported from, to notice it republished.
             try db.execute(sql: "ALTER TABLE import_file ADD COLUMN source_version TEXT")
         }
-        migrator.registerMigration("v8-steady-export-shortcuts") { db in
+        migrator.registerMigration("v8-revised-keys-index") { db in
             // Pending revisions are found by this index instead of a scan of every key (0.08 s a
             // pass at a million keys). Partial: a key is stored unrevised, so imports never touch it.
-            // `national_pending` remembers what the last full look found: the key counts it saw
-            // and when the earliest key not yet due (one still valid when imported) falls due.
+            try db.execute(sql: "CREATE INDEX exposure_revised ON exposure(revised_at) WHERE revised_at IS NOT NULL")
+        }
+        migrator.registerMigration("v9-national-pending") { db in
+            // What the last full look for keys due found: the key counts it saw and when the
+            // earliest key not yet due (one still valid when imported) falls due.
             try db.execute(sql: """
-                CREATE INDEX exposure_revised ON exposure(revised_at) WHERE revised_at IS NOT NULL;
                 CREATE TABLE national_pending (
                     id INTEGER PRIMARY KEY CHECK (id = 1), stored_keys INTEGER NOT NULL, assigned_keys INTEGER NOT NULL,
-                    next_due_at DATETIME);
+                    next_due_at DATETIME)
                 """)
         }
         return migrator
