@@ -102,11 +102,13 @@ struct ApplyCommand: AsyncParsableCommand {
         TimeInterval((workers.stepTimeout + workers.interval).components.seconds) + 60
     }
 
+    /// `prepared`: an orchestrator already built on the context's journal (its stores open).
     static func advance(context: EngineContext, until: MigrationPhase?, once: Bool, printer: EventPrinter,
+                        prepared: Orchestrator? = nil,
                         observe: @escaping @Sendable (MigrationEvent) -> Void = { _ in },
                         afterPass: @escaping @Sendable (RunOutcome, Journal) -> Void = { _, _ in }) async throws -> RunOutcome {
-        let journal = try context.openJournal()
-        let orchestrator = try context.orchestrator(journal: journal, events: { observe($0); printer($0) })
+        let journal = try prepared?.journal ?? context.openJournal()
+        let orchestrator = try prepared ?? context.orchestrator(journal: journal, events: { observe($0); printer($0) })
         let interval = context.plan.workers.interval
         return try await InterruptHandling.run {
             var engine = orchestrator

@@ -38,6 +38,10 @@ struct ApproveCommand: AsyncParsableCommand {
             let context = try EngineContext.load(plan)
             let journal = try context.openJournal(create: false)
             let printer = EventPrinter(json: json, plan: plan)
+            // When this process will carry the step out, its workers are built (their stores
+            // opened and checked: the quick check of a million-key store is half a second)
+            // before the approval is recorded, because the cut-over latency runs from that record.
+            let prepared = try journal.holder(at: Date()) == nil ? try context.orchestrator(journal: journal, events: { printer($0) }) : nil
             let engine = try context.orchestrator(journal: journal, events: { printer($0) }, withWorkers: false)
             let approval = try engine.approve(gate, by: by, note: note)
             print("approved \(gate.rawValue) by \(approval.by), valid until \(approval.expires.formatted(.iso8601))")
@@ -48,7 +52,7 @@ struct ApproveCommand: AsyncParsableCommand {
                 print("a running apply will carry the step out")
                 return
             }
-            let outcome = try await ApplyCommand.advance(context: context, until: nil, once: true, printer: printer)
+            let outcome = try await ApplyCommand.advance(context: context, until: nil, once: true, printer: printer, prepared: prepared)
             printer.outcome(outcome)
             throw outcome.exitCode
         }
