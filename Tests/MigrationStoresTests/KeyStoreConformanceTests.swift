@@ -240,6 +240,20 @@ struct KeyStoreLifecycleTests {
         #expect(try await store.nationalFiles().last?.digest == "abc")
     }
 
+    @Test("a national file's keys come back with every field, creation times and regions differing from key to key", arguments: KeyStoreDriver.allCases)
+    func nationalFileKeysKeepFields(driver: KeyStoreDriver) async throws {
+        let store = try driver.make()
+        let keys = (0..<6).map { index in
+            StoredKey(keyData: Data(repeating: UInt8(index + 1), count: 16), transmissionRisk: index % 3 + 1, intervalNumber: 2_650_000 + Int32(index),
+                      reportType: "likely", regions: index % 2 == 0 ? ["US-XX"] : ["US-XX", "US-YY"],
+                      createdAt: now.addingTimeInterval(TimeInterval([0, 0, 60, 60, 0, 120][index])))
+        }
+        _ = try await store.importFile(url: "a.zip", digest: "a", keys: keys, at: now)
+        let files = try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(3700))
+        try #require(files.count == 1)
+        #expect(try await store.keys(inNationalFile: files[0].name) == keys)
+    }
+
     @Test("a key still valid when imported is assigned once it falls due, and a key imported before then is not missed", arguments: KeyStoreDriver.allCases)
     func keysNotYetDue(driver: KeyStoreDriver) async throws {
         let store = try driver.make()
