@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Each verb runs in its own process so peak RSS is that worker's alone, and prints one JSON
 /// line (seconds, counts, peak RSS) for the script to read:
-/// - `generate FOLDER FILES KEYS_PER_FILE [--no-rows]`: a signed feed
-///   (``FeedGeneration``);
+/// - `generate FOLDER FILES KEYS_PER_FILE [--no-rows] [--uniform]`: a signed feed, by default
+///   as a state's reference server writes it, 5 files a day (``FeedGeneration``);
 /// - `import FOLDER [postgres://…]`: the export-importer over loopback HTTP (``ImportRun``);
 /// - `export FOLDER`: the national feed from the imported key store (``ExportRun``);
 /// - `mirror FOLDER`: staging and publishing the national feed on a client CDN (``MirrorRun``);
@@ -18,7 +18,8 @@ enum WorkerBenchmark {
         switch (arguments.first, folder) {
         case ("generate", let folder?) where arguments.count >= 4:
             try FeedGeneration(folder: folder, files: Int(arguments[2]) ?? 70, keysPerFile: Int(arguments[3]) ?? 14_400,
-                               writeRows: !arguments.dropFirst(4).contains("--no-rows")).run()
+                               writeRows: !arguments.dropFirst(4).contains("--no-rows"),
+                               realistic: !arguments.dropFirst(4).contains("--uniform")).run()
         case ("import", let folder?):
             try await ImportRun(folder: folder, postgres: arguments.count > 2 ? arguments[2] : nil).run()
         case ("export", let folder?):
@@ -28,7 +29,7 @@ enum WorkerBenchmark {
         case ("split", let folder?) where arguments.count == 3:
             try FeedSplit(feed: folder, output: URL(fileURLWithPath: arguments[2])).run()
         default:
-            fail("usage: WorkerBenchmark generate FOLDER FILES KEYS_PER_FILE [--no-rows] | import FOLDER [postgres://…]"
+            fail("usage: WorkerBenchmark generate FOLDER FILES KEYS_PER_FILE [--no-rows] [--uniform] | import FOLDER [postgres://…]"
                  + " | export FOLDER | mirror FOLDER | split FEED OUT", code: 2)
         }
     }
