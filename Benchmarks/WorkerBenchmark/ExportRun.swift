@@ -8,19 +8,28 @@ import MigrationWorkers
 /// export pass into a fresh `FOLDER/national/<root>/`: assigning keys to files, reading them
 /// back, signing, zipping and writing each file, then the index. The national public key is
 /// written as `FOLDER/national.pub.pem` for ``MirrorRun``.
+///
+/// With a `postgres://` URL, the export runs from the PostgreSQL key store ``ImportRun`` filled
+/// at that URL instead (run it once per import: the keys stay in their files afterwards).
 struct ExportRun {
     let folder: URL
+    var postgres: String?
 
     func run() async throws {
         let files = FileManager.default
-        let database = folder.appendingPathComponent("export.db")
-        for suffix in ["", "-wal", "-shm"] { try? files.removeItem(atPath: database.path + suffix) }
-        try files.copyItem(at: folder.appendingPathComponent("keys.db"), to: database)
+        let store: any ExposureKeyStore
+        if let postgres {
+            store = try PostgresKeyStore(location: try PostgresLocation(url: postgres))
+        } else {
+            let database = folder.appendingPathComponent("export.db")
+            for suffix in ["", "-wal", "-shm"] { try? files.removeItem(atPath: database.path + suffix) }
+            try files.copyItem(at: folder.appendingPathComponent("keys.db"), to: database)
+            store = try SQLiteKeyStore(path: database.path)
+        }
         let national = folder.appendingPathComponent("national")
         try? files.removeItem(at: national)
         let key = ExportSigningKey.generate()
         try Data(key.publicKey.pemRepresentation.utf8).write(to: folder.appendingPathComponent("national.pub.pem"))
-        let store = try SQLiteKeyStore(path: database.path)
         let writer = FeedExportWriter(
             keyStore: store, destination: FileBlobStore(root: national), root: WorkerBenchmark.nationalRoot, region: "US",
             signer: ExportSigner(key: key, keyID: WorkerBenchmark.keyID, keyVersion: "v3"), maxKeysPerFile: 17_000)

@@ -7,7 +7,7 @@ import Foundation
 /// - `generate FOLDER FILES KEYS_PER_FILE [--no-rows] [--uniform]`: a signed feed, by default
 ///   as a state's reference server writes it, 5 files a day (``FeedGeneration``);
 /// - `import FOLDER [postgres://…]`: the export-importer over loopback HTTP (``ImportRun``);
-/// - `export FOLDER`: the national feed from the imported key store (``ExportRun``);
+/// - `export FOLDER [postgres://…]`: the national feed from the imported key store (``ExportRun``);
 /// - `mirror FOLDER`: staging and publishing the national feed on a client CDN (``MirrorRun``);
 /// - `split FEED OUT`: each file of a feed unpacked for the `zip`/`openssl` baselines (``FeedSplit``).
 @main
@@ -23,14 +23,14 @@ enum WorkerBenchmark {
         case ("import", let folder?):
             try await ImportRun(folder: folder, postgres: arguments.count > 2 ? arguments[2] : nil).run()
         case ("export", let folder?):
-            try await ExportRun(folder: folder).run()
+            try await ExportRun(folder: folder, postgres: arguments.count > 2 ? arguments[2] : nil).run()
         case ("mirror", let folder?):
             try await MirrorRun(folder: folder).run()
         case ("split", let folder?) where arguments.count == 3:
             try FeedSplit(feed: folder, output: URL(fileURLWithPath: arguments[2])).run()
         default:
             fail("usage: WorkerBenchmark generate FOLDER FILES KEYS_PER_FILE [--no-rows] [--uniform] | import FOLDER [postgres://…]"
-                 + " | export FOLDER | mirror FOLDER | split FEED OUT", code: 2)
+                 + " | export FOLDER [postgres://…] | mirror FOLDER | split FEED OUT", code: 2)
         }
     }
 

@@ -8,25 +8,47 @@ extension PostgresKeyStore {
         return try await database.transaction { connection in
             // Replicas assign one batch at a time, so no key lands in two files.
             try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(schema).national_file IN EXCLUSIVE MODE"), logger: connection.logger)
-            var pending: [(key: ByteBuffer, created: Date)] = []
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                SELECT exposure_key, created_at FROM \(schema).exposure WHERE national_file_id IS NULL AND created_at <= $1 ORDER BY exposure_key
-                """, binds: Self.binds(cutoff)), logger: connection.logger)
-            for try await (key, created) in rows.decode((ByteBuffer, Date).self) { pending.append((key, created)) }
-            var revisedTimes: [Date] = []
-            let revised = try await connection.query(PostgresQuery(unsafeSQL: "SELECT revised_at \(pendingRevisions)", binds: Self.binds(cutoff)),
-                                                     logger: connection.logger)
-            for try await at in revised.decode(Date.self) { revisedTimes.append(at) }
-            let times = pending.map(\.created) + revisedTimes
-            guard let oldest = times.min(), let newest = times.max() else { return [] }
+            let pendingKeys = "FROM \(schema).exposure WHERE national_file_id IS NULL AND created_at <= $1"
+            // Counts and times only: holding every pending key here grew with the store (flat now).
+            var (count, oldestKey, newestKey): (Int64, Date?, Date?) = (0, nil, nil)
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*), min(created_at), max(created_at) \(pendingKeys)",
+                                                                           binds: Self.binds(cutoff)), logger: connection.logger)
+                .decode((Int64, Date?, Date?).self) { (count, oldestKey, newestKey) = row }
+            var (revisions, oldestRevision, newestRevision): (Int64, Date?, Date?) = (0, nil, nil)
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*), min(revised_at), max(revised_at) \(pendingRevisions)",
+                                                                           binds: Self.binds(cutoff)), logger: connection.logger)
+                .decode((Int64, Date?, Date?).self) { (revisions, oldestRevision, newestRevision) = row }
+            guard let oldest = [oldestKey, oldestRevision].compactMap({ $0 }).min(),
+                  let newest = [newestKey, newestRevision].compactMap({ $0 }).max() else { return [] }
             let previousEnd = try await connection.query(PostgresQuery(unsafeSQL: "SELECT max(batch_end) FROM \(schema).national_file"),
                                                          logger: connection.logger).decode(Int64?.self).first { _ in true } ?? nil
             let files = NationalBatchLayout.files(root: root, previousEnd: previousEnd, oldest: oldest, newest: newest,
-                                                  count: pending.count, maxKeysPerFile: maxKeysPerFile, notAfter: cutoff,
-                                                  revisions: revisedTimes.count)
+                                                  count: Int(count), maxKeysPerFile: maxKeysPerFile, notAfter: cutoff,
+                                                  revisions: Int(revisions))
             guard let last = files.last else { return [] }
-            var offset = 0
+            // The files are cut by key-byte ranges: the server numbers the pending keys in key
+            // order and returns only each file's first and last key.
+            var positions: [Int64] = []
+            var offset: Int64 = 0
             for file in files where file.keyCount > 0 {
+                positions += [offset + 1, offset + Int64(file.keyCount)]
+                offset += Int64(file.keyCount)
+            }
+            var bounds: [Int64: ByteBuffer] = [:]
+            if !positions.isEmpty {
+                var binds = Self.binds(cutoff)
+                binds.append(positions)
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+                    SELECT n, exposure_key FROM (SELECT exposure_key, row_number() OVER (ORDER BY exposure_key) AS n \(pendingKeys)) AS pending
+                    WHERE n = ANY($2)
+                    """, binds: binds), logger: connection.logger)
+                for try await (position, key) in rows.decode((Int64, ByteBuffer).self) { bounds[position] = key }
+            }
+            offset = 0
+            for file in files where file.keyCount > 0 {
+                guard let first = bounds[offset + 1], let lastKey = bounds[offset + Int64(file.keyCount)] else {
+                    throw PostgresKeyStoreError.pendingKeysChanged(location.description)
+                }
                 var binds = PostgresBindings()
                 binds.append(file.name)
                 binds.append(file.batchStart)
@@ -35,8 +57,8 @@ extension PostgresKeyStore {
                 binds.append(file.fileCount)
                 binds.append(file.keyCount)
                 binds.append(cutoff)
-                binds.append(pending[offset].key)
-                binds.append(pending[offset + file.keyCount - 1].key)
+                binds.append(first)
+                binds.append(lastKey)
                 try await connection.query(PostgresQuery(unsafeSQL: """
                     WITH file AS (
                         INSERT INTO \(schema).national_file (name, batch_start, batch_end, number, file_count, key_count)
@@ -44,9 +66,9 @@ extension PostgresKeyStore {
                     UPDATE \(schema).exposure SET national_file_id = (SELECT id FROM file)
                     WHERE national_file_id IS NULL AND created_at <= $7 AND exposure_key >= $8 AND exposure_key <= $9
                     """, binds: binds), logger: connection.logger)
-                offset += file.keyCount
+                offset += Int64(file.keyCount)
             }
-            if pending.isEmpty {
+            if count == 0 {
                 var binds = PostgresBindings()
                 for value in [last.batchStart, last.batchEnd] { binds.append(value) }
                 binds.append(last.name)
@@ -56,7 +78,7 @@ extension PostgresKeyStore {
                     INSERT INTO \(schema).national_file (name, batch_start, batch_end, number, file_count, key_count) VALUES ($3, $1, $2, $4, $5, 0)
                     """, binds: binds), logger: connection.logger)
             }
-            if !revisedTimes.isEmpty {
+            if revisions > 0 {
                 var binds = PostgresBindings()
                 binds.append(cutoff)
                 binds.append(last.name)

@@ -61,6 +61,9 @@ extension PostgresKeyStore {
 public enum PostgresKeyStoreError: Error, CustomStringConvertible {
     case referenceTable(String)
     case nationalExportWithReferenceLayout(String)
+    /// The pending keys changed between counting them and cutting them into files (a writer
+    /// outside enmigrate's import); the assignment was rolled back and the next pass tries again.
+    case pendingKeysChanged(String)
 
     public var description: String {
         switch self {
@@ -68,6 +71,8 @@ public enum PostgresKeyStoreError: Error, CustomStringConvertible {
             "layout=reference: \(problem); point table= at the reference server's exposure table (schema.table)"
         case .nationalExportWithReferenceLayout(let location):
             "\(location): national.export cannot run on a reference-layout key store: the national server's own export worker publishes these keys; remove national.export"
+        case .pendingKeysChanged(let location):
+            "\(location): the keys waiting for a national file changed while they were cut into files; nothing was assigned, the next pass tries again"
         }
     }
 }
