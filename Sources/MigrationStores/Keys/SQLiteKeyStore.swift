@@ -116,24 +116,20 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                 digest = excluded.digest, updated_at = excluded.updated_at, source_version = excluded.source_version
             """, arguments: [file.url, file.digest, at, file.sourceVersion])
         let fileID = try Int64.fetchOne(db, sql: "SELECT id FROM import_file WHERE url = ?", arguments: [file.url])
-        let insert = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO exposure (exposure_key, transmission_risk, interval_number, interval_count, report_type,
-                days_since_symptom_onset, regions, traveler, created_at, import_file_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let insert = try ExposureRowInsert(db: db)
         var outcome = ImportOutcome()
-        // A file's keys share a handful of creation times; formatting each date once instead of
-        // once per key was 40% of a million-key import.
-        var createdAt: [Date: DatabaseValue] = [:]
+        // A file's keys share a handful of creation times and one region list; formatting each
+        // date once instead of once per key was 40% of a million-key import.
+        var createdAt: [Date: String] = [:]
+        var regions: (list: [String], text: String) = ([], "")
         for key in file.keys {
             let created = createdAt[key.createdAt] ?? {
-                let value = key.createdAt.databaseValue
-                createdAt[key.createdAt] = value
-                return value
+                guard case .string(let text) = key.createdAt.databaseValue.storage else { preconditionFailure("dates are stored as text") }
+                createdAt[key.createdAt] = text
+                return text
             }()
-            try insert.execute(arguments: [key.keyData, key.transmissionRisk, key.intervalNumber, key.intervalCount,
-                                           key.reportType, key.daysSinceOnset, key.regions.joined(separator: ","),
-                                           key.traveler, created, fileID])
-            outcome.inserted += db.changesCount
+            if key.regions != regions.list { regions = (key.regions, key.regions.joined(separator: ",")) }
+            if try insert.insert(key, regions: regions.text, createdAt: created, fileID: fileID) { outcome.inserted += 1 }
         }
         for revision in file.revisions {
             try apply(revision, fileID: fileID, at: at, db: db, outcome: &outcome)
