@@ -87,7 +87,8 @@ public enum CoverageSnapshot {
         var records = Data()
         records.reserveCapacity(set.keys.count * 24)
         for (key, origin) in set.keys.sorted(by: { $0.key < $1.key }) {
-            records.append(contentsOf: key.bytes)
+            withUnsafeBytes(of: key.high.bigEndian) { records.append(contentsOf: $0) }
+            withUnsafeBytes(of: key.low.bigEndian) { records.append(contentsOf: $0) }
             withUnsafeBytes(of: UInt32(bitPattern: origin.file).bigEndian) { records.append(contentsOf: $0) }
             withUnsafeBytes(of: UInt32(bitPattern: origin.endInterval).bigEndian) { records.append(contentsOf: $0) }
         }

@@ -95,7 +95,7 @@ public struct FeedKeySet: Sendable, Equatable {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(16 * 4096)
         for key in keys.sorted() {
-            buffer += key.bytes
+            key.append(to: &buffer)
             if buffer.count >= 16 * 4096 {
                 hash.update(data: buffer)
                 buffer.removeAll(keepingCapacity: true)

@@ -79,6 +79,9 @@ public struct PhoneFeedReader: Sendable {
                     let entry = entries[added]
                     switch next {
                     case let .verified(keys, revised, malformed, version):
+                        // Room for every file's keys at once, judged by the first: growing a
+                        // million-key dictionary by doubling rehashed it twenty times.
+                        if set.keys.isEmpty { set.keys.reserveCapacity(keys.count * entries.count) }
                         set.add(file: entry, keys: keys, revised: revised, malformed: malformed, version: version)
                     case let .rejected(problem, version, foreign):
                         set.rejectedFiles.append(problem)
