@@ -232,7 +232,7 @@ public final class SQLiteKeyStore: ExposureKeyStore {
         }
     }
 
-    /// The columns ``storedKey(_:)`` reads, by position: decoding by column name looked each
+    /// The columns ``storedKey(_:)`` and ``StoredKeyRowsRead`` read, by position: decoding by column name looked each
     /// name up (lowercased) for every row and was a third of a million-key national export.
     private static let keyColumns = """
         e.exposure_key, e.transmission_risk, e.interval_number, e.interval_count, e.report_type, e.days_since_symptom_onset,
@@ -390,10 +390,10 @@ public final class SQLiteKeyStore: ExposureKeyStore {
 
     public func revisedKeys(inNationalFile name: String) async throws -> [StoredKey] {
         try await database.read { db in
-            try Array(Row.fetchCursor(db, sql: """
+            try StoredKeyRowsRead(db: db, sql: """
                 SELECT \(Self.keyColumns) FROM exposure e JOIN national_revision r ON r.exposure_key = e.exposure_key
                 WHERE r.national_file_id = (SELECT id FROM national_file WHERE name = ?) ORDER BY e.exposure_key
-                """, arguments: [name]).map(StoredKeyDecoder().storedKey))
+                """).keys(binding: [name])
         }
     }
 
@@ -411,13 +411,13 @@ public final class SQLiteKeyStore: ExposureKeyStore {
             guard let file = try Int64.fetchOne(db, sql: "SELECT id FROM national_file WHERE name = ?", arguments: [name]) else { return [] }
             // A file's keys are one key range: scanning the exposure rows of that range in order
             // and keeping this file's was 2.5× faster than looking each key up.
-            return try Array(Row.fetchCursor(db, sql: """
+            return try StoredKeyRowsRead(db: db, sql: """
                 SELECT \(Self.keyColumns) FROM exposure e
                 WHERE e.exposure_key BETWEEN (SELECT MIN(exposure_key) FROM national_key WHERE national_file_id = ?1)
                                          AND (SELECT MAX(exposure_key) FROM national_key WHERE national_file_id = ?1)
                     AND EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key AND n.national_file_id = ?1)
                 ORDER BY e.exposure_key
-                """, arguments: [file]).map(StoredKeyDecoder().storedKey))
+                """).keys(binding: [file])
         }
     }
 
