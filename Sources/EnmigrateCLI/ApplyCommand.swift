@@ -75,7 +75,8 @@ struct ApplyCommand: AsyncParsableCommand {
                         guard monitored else { return }
                         let report = metrics.wantsReport(after: outcome) ? (try? RunStatusReport.read(journal, plan: plan, verifyChain: false)) ?? nil : nil
                         metrics.passEnded(outcome, report: report)
-                    })
+                    },
+                    whileWaiting: { if monitored { metrics.stillWaiting() } })
             } catch JournalError.lockHeld(let holder) {
                 await server?.stop()
                 // Another replica runs the migration: help with its import, or say who holds it (exit 5).
@@ -106,7 +107,8 @@ struct ApplyCommand: AsyncParsableCommand {
     static func advance(context: EngineContext, until: MigrationPhase?, once: Bool, printer: EventPrinter,
                         prepared: Orchestrator? = nil,
                         observe: @escaping @Sendable (MigrationEvent) -> Void = { _ in },
-                        afterPass: @escaping @Sendable (RunOutcome, Journal) -> Void = { _, _ in }) async throws -> RunOutcome {
+                        afterPass: @escaping @Sendable (RunOutcome, Journal) -> Void = { _, _ in },
+                        whileWaiting: @escaping @Sendable () -> Void = {}) async throws -> RunOutcome {
         let journal = try prepared?.journal ?? context.openJournal()
         let orchestrator = try prepared ?? context.orchestrator(journal: journal, events: { observe($0); printer($0) })
         let interval = context.plan.workers.interval
@@ -134,7 +136,7 @@ struct ApplyCommand: AsyncParsableCommand {
                             try journal.renewLease(ownedBy: engine.environment.owner, now: engine.environment.now(), ttl: engine.definition.leaseDuration)
                             renewed = .now
                         }
-                        afterPass(outcome, journal)
+                        whileWaiting()
                     }
                     engine.catchUpAtGate = ContinuousClock.now - lastCatchUp >= interval
                     if engine.catchUpAtGate { lastCatchUp = .now }

@@ -56,6 +56,46 @@ struct OperatorMessageTests {
 }
 
 /// A wait at a gate that lasts days must not be a line (and a pass of every worker) per second.
+/// A long-running `apply` whose output goes to a file, watched with deadlines (a predicate on
+/// output alone would wait forever for a process that prints nothing more).
+final class BackgroundApply {
+    let process = Process()
+    let log: URL
+
+    init(in folder: URL) throws {
+        log = folder.appendingPathComponent("apply.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let output = try FileHandle(forWritingTo: log)
+        process.executableURL = CommandRunner.binary
+        process.arguments = ["apply", "plan.yaml"]
+        process.currentDirectoryURL = folder
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+    }
+
+    var printed: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    /// Whether `seen` accepted the output within `seconds`.
+    func waitUntil(within seconds: TimeInterval, _ seen: (String) -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !seen(printed), Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        return seen(printed)
+    }
+
+    /// Whether the process ended by itself within `seconds`.
+    func waitForExit(within seconds: TimeInterval) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        return !process.isRunning
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+}
+
 @Suite("waiting at a gate")
 struct GateWaitTests {
     @Test("apply waiting at a gate prints the wait once, with the plan's path in the command, and does not re-run the workers every poll")
@@ -75,28 +115,31 @@ struct GateWaitTests {
     @Test("a waiting apply adds no journal record while it waits, and takes up an approval another process records within seconds")
     func approvalWhileWaiting() async throws {
         let folder = try PlanFolder.make()
-        let journal = folder.appendingPathComponent(".enmigrate/us-xx.db").path
-        @Sendable func records() throws -> Int { try Journal.open(path: journal, create: false).records().count }
-        let result = try await offPool { () -> (ended: (status: Int32, signalled: Bool, output: String), before: Int, after: Int, approve: String) in
-            var approvedAt: Date?
-            var before = 0, after = 0, approve = ""
-            let ended = try CommandRunner.runAndSignal(["apply", "plan.yaml"], in: folder, signal: SIGTERM) { output in
-                if approvedAt == nil, output.contains("waiting for approval") {
-                    before = (try? records()) ?? -1
-                    Thread.sleep(forTimeInterval: 3)
-                    after = (try? records()) ?? -1
-                    let approved = try? CommandRunner.run(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], in: folder)
-                    approve = (approved?.stdout ?? "") + (approved?.stderr ?? "")
-                    approvedAt = Date()
-                }
-                // Bounded: a wait that never sees the approval is stopped after a minute, and fails below.
-                return output.contains("steady:") || approvedAt.map { Date().timeIntervalSince($0) > 60 } ?? false
-            }
-            return (ended, before, after, approve)
-        }
-        #expect(result.before > 0 && result.after == result.before, "records while waiting: \(result.before) → \(result.after)")
-        #expect(result.approve.contains("a running apply will carry the step out"), "\(result.approve)")
-        #expect(result.ended.output.contains("steady:") && result.ended.status == 0, "\(result.ended.output)")
+        let apply = try BackgroundApply(in: folder)
+        defer { apply.stop() }
+        try #require(try await apply.waitUntil(within: 60) { $0.contains("waiting for approval") }, "\(apply.printed)")
+        let journal = try Journal.open(path: folder.appendingPathComponent(".enmigrate/us-xx.db").path, create: false)
+        let before = try journal.records().count
+        try await Task.sleep(for: .seconds(3))
+        #expect(try journal.records().count == before, "a wait records one record, not one a poll")
+        let approved = try CommandRunner.run(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], in: folder)
+        #expect(approved.stdout.contains("a running apply will carry the step out"), "\(approved.stdout)\n\(approved.stderr)")
+        #expect(try await apply.waitUntil(within: 30) { $0.contains("steady:") }, "\(apply.printed)")
+    }
+
+    @Test("a waiting apply whose run lock another process took over stops within seconds")
+    func lockLostWhileWaiting() async throws {
+        let folder = try PlanFolder.make()
+        let apply = try BackgroundApply(in: folder)
+        defer { apply.stop() }
+        try #require(try await apply.waitUntil(within: 60) { $0.contains("waiting for approval") }, "\(apply.printed)")
+        // Another holder, as after this process was stopped past its lease: the takeover is dated
+        // an hour on, when this process's lease has long expired.
+        let journal = try Journal.open(path: folder.appendingPathComponent(".enmigrate/us-xx.db").path, create: false)
+        _ = try journal.acquireLease(owner: LockOwner(user: "other", host: "elsewhere", pid: 4242),
+                                     now: Date().addingTimeInterval(3600), ttl: .seconds(7200)) { _ in true }
+        #expect(try await apply.waitForExit(within: 30), "still waiting 30 s after losing its lock: \(apply.printed)")
+        #expect(apply.process.terminationStatus != 0 && apply.printed.contains("lost the run lock"), "\(apply.printed)")
     }
 }
 

@@ -87,7 +87,7 @@ final class RunMetrics: Sendable {
     private let lastReport = Mutex<(at: Date, outcome: String)?>(nil)
 
     /// Whether the pass that ended with `outcome` should refresh from the journal: when the
-    /// outcome changed, else at most every 15 s (a waiting apply passes every second).
+    /// outcome changed, else at most every 15 s.
     func wantsReport(after outcome: RunOutcome) -> Bool {
         let at = now(), name = Self.name(of: outcome)
         return lastReport.withLock { last in
@@ -97,6 +97,18 @@ final class RunMetrics: Sendable {
             }
             return false
         }
+    }
+
+    /// Between the passes of a wait at a gate (the journal is polled each second, a pass runs
+    /// when something changed): the process is alive and the wait grows; no pass is claimed.
+    func stillWaiting() {
+        let at = now()
+        let since = liveness.withLock { state in
+            state.lastActivity = at
+            return state.waitingSince
+        }
+        gauge("enmigrate_gate_waiting_seconds", help: "How long the run has waited at its gate (0 when not waiting)")
+            .set(since.map { at.timeIntervalSince($0) } ?? 0)
     }
 
     /// Records how a pass ended and refreshes what the journal knows (`report`, when read).
