@@ -227,49 +227,17 @@ public final class SQLiteKeyStore: ExposureKeyStore {
 
     public func key(_ keyData: Data) async throws -> StoredKey? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.keyColumns) FROM exposure e WHERE e.exposure_key = ?", arguments: [keyData])
-                .map(Self.storedKey)
+            try StoredKeyRowsRead(db: db, sql: "SELECT \(Self.keyColumns) FROM exposure e WHERE e.exposure_key = ?")
+                .keys(binding: [keyData]).first
         }
     }
 
-    /// The columns ``storedKey(_:)`` and ``StoredKeyRowsRead`` read, by position: decoding by column name looked each
+    /// The columns ``StoredKeyRowsRead`` reads, by position: decoding by column name looked each
     /// name up (lowercased) for every row and was a third of a million-key national export.
     private static let keyColumns = """
         e.exposure_key, e.transmission_risk, e.interval_number, e.interval_count, e.report_type, e.days_since_symptom_onset,
         e.regions, e.traveler, e.created_at, e.revised_report_type, e.revised_transmission_risk, e.revised_days_since_symptom_onset
         """
-
-    private static func storedKey(_ row: Row) -> StoredKey {
-        StoredKeyDecoder().storedKey(row)
-    }
-
-    /// Decodes rows in order, reusing the creation time and regions of the previous row when
-    /// their text is the same: the keys of one import share a few of each, and parsing the
-    /// date text and splitting the regions for every one of a million keys was 8 % of a
-    /// national export.
-    private final class StoredKeyDecoder {
-        private var createdText = "", created = Date(timeIntervalSince1970: 0)
-        private var regionsText: String?, regions: [String] = []
-
-        func storedKey(_ row: Row) -> StoredKey {
-            let keyData: Data = row[0]
-            let revisedType: String? = row[9]
-            let createdValue: DatabaseValue = row[8]
-            if case .string(let text) = createdValue.storage {
-                if text != createdText { (createdText, created) = (text, Date.fromDatabaseValue(createdValue) ?? created) }
-            } else {
-                (createdText, created) = ("", Date.fromDatabaseValue(createdValue) ?? created)
-            }
-            let regionsValue: String = row[6]
-            if regionsValue != regionsText { (regionsText, regions) = (regionsValue, regionsValue.split(separator: ",").map(String.init)) }
-            return StoredKey(
-                keyData: keyData, transmissionRisk: row[1], intervalNumber: row[2], intervalCount: row[3], reportType: row[4],
-                daysSinceOnset: row[5], regions: regions, traveler: row[7], createdAt: created,
-                revision: revisedType.map {
-                    KeyRevision(keyData: keyData, reportType: $0, transmissionRisk: row[10], daysSinceOnset: row[11])
-                })
-        }
-    }
 
     /// Revisions applied by the cutoff (bound twice) to keys that are or will be in a national
     /// file by then, whose revision is in none yet.

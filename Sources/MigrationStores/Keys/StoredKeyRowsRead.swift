@@ -10,8 +10,8 @@ struct StoredKeyRowsRead {
     let statement: Statement
     let db: Database
 
-    /// `sql` selects the twelve key columns in ``SQLiteKeyStore``'s order; `binds` are integers
-    /// or text, bound in order.
+    /// `sql` selects the twelve key columns in ``SQLiteKeyStore``'s order; the values bound to
+    /// it are integers, text or blobs, in order.
     init(db: Database, sql: String) throws {
         self.db = db
         statement = try db.cachedStatement(sql: sql)
@@ -25,7 +25,8 @@ struct StoredKeyRowsRead {
             switch value.databaseValue.storage {
             case .int64(let number): sqlite3_bind_int64(handle, Int32(offset + 1), number)
             case .string(let text): sqlite3_bind_text(handle, Int32(offset + 1), text, -1, Self.transient)
-            default: preconditionFailure("only integer and text binds")
+            case .blob(let data): _ = data.withUnsafeBytes { sqlite3_bind_blob(handle, Int32(offset + 1), $0.baseAddress, Int32($0.count), Self.transient) }
+            default: preconditionFailure("only integer, text and blob binds")
             }
         }
         defer { sqlite3_reset(handle) }

@@ -42,21 +42,17 @@ public final class SQLitePublishLedger: PublishLedger {
 
     public func recordPublished(_ name: String, sourceDigest: String, sourceVersion: String?, at: Date) async throws {
         try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO published_file (name, status, source_digest, reason, attempts, updated_at, source_version, checked_at)
-                VALUES (?, 'published', ?, NULL, 1, ?, ?, ?)
-                ON CONFLICT(name) DO UPDATE SET status = excluded.status, source_digest = excluded.source_digest, reason = NULL,
-                    attempts = attempts + 1, updated_at = excluded.updated_at, source_version = excluded.source_version,
-                    checked_at = excluded.checked_at
-                """, arguments: [name, sourceDigest, at, sourceVersion, at])
+            try Self.upsert(name, status: .published, sourceDigest: sourceDigest, reason: nil, at: at, db: db)
+            try Self.recordChecked(name, sourceVersion: sourceVersion, at: at, db: db)
         }
     }
 
     public func recordSourceChecked(_ name: String, sourceVersion: String?, at: Date) async throws {
-        try await database.write { db in
-            try db.execute(sql: "UPDATE published_file SET source_version = ?, checked_at = ? WHERE name = ?",
-                           arguments: [sourceVersion, at, name])
-        }
+        try await database.write { db in try Self.recordChecked(name, sourceVersion: sourceVersion, at: at, db: db) }
+    }
+
+    private static func recordChecked(_ name: String, sourceVersion: String?, at: Date, db: Database) throws {
+        try db.execute(sql: "UPDATE published_file SET source_version = ?, checked_at = ? WHERE name = ?", arguments: [sourceVersion, at, name])
     }
 
     public func recordQuarantined(_ name: String, sourceDigest: String?, reason: String, permanent: Bool, at: Date) async throws {
@@ -68,13 +64,16 @@ public final class SQLitePublishLedger: PublishLedger {
     }
 
     private func upsert(_ name: String, status: PublishLedgerEntry.Status, sourceDigest: String?, reason: String?, at: Date) async throws {
-        try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO published_file (name, status, source_digest, reason, attempts, updated_at) VALUES (?, ?, ?, ?, 1, ?)
-                ON CONFLICT(name) DO UPDATE SET status = excluded.status, source_digest = excluded.source_digest,
-                    reason = excluded.reason, attempts = attempts + 1, updated_at = excluded.updated_at
-                """, arguments: [name, status.rawValue, sourceDigest, reason, at])
-        }
+        try await database.write { db in try Self.upsert(name, status: status, sourceDigest: sourceDigest, reason: reason, at: at, db: db) }
+    }
+
+    private static func upsert(_ name: String, status: PublishLedgerEntry.Status, sourceDigest: String?, reason: String?, at: Date,
+                               db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO published_file (name, status, source_digest, reason, attempts, updated_at) VALUES (?, ?, ?, ?, 1, ?)
+            ON CONFLICT(name) DO UPDATE SET status = excluded.status, source_digest = excluded.source_digest,
+                reason = excluded.reason, attempts = attempts + 1, updated_at = excluded.updated_at
+            """, arguments: [name, status.rawValue, sourceDigest, reason, at])
     }
 
     private static func entry(_ row: Row) -> PublishLedgerEntry {
