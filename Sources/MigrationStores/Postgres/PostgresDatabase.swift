@@ -24,6 +24,11 @@ public final class PostgresDatabase: Sendable {
     private let missing: Task<Bool, any Error>
     private let logger: Logger
 
+    /// The `application_name` of the pool's connections: the product and the schema.
+    public static func applicationName(_ location: PostgresLocation) -> String {
+        String("enmigrate keys \(location.schema)".prefix(63))
+    }
+
     /// Connects lazily (the first query connects) and applies `migrations` that are missing;
     /// with `migrate: false` (a dry run) it changes nothing and ``isMissing()`` says whether
     /// the schema is there at all.
@@ -33,9 +38,11 @@ public final class PostgresDatabase: Sendable {
         case .prefer: .prefer(.makeClientConfiguration())
         case .require: .require(.makeClientConfiguration())
         }
-        let configuration = PostgresClient.Configuration(
+        var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.username,
             password: try PostgresLocation.password(), database: location.database, tls: tls)
+        // pg_stat_activity shows who holds a connection; tests find these by it.
+        configuration.options.additionalStartupParameters = [("application_name", Self.applicationName(location))]
         var logger = Logger(label: "enmigrate-postgres")
         logger.logLevel = .critical
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -137,8 +144,12 @@ public final class PostgresDatabase: Sendable {
 /// so nothing sensitive leaks by accident; the server's message and code are safe to show).
 public struct PostgresStoreError: Error, CustomStringConvertible {
     public let description: String
+    /// The connection was lost or could not be made (a retry may succeed), as opposed to an
+    /// answer about the statement.
+    public let connectionLost: Bool
 
     init(_ error: any Error, location: PostgresLocation) {
+        connectionLost = PostgresReconnect.isConnectionLost(error)
         if let error = error as? PSQLError {
             let message = error.serverInfo?[.message]
             let code = error.serverInfo?[.sqlState]

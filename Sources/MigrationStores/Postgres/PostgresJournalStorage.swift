@@ -15,11 +15,15 @@ import Synchronization
 /// Synchronous like the SQLite journal: one connection per process, each call one transaction,
 /// waiting on the connection's NIO futures. Those complete on NIO's event loop threads, never
 /// on the Swift concurrency pool, so a caller blocked here cannot starve the work it waits for.
+/// A dropped connection is reopened with backoff (``PostgresReconnect``) and the call retried
+/// without ever storing a record twice.
 public final class PostgresJournalStorage: JournalStorage {
     /// The database and schema.
     public let postgres: PostgresLocation
     private let connection: Mutex<PostgresConnection?>
     private let logger: Logger
+    /// How long a call keeps trying after the connection dropped.
+    public let reconnect: PostgresReconnect
 
     public var location: String { postgres.description }
 
@@ -49,8 +53,10 @@ public final class PostgresJournalStorage: JournalStorage {
     /// `readOnly`) a schema without a journal fails with ``JournalError/missing(path:)``:
     /// nothing has run yet. `readOnly` only says nothing will be created; this storage writes
     /// only what the journal asks it to.
-    public init(location: PostgresLocation, create: Bool = true, readOnly: Bool = false) throws {
+    public init(location: PostgresLocation, create: Bool = true, readOnly: Bool = false,
+                reconnect: PostgresReconnect = .default) throws {
         postgres = location
+        self.reconnect = reconnect
         var logger = Logger(label: "enmigrate-postgres-journal")
         logger.logLevel = .critical
         self.logger = logger
@@ -99,7 +105,11 @@ public final class PostgresJournalStorage: JournalStorage {
     }
 
     public func append(fence: Int64, run: JournalRun?, make: (String, Int64) -> JournalRecord) throws -> JournalRecord {
-        try transaction { query in
+        try transaction(confirm: { query, record in
+            // The hash covers the previous hash, so it is this record and no other.
+            try query("SELECT count(*) FROM \(unescaped: self.table("journal_record")) WHERE seq = \(record.sequence) AND hash = \(record.hash)")
+                .first?.decode(Int64.self) == 1
+        }) { query in
             // Locking the lease row serialises appends and keeps the fence from changing before the commit.
             let current = try query("SELECT fence FROM \(unescaped: table("journal_lease")) WHERE id = 1 FOR UPDATE")
                 .first?.decode(Int64.self) ?? 0
@@ -123,7 +133,14 @@ public final class PostgresJournalStorage: JournalStorage {
     }
 
     public func updateLease<Result>(_ change: (LockHolder?) throws -> (newLease: LockHolder?, result: Result)) throws -> Result {
-        try transaction { query in
+        try transaction(confirm: { (query: Query, written: (lease: LockHolder?, result: Result)) in
+            // A lease change whose COMMIT answer was lost stands if the row is what it wrote.
+            guard let lease = written.lease else { return true }
+            return try query("""
+                SELECT count(*) FROM \(unescaped: self.table("journal_lease")) WHERE id = 1 AND "user" = \(lease.user) AND host = \(lease.host)
+                    AND pid = \(lease.pid) AND fence = \(lease.fence) AND expires_at_ms = \(Self.milliseconds(lease.expires))
+                """).first?.decode(Int64.self) == 1
+        }) { query in
             let current = try query("""
                 SELECT "user", host, pid, fence, expires_at_ms FROM \(unescaped: table("journal_lease")) WHERE id = 1 FOR UPDATE
                 """).first.flatMap(Self.lease)
@@ -134,8 +151,8 @@ public final class PostgresJournalStorage: JournalStorage {
                         fence = \(lease.fence), expires_at_ms = \(Self.milliseconds(lease.expires)) WHERE id = 1
                     """)
             }
-            return result
-        }
+            return (lease: lease, result: result)
+        }.result
     }
 
     public func loadLease() throws -> LockHolder? {
@@ -147,10 +164,60 @@ public final class PostgresJournalStorage: JournalStorage {
 
     // MARK: Connection and transactions
 
+    /// The statement runner a transaction's body gets.
+    private typealias Query = (PostgresQuery) throws -> [PostgresRow]
+
     /// Runs `body` in one transaction on this process's connection (opened on first use),
     /// committing when it returns and rolling back when it throws.
-    private func transaction<T>(_ body: (_ query: (PostgresQuery) throws -> [PostgresRow]) throws -> T) throws -> T {
+    ///
+    /// A lost connection (a server restart, a failover, a killed backend) is reopened with
+    /// backoff for up to ``reconnect``'s patience and the transaction run again: the server
+    /// rolled back what never committed. When the answer to COMMIT itself was lost, nobody knows
+    /// whether it committed; `confirm` then asks the new connection whether the result is
+    /// stored (the record's hash, the lease as written) before anything is run again, so a
+    /// retry never appends a record twice. Without `confirm` (reads, idempotent migrations)
+    /// the body simply runs again.
+    private func transaction<T>(confirm: ((_ query: Query, _ result: T) throws -> Bool)? = nil,
+                                _ body: (_ query: Query) throws -> T) throws -> T {
+        let pauses = reconnect.pauses()
+        var attempts = 0
+        var uncertain: T?
+        while true {
+            attempts += 1
+            let lost: PostgresStoreError
+            do {
+                if let pending = uncertain, let confirm {
+                    if try attempt({ query in try confirm(query, pending) }).result { return pending }
+                    uncertain = nil
+                }
+                let (result, commitLost) = try attempt(body)
+                guard let commitLost else { return result }
+                uncertain = result
+                lost = commitLost
+            } catch let error as PostgresStoreError where error.connectionLost {
+                lost = error
+            }
+            connection.withLock { open in
+                // Not waited for: closing a connection the server already ended need not answer.
+                open?.close().whenComplete { _ in }
+                open = nil
+            }
+            guard let pause = pauses.next() else {
+                if reconnect.patience == .zero { throw lost }
+                throw PostgresUnreachableError(location: postgres, attempts: attempts, patience: reconnect.patience,
+                                               lastError: lost.description)
+            }
+            Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
+        }
+    }
+
+    /// One try of a transaction. `commitLost` is set when the body ran and COMMIT was sent but
+    /// its answer never came.
+    private func attempt<T>(_ body: (_ query: Query) throws -> T) throws -> (result: T, commitLost: PostgresStoreError?) {
         try connection.withLock { open in
+            // A connection the server ended while idle (a restart, pg_terminate_backend) is
+            // closed by now; a query sent on it would wait for an answer that never comes.
+            if open?.isClosed == true { open = nil }
             let connection = try open ?? connect()
             open = connection
             let logger = self.logger
@@ -158,19 +225,24 @@ public final class PostgresJournalStorage: JournalStorage {
             func run(_ query: PostgresQuery) throws -> [PostgresRow] {
                 do {
                     return Array(try connection.query(query, logger: logger).wait())
-                } catch let error as PSQLError {
+                } catch {
                     throw PostgresStoreError(error, location: location)
                 }
             }
             _ = try run("BEGIN")
+            let result: T
             do {
-                let result = try body { try run($0) }
-                _ = try run("COMMIT")
-                return result
+                result = try body { try run($0) }
             } catch {
                 _ = try? run("ROLLBACK")
                 throw error
             }
+            do {
+                _ = try run("COMMIT")
+            } catch let error as PostgresStoreError where error.connectionLost {
+                return (result, error)
+            }
+            return (result, nil)
         }
     }
 
@@ -180,15 +252,22 @@ public final class PostgresJournalStorage: JournalStorage {
         case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
         case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
         }
-        let configuration = PostgresConnection.Configuration(
+        var configuration = PostgresConnection.Configuration(
             host: postgres.host, port: postgres.port, username: postgres.username,
             password: try PostgresLocation.password(), database: postgres.database, tls: tls)
+        // pg_stat_activity shows who holds a connection; tests find this one by it.
+        configuration.options.additionalStartupParameters = [("application_name", Self.applicationName(postgres))]
         do {
             return try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
                                                   id: 1, logger: logger).wait()
-        } catch let error as PSQLError {
+        } catch {
             throw PostgresStoreError(error, location: postgres)
         }
+    }
+
+    /// The `application_name` of the journal's connection: the product and the schema.
+    public static func applicationName(_ location: PostgresLocation) -> String {
+        String("enmigrate journal \(location.schema)".prefix(63))
     }
 
     /// Applies the missing migrations in one transaction under the schema's advisory lock, the

@@ -1,0 +1,75 @@
+import Foundation
+import MigrationEngine
+import MigrationStores
+import PostgresNIO
+import Testing
+
+/// What a PostgreSQL store does when the server drops its connections (a restart, a failover,
+/// an operator's pg_terminate_backend): the next call reconnects and the run goes on. The drop
+/// is real: the server itself ends the backends, found by their application_name.
+@Suite("The PostgreSQL journal reconnects after a dropped connection", .enabled(if: TestPostgres.url != nil))
+struct PostgresReconnectTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+    let me = LockOwner(user: "ops", host: "host-a", pid: 1000)
+
+    /// Ends every backend whose application_name is `name`, from a connection of its own, and
+    /// returns how many it ended.
+    private func dropConnections(named name: String, in location: PostgresLocation) async throws -> Int {
+        // A schema of its own gives the admin pool another application_name: it must not end itself.
+        let admin = try PostgresDatabase(location: try location.inSchema(location.schema + "_admin"), migrations: [])
+        let rows = try await admin.query(PostgresQuery(unsafeSQL: """
+            SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(name)') ended
+            """))
+        return Int(try await rows.decode(Int64.self).first { _ in true } ?? 0)
+    }
+
+    private func journal(_ location: PostgresLocation, _ reconnect: PostgresReconnect) throws -> Journal {
+        Journal(storage: try PostgresJournalStorage(location: location, reconnect: reconnect))
+    }
+
+    // Watched failing first: before the journal looked at isClosed, the append after the drop
+    // waited forever for an answer on the connection the server had ended.
+    @Test("the journal reopens its connection after the server ended it and appends once")
+    func journalReconnects() async throws {
+        do {
+            let reconnect = PostgresReconnect(patience: .seconds(5), firstPause: .milliseconds(100), longestPause: .seconds(1))
+            let location = try TestPostgres.freshSchema()
+            let journal = try journal(location, reconnect)
+            let (fence, _) = try journal.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
+            var machine = RunStateMachine(mode: .readOnly)
+            try journal.startRun(planHash: "sha256:abc", machine: machine, fence: fence, at: start)
+            _ = try machine.handle(.begin)
+
+            #expect(try await dropConnections(named: PostgresJournalStorage.applicationName(location), in: location) == 1)
+            let append = {
+                try journal.append(.checks, machine: machine, detail: ["n": "1"], fence: fence, at: self.start.addingTimeInterval(1))
+            }
+            _ = try append()
+            #expect(try await dropConnections(named: PostgresJournalStorage.applicationName(location), in: location) == 1)
+            try journal.renewLease(fence: fence, now: start.addingTimeInterval(2), ttl: .seconds(15))
+            #expect(try journal.records().map(\.sequence) == [1, 2], "one record per append, none doubled")
+            #expect(try journal.firstBrokenRecord() == nil)
+            #expect(try journal.holder(at: start.addingTimeInterval(3))?.fence == fence, "the renewal after the drop stands")
+        }
+    }
+
+    @Test("a server that stays away is reported with where, how long and what to do, after the patience runs out")
+    func unreachableServer() throws {
+        // Port 1 on loopback: nothing listens there, so every connect is refused at once.
+        let closed = try PostgresLocation(url: "postgres://ops@127.0.0.1:1/postgres?sslmode=disable")
+        let patience = PostgresReconnect(patience: .milliseconds(800), firstPause: .milliseconds(100), longestPause: .milliseconds(200))
+        let began = ContinuousClock.now
+        do {
+            _ = try PostgresJournalStorage(location: closed, reconnect: patience)
+            Issue.record("a journal on a closed port opened")
+        } catch let JournalError.database(message) {
+            Issue.record("wrapped: \(message)")
+        } catch let error as PostgresUnreachableError {
+            #expect(error.attempts > 2)
+            #expect(ContinuousClock.now - began >= .milliseconds(800))
+            #expect(error.description.contains("127.0.0.1:"))
+            #expect(error.description.contains("could not be reached"))
+        }
+    }
+
+}
