@@ -23,7 +23,7 @@ struct PostgresReconnectTests {
         return Int(try await rows.decode(Int64.self).first { _ in true } ?? 0)
     }
 
-    private func journal(_ location: PostgresLocation, _ reconnect: PostgresReconnect) throws -> Journal {
+    private func journal(_ location: PostgresLocation, _ reconnect: PostgresReconnect = .default) throws -> Journal {
         Journal(storage: try PostgresJournalStorage(location: location, reconnect: reconnect))
     }
 
@@ -51,6 +51,32 @@ struct PostgresReconnectTests {
             #expect(try journal.firstBrokenRecord() == nil)
             #expect(try journal.holder(at: start.addingTimeInterval(3))?.fence == fence, "the renewal after the drop stands")
         }
+    }
+
+    @Test("a holder whose lease was taken over while the server was away is fenced after the reconnect")
+    func takenOverWhileAway() async throws {
+        let location = try TestPostgres.freshSchema()
+        let stopped = try journal(location)
+        let (fence, _) = try stopped.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
+        var machine = RunStateMachine(mode: .readOnly)
+        try stopped.startRun(planHash: "sha256:abc", machine: machine, fence: fence, at: start)
+        _ = try machine.handle(.begin)
+        #expect(try await dropConnections(named: PostgresJournalStorage.applicationName(location), in: location) == 1)
+
+        // Another replica takes the run once the lease has run out.
+        let other = LockOwner(user: "ops2", host: "host-b", pid: 2000)
+        let replica = Journal(storage: try PostgresJournalStorage(location: location))
+        let (newFence, tookOver) = try replica.acquireLease(owner: other, now: start.addingTimeInterval(20), ttl: .seconds(15)) { _ in true }
+        #expect(newFence == fence + 1 && tookOver == nil)
+
+        // The old holder reconnects and is refused, for a record and for a renewal.
+        #expect(throws: JournalError.fenced(expected: fence, current: newFence)) {
+            _ = try stopped.append(.checks, machine: machine, detail: ["n": "late"], fence: fence, at: self.start.addingTimeInterval(21))
+        }
+        #expect(throws: JournalError.fenced(expected: fence, current: newFence)) {
+            try stopped.renewLease(fence: fence, now: self.start.addingTimeInterval(21), ttl: .seconds(15))
+        }
+        #expect(try replica.records().map(\.sequence) == [1], "the late holder's record is not there")
     }
 
     @Test("a server that stays away is reported with where, how long and what to do, after the patience runs out")

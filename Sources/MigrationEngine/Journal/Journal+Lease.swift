@@ -130,7 +130,8 @@ extension Journal {
         try guarded { try storage.loadLease().flatMap { $0.pid != 0 && $0.expires > now ? $0 : nil } }
     }
 
-    static func seconds(_ duration: Duration) -> TimeInterval {
+    /// `duration` as the seconds Foundation's dates and sleeps take.
+    public static func seconds(_ duration: Duration) -> TimeInterval {
         TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) / 1e18
     }
 }

@@ -203,11 +203,11 @@ public final class PostgresJournalStorage: JournalStorage {
                 open = nil
             }
             guard let pause = pauses.next() else {
-                if reconnect.patience == .zero { throw lost }
                 throw PostgresUnreachableError(location: postgres, attempts: attempts, patience: reconnect.patience,
                                                lastError: lost.description)
             }
-            Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
+            // Blocks the calling thread like every call of this synchronous storage does.
+            Thread.sleep(forTimeInterval: Journal.seconds(pause))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MigrationEngine
 import NIOCore
 import NIOPosix
 import PostgresNIO
@@ -19,16 +20,13 @@ public struct PostgresReconnect: Sendable, Equatable {
     /// fenced write after the reconnect then refuses to act for a holder that lost its lease.
     public static let `default` = PostgresReconnect(patience: .seconds(60), firstPause: .milliseconds(100), longestPause: .seconds(5))
 
-    /// One attempt, no retry (tests that prove a retry is what made a call succeed).
-    public static let never = PostgresReconnect(patience: .zero, firstPause: .zero, longestPause: .zero)
-
     public init(patience: Duration, firstPause: Duration, longestPause: Duration) {
         self.patience = patience
         self.firstPause = firstPause
         self.longestPause = longestPause
     }
 
-    /// The pauses to take in turn until `patience` is spent (none for `.never`).
+    /// The pauses to take in turn until `patience` is spent (none when it is zero).
     func pauses() -> AnyIterator<Duration> {
         var spent = Duration.zero
         var next = firstPause
@@ -70,8 +68,7 @@ public struct PostgresUnreachableError: Error, CustomStringConvertible {
     public let lastError: String
 
     public var description: String {
-        let seconds = Double(patience.components.seconds) + Double(patience.components.attoseconds) / 1e18
-        return "\(location): the server could not be reached (\(attempts) attempt\(attempts == 1 ? "" : "s") over "
-            + String(format: "%.1f", seconds) + " s; last: \(lastError)). Check that PostgreSQL is running and reachable, then run the command again"
+        "\(location): the server could not be reached (\(attempts) attempt\(attempts == 1 ? "" : "s") over "
+            + String(format: "%.1f", Journal.seconds(patience)) + " s; last: \(lastError)). Check that PostgreSQL is running and reachable, then run the command again"
     }
 }
