@@ -23,6 +23,8 @@ public final class PostgresDatabase: Sendable {
     private let migrated: Task<Void, any Error>
     private let missing: Task<Bool, any Error>
     private let logger: Logger
+    /// How long a call keeps retrying after a lost connection.
+    public let reconnect: PostgresReconnect
 
     /// The `application_name` of the pool's connections: the product and the schema.
     public static func applicationName(_ location: PostgresLocation) -> String {
@@ -32,7 +34,8 @@ public final class PostgresDatabase: Sendable {
     /// Connects lazily (the first query connects) and applies `migrations` that are missing;
     /// with `migrate: false` (a dry run) it changes nothing and ``isMissing()`` says whether
     /// the schema is there at all.
-    public init(location: PostgresLocation, migrations: [PostgresMigration], migrate: Bool = true) throws {
+    public init(location: PostgresLocation, migrations: [PostgresMigration], migrate: Bool = true,
+                reconnect: PostgresReconnect = .default) throws {
         let tls: PostgresClient.Configuration.TLS = switch location.tls {
         case .disable: .disable
         case .prefer: .prefer(.makeClientConfiguration())
@@ -49,6 +52,7 @@ public final class PostgresDatabase: Sendable {
         self.location = location
         self.client = client
         self.logger = logger
+        self.reconnect = reconnect
         runner = Task { await client.run() }
         migrated = Task {
             if migrate { try await Self.migrate(client, schema: location.schema, migrations, logger: logger) }
@@ -74,28 +78,68 @@ public final class PostgresDatabase: Sendable {
     }
 
     /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
+    /// A connection found closed or lost before the COMMIT (a restart, a failover, an ended
+    /// backend the pool had not yet noticed) rolled everything back, so the transaction is run
+    /// again with backoff; a lost COMMIT answer is not retried (it may have committed) and fails.
     public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await ready()
-        do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
-        } catch let error as PSQLError {
-            throw PostgresStoreError(error, location: location)
-        } catch let error as PostgresTransactionError {
-            let cause = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError ?? error
-            // Our own errors from inside the transaction pass through unchanged.
-            if cause is PSQLError { throw PostgresStoreError(cause, location: location) }
-            throw cause
+        return try await retrying { began in
+            do {
+                return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            } catch let error as PSQLError {
+                throw PostgresStoreError(error, location: location)
+            } catch let error as PostgresTransactionError {
+                let cause = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError ?? error
+                // Our own errors from inside the transaction pass through unchanged.
+                guard cause is PSQLError else { throw cause }
+                throw PostgresStoreError(cause, location: location, mayHaveCommitted: error.commitError != nil)
+            } catch {
+                // Not from a statement or the body: the pool could not lease a connection.
+                throw unreachable(error, since: began)
+            }
         }
     }
 
     /// Runs one statement outside a transaction and returns its rows, decoded by the caller.
+    /// A lost connection is retried like a transaction's: the statements run this way are reads
+    /// and idempotent writes (at worst a file's attempt counter counts one attempt twice).
     public func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
         try await ready()
-        do {
-            return try await client.query(query, logger: logger)
-        } catch let error as PSQLError {
-            throw PostgresStoreError(error, location: location)
+        return try await retrying { began in
+            do {
+                return try await client.query(query, logger: logger)
+            } catch let error as PSQLError {
+                throw PostgresStoreError(error, location: location)
+            } catch {
+                throw unreachable(error, since: began)
+            }
         }
+    }
+
+    /// Runs `attempt` until it succeeds, fails for a reason other than a lost connection, or
+    /// ``reconnect``'s patience is spent.
+    private func retrying<T>(_ attempt: (ContinuousClock.Instant) async throws -> T) async throws -> T {
+        let began = ContinuousClock.now
+        let pauses = reconnect.pauses()
+        while true {
+            do {
+                return try await attempt(began)
+            } catch let error as PostgresStoreError where error.connectionLost && !error.mayHaveCommitted {
+                guard let pause = pauses.next() else { throw error }
+                try await Task.sleep(for: pause)
+            }
+        }
+    }
+
+    /// The pool's own failure, said as the journal says it: the server, how long, what to do.
+    /// The pool keeps reconnecting with backoff while a call waits and gives up (its circuit
+    /// breaker) after about a minute of failed connection attempts; until then a call made while
+    /// the server restarts simply waits and then answers.
+    private func unreachable(_ error: any Error, since began: ContinuousClock.Instant) -> any Error {
+        guard !(error is CancellationError) else { return error }
+        let said = "\(error)"
+        let last = said.contains("CircuitBreakerTripped") ? "every connection attempt failed and the pool stopped trying" : said
+        return PostgresUnreachableError(location: location, attempts: nil, patience: ContinuousClock.now - began, lastError: last)
     }
 
     /// True when the schema is not (fully) there and this database may not create it: a dry
@@ -147,9 +191,12 @@ public struct PostgresStoreError: Error, CustomStringConvertible {
     /// The connection was lost or could not be made (a retry may succeed), as opposed to an
     /// answer about the statement.
     public let connectionLost: Bool
+    /// The connection was lost while the COMMIT was on its way: the transaction may stand.
+    public let mayHaveCommitted: Bool
 
-    init(_ error: any Error, location: PostgresLocation) {
+    init(_ error: any Error, location: PostgresLocation, mayHaveCommitted: Bool = false) {
         connectionLost = PostgresReconnect.isConnectionLost(error)
+        self.mayHaveCommitted = mayHaveCommitted
         if let error = error as? PSQLError {
             let message = error.serverInfo?[.message]
             let code = error.serverInfo?[.sqlState]

@@ -56,19 +56,35 @@ public struct PostgresReconnect: Sendable, Equatable {
             }
         }
         // Reaching the server at all: refused, reset or timed out before PostgreSQL spoke.
-        return error is IOError || error is NIOConnectionError || error is ChannelError
+        return error is ConnectionClosedWhileWaiting || error is IOError || error is NIOConnectionError || error is ChannelError
     }
+}
+
+/// The connection closed while a statement waited for its answer.
+struct ConnectionClosedWhileWaiting: Error, CustomStringConvertible {
+    var description: String { "the connection closed while a statement waited for its answer" }
 }
 
 /// A PostgreSQL server that could not be reached for as long as the store was willing to wait.
 public struct PostgresUnreachableError: Error, CustomStringConvertible {
     public let location: PostgresLocation
-    public let attempts: Int
+    /// How many connection attempts were made, when the store counted them (the key store's
+    /// pool does not say).
+    public let attempts: Int?
+    /// How long the store tried.
     public let patience: Duration
     public let lastError: String
 
+    public init(location: PostgresLocation, attempts: Int?, patience: Duration, lastError: String) {
+        self.location = location
+        self.attempts = attempts
+        self.patience = patience
+        self.lastError = lastError
+    }
+
     public var description: String {
-        "\(location): the server could not be reached (\(attempts) attempt\(attempts == 1 ? "" : "s") over "
-            + String(format: "%.1f", Journal.seconds(patience)) + " s; last: \(lastError)). Check that PostgreSQL is running and reachable, then run the command again"
+        let tries = attempts.map { "\($0) attempt\($0 == 1 ? "" : "s") over " } ?? "tried for "
+        return "\(location): the server could not be reached (\(tries)" + String(format: "%.1f", Journal.seconds(patience))
+            + " s; last: \(lastError)). Check that PostgreSQL is running and reachable, then run the command again"
     }
 }
