@@ -493,7 +493,7 @@ _enmigrate_rehearse() {
     repeating_flags=()
     non_repeating_flags=(--keep-buckets --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--faults --folder --days --keys-per-day --seed)
+    non_repeating_options=(--faults --folder --days --keys-per-day --seed --journal --replicas --restart-command)
     __enmigrate_offer_flags_options 1
 
     # Offer option value completions
@@ -511,6 +511,15 @@ _enmigrate_rehearse() {
         return
         ;;
     '--seed')
+        return
+        ;;
+    '--journal')
+        return
+        ;;
+    '--replicas')
+        return
+        ;;
+    '--restart-command')
         return
         ;;
     esac

@@ -358,12 +358,15 @@ _enmigrate_rehearse() {
     local -i ret=1
     local -ar arg_specs=(
         ':plan:'
-        '--faults[Faults to inject\: kill\[=N\], downloads, tamper, late-approval, unavailable, refused-key, revocation, republished, all, none (comma-separated).]:faults:'
+        '--faults[Faults to inject\: kill\[=N\], restart\[=N\], downloads, tamper, late-approval, unavailable, refused-key, revocation, republished, all, none (comma-separated).]:faults:'
         '--folder[The rehearsal folder (default\: .enmigrate/rehearsal beside the plan); an earlier rehearsal there is replaced.]:folder:'
         '--days[Days of keys the simulated state publishes.]:days:'
         '--keys-per-day[Keys the simulated state publishes a day.]:keys-per-day:'
         '--seed[Seed for the keys and the faults'\'' files and moments (default\: random, printed).]:seed:'
         '--keep-buckets[Keep the plan'\''s s3\:// and gs\:// second and national feeds, on the loopback emulators its buckets\: names, instead of folders.]'
+        '--journal[A PostgreSQL journal for the rehearsal (postgres\://…?schema=NEW) instead of the folder'\''s SQLite file.]:journal:'
+        '--replicas[apply processes started together for every pass, racing for the journal'\''s lease as replicas do (needs a PostgreSQL --journal).]:replicas:'
+        '--restart-command[The shell command that restarts the journal'\''s PostgreSQL server, for the restart fault.]:restart-command:'
         '--json[Print the rehearsal report as JSON (progress goes to stderr).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'

@@ -15,6 +15,7 @@ struct RehearseCommand: AsyncParsableCommand {
             plan's end; then judges it with `status` and the coverage proof of `enmigrate verify`. Gates are \
             approved by the rehearsal. Nothing outside the rehearsal folder is written, and of the operator's \
             files only the plan is read. Faults: kill (SIGKILL an apply at a random step; kill=N for N times), \
+            restart (the PostgreSQL journal's server restarts in the middle of a pass, with --journal and --restart-command; restart=N), \
             downloads (503 answers until a pass's retries run out), tamper (a client file altered at rest: it \
             must be quarantined and none of its keys imported), late-approval (the key-rotation approval \
             comes passes late), unavailable (a client file answers 503 until the run blocks on it: the proof \
@@ -48,6 +49,16 @@ struct RehearseCommand: AsyncParsableCommand {
           help: "Keep the plan's s3:// and gs:// second and national feeds, on the loopback emulators its buckets: names, instead of folders.")
     var keepBuckets = false
 
+    @Option(help: "A PostgreSQL journal for the rehearsal (postgres://…?schema=NEW) instead of the folder's SQLite file.")
+    var journal: String?
+
+    @Option(help: "apply processes started together for every pass, racing for the journal's lease as replicas do (needs a PostgreSQL --journal).")
+    var replicas = 1
+
+    @Option(name: .customLong("restart-command"),
+            help: "The shell command that restarts the journal's PostgreSQL server, for the restart fault.")
+    var restartCommand: String?
+
     @Flag(help: "Print the rehearsal report as JSON (progress goes to stderr).")
     var json = false
 
@@ -68,6 +79,9 @@ struct RehearseCommand: AsyncParsableCommand {
             options.days = days
             options.keysPerDay = keysPerDay
             options.keepBuckets = keepBuckets
+            options.journal = journal
+            options.replicas = replicas
+            options.restartCommand = restartCommand
             options.seed = seed ?? UInt64.random(in: 1...999_999)
             let json = json
             let report = try await Rehearsal(plan: planURL, options: options) { line in

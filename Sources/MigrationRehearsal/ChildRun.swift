@@ -49,8 +49,13 @@ struct ChildRun: Sendable {
     let folder: URL
 
     /// Runs `enmigrate ARGUMENTS`, appends its output to `log`, and kills it with SIGKILL once it
-    /// has printed `killAfter` work events or its outcome, whichever comes first (nil: never). Blocks; call it off the cooperative pool.
-    func run(_ arguments: [String], log: URL, killAfter: Int?) throws -> Result {
+    /// has printed `killAfter` work events or its outcome, whichever comes first (nil: never).
+    /// With `restart`, the server restart fires once (among all the children sharing it) after
+    /// the child printed `restart.after` work events or its outcome, and the child goes on. A
+    /// replica (`replica: true`) that did no work (it found the run held by another) is neither
+    /// killed nor restarted at its outcome: the moments are the working replica's.
+    /// Blocks; call it off the cooperative pool.
+    func run(_ arguments: [String], log: URL, killAfter: Int?, restart: ServerRestart? = nil, replica: Bool = false) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -85,7 +90,11 @@ struct ChildRun: Sendable {
                 if Self.workEvents.contains(line.event) { workSeen += 1 }
                 // A pass shorter than the chosen moment is killed at its outcome line instead,
                 // after its work and before it exits, so every planned kill lands.
-                if let killAfter, !killed, workSeen >= killAfter || line.event == "outcome" {
+                let ending = line.event == "outcome" && (!replica || workSeen > 0)
+                if let restart, workSeen >= restart.after || ending, let said = restart.fire() {
+                    try logHandle.write(contentsOf: Data("[rehearsal: \(said)]\n".utf8))
+                }
+                if let killAfter, !killed, workSeen >= killAfter || ending {
                     kill(process.processIdentifier, SIGKILL)
                     killed = true
                 }
@@ -106,6 +115,49 @@ struct ChildRun: Sendable {
         }
         return Line(event: "text", message: String(decoding: bytes, as: UTF8.self))
     }
+}
+
+/// The `restart` fault's moment and command, shared by the replicas of one pass: the first
+/// child to reach the moment restarts the server, once.
+final class ServerRestart: @unchecked Sendable {
+    /// Work events after which the server restarts.
+    let after: Int
+    private let command: String
+    private let lock = NSLock()
+    private var fired = false
+    /// What the restart said (exit status and time taken), once it ran.
+    private(set) var outcome: String?
+
+    init(after: Int, command: String) {
+        self.after = after
+        self.command = command
+    }
+
+    /// Runs the command the first time it is called and returns what happened; nil afterwards.
+    func fire() -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !fired else { return nil }
+        fired = true
+        let began = ContinuousClock.now
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        do {
+            try process.run()
+            process.waitUntilExit()
+            let elapsed = ContinuousClock.now - began
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            outcome = "the PostgreSQL server restarted (exit \(process.terminationStatus), " + String(format: "%.1f", seconds) + " s)"
+        } catch {
+            outcome = "the restart command could not run: \(error)"
+        }
+        return outcome
+    }
+
+    var hasFired: Bool { lock.withLock { fired } }
 }
 
 /// Runs blocking work (a child process and its pipe) on a dispatch thread, so the in-process

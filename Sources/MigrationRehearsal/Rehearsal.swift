@@ -29,6 +29,16 @@ public struct Rehearsal: Sendable {
         /// Keep the plan's `s3://`/`gs://` second and national feeds (on loopback emulators)
         /// instead of folders (`--keep-buckets`).
         public var keepBuckets = false
+        /// A PostgreSQL journal (`--journal postgres://…?schema=…`) instead of the folder's SQLite
+        /// file: the database replicas share. The schema should be new (the run starts there).
+        public var journal: String?
+        /// `apply` processes started together for every pass (`--replicas`), sharing the journal
+        /// and racing for its lease as the replicas of a deployment do: one works, the others
+        /// find the run held (exit 5) or take it over from a killed holder.
+        public var replicas = 1
+        /// The shell command that restarts the journal's PostgreSQL server (`--restart-command`),
+        /// for the `restart` fault.
+        public var restartCommand: String?
 
         public init(folder: URL, executable: URL) {
             self.folder = folder
@@ -52,6 +62,15 @@ public struct Rehearsal: Sendable {
 
     /// Runs the rehearsal and returns its report (also written to the folder).
     public func run() async throws -> RehearsalReport {
+        if options.faults.restarts > 0, options.journal?.hasPrefix("postgres") != true || options.restartCommand == nil {
+            throw RehearsalError.badFaultSpec("--faults restart needs a PostgreSQL journal (--journal postgres://…) and the command that restarts its server (--restart-command)")
+        }
+        guard (1...4).contains(options.replicas) else {
+            throw RehearsalError.badFaultSpec("--replicas takes 1 to 4, not \(options.replicas)")
+        }
+        if options.replicas > 1, options.journal?.hasPrefix("postgres") != true {
+            throw RehearsalError.badFaultSpec("--replicas \(options.replicas) needs a PostgreSQL journal (--journal postgres://…): replicas share a run through its database")
+        }
         let loaded = PlanLoader.load(contentsOf: planURL)
         guard let plan = loaded.plan else {
             let errors = loaded.diagnostics.filter { $0.severity == .error }
@@ -66,9 +85,11 @@ public struct Rehearsal: Sendable {
             : RehearsalBuckets.folders(plan: plan)
         let server = try await LoopbackFeedServer.start(serving: layout.stateWebRoot)
         do {
-            try RehearsalPlanWriter(shape: shape, layout: layout, stateBaseURL: server.baseURL, buckets: buckets).write()
+            try RehearsalPlanWriter(shape: shape, layout: layout, stateBaseURL: server.baseURL, buckets: buckets,
+                                    journal: options.journal ?? "sqlite:journal.db").write()
             progress("rehearsal of \(plan.name) (\(plan.mode.rawValue)) in \(layout.folder.path)")
             progress("buckets: \(buckets.summary)")
+            if let journal = options.journal { progress("journal: \(journal)" + (options.replicas > 1 ? ", \(options.replicas) replicas racing for every pass" : "")) }
             progress("the simulated state serves its client feed at \(server.baseURL.absoluteString)cdn/\(shape.clientRoot)/index.txt")
             var report = try await RehearsalRun(
                 shape: shape, layout: layout, options: options, server: server, planName: planURL.path,

@@ -1,9 +1,12 @@
 /// The faults a rehearsal injects, parsed from `--faults SPEC`: a comma-separated list of
-/// `kill[=N]`, `downloads`, `tamper`, `late-approval`, `unavailable`, `refused-key`,
+/// `kill[=N]`, `restart[=N]`, `downloads`, `tamper`, `late-approval`, `unavailable`, `refused-key`,
 /// `revocation`, `republished`, `all` or `none`.
 public struct RehearsalFaults: Sendable, Equatable, Encodable {
     /// How many times an `apply` (or `approve`) process is killed with SIGKILL at a random moment.
     public var kills = 0
+    /// How many times the PostgreSQL server of the journal restarts in the middle of a pass
+    /// (needs `--journal postgres://…` and `--restart-command`).
+    public var restarts = 0
     /// Client-feed downloads answer 503 until the importer's retries run out (the next pass succeeds).
     public var failingDownloads = false
     /// One published client file is tampered with at rest (a byte flipped).
@@ -29,7 +32,7 @@ public struct RehearsalFaults: Sendable, Equatable, Encodable {
     public var isEmpty: Bool { self == RehearsalFaults() }
 
     /// The spec grammar, for help texts and errors.
-    public static let grammar = "kill[=N], downloads, tamper, late-approval, unavailable, refused-key, revocation, republished, all, none (comma-separated)"
+    public static let grammar = "kill[=N], restart[=N], downloads, tamper, late-approval, unavailable, refused-key, revocation, republished, all, none (comma-separated)"
 
     /// Parses `--faults`; an unknown word is an error naming it.
     public static func parse(_ spec: String) throws(RehearsalError) -> RehearsalFaults {
@@ -47,6 +50,7 @@ public struct RehearsalFaults: Sendable, Equatable, Encodable {
                 faults.revocation = true
                 faults.republishedFile = true
             case "kill": faults.kills += 1
+            case "restart": faults.restarts += 1
             case "unavailable": faults.unavailableFile = true
             case "refused-key": faults.refusedKey = true
             case "revocation": faults.revocation = true
@@ -55,8 +59,12 @@ public struct RehearsalFaults: Sendable, Equatable, Encodable {
             case "tamper": faults.tamperedFile = true
             case "late-approval": faults.lateApproval = true
             default:
+                if word.hasPrefix("restart="), let count = Int(word.dropFirst(8)), (1...50).contains(count) {
+                    faults.restarts += count
+                    continue
+                }
                 guard word.hasPrefix("kill="), let count = Int(word.dropFirst(5)), (1...500).contains(count) else {
-                    throw .badFaultSpec("--faults: unknown fault `\(word)`; faults: \(grammar); kill=N takes 1 to 500")
+                    throw .badFaultSpec("--faults: unknown fault `\(word)`; faults: \(grammar); kill=N takes 1 to 500, restart=N 1 to 50")
                 }
                 faults.kills += count
             }

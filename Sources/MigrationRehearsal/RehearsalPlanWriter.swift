@@ -11,6 +11,8 @@ struct RehearsalPlanWriter {
     let stateBaseURL: URL
     /// The second and national feeds' locations when the plan's buckets are kept.
     var buckets: RehearsalBuckets?
+    /// The plan's `journal:` (the folder's SQLite file unless the rehearsal names a PostgreSQL one).
+    var journal = "sqlite:journal.db"
 
     /// Writes the key files a trusted key needs (the second feed's public key for the one the
     /// rehearsal signs with; a key of its own for each other), then the plan.
@@ -30,7 +32,7 @@ struct RehearsalPlanWriter {
             "version: 1",
             "name: \(quoted(shape.name + "-rehearsal"))",
             "mode: \(shape.mode.rawValue)",
-            "journal: sqlite:journal.db",
+            "journal: \(quoted(journal))",
             "reports: reports",
             "rotationRequest: rotation-request",
             "state:",

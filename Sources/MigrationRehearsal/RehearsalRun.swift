@@ -133,6 +133,19 @@ struct RehearsalRun {
         // at a random work event of its pass, the last completed pass's length the estimate of
         // how many there are. Kills a pass ends before flow on to the next pass.
         var killPlan = Self.spread(options.faults.kills, over: shape.mode == .full ? 5 : 3, using: &state.faultGenerator)
+        // Restarts are dealt over the same passes, from a generator of their own so a run with
+        // restarts kills at the same moments as one without.
+        var restartGenerator = SeededGenerator(seed: options.seed ^ 0x8E57_A87)
+        var restartPlan = Self.spread(options.faults.restarts, over: shape.mode == .full ? 5 : 3, using: &restartGenerator)
+        var restartsMissed = 0
+        defer {
+            let left = restartsMissed + restartPlan.reduce(0, +)
+            if left > 0 {
+                state.report.faults.append(.init(
+                    fault: "restart", injected: "\(left) restart(s) not injected: the run reached its end before the chosen moments",
+                    recovery: "nothing to recover"))
+            }
+        }
         var logicalPass = 0
         var workEventsEstimate = 40
         var steadyPasses = 0
@@ -143,8 +156,25 @@ struct RehearsalRun {
             let log = layout.logs.appendingPathComponent(String(format: "%02d-%@.log", number, command[0]))
             let arguments = command + ["--json"]
             let moment = killAfter
-            let result = try await offPool { try child.run(arguments, log: log, killAfter: moment) }
-            let label = command[0] == "approve" ? "approve \(command[3])" : "apply"
+            let restartPlanned = logicalPass < restartPlan.count && restartPlan[logicalPass] > 0
+            let restart = restartPlanned && command[0] == "apply" ? options.restartCommand.map {
+                ServerRestart(after: Int.random(in: 1...workEventsEstimate, using: &restartGenerator), command: $0)
+            } : nil
+            let replicas = command[0] == "apply" ? options.replicas : 1
+            let result = try await runReplicas(child, arguments, log: log, count: replicas, killAfter: moment, restart: restart)
+            if let restart, restart.hasFired {
+                restartPlan[logicalPass] -= 1
+                state.report.faults.append(.init(
+                    fault: "restart", injected: "pass \(number), after work event \(restart.after): \(restart.outcome ?? "")",
+                    recovery: result.killed ? "the pass was killed as well (next fault)"
+                        : "the pass went on after the restart and ended `\(Self.short(result.lastMessage))`, exit \(result.status)"))
+                progress("pass \(number): fault: \(restart.outcome ?? "the server restarted") in the middle of the pass")
+            } else if restartPlanned, !result.killed {
+                // Not reached in this pass (an approval, or a pass without a moment for it): the next one.
+                if logicalPass + 1 < restartPlan.count { restartPlan[logicalPass + 1] += restartPlan[logicalPass] } else { restartsMissed += restartPlan[logicalPass] }
+                restartPlan[logicalPass] = 0
+            }
+            let label = command[0] == "approve" ? "approve \(command[3])" : (replicas > 1 ? "apply (\(replicas) replicas)" : "apply")
             if result.killed {
                 if logicalPass < killPlan.count { killPlan[logicalPass] -= 1 }
             } else {
@@ -251,6 +281,35 @@ struct RehearsalRun {
             }
         }
         throw RehearsalError.runFailed("the run did not reach its end in \(passLimit) passes; see \(layout.logs.path)")
+    }
+
+    /// Runs `count` copies of the pass at once (replicas sharing the journal) and returns the
+    /// one that did the work: the others found the run held (exit 5) and did nothing, unless
+    /// one took a killed holder's run over. With one replica it is the plain child run.
+    private func runReplicas(_ child: ChildRun, _ arguments: [String], log: URL, count: Int, killAfter: Int?,
+                             restart: ServerRestart?) async throws -> ChildRun.Result {
+        guard count > 1 else {
+            return try await offPool { try child.run(arguments, log: log, killAfter: killAfter, restart: restart) }
+        }
+        let results = try await withThrowingTaskGroup(of: (Int, ChildRun.Result).self) { group in
+            for replica in 0..<count {
+                let replicaLog = replica == 0 ? log
+                    : log.deletingPathExtension().appendingPathExtension("replica-\(replica + 1).log")
+                group.addTask {
+                    (replica, try await offPool { try child.run(arguments, log: replicaLog, killAfter: killAfter, restart: restart, replica: true) })
+                }
+            }
+            var all: [(Int, ChildRun.Result)] = []
+            for try await result in group { all.append(result) }
+            return all.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        let busy = results.filter { $0.status == 5 && !$0.killed }.count
+        progress("replicas: \(results.count) started, \(busy) found the run held (exit 5)"
+                 + (results.contains(where: { $0.lines.contains { $0.event == "lockTakenOver" } }) ? ", one took a killed holder's run over" : ""))
+        guard busy < results.count else {
+            throw RehearsalError.runFailed("all \(results.count) replicas found the run held (exit 5): nobody worked; see \(log.path)")
+        }
+        return results.first { $0.killed } ?? results.first { $0.status != 5 } ?? results[0]
     }
 
     private func publishLastDay(_ state: inout Progress) async throws {
