@@ -24,7 +24,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         // Named, so the products resolve whatever the checkout folder is called.
-        .package(name: "enmigrate", path: ".."),
+        .package(name: "enmigrate", path: "..")
     ],
     targets: [
         .target(name: "CFuzzDriver"),

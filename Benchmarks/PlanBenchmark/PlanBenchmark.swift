@@ -32,40 +32,40 @@ enum PlanBenchmark {
 
     static func generatedPlan() -> String {
         var text = """
-        version: 1
-        name: bench
-        mode: full
-        state:
-          region: US-XX
-          clientFeed:
-            index: https://cdn.state.example/exposureKeyExport-US-XX/index.txt
-            key: { id: "310", version: "v1", publicKey: keys/state-client.pub.pem }
-          secondFeed:
-            location: file:///srv/state/to-national/
-            root: exposureKeyExport-US-XX
-            source: clientFeed
-            period: 24h
-            key: { id: "310", version: "v2", privateKey: keys/state-to-national.key.pem }
-          clientMirror:
-            location: file:///srv/state/cdn/
-            root: exposureKeyExport-US-XX
-        national:
-          feed:
-            index: https://national.example/exposureKeyExport-US/index.txt
-            key: { id: "310", version: "v3", publicKey: keys/national.pub.pem }
-          keyStore: sqlite:national.db
-          trustedStateKeys:
-            - { id: "310", version: "v2", publicKey: keys/state-to-national.pub.pem }
-
-        """
-        for index in 0..<118 {
-            text += """
-                # retired key \(index) of the state's history
-                - id: "311"
-                  version: "r\(index)"
-                  publicKey: keys/state-to-national.pub.pem
+            version: 1
+            name: bench
+            mode: full
+            state:
+              region: US-XX
+              clientFeed:
+                index: https://cdn.state.example/exposureKeyExport-US-XX/index.txt
+                key: { id: "310", version: "v1", publicKey: keys/state-client.pub.pem }
+              secondFeed:
+                location: file:///srv/state/to-national/
+                root: exposureKeyExport-US-XX
+                source: clientFeed
+                period: 24h
+                key: { id: "310", version: "v2", privateKey: keys/state-to-national.key.pem }
+              clientMirror:
+                location: file:///srv/state/cdn/
+                root: exposureKeyExport-US-XX
+            national:
+              feed:
+                index: https://national.example/exposureKeyExport-US/index.txt
+                key: { id: "310", version: "v3", publicKey: keys/national.pub.pem }
+              keyStore: sqlite:national.db
+              trustedStateKeys:
+                - { id: "310", version: "v2", publicKey: keys/state-to-national.pub.pem }
 
             """
+        for index in 0..<118 {
+            text += """
+                    # retired key \(index) of the state's history
+                    - id: "311"
+                      version: "r\(index)"
+                      publicKey: keys/state-to-national.pub.pem
+
+                """
         }
         return text
     }

@@ -41,7 +41,8 @@ struct ExportRun {
         let written = try await writer.runPass()
         let elapsed = ContinuousClock.now - clock
         let keys = try await store.nationalFiles().reduce(0) { $0 + $1.keyCount }
-        WorkerBenchmark.report(["files": Double(written), "keys": Double(keys), "assignSeconds": WorkerBenchmark.seconds(assigned - clock)],
-                               seconds: elapsed)
+        WorkerBenchmark.report(
+            ["files": Double(written), "keys": Double(keys), "assignSeconds": WorkerBenchmark.seconds(assigned - clock)],
+            seconds: elapsed)
     }
 }

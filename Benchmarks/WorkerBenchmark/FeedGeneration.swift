@@ -40,11 +40,13 @@ struct FeedGeneration {
             var rows = ""
             let keys = (0..<keysPerFile).map { _ in
                 var words = [generator.next(), generator.next()]
-                let key = ExportKey(keyData: Data(bytes: &words, count: 16), transmissionRiskLevel: Int32.random(in: 1...8),
-                                    rollingStartIntervalNumber: Int32(start / 600) - 144 * 3, reportType: 1, daysSinceOnsetOfSymptoms: 2)
+                let key = ExportKey(
+                    keyData: Data(bytes: &words, count: 16), transmissionRiskLevel: Int32.random(in: 1...8),
+                    rollingStartIntervalNumber: Int32(start / 600) - 144 * 3, reportType: 1, daysSinceOnsetOfSymptoms: 2)
                 if csv != nil {
                     // The same ten columns the key store writes (key as hex: sqlite3 .import reads text).
-                    rows += "\(key.keyData.map { String(format: "%02x", $0) }.joined()),\(key.transmissionRiskLevel ?? 0),"
+                    rows +=
+                        "\(key.keyData.map { String(format: "%02x", $0) }.joined()),\(key.transmissionRiskLevel ?? 0),"
                         + "\(key.rollingStartIntervalNumber ?? 0),144,confirmed,2,US-XX,0,2026-11-30 00:00:00.000,\(index + 1)\n"
                 }
                 return key
@@ -77,9 +79,10 @@ struct FeedGeneration {
             let keys = (0..<(keysPerFile * filesPerDay)).map { _ in
                 var words = [generator.next(), generator.next()]
                 let age = Int32.random(in: 0...13, using: &generator)
-                return ExportKey(keyData: Data(bytes: &words, count: 16), transmissionRiskLevel: 0,
-                                 rollingStartIntervalNumber: Int32(start / 600) - 144 * age, reportType: 1,
-                                 daysSinceOnsetOfSymptoms: Int32.random(in: -14...14, using: &generator))
+                return ExportKey(
+                    keyData: Data(bytes: &words, count: 16), transmissionRiskLevel: 0,
+                    rollingStartIntervalNumber: Int32(start / 600) - 144 * age, reportType: 1,
+                    daysSinceOnsetOfSymptoms: Int32.random(in: -14...14, using: &generator))
             }
             let batch = ExportBatch(start: start, end: end, region: "US-XX", keys: keys)
             for file in batch.files(root: WorkerBenchmark.stateRoot, maxKeysPerFile: max(keysPerFile, 1)) {
@@ -89,7 +92,8 @@ struct FeedGeneration {
                 // The columns the key store writes: risk 0 is stored as 2 (confirmed), as the importer backfills it.
                 var rows = ""
                 for key in file.contents.keys {
-                    rows += "\(key.keyData.map { String(format: "%02x", $0) }.joined()),2,\(key.rollingStartIntervalNumber ?? 0),144,confirmed,"
+                    rows +=
+                        "\(key.keyData.map { String(format: "%02x", $0) }.joined()),2,\(key.rollingStartIntervalNumber ?? 0),144,confirmed,"
                         + "\(key.daysSinceOnsetOfSymptoms ?? 0),US-XX,0,2026-11-30 00:00:00.000,\(names.count)\n"
                 }
                 csv.write(Data(rows.utf8))

@@ -17,10 +17,11 @@ struct ImportRun {
         let store: any ExposureKeyStore
         if let postgres {
             // `&layout=reference&table=…`: a reference server's table, keys marked as its importer marks them.
-            let lineage = ReferenceLineage(indexFile: "http://127.0.0.1/\(WorkerBenchmark.stateRoot)/index.txt", exportRoot: "http://127.0.0.1/",
-                                           region: "US-XX")
+            let lineage = ReferenceLineage(
+                indexFile: "http://127.0.0.1/\(WorkerBenchmark.stateRoot)/index.txt", exportRoot: "http://127.0.0.1/",
+                region: "US-XX")
             store = try PostgresKeyStore(location: try PostgresLocation(url: postgres), lineage: lineage)
-            _ = try await store.keyCount()  // creates the tables before the clock starts, as the file is created below
+            _ = try await store.keyCount() // creates the tables before the clock starts, as the file is created below
         } else {
             let database = folder.appendingPathComponent("keys.db").path
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }

@@ -17,9 +17,11 @@ enum WorkerBenchmark {
         let folder = arguments.count > 1 ? URL(fileURLWithPath: arguments[1]) : nil
         switch (arguments.first, folder) {
         case ("generate", let folder?) where arguments.count >= 4:
-            try FeedGeneration(folder: folder, files: Int(arguments[2]) ?? 70, keysPerFile: Int(arguments[3]) ?? 14_400,
-                               writeRows: !arguments.dropFirst(4).contains("--no-rows"),
-                               realistic: !arguments.dropFirst(4).contains("--uniform")).run()
+            try FeedGeneration(
+                folder: folder, files: Int(arguments[2]) ?? 70, keysPerFile: Int(arguments[3]) ?? 14_400,
+                writeRows: !arguments.dropFirst(4).contains("--no-rows"),
+                realistic: !arguments.dropFirst(4).contains("--uniform")
+            ).run()
         case ("import", let folder?):
             try await ImportRun(folder: folder, postgres: arguments.count > 2 ? arguments[2] : nil).run()
         case ("export", let folder?):
@@ -29,8 +31,9 @@ enum WorkerBenchmark {
         case ("split", let folder?) where arguments.count == 3:
             try FeedSplit(feed: folder, output: URL(fileURLWithPath: arguments[2])).run()
         default:
-            fail("usage: WorkerBenchmark generate FOLDER FILES KEYS_PER_FILE [--no-rows] [--uniform] | import FOLDER [postgres://…]"
-                 + " | export FOLDER [postgres://…] | mirror FOLDER | split FEED OUT", code: 2)
+            fail(
+                "usage: WorkerBenchmark generate FOLDER FILES KEYS_PER_FILE [--no-rows] [--uniform] | import FOLDER [postgres://…]"
+                    + " | export FOLDER [postgres://…] | mirror FOLDER | split FEED OUT", code: 2)
         }
     }
 

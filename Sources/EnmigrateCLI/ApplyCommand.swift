@@ -30,19 +30,23 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "Print events as JSON lines.")
     var json = false
 
-    @Flag(help: """
-        For a scheduler (cron, a systemd timer, a Kubernetes CronJob) running --once: waiting at a gate, checks pending on \
-        work still to come and another process holding the run exit 0 (the last line says which); a failure still fails.
-        """)
+    @Flag(
+        help: """
+            For a scheduler (cron, a systemd timer, a Kubernetes CronJob) running --once: waiting at a gate, checks pending on \
+            work still to come and another process holding the run exit 0 (the last line says which); a failure still fails.
+            """)
     var scheduled = false
 
-    @Option(name: .customLong("metrics-address"),
-            help: ArgumentHelp("Serve Prometheus metrics and health probes (/metrics, /healthz, /readyz) on HOST:PORT while apply runs.",
-                               valueName: "HOST:PORT"))
+    @Option(
+        name: .customLong("metrics-address"),
+        help: ArgumentHelp(
+            "Serve Prometheus metrics and health probes (/metrics, /healthz, /readyz) on HOST:PORT while apply runs.",
+            valueName: "HOST:PORT"))
     var metricsAddress: String?
 
-    @Flag(name: .customLong("take-back-client-index"),
-          help: "After the cut-over: republish the client index although something else rewrote it (stop that writer first).")
+    @Flag(
+        name: .customLong("take-back-client-index"),
+        help: "After the cut-over: republish the client index although something else rewrote it (stop that writer first).")
     var takeBackClientIndex = false
 
     func run() async throws {
@@ -104,13 +108,21 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     /// `prepared`: an orchestrator already built on the context's journal (its stores open).
-    static func advance(context: EngineContext, until: MigrationPhase?, once: Bool, printer: EventPrinter,
-                        prepared: Orchestrator? = nil,
-                        observe: @escaping @Sendable (MigrationEvent) -> Void = { _ in },
-                        afterPass: @escaping @Sendable (RunOutcome, Journal) -> Void = { _, _ in },
-                        whileWaiting: @escaping @Sendable () -> Void = {}) async throws -> RunOutcome {
+    static func advance(
+        context: EngineContext, until: MigrationPhase?, once: Bool, printer: EventPrinter,
+        prepared: Orchestrator? = nil,
+        observe: @escaping @Sendable (MigrationEvent) -> Void = { _ in },
+        afterPass: @escaping @Sendable (RunOutcome, Journal) -> Void = { _, _ in },
+        whileWaiting: @escaping @Sendable () -> Void = {}
+    ) async throws -> RunOutcome {
         let journal = try prepared?.journal ?? context.openJournal()
-        let orchestrator = try prepared ?? context.orchestrator(journal: journal, events: { observe($0); printer($0) })
+        let orchestrator =
+            try prepared
+            ?? context.orchestrator(
+                journal: journal,
+                events: {
+                    observe($0); printer($0)
+                })
         let interval = context.plan.workers.interval
         return try await InterruptHandling.run {
             var engine = orchestrator

@@ -19,8 +19,10 @@ struct BucketLocationCheck: PlanCheck {
                 let address = try BucketAddress(url)
                 if services[address.service] == nil { services[address.service] = path }
             } catch {
-                problems.append(PlanCheckProblem(path: path, code: "bad-bucket", message: error.description,
-                                                 hint: "write \(scheme)://BUCKET/PREFIX with the bucket's exact (lower-case) name"))
+                problems.append(
+                    PlanCheckProblem(
+                        path: path, code: "bad-bucket", message: error.description,
+                        hint: "write \(scheme)://BUCKET/PREFIX with the bucket's exact (lower-case) name"))
             }
         }
         let settings = CloudStoreSettings(plan: plan.buckets, environment: environment)
@@ -28,16 +30,20 @@ struct BucketLocationCheck: PlanCheck {
             do throws(CloudCredentialError) {
                 _ = try settings.s3Signer()
             } catch {
-                problems.append(PlanCheckProblem(path: plan.buckets.s3.profile == nil ? path : "/buckets/s3/profile", code: "bucket-credentials",
-                                                 message: "S3: \(error.description)", hint: "docs: README, Running against cloud buckets"))
+                problems.append(
+                    PlanCheckProblem(
+                        path: plan.buckets.s3.profile == nil ? path : "/buckets/s3/profile", code: "bucket-credentials",
+                        message: "S3: \(error.description)", hint: "docs: README, Running against cloud buckets"))
             }
         }
         if let path = services[.gcs] {
             do throws(CloudCredentialError) {
                 _ = try settings.gcsAccount()
             } catch {
-                problems.append(PlanCheckProblem(path: plan.buckets.gcs.credentials == nil ? path : "/buckets/gcs/credentials", code: "bucket-credentials",
-                                                 message: "GCS: \(error.description)", hint: "docs: README, Running against cloud buckets"))
+                problems.append(
+                    PlanCheckProblem(
+                        path: plan.buckets.gcs.credentials == nil ? path : "/buckets/gcs/credentials", code: "bucket-credentials",
+                        message: "GCS: \(error.description)", hint: "docs: README, Running against cloud buckets"))
             }
         }
         return problems

@@ -15,7 +15,10 @@ extension Enmigrate {
         guard let word = arguments.first, !word.hasPrefix("-") else { return nil }
         let verbs = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
         guard !verbs.contains(word) else { return nil }
-        return (word, "error: unknown command `\(TerminalSafe.text(word))`" + DidYouMean.hint(word, in: verbs)
-                    + "\nsee `enmigrate --help` for the commands")
+        return (
+            word,
+            "error: unknown command `\(TerminalSafe.text(word))`" + DidYouMean.hint(word, in: verbs)
+                + "\nsee `enmigrate --help` for the commands"
+        )
     }
 }

@@ -24,8 +24,9 @@ struct EngineContext {
     static func load(_ planPath: String) throws -> EngineContext {
         let result = PlanLoader.load(contentsOf: URL(fileURLWithPath: planPath), displayName: planPath, checks: [BucketLocationCheck()])
         guard let plan = result.plan, let hash = result.planHash else {
-            throw PlanInvalid(lines: result.diagnostics.filter { $0.severity == .error }.map(\.description)
-                + ["\(planPath): the plan is not valid; see `enmigrate validate \(planPath)`"])
+            throw PlanInvalid(
+                lines: result.diagnostics.filter { $0.severity == .error }.map(\.description)
+                    + ["\(planPath): the plan is not valid; see `enmigrate validate \(planPath)`"])
         }
         let journal: JournalLocation
         do {
@@ -41,8 +42,10 @@ struct EngineContext {
             planHash: hash, mode: plan.mode == .full ? .full : .readOnly, requiredGates: required,
             attempts: plan.workers.retry.attempts, backoff: plan.workers.retry.backoff, maxBackoff: plan.workers.retry.maxBackoff,
             stepTimeout: plan.workers.stepTimeout,
-            gateExpiry: [.keyRotation: gates.keyRotation.expiresAfter, .appUpdate: gates.appUpdate.expiresAfter,
-                         .decommission: gates.decommission.expiresAfter])
+            gateExpiry: [
+                .keyRotation: gates.keyRotation.expiresAfter, .appUpdate: gates.appUpdate.expiresAfter,
+                .decommission: gates.decommission.expiresAfter,
+            ])
         return EngineContext(plan: plan, planHash: hash, journal: journal, definition: definition, cloud: CloudStoreSettings(plan: plan.buckets))
     }
 
@@ -56,8 +59,9 @@ struct EngineContext {
 
     func workers(events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) -> WorkerAssembly {
         let lease = heldLease
-        var assembly = WorkerAssembly(plan: plan, journal: journal,
-                                      environment: WorkerEnvironment(report: events, confirmLease: { try lease.confirm() }))
+        var assembly = WorkerAssembly(
+            plan: plan, journal: journal,
+            environment: WorkerEnvironment(report: events, confirmLease: { try lease.confirm() }))
         assembly.takeBackClientIndex = takeBackClientIndex
         assembly.cloud = cloud
         return assembly
@@ -65,10 +69,13 @@ struct EngineContext {
 
     /// The engine with the plan's workers; `withWorkers: false` for verbs that only record
     /// (approve, abort) and must not open the stores.
-    func orchestrator(journal: Journal, events: @escaping @Sendable (MigrationEvent) -> Void = { _ in },
-                      withWorkers: Bool = true) throws -> Orchestrator {
-        Orchestrator(journal: journal, registry: withWorkers ? try registry(events: events) : WorkerRegistry(),
-                     definition: definition, environment: EngineEnvironment(heldLease: heldLease), events: events)
+    func orchestrator(
+        journal: Journal, events: @escaping @Sendable (MigrationEvent) -> Void = { _ in },
+        withWorkers: Bool = true
+    ) throws -> Orchestrator {
+        Orchestrator(
+            journal: journal, registry: withWorkers ? try registry(events: events) : WorkerRegistry(),
+            definition: definition, environment: EngineEnvironment(heldLease: heldLease), events: events)
     }
 
     func openJournal(create: Bool = true, readOnly: Bool = false) throws -> Journal {

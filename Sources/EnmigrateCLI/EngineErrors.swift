@@ -16,12 +16,13 @@ enum EngineErrors {
         case let code as ExitCode:
             return (code, nil)
         case let error as JournalError:
-            let code = switch error {
-            case .lockHeld: EnmigrateExit.lockHeld
-            case .planChanged: EnmigrateExit.planChanged
-            case .tampered, .corrupt: EnmigrateExit.needsRepair
-            case .fenced, .missing, .database: EnmigrateExit.error
-            }
+            let code =
+                switch error {
+                case .lockHeld: EnmigrateExit.lockHeld
+                case .planChanged: EnmigrateExit.planChanged
+                case .tampered, .corrupt: EnmigrateExit.needsRepair
+                case .fenced, .missing, .database: EnmigrateExit.error
+                }
             return (code, "error: \(error)")
         case let error as PlanInvalid:
             return (EnmigrateExit.error, error.description)
@@ -80,7 +81,8 @@ extension RunOutcome {
         case .blocked(let reason): "blocked: \(reason)"
         case .failed(let reason): "failed (resumable with enmigrate resume): \(reason)"
         case .aborted: "aborted"
-        case .abortPending(let holder): "abort recorded: the run is held by \(holder), which stops at its next step boundary (enmigrate status shows when it has)"
+        case .abortPending(let holder):
+            "abort recorded: the run is held by \(holder), which stops at its next step boundary (enmigrate status shows when it has)"
         }
     }
 }

@@ -51,7 +51,8 @@ struct ExportBuildCommand: AsyncParsableCommand {
     func validate() throws {
         guard maxKeysPerFile > 0 else { throw ValidationError("--max-keys-per-file must be positive") }
         guard root.range(of: #"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"#, options: .regularExpression) != nil,
-              !root.split(separator: "/").contains("..") else {
+            !root.split(separator: "/").contains("..")
+        else {
             throw ValidationError("--root must be a relative folder name like exposureKeyExport-US")
         }
     }

@@ -72,16 +72,20 @@ struct ExportVerifyCommand: AsyncParsableCommand {
             let label = success.signature.info.label
             let anomalies = success.wasRaw ? ["raw-signature: signature '\(label)' is raw r||s, not DER; phones reject it"] : []
             if json {
-                try printJSON(Report(file: file, verified: true, keyFingerprint: key.fingerprint.hex, signature: label,
-                                     encoding: success.signature.encoding.rawValue, anomalies: anomalies, error: nil, code: nil))
+                try printJSON(
+                    Report(
+                        file: file, verified: true, keyFingerprint: key.fingerprint.hex, signature: label,
+                        encoding: success.signature.encoding.rawValue, anomalies: anomalies, error: nil, code: nil))
             } else {
                 print("verified: \(file): signature '\(label)' (\(success.signature.encoding.rawValue)) with key \(key.fingerprint)")
                 anomalies.forEach { print("anomaly: \($0)") }
             }
         case .failure(let failure):
             if json {
-                try printJSON(Report(file: file, verified: false, keyFingerprint: key.fingerprint.hex, signature: nil,
-                                     encoding: nil, anomalies: [], error: failure.description, code: failure.code))
+                try printJSON(
+                    Report(
+                        file: file, verified: false, keyFingerprint: key.fingerprint.hex, signature: nil,
+                        encoding: nil, anomalies: [], error: failure.description, code: failure.code))
             }
             printError("not verified: \(failure)")
             throw EnmigrateExit.error

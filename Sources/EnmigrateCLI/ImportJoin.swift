@@ -10,8 +10,9 @@ enum ImportJoin {
     /// Joins when the run held by `holder` is in its importing step; returns false otherwise.
     static func joinIfImporting(context: EngineContext, holder: LockHolder, json: Bool) async throws -> Bool {
         guard case .postgres = context.journal.kind,
-              let last = try context.openJournal(create: false, readOnly: true).lastRecord(),
-              last.phase == .importing, last.status == .running else { return false }
+            let last = try context.openJournal(create: false, readOnly: true).lastRecord(),
+            last.phase == .importing, last.status == .running
+        else { return false }
         let importer = try context.workers().sharedImporter()
         var files = 0
         var keys = 0
@@ -27,8 +28,9 @@ enum ImportJoin {
         }
         problems.forEach { printError("export-importer: \($0)") }
         if json {
-            let line = try JSONSerialization.data(withJSONObject: ["event": "joined-import", "holder": "\(holder)", "files": files, "keys": keys],
-                                                  options: [.sortedKeys])
+            let line = try JSONSerialization.data(
+                withJSONObject: ["event": "joined-import", "holder": "\(holder)", "files": files, "keys": keys],
+                options: [.sortedKeys])
             print(String(decoding: line, as: UTF8.self))
         } else {
             print("joined the import of the run held by \(holder): \(files) second-feed files imported here (\(keys) keys); the holder finishes the step")

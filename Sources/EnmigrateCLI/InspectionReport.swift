@@ -47,8 +47,9 @@ struct InspectionReport: Encodable {
         revisedKeys = contents.revisedKeys.count
         signatureInfos = contents.signatureInfos
         signatures = inspection.signatures.map {
-            Signature(keyID: $0.info.keyID, keyVersion: $0.info.keyVersion, algorithm: $0.info.algorithm,
-                      encoding: $0.encoding.rawValue, bytes: $0.bytes.count, batchNum: $0.batchNum, batchSize: $0.batchSize)
+            Signature(
+                keyID: $0.info.keyID, keyVersion: $0.info.keyVersion, algorithm: $0.info.algorithm,
+                encoding: $0.encoding.rawValue, bytes: $0.bytes.count, batchNum: $0.batchNum, batchSize: $0.batchSize)
         }
         anomalies = inspection.anomalies
     }
@@ -69,8 +70,9 @@ struct InspectionReport: Encodable {
             lines.append("export.bin signature info: id '\(info.keyID ?? "")' version '\(info.keyVersion ?? "")' algorithm '\(info.algorithm ?? "")'")
         }
         for signature in signatures {
-            lines.append("export.sig signature:      id '\(signature.keyID ?? "")' version '\(signature.keyVersion ?? "")' "
-                + "\(signature.encoding), \(signature.bytes) bytes")
+            lines.append(
+                "export.sig signature:      id '\(signature.keyID ?? "")' version '\(signature.keyVersion ?? "")' "
+                    + "\(signature.encoding), \(signature.bytes) bytes")
         }
         lines.append(anomalies.isEmpty ? "anomalies:   none" : "anomalies:")
         lines += anomalies.map { "  - \($0)" }

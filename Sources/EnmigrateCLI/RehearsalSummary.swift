@@ -15,7 +15,9 @@ struct RehearsalSummary {
             lines.append("    recovered: \(fault.recovery.isEmpty ? "(no later pass)" : fault.recovery)")
         }
         if let end = report.endState {
-            lines.append("  end: \(end.phase) (\(end.status)); coverage \(end.coverageHolds ? "holds" : "DOES NOT HOLD"): \(end.stateKeys) state keys, \(end.nationalKeys) read from \(end.clientIndexSwapped ? "the state's client index with the national key" : "the national feed")")
+            lines.append(
+                "  end: \(end.phase) (\(end.status)); coverage \(end.coverageHolds ? "holds" : "DOES NOT HOLD"): \(end.stateKeys) state keys, \(end.nationalKeys) read from \(end.clientIndexSwapped ? "the state's client index with the national key" : "the national feed")"
+            )
             lines.append("  national key set sha256 \(end.nationalDigest); journal hash chain \(end.journalIntact ? "intact" : "BROKEN")")
             if !end.failedFiles.isEmpty { lines.append("  failed files: \(end.failedFiles.joined(separator: "; "))") }
             if let latency = end.cutoverLatencyMs { lines.append("  cut-over latency: \(latency) ms") }

@@ -45,8 +45,9 @@ struct RehearseCommand: AsyncParsableCommand {
     @Option(help: "Seed for the keys and the faults' files and moments (default: random, printed).")
     var seed: UInt64?
 
-    @Flag(name: .customLong("keep-buckets"),
-          help: "Keep the plan's s3:// and gs:// second and national feeds, on the loopback emulators its buckets: names, instead of folders.")
+    @Flag(
+        name: .customLong("keep-buckets"),
+        help: "Keep the plan's s3:// and gs:// second and national feeds, on the loopback emulators its buckets: names, instead of folders.")
     var keepBuckets = false
 
     @Option(help: "A PostgreSQL journal for the rehearsal (postgres://…?schema=NEW) instead of the folder's SQLite file.")
@@ -55,8 +56,9 @@ struct RehearseCommand: AsyncParsableCommand {
     @Option(help: "apply processes started together for every pass, racing for the journal's lease as replicas do (needs a PostgreSQL --journal).")
     var replicas = 1
 
-    @Option(name: .customLong("restart-command"),
-            help: "The shell command that restarts the journal's PostgreSQL server, for the restart fault.")
+    @Option(
+        name: .customLong("restart-command"),
+        help: "The shell command that restarts the journal's PostgreSQL server, for the restart fault.")
     var restartCommand: String?
 
     @Flag(help: "Print the rehearsal report as JSON (progress goes to stderr).")

@@ -35,8 +35,11 @@ struct StatusCommand: AsyncParsableCommand {
         try await EngineErrors.run(json: json) {
             let context = try EngineContext.load(plan)
             guard let journal = try context.journal.openIfStarted() else {
-                if json { try printJSON(NotStarted(next: ["enmigrate apply \(plan)"])) }
-                else { print("not started: no journal at \(context.journal.description)\nnext: enmigrate apply \(plan)") }
+                if json {
+                    try printJSON(NotStarted(next: ["enmigrate apply \(plan)"]))
+                } else {
+                    print("not started: no journal at \(context.journal.description)\nnext: enmigrate apply \(plan)")
+                }
                 return
             }
             guard var report = try RunStatusReport.read(journal, plan: plan, verifyChain: verifyJournal) else {
@@ -72,8 +75,9 @@ struct StatusCommand: AsyncParsableCommand {
         var lines = ["phase:    \(report.phase)", "status:   \(report.status)", "plan:     \(report.planHash)"]
         lines.append("timeline:")
         for span in report.timeline {
-            lines.append("  \(span.phase.padding(toLength: 13, withPad: " ", startingAt: 0)) \(span.enteredAt.formatted(.iso8601))"
-                + (span.leftAt.map { " → \($0.formatted(.iso8601))" } ?? " (current)"))
+            lines.append(
+                "  \(span.phase.padding(toLength: 13, withPad: " ", startingAt: 0)) \(span.enteredAt.formatted(.iso8601))"
+                    + (span.leftAt.map { " → \($0.formatted(.iso8601))" } ?? " (current)"))
         }
         if !report.checks.isEmpty {
             lines.append("checks:")
@@ -103,8 +107,10 @@ struct StatusCommand: AsyncParsableCommand {
             }
         }
         if let approval = report.approval {
-            lines.append(approval.pending ? "approval: waiting at gate \(approval.gate)"
-                : "approval: \(approval.gate) by \(approval.by ?? "?") " + Self.validity(approval.expiresAt))
+            lines.append(
+                approval.pending
+                    ? "approval: waiting at gate \(approval.gate)"
+                    : "approval: \(approval.gate) by \(approval.by ?? "?") " + Self.validity(approval.expiresAt))
         }
         if let request = report.rotationRequest { lines.append("rotation request: \(request)/REQUEST.md (send the folder to Apple/Google)") }
         if let latency = report.cutoverLatencyMs { lines.append("cut-over: client index swapped \(latency) ms after the key-rotation approval") }

@@ -7,8 +7,9 @@ import MigrationEngine
 enum StatusPage {
     static func html(_ report: RunStatusReport, plan: String, mode: MigrationPhase.Mode) throws -> String {
         let phases = [MigrationPhase.planned] + (try RunStateMachine.happyPath(mode: mode).edges.map(\.to))
-        let gates = Dictionary(try RunStateMachine.happyPath(mode: mode).edges.compactMap { edge in edge.gate.map { (edge.to, $0) } },
-                               uniquingKeysWith: { first, _ in first })
+        let gates = Dictionary(
+            try RunStateMachine.happyPath(mode: mode).edges.compactMap { edge in edge.gate.map { (edge.to, $0) } },
+            uniquingKeysWith: { first, _ in first })
         // `planned` has no timeline entry: a run with a timeline has left it.
         let visited = Set(report.timeline.map(\.phase) + (report.timeline.isEmpty ? [] : [MigrationPhase.planned.rawValue]))
         var body = "<h1>enmigrate: \(escape(plan))</h1>\n"
@@ -24,7 +25,8 @@ enum StatusPage {
         }
         body += "</div>\n<h2>Timeline</h2>\n<table><tr><th>phase</th><th>entered</th><th>left</th></tr>\n"
         for span in report.timeline {
-            body += "<tr><td>\(escape(span.phase))</td><td>\(span.enteredAt.formatted(.iso8601))</td><td>\(span.leftAt?.formatted(.iso8601) ?? "current")</td></tr>\n"
+            body +=
+                "<tr><td>\(escape(span.phase))</td><td>\(span.enteredAt.formatted(.iso8601))</td><td>\(span.leftAt?.formatted(.iso8601) ?? "current")</td></tr>\n"
         }
         body += "</table>\n<h2>Checks</h2>\n"
         if report.checks.isEmpty {
@@ -32,7 +34,8 @@ enum StatusPage {
         } else {
             body += "<table><tr><th>check</th><th>result</th><th>reason</th></tr>\n"
             for check in report.checks {
-                body += "<tr><td>\(escape(check.name))</td><td class=\"\(check.outcome.rawValue)\">\(check.outcome.rawValue)</td><td>\(escape(check.reason))</td></tr>\n"
+                body +=
+                    "<tr><td>\(escape(check.name))</td><td class=\"\(check.outcome.rawValue)\">\(check.outcome.rawValue)</td><td>\(escape(check.reason))</td></tr>\n"
             }
             body += "</table>\n"
         }
@@ -43,12 +46,18 @@ enum StatusPage {
             body += "<h2>Files needing attention</h2>\n<ul>\n" + report.failedFiles.map { "<li>\(escape($0))</li>\n" }.joined() + "</ul>\n"
         }
         if let approval = report.approval {
-            body += "<h2>Approval</h2>\n<p>" + (approval.pending ? "waiting at gate <b>\(escape(approval.gate))</b>"
-                : "\(escape(approval.gate)) approved by \(escape(approval.by ?? "?"))" + (approval.note.map { ": \(escape($0))" } ?? "")) + "</p>\n"
+            body +=
+                "<h2>Approval</h2>\n<p>"
+                + (approval.pending
+                    ? "waiting at gate <b>\(escape(approval.gate))</b>"
+                    : "\(escape(approval.gate)) approved by \(escape(approval.by ?? "?"))" + (approval.note.map { ": \(escape($0))" } ?? "")) + "</p>\n"
         }
         if let error = report.lastError { body += "<h2>Last error</h2>\n<p class=\"failed\">\(escape(error))</p>\n" }
-        body += "<h2>Next</h2>\n" + (report.next.isEmpty ? "<p>nothing: the run has ended</p>\n"
-            : "<pre>\(escape(report.next.joined(separator: "\n")))</pre>\n")
+        body +=
+            "<h2>Next</h2>\n"
+            + (report.next.isEmpty
+                ? "<p>nothing: the run has ended</p>\n"
+                : "<pre>\(escape(report.next.joined(separator: "\n")))</pre>\n")
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>enmigrate status: \(escape(plan))</title>

@@ -34,8 +34,9 @@ struct UnlockCommand: AsyncParsableCommand {
             if let holder = try journal.holder(at: Date()), holder.host == LockOwner.current.host, LockOwner.isAlive(holder.pid) {
                 // Breaking a live holder's lock fences it, but it goes on until its next journal write.
                 stillRuns = true
-                printError("warning: the holder, process \(holder.pid) on this host, is still running; it is fenced off and stops at "
-                    + "its next journal write, but stop it yourself (kill \(holder.pid)) if it is stuck")
+                printError(
+                    "warning: the holder, process \(holder.pid) on this host, is still running; it is fenced off and stops at "
+                        + "its next journal write, but stop it yourself (kill \(holder.pid)) if it is stuck")
             }
             let holder = try journal.forceUnlock()
             if json {

@@ -51,16 +51,19 @@ struct VerifyCommand: AsyncParsableCommand {
             } else if sealed {
                 // Sealed for a swap that has not been recorded: the client index may be either feed.
                 let prover = try workers.coverageProver()
-                report = CoverageReport.compare(state: try CoverageSnapshot.read(from: workers.coverageSnapshotURL),
-                                                national: try await prover.national.read(), accepted: try await workers.acceptedLosses())
+                report = CoverageReport.compare(
+                    state: try CoverageSnapshot.read(from: workers.coverageSnapshotURL),
+                    national: try await prover.national.read(), accepted: try await workers.acceptedLosses())
                 compared = "state keys sealed for the cut-over vs the national feed (national key)"
             } else {
                 report = try await workers.coverageProver().prove()
                 compared = "state client feed (state client key) vs national feed (national key)"
             }
             if json {
-                try printJSON(Output(compared: compared, holds: report.holds, verdict: report.verdict.rawValue, report: report,
-                                     phoneDownloadsAtSwap: swapped ? mirrorState.swapDownloads : nil))
+                try printJSON(
+                    Output(
+                        compared: compared, holds: report.holds, verdict: report.verdict.rawValue, report: report,
+                        phoneDownloadsAtSwap: swapped ? mirrorState.swapDownloads : nil))
             } else {
                 print("compared: \(compared)")
                 print("state:    \(report.state.keys) keys in \(report.state.files) files, sha256 \(report.state.digest)")

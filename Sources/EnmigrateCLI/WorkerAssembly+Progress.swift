@@ -23,9 +23,12 @@ extension WorkerAssembly {
     func storeReport(planPath: String = "PLAN") async -> StoreReport {
         var report = StoreReport()
         if FileManager.default.fileExists(atPath: ledgerPath), let ledger = try? SQLitePublishLedger(path: ledgerPath, readOnly: true),
-           let entries = try? await ledger.entries() {
+            let entries = try? await ledger.entries()
+        {
             let published = entries.count { $0.status == .published }, quarantined = entries.count { $0.status == .quarantined }
-            report.progress.append("dual-export: \(published) files re-signed into the second feed, \(quarantined) quarantined, \(entries.count - published - quarantined) to retry")
+            report.progress.append(
+                "dual-export: \(published) files re-signed into the second feed, \(quarantined) quarantined, \(entries.count - published - quarantined) to retry"
+            )
             report.failedFiles += entries.filter { $0.status != .published }.map {
                 "\($0.name): \($0.status == .quarantined ? "quarantined by dual-export" : "dual-export will retry") — \($0.reason ?? "?")"
             }
@@ -36,14 +39,16 @@ extension WorkerAssembly {
         let nationalStore = try? opened?.get()
         if let store = nationalStore, let records = try? await store.importFiles(), !records.isEmpty {
             // The importer's problems come first, as they block leaving `importing`.
-            report.failedFiles.insert(contentsOf: records.filter { $0.status != .imported }.map {
-                "\($0.url): \($0.status == .failed ? "failed" : "waiting for a retry") — \($0.lastError ?? "?")"
-            }, at: 0)
+            report.failedFiles.insert(
+                contentsOf: records.filter { $0.status != .imported }.map {
+                    "\($0.url): \($0.status == .failed ? "failed" : "waiting for a retry") — \($0.lastError ?? "?")"
+                }, at: 0)
             let imported = records.count { $0.status == .imported }, failed = records.count { $0.status == .failed }
             let keys = (try? await store.keyCount()).map { "; \($0) keys in the national key store" } ?? ""
             let refused = records.flatMap(\.refusedKeys)
-            report.progress.append("export-importer: \(imported) second-feed files imported, \(failed) failed for good, \(records.count - imported - failed) waiting for a retry\(keys)"
-                + (refused.isEmpty ? "" : "; \(RefusedKeysText.summary(refused))"))
+            report.progress.append(
+                "export-importer: \(imported) second-feed files imported, \(failed) failed for good, \(records.count - imported - failed) waiting for a retry\(keys)"
+                    + (refused.isEmpty ? "" : "; \(RefusedKeysText.summary(refused))"))
             report.refusedKeys = await refusedKeysReport(records, planPath: planPath)
             report.warnings = records.compactMap { record in record.note.map { "\(record.url): \($0)" } }
             if plan.national.export != nil, let files = try? await store.nationalFiles() {

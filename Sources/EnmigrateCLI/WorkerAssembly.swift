@@ -83,7 +83,9 @@ struct WorkerAssembly {
         let prover = try coverageProver()
         let stateClientKey = prover.state.key
         // The state's current index after the cut-over, when the plan says where it publishes.
-        let restoreOrigin = try plan.state.clientFeed.origin.map { try BlobLocation.feed(index: $0, redirects: redirectRule, cloud: cloud) }.map { (store: $0.0, indexPath: $0.1) }
+        let restoreOrigin = try plan.state.clientFeed.origin.map { try BlobLocation.feed(index: $0, redirects: redirectRule, cloud: cloud) }.map {
+            (store: $0.0, indexPath: $0.1)
+        }
         let rotation = RotationRequestWorker(request: try rotationRequest(), folder: URL(fileURLWithPath: plan.rotationRequest))
         let secondFeedCheck = SecondFeedVerifiesCheck(
             feed: try store(secondFeed.location), root: secondFeed.root, trustedKeys: trusted, signingKey: signingKey,
@@ -103,8 +105,11 @@ struct WorkerAssembly {
             steps: [
                 .dualExport: beforeCutOver,
                 .importing: beforeCutOver + importing + [MirrorStageWorker(mirror: mirror), CoverageProofWorker(prover: prover), rotation],
-                .keyRotation: [CutOverWorker(mirror: mirror, prover: prover, rotationRequest: URL(fileURLWithPath: plan.rotationRequest),
-                                             catchUp: beforeCutOver + importing)],
+                .keyRotation: [
+                    CutOverWorker(
+                        mirror: mirror, prover: prover, rotationRequest: URL(fileURLWithPath: plan.rotationRequest),
+                        catchUp: beforeCutOver + importing)
+                ],
                 .mirroring: steady,
                 .appUpdate: steady,
                 .decommission: [decommission],
@@ -122,8 +127,9 @@ struct WorkerAssembly {
             ],
             restoreClientIndex: { [coverageSnapshotURL] in
                 let baseline = CoverageSnapshot.proof(at: coverageSnapshotURL)
-                try await mirror.restore(stateKey: stateClientKey, expectedDigest: baseline?.replacedIndexDigest,
-                                         knownRejected: Set(baseline?.stateRejected.map(\.file) ?? []), origin: restoreOrigin)
+                try await mirror.restore(
+                    stateKey: stateClientKey, expectedDigest: baseline?.replacedIndexDigest,
+                    knownRejected: Set(baseline?.stateRejected.map(\.file) ?? []), origin: restoreOrigin)
             })
     }
 
@@ -153,9 +159,10 @@ struct WorkerAssembly {
 
     func clientMirror() throws -> ClientMirror {
         let (source, indexPath) = try BlobLocation.feed(index: plan.national.feed.index, redirects: redirectRule, cloud: cloud)
-        var mirror = ClientMirror(source: source, sourceIndexPath: indexPath, nationalKey: try nationalKey(),
-                                  destination: try store(plan.state.clientMirror.location), root: plan.state.clientMirror.root,
-                                  stateFile: mirrorStateURL, retry: retry, environment: environment)
+        var mirror = ClientMirror(
+            source: source, sourceIndexPath: indexPath, nationalKey: try nationalKey(),
+            destination: try store(plan.state.clientMirror.location), root: plan.state.clientMirror.root,
+            stateFile: mirrorStateURL, retry: retry, environment: environment)
         mirror.overwriteForeignIndex = takeBackClientIndex
         mirror.fullVerificationEvery = plan.workers.fullVerificationEvery
         return mirror
@@ -166,15 +173,18 @@ struct WorkerAssembly {
     func coverageProver() throws -> CoverageProver {
         let client = plan.state.clientFeed
         guard let clientPath = client.key.publicKey else { throw Failure(description: "state.clientFeed.key needs publicKey for the coverage proof") }
-        let stateKey = TrustedKey(keyID: client.key.id, keyVersion: client.key.version,
-                                  publicKey: try loadPublicKey(clientPath, role: "state.clientFeed.key"))
+        let stateKey = TrustedKey(
+            keyID: client.key.id, keyVersion: client.key.version,
+            publicKey: try loadPublicKey(clientPath, role: "state.clientFeed.key"))
         let (stateStore, stateIndex) = try BlobLocation.feed(index: client.index, redirects: redirectRule, cloud: cloud)
         let (nationalStore, nationalIndex) = try BlobLocation.feed(index: plan.national.feed.index, redirects: redirectRule, cloud: cloud)
         return CoverageProver(
-            state: PhoneFeedReader(store: stateStore, indexPath: stateIndex, key: stateKey, concurrency: plan.workers.concurrency,
-                                   retry: retry, environment: environment),
-            national: PhoneFeedReader(store: nationalStore, indexPath: nationalIndex, key: try nationalKey(),
-                                      concurrency: plan.workers.concurrency, retry: retry, environment: environment),
+            state: PhoneFeedReader(
+                store: stateStore, indexPath: stateIndex, key: stateKey, concurrency: plan.workers.concurrency,
+                retry: retry, environment: environment),
+            national: PhoneFeedReader(
+                store: nationalStore, indexPath: nationalIndex, key: try nationalKey(),
+                concurrency: plan.workers.concurrency, retry: retry, environment: environment),
             snapshot: dryRun ? nil : coverageSnapshotURL, acceptedLosses: acceptedLosses)
     }
 
@@ -193,8 +203,9 @@ struct WorkerAssembly {
 
     /// What phones read after the swap: `<clientMirror.location>/<root>/index.txt`, national key.
     private func clientMirrorReader() throws -> PhoneFeedReader {
-        PhoneFeedReader(store: try store(plan.state.clientMirror.location), indexPath: "\(plan.state.clientMirror.root)/index.txt",
-                        key: try nationalKey(), concurrency: plan.workers.concurrency, retry: retry, environment: environment)
+        PhoneFeedReader(
+            store: try store(plan.state.clientMirror.location), indexPath: "\(plan.state.clientMirror.root)/index.txt",
+            key: try nationalKey(), concurrency: plan.workers.concurrency, retry: retry, environment: environment)
     }
 
     private func nationalKey() throws -> TrustedKey {
@@ -220,8 +231,9 @@ struct WorkerAssembly {
         var importer = FeedImporter(
             feed: try store(secondFeed.location), indexPath: "\(secondFeed.root)/index.txt", root: secondFeed.root,
             trustedKeys: trusted,
-            transform: ImportedKeyTransform(region: plan.national.importedRegion(state: plan.state), fileRegion: plan.state.region,
-                                            traveler: plan.national.importedKeys.traveler),
+            transform: ImportedKeyTransform(
+                region: plan.national.importedRegion(state: plan.state), fileRegion: plan.state.region,
+                traveler: plan.national.importedKeys.traveler),
             keyStore: keyStore,
             concurrency: plan.workers.concurrency, retry: retry, environment: environment)
         // Replicas exist where the journal is shared: there they split the import by claiming files.
@@ -264,13 +276,14 @@ struct WorkerAssembly {
     }
 
     private func trustedStateKeys() throws -> TrustedStateKeySet {
-        TrustedStateKeySet(try plan.national.trustedStateKeys.enumerated().map { position, trusted in
-            guard let path = trusted.key.publicKey else {
-                throw Failure(description: "national.trustedStateKeys[\(position)] needs publicKey")
-            }
-            let key = try loadPublicKey(path, role: "national.trustedStateKeys[\(position)]")
-            return .init(key: TrustedKey(keyID: trusted.key.id, keyVersion: trusted.key.version, publicKey: key), from: trusted.from, thru: trusted.thru)
-        })
+        TrustedStateKeySet(
+            try plan.national.trustedStateKeys.enumerated().map { position, trusted in
+                guard let path = trusted.key.publicKey else {
+                    throw Failure(description: "national.trustedStateKeys[\(position)] needs publicKey")
+                }
+                let key = try loadPublicKey(path, role: "national.trustedStateKeys[\(position)]")
+                return .init(key: TrustedKey(keyID: trusted.key.id, keyVersion: trusted.key.version, publicKey: key), from: trusted.from, thru: trusted.thru)
+            })
     }
 
     private func loadSigningKey(_ reference: KeyReference, role: String) throws -> ExportSigningKey {
@@ -307,11 +320,13 @@ struct WorkerAssembly {
     /// `national.importedKeys`, the lineage defaulting to the second feed it imports from.
     var referenceLineage: ReferenceLineage {
         let imported = plan.national.importedKeys, secondFeed = plan.state.secondFeed
-        let index = imported.exportImportIndex
+        let index =
+            imported.exportImportIndex
             ?? secondFeed.location.appendingPathComponent(secondFeed.root).appendingPathComponent("index.txt")
-        return ReferenceLineage(appPackageName: imported.appPackageName, indexFile: index.absoluteString,
-                                exportRoot: (imported.exportImportRoot ?? secondFeed.location).absoluteString,
-                                region: plan.national.importedRegion(state: plan.state), traveler: imported.traveler)
+        return ReferenceLineage(
+            appPackageName: imported.appPackageName, indexFile: index.absoluteString,
+            exportRoot: (imported.exportImportRoot ?? secondFeed.location).absoluteString,
+            region: plan.national.importedRegion(state: plan.state), traveler: imported.traveler)
     }
 
     /// The reference-server check, when the national key store is a reference server's table.

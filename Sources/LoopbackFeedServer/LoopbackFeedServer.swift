@@ -99,9 +99,10 @@ public final class LoopbackFeedServer: Sendable {
     private static func entityTag(of url: URL, path: String) -> (tag: String, size: Int)? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !path.isEmpty, !segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
-              let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-              attributes[.type] as? FileAttributeType == .typeRegular,
-              let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date else { return nil }
+            let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+            attributes[.type] as? FileAttributeType == .typeRegular,
+            let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date
+        else { return nil }
         let inode = attributes[.systemFileNumber] as? Int ?? 0
         return ("\"\(String(inode, radix: 16))-\(String(size, radix: 16))-\(String(Int(modified.timeIntervalSince1970 * 1_000_000), radix: 16))\"", size)
     }
@@ -119,15 +120,17 @@ public final class LoopbackFeedServer: Sendable {
             try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
         }
         if case let .redirect(location, code)? = fault {
-            return Response(status: .init(code: code), headers: [.location: location],
-                            body: .init(byteBuffer: ByteBuffer(string: "moved to \(location)\n")))
+            return Response(
+                status: .init(code: code), headers: [.location: location],
+                body: .init(byteBuffer: ByteBuffer(string: "moved to \(location)\n")))
         }
         if case .status(let code)? = fault {
             return Response(status: .init(code: code), body: .init(byteBuffer: ByteBuffer(string: "injected status \(code)\n")))
         }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !path.isEmpty, !segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
-              let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) else {
+            let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path)
+        else {
             return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "not found\n")))
         }
         var body = data
@@ -140,22 +143,26 @@ public final class LoopbackFeedServer: Sendable {
         }
         let type = path.hasSuffix(".txt") ? "text/plain" : "application/zip"
         if case .cutShort(let keep)? = fault {
-            return Response(status: .ok, headers: [.contentType: type], body: ResponseBody(contentLength: body.count) { [body] writer in
-                try await writer.write(ByteBuffer(bytes: body.prefix(keep)))
-                throw CutShort()
-            })
+            return Response(
+                status: .ok, headers: [.contentType: type],
+                body: ResponseBody(contentLength: body.count) { [body] writer in
+                    try await writer.write(ByteBuffer(bytes: body.prefix(keep)))
+                    throw CutShort()
+                })
         }
         if case .drip(let bytes, let interval)? = fault {
-            return Response(status: .ok, headers: [.contentType: type], body: ResponseBody(contentLength: body.count) { [body] writer in
-                var offset = body.startIndex
-                while offset < body.endIndex {
-                    let end = min(offset + max(bytes, 1), body.endIndex)
-                    try await writer.write(ByteBuffer(bytes: body[offset..<end]))
-                    offset = end
-                    try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
-                }
-                try await writer.finish(nil)
-            })
+            return Response(
+                status: .ok, headers: [.contentType: type],
+                body: ResponseBody(contentLength: body.count) { [body] writer in
+                    var offset = body.startIndex
+                    while offset < body.endIndex {
+                        let end = min(offset + max(bytes, 1), body.endIndex)
+                        try await writer.write(ByteBuffer(bytes: body[offset..<end]))
+                        offset = end
+                        try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+                    }
+                    try await writer.finish(nil)
+                })
         }
         var headers: HTTPFields = [.contentType: type]
         if let tag { headers[.eTag] = tag }

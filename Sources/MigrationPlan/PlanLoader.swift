@@ -27,7 +27,8 @@ public enum PlanLoader {
         // One byte past the limit is enough to know the file is too large: a huge file (or a
         // device that never ends) is never read whole.
         guard let handle = FileHandle(forReadingAtPath: url.path),
-              let data = try? handle.read(upToCount: limits.maxBytes + 1) ?? Data() else {
+            let data = try? handle.read(upToCount: limits.maxBytes + 1) ?? Data()
+        else {
             return failure(file, "plan-unreadable", "cannot read the plan file", hint: "check the path and permissions")
         }
         try? handle.close()
@@ -49,8 +50,12 @@ public enum PlanLoader {
         } catch {
             switch error {
             case let .syntax(line, column, message):
-                return PlanLoadResult(plan: nil, diagnostics: [PlanDiagnostic(
-                    file: file, line: line, column: column, path: "", code: "yaml-syntax", message: "YAML syntax: \(message)")], planHash: nil)
+                return PlanLoadResult(
+                    plan: nil,
+                    diagnostics: [
+                        PlanDiagnostic(
+                            file: file, line: line, column: column, path: "", code: "yaml-syntax", message: "YAML syntax: \(message)")
+                    ], planHash: nil)
             case let .tooComplex(exceeded):
                 return tooComplex(file, exceeded)
             }
@@ -69,8 +74,9 @@ public enum PlanLoader {
         }
         let diagnostics = reader.diagnostics.sorted(by: PlanDiagnostic.fileOrder)
         let hasErrors = diagnostics.contains { $0.severity == .error }
-        return PlanLoadResult(plan: hasErrors ? nil : decoded, diagnostics: diagnostics,
-                              planHash: decoded.map { hash($0, folder: folder, context: context) })
+        return PlanLoadResult(
+            plan: hasErrors ? nil : decoded, diagnostics: diagnostics,
+            planHash: decoded.map { hash($0, folder: folder, context: context) })
     }
 
     static let rules: [any PlanRule] = [
@@ -97,13 +103,22 @@ public enum PlanLoader {
     }
 
     private static func tooComplex(_ file: String, _ exceeded: PlanYAMLCostCheck.Exceeded) -> PlanLoadResult {
-        PlanLoadResult(plan: nil, diagnostics: [PlanDiagnostic(
-            file: file, line: exceeded.location.line, column: exceeded.location.column, path: "",
-            code: "yaml-too-complex", message: exceeded.message, hint: exceeded.hint)], planHash: nil)
+        PlanLoadResult(
+            plan: nil,
+            diagnostics: [
+                PlanDiagnostic(
+                    file: file, line: exceeded.location.line, column: exceeded.location.column, path: "",
+                    code: "yaml-too-complex", message: exceeded.message, hint: exceeded.hint)
+            ], planHash: nil)
     }
 
     private static func failure(_ file: String, _ code: String, _ message: String, hint: String? = nil) -> PlanLoadResult {
-        PlanLoadResult(plan: nil, diagnostics: [PlanDiagnostic(file: file, line: 1, column: 1, path: "", code: code,
-                                                               message: message, hint: hint)], planHash: nil)
+        PlanLoadResult(
+            plan: nil,
+            diagnostics: [
+                PlanDiagnostic(
+                    file: file, line: 1, column: 1, path: "", code: code,
+                    message: message, hint: hint)
+            ], planHash: nil)
     }
 }

@@ -32,7 +32,8 @@ struct ChildRun: Sendable {
                     worker = nil
                 case "stepStarted", "stepSucceeded":
                     phase = head
-                    worker = line.message.split(separator: ":").dropFirst().first?
+                    worker =
+                        line.message.split(separator: ":").dropFirst().first?
                         .trimmingCharacters(in: .whitespaces).components(separatedBy: " ").first
                 case "progress": worker = head
                 default: continue

@@ -63,38 +63,48 @@ public struct Rehearsal: Sendable {
     /// Runs the rehearsal and returns its report (also written to the folder).
     public func run() async throws -> RehearsalReport {
         if options.faults.restarts > 0, options.journal?.hasPrefix("postgres") != true || options.restartCommand == nil {
-            throw RehearsalError.badFaultSpec("--faults restart needs a PostgreSQL journal (--journal postgres://…) and the command that restarts its server (--restart-command)")
+            throw RehearsalError.badFaultSpec(
+                "--faults restart needs a PostgreSQL journal (--journal postgres://…) and the command that restarts its server (--restart-command)")
         }
         guard (1...4).contains(options.replicas) else {
             throw RehearsalError.badFaultSpec("--replicas takes 1 to 4, not \(options.replicas)")
         }
         if options.replicas > 1, options.journal?.hasPrefix("postgres") != true {
-            throw RehearsalError.badFaultSpec("--replicas \(options.replicas) needs a PostgreSQL journal (--journal postgres://…): replicas share a run through its database")
+            throw RehearsalError.badFaultSpec(
+                "--replicas \(options.replicas) needs a PostgreSQL journal (--journal postgres://…): replicas share a run through its database")
         }
         let loaded = PlanLoader.load(contentsOf: planURL)
         guard let plan = loaded.plan else {
             let errors = loaded.diagnostics.filter { $0.severity == .error }
-            throw RehearsalError.invalidPlan("\(planURL.path): the plan is not valid (\(errors.count) errors; run `enmigrate validate \(planURL.path)`); a rehearsal is shaped like a valid plan")
+            throw RehearsalError.invalidPlan(
+                "\(planURL.path): the plan is not valid (\(errors.count) errors; run `enmigrate validate \(planURL.path)`); a rehearsal is shaped like a valid plan"
+            )
         }
         let layout = RehearsalLayout(folder: options.folder)
         try layout.prepare()
         let shape = RehearsalShape(plan: plan)
         let keys = try RehearsalKeys.generate(in: layout.keys)
-        let buckets = options.keepBuckets
+        let buckets =
+            options.keepBuckets
             ? try await RehearsalBuckets.kept(plan: plan, id: "\(options.seed)-\(UUID().uuidString.prefix(8).lowercased())")
             : RehearsalBuckets.folders(plan: plan)
         let server = try await LoopbackFeedServer.start(serving: layout.stateWebRoot)
         do {
-            try RehearsalPlanWriter(shape: shape, layout: layout, stateBaseURL: server.baseURL, buckets: buckets,
-                                    journal: options.journal ?? "sqlite:journal.db").write()
+            try RehearsalPlanWriter(
+                shape: shape, layout: layout, stateBaseURL: server.baseURL, buckets: buckets,
+                journal: options.journal ?? "sqlite:journal.db"
+            ).write()
             progress("rehearsal of \(plan.name) (\(plan.mode.rawValue)) in \(layout.folder.path)")
             progress("buckets: \(buckets.summary)")
-            if let journal = options.journal { progress("journal: \(journal)" + (options.replicas > 1 ? ", \(options.replicas) replicas racing for every pass" : "")) }
+            if let journal = options.journal {
+                progress("journal: \(journal)" + (options.replicas > 1 ? ", \(options.replicas) replicas racing for every pass" : ""))
+            }
             progress("the simulated state serves its client feed at \(server.baseURL.absoluteString)cdn/\(shape.clientRoot)/index.txt")
             var report = try await RehearsalRun(
                 shape: shape, layout: layout, options: options, server: server, planName: planURL.path,
-                simulation: StateSimulation(shape: shape, layout: layout, keys: keys, days: options.days, keysPerDay: options.keysPerDay,
-                                            secondFeed: try buckets.secondFeedStore(layout: layout)),
+                simulation: StateSimulation(
+                    shape: shape, layout: layout, keys: keys, days: options.days, keysPerDay: options.keysPerDay,
+                    secondFeed: try buckets.secondFeedStore(layout: layout)),
                 progress: progress
             ).run()
             report.buckets = buckets.summary

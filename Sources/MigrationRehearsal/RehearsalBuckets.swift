@@ -20,7 +20,9 @@ struct RehearsalBuckets: Sendable {
     /// Folders throughout.
     static func folders(plan: MigrationPlan) -> RehearsalBuckets {
         let named = bucketLocations(plan)
-        let summary = named.isEmpty ? "the plan names no bucket locations"
+        let summary =
+            named.isEmpty
+            ? "the plan names no bucket locations"
             : "the plan's bucket locations (\(named.map(\.absoluteString).joined(separator: ", "))) were replaced with folders; --keep-buckets keeps them, against emulators"
         return RehearsalBuckets(secondFeedLocation: nil, nationalLocation: nil, planLines: [], summary: summary, settings: nil)
     }
@@ -29,20 +31,23 @@ struct RehearsalBuckets: Sendable {
     /// their buckets created on the emulators; refuses endpoints that are not loopback.
     static func kept(plan: MigrationPlan, id: String, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> RehearsalBuckets {
         let secondFeed = isBucket(plan.state.secondFeed.location) ? plan.state.secondFeed.location : nil
-        let national = plan.national.export.map(\.location).flatMap { isBucket($0) ? $0 : nil }
+        let national =
+            plan.national.export.map(\.location).flatMap { isBucket($0) ? $0 : nil }
             ?? (isBucket(plan.national.feed.index)
                 ? plan.national.feed.index.deletingLastPathComponent().deletingLastPathComponent() : nil)
         guard secondFeed != nil || national != nil else {
-            return RehearsalBuckets(secondFeedLocation: nil, nationalLocation: nil, planLines: [],
-                                    summary: "--keep-buckets: the plan's second and national feeds are not in buckets; the rehearsal uses folders", settings: nil)
+            return RehearsalBuckets(
+                secondFeedLocation: nil, nationalLocation: nil, planLines: [],
+                summary: "--keep-buckets: the plan's second and national feeds are not in buckets; the rehearsal uses folders", settings: nil)
         }
         let settings = CloudStoreSettings(plan: plan.buckets, environment: environment)
         for location in [secondFeed, national].compactMap({ $0 }) {
             let endpoint = location.scheme == "s3" ? plan.buckets.s3.endpoint : settings.gcsIsEmulator ? settings.gcsEndpoint : nil
             guard let endpoint, let host = endpoint.host, LoopbackHost.contains(host) else {
-                throw RehearsalError.invalidPlan("--keep-buckets writes into \(location.absoluteString), so its endpoint must be a loopback emulator "
-                    + "(buckets.\(location.scheme == "s3" ? "s3" : "gcs").endpoint\(location.scheme == "gs" ? " or STORAGE_EMULATOR_HOST" : "")); "
-                    + "a rehearsal never writes into real buckets")
+                throw RehearsalError.invalidPlan(
+                    "--keep-buckets writes into \(location.absoluteString), so its endpoint must be a loopback emulator "
+                        + "(buckets.\(location.scheme == "s3" ? "s3" : "gcs").endpoint\(location.scheme == "gs" ? " or STORAGE_EMULATOR_HOST" : "")); "
+                        + "a rehearsal never writes into real buckets")
             }
         }
         let rehearsed = { (url: URL) -> URL in url.appendingPathComponent("rehearsal-\(id)", isDirectory: true) }
@@ -54,15 +59,19 @@ struct RehearsalBuckets: Sendable {
         var lines = ["buckets:"]
         let s3 = plan.buckets.s3
         if let endpoint = s3.endpoint {
-            lines.append("  s3: { endpoint: \(quoted(endpoint.absoluteString)), region: \(quoted(s3.region ?? "us-east-1"))"
-                + (s3.profile.map { ", profile: \(quoted($0))" } ?? "") + (s3.pathStyle.map { ", pathStyle: \($0)" } ?? "") + " }")
+            lines.append(
+                "  s3: { endpoint: \(quoted(endpoint.absoluteString)), region: \(quoted(s3.region ?? "us-east-1"))"
+                    + (s3.profile.map { ", profile: \(quoted($0))" } ?? "") + (s3.pathStyle.map { ", pathStyle: \($0)" } ?? "") + " }")
         }
         if settings.gcsIsEmulator { lines.append("  gcs: { endpoint: \(quoted(settings.gcsEndpoint.absoluteString)) }") }
-        let kept = [secondFeed.map { "the second feed in \(rehearsed($0).absoluteString)" }, national.map { "the national feed in \(rehearsed($0).absoluteString)" }]
-            .compactMap { $0 }.joined(separator: " and ")
-        return RehearsalBuckets(secondFeedLocation: secondFeed.map(rehearsed), nationalLocation: national.map(rehearsed), planLines: lines,
-                                summary: "kept the plan's buckets: \(kept), on the emulators; the state's CDN is the rehearsal's loopback server",
-                                settings: settings)
+        let kept = [
+            secondFeed.map { "the second feed in \(rehearsed($0).absoluteString)" }, national.map { "the national feed in \(rehearsed($0).absoluteString)" },
+        ]
+        .compactMap { $0 }.joined(separator: " and ")
+        return RehearsalBuckets(
+            secondFeedLocation: secondFeed.map(rehearsed), nationalLocation: national.map(rehearsed), planLines: lines,
+            summary: "kept the plan's buckets: \(kept), on the emulators; the state's CDN is the rehearsal's loopback server",
+            settings: settings)
     }
 
     /// The store the simulated state writes an external second feed into.

@@ -32,7 +32,8 @@ public struct RehearsalFaults: Sendable, Equatable, Encodable {
     public var isEmpty: Bool { self == RehearsalFaults() }
 
     /// The spec grammar, for help texts and errors.
-    public static let grammar = "kill[=N], restart[=N], downloads, tamper, late-approval, unavailable, refused-key, revocation, republished, all, none (comma-separated)"
+    public static let grammar =
+        "kill[=N], restart[=N], downloads, tamper, late-approval, unavailable, refused-key, revocation, republished, all, none (comma-separated)"
 
     /// Parses `--faults`; an unknown word is an error naming it.
     public static func parse(_ spec: String) throws(RehearsalError) -> RehearsalFaults {

@@ -38,9 +38,10 @@ public struct RehearsalReport: Sendable, Encodable {
 
         /// The end state without what differs between two correct runs (latency).
         public var comparable: EndState {
-            EndState(phase: phase, status: status, coverageHolds: coverageHolds, compared: compared, stateKeys: stateKeys,
-                     stateDigest: stateDigest, nationalKeys: nationalKeys, nationalDigest: nationalDigest,
-                     clientIndexSwapped: clientIndexSwapped, failedFiles: failedFiles, journalIntact: journalIntact, cutoverLatencyMs: nil)
+            EndState(
+                phase: phase, status: status, coverageHolds: coverageHolds, compared: compared, stateKeys: stateKeys,
+                stateDigest: stateDigest, nationalKeys: nationalKeys, nationalDigest: nationalDigest,
+                clientIndexSwapped: clientIndexSwapped, failedFiles: failedFiles, journalIntact: journalIntact, cutoverLatencyMs: nil)
         }
     }
 

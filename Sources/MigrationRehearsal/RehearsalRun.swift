@@ -57,25 +57,30 @@ struct RehearsalRun {
             let files = try await simulation.publish(day: day, using: &state.keyGenerator, extraKeys: refused + revocable)
             state.published += files
             if let key = refused.first, let file = files.first(where: { $0.keys.contains(key.keyData) }) {
-                state.report.faults.append(.init(
-                    fault: "refused-key", injected: "\(file.name) carries a key of report type RECURSIVE, which the importer refuses", recovery: ""))
+                state.report.faults.append(
+                    .init(
+                        fault: "refused-key", injected: "\(file.name) carries a key of report type RECURSIVE, which the importer refuses", recovery: ""))
                 state.refused = (file.name, state.report.faults.count - 1)
                 progress("fault: \(file.name) carries a RECURSIVE key")
             }
         }
-        progress("published \(options.days - 1) days: \(state.published.count) client files, \(state.published.reduce(0) { $0 + $1.keys.count }) keys (day \(options.days) follows while the run waits for the key-rotation approval)")
+        progress(
+            "published \(options.days - 1) days: \(state.published.count) client files, \(state.published.reduce(0) { $0 + $1.keys.count }) keys (day \(options.days) follows while the run waits for the key-rotation approval)"
+        )
         try injectFileFaults(&state)
         try await drive(&state)
         if state.killsLeft > 0 {
-            state.report.faults.append(.init(
-                fault: "kill", injected: "\(state.killsLeft) kill(s) not injected: the run reached its end before the chosen moments",
-                recovery: "nothing to recover"))
+            state.report.faults.append(
+                .init(
+                    fault: "kill", injected: "\(state.killsLeft) kill(s) not injected: the run reached its end before the chosen moments",
+                    recovery: "nothing to recover"))
         }
         state.report.clientFiles = state.published.count
         state.report.keysPublished = state.published.reduce(0) { $0 + $1.keys.count }
-        try await judge(&state.report, tampered: state.tampered, failingFiles: state.failingFiles, revoked: state.revoked,
-                        republished: state.republished,
-                        refusedKey: options.faults.refusedKey ? StateSimulation.recursiveKey(startingBefore: 0).keyData : nil)
+        try await judge(
+            &state.report, tampered: state.tampered, failingFiles: state.failingFiles, revoked: state.revoked,
+            republished: state.republished,
+            refusedKey: options.faults.refusedKey ? StateSimulation.recursiveKey(startingBefore: 0).keyData : nil)
         return state.report
     }
 
@@ -94,16 +99,18 @@ struct RehearsalRun {
                 try data.write(to: url)
             }
             state.tampered = file
-            state.report.faults.append(.init(
-                fault: "tamper", injected: "\(file.name) (\(file.keys.count) keys): byte \(offset) flipped at rest in the state's CDN",
-                recovery: ""))
+            state.report.faults.append(
+                .init(
+                    fault: "tamper", injected: "\(file.name) (\(file.keys.count) keys): byte \(offset) flipped at rest in the state's CDN",
+                    recovery: ""))
             progress("fault: tampered with \(file.name)")
         }
         if options.faults.unavailableFile, let file = candidates.popLast() {
             server.inject(.status(503), for: "cdn/\(file.name)", times: nil)
-            state.report.faults.append(.init(
-                fault: "unavailable", injected: "\(file.name) (\(file.keys.count) keys) answers 503 to every request until the run blocks on it",
-                recovery: ""))
+            state.report.faults.append(
+                .init(
+                    fault: "unavailable", injected: "\(file.name) (\(file.keys.count) keys) answers 503 to every request until the run blocks on it",
+                    recovery: ""))
             state.unavailable = (file.name, state.report.faults.count - 1)
             progress("fault: \(file.name) is unavailable at the state's CDN")
         }
@@ -114,10 +121,12 @@ struct RehearsalRun {
             server.inject(.status(503), for: "cdn/\(retried)", times: 1)
             server.inject(.status(503), for: "cdn/\(shape.clientRoot)/index.txt", times: 1)
             state.failingFiles = [exhausted, retried]
-            state.report.faults.append(.init(
-                fault: "downloads",
-                injected: "the client index answers 503 once; \(exhausted) answers 503 to its first \(attempts) requests (every retry of a pass); \(retried) answers 503 once",
-                recovery: ""))
+            state.report.faults.append(
+                .init(
+                    fault: "downloads",
+                    injected:
+                        "the client index answers 503 once; \(exhausted) answers 503 to its first \(attempts) requests (every retry of a pass); \(retried) answers 503 once",
+                    recovery: ""))
             progress("fault: failing downloads for the client index, \(exhausted) and \(retried)")
         }
     }
@@ -141,9 +150,10 @@ struct RehearsalRun {
         defer {
             let left = restartsMissed + restartPlan.reduce(0, +)
             if left > 0 {
-                state.report.faults.append(.init(
-                    fault: "restart", injected: "\(left) restart(s) not injected: the run reached its end before the chosen moments",
-                    recovery: "nothing to recover"))
+                state.report.faults.append(
+                    .init(
+                        fault: "restart", injected: "\(left) restart(s) not injected: the run reached its end before the chosen moments",
+                        recovery: "nothing to recover"))
             }
         }
         var logicalPass = 0
@@ -157,21 +167,29 @@ struct RehearsalRun {
             let arguments = command + ["--json"]
             let moment = killAfter
             let restartPlanned = logicalPass < restartPlan.count && restartPlan[logicalPass] > 0
-            let restart = restartPlanned && command[0] == "apply" ? options.restartCommand.map {
-                ServerRestart(after: Int.random(in: 1...workEventsEstimate, using: &restartGenerator), command: $0)
-            } : nil
+            let restart =
+                restartPlanned && command[0] == "apply"
+                ? options.restartCommand.map {
+                    ServerRestart(after: Int.random(in: 1...workEventsEstimate, using: &restartGenerator), command: $0)
+                } : nil
             let replicas = command[0] == "apply" ? options.replicas : 1
             let result = try await runReplicas(child, arguments, log: log, count: replicas, killAfter: moment, restart: restart)
             if let restart, restart.hasFired {
                 restartPlan[logicalPass] -= 1
-                state.report.faults.append(.init(
-                    fault: "restart", injected: "pass \(number), after work event \(restart.after): \(restart.outcome ?? "")",
-                    recovery: result.killed ? "the pass was killed as well (next fault)"
-                        : "the pass went on after the restart and ended `\(Self.short(result.lastMessage))`, exit \(result.status)"))
+                state.report.faults.append(
+                    .init(
+                        fault: "restart", injected: "pass \(number), after work event \(restart.after): \(restart.outcome ?? "")",
+                        recovery: result.killed
+                            ? "the pass was killed as well (next fault)"
+                            : "the pass went on after the restart and ended `\(Self.short(result.lastMessage))`, exit \(result.status)"))
                 progress("pass \(number): fault: \(restart.outcome ?? "the server restarted") in the middle of the pass")
             } else if restartPlanned, !result.killed {
                 // Not reached in this pass (an approval, or a pass without a moment for it): the next one.
-                if logicalPass + 1 < restartPlan.count { restartPlan[logicalPass + 1] += restartPlan[logicalPass] } else { restartsMissed += restartPlan[logicalPass] }
+                if logicalPass + 1 < restartPlan.count {
+                    restartPlan[logicalPass + 1] += restartPlan[logicalPass]
+                } else {
+                    restartsMissed += restartPlan[logicalPass]
+                }
                 restartPlan[logicalPass] = 0
             }
             let label = command[0] == "approve" ? "approve \(command[3])" : (replicas > 1 ? "apply (\(replicas) replicas)" : "apply")
@@ -185,8 +203,10 @@ struct RehearsalRun {
                 }
                 logicalPass += 1
             }
-            state.report.passes.append(.init(number: number, command: label, exitCode: result.status, killed: result.killed,
-                                             outcome: result.killed ? "killed" : result.lastMessage, log: "logs/" + log.lastPathComponent))
+            state.report.passes.append(
+                .init(
+                    number: number, command: label, exitCode: result.status, killed: result.killed,
+                    outcome: result.killed ? "killed" : result.lastMessage, log: "logs/" + log.lastPathComponent))
             if let index = state.pendingRecovery {
                 state.report.faults[index].recovery = recovery(after: result, pass: number)
                 state.pendingRecovery = nil
@@ -194,9 +214,12 @@ struct RehearsalRun {
             if result.killed {
                 state.killsLeft -= 1
                 let place = result.place
-                state.report.faults.append(.init(
-                    fault: "kill", injected: "SIGKILL to `\(label)` (pass \(number)) in \(place), at its work event \(moment ?? 0): “\(Self.short(result.lines.last?.message.trimmingCharacters(in: .whitespaces) ?? ""))”",
-                    recovery: ""))
+                state.report.faults.append(
+                    .init(
+                        fault: "kill",
+                        injected:
+                            "SIGKILL to `\(label)` (pass \(number)) in \(place), at its work event \(moment ?? 0): “\(Self.short(result.lines.last?.message.trimmingCharacters(in: .whitespaces) ?? ""))”",
+                        recovery: ""))
                 state.pendingRecovery = state.report.faults.count - 1
                 progress("pass \(number): \(label): KILLED with SIGKILL in \(place) (fault injected)")
                 command = ["apply", "plan.yaml", "--once"]
@@ -229,9 +252,10 @@ struct RehearsalRun {
                 } else if gate == "key-rotation", state.lateWaitsLeft > 0 {
                     state.lateWaitsLeft -= 1
                     if state.lateWaitsLeft == Self.lateApprovalPasses - 1 {
-                        state.report.faults.append(.init(
-                            fault: "late-approval",
-                            injected: "the key-rotation approval is withheld for \(Self.lateApprovalPasses) more passes while the run waits", recovery: ""))
+                        state.report.faults.append(
+                            .init(
+                                fault: "late-approval",
+                                injected: "the key-rotation approval is withheld for \(Self.lateApprovalPasses) more passes while the run waits", recovery: ""))
                     }
                     progress("fault: the key-rotation approval is late; the run waits another pass")
                     command = ["apply", "plan.yaml", "--once"]
@@ -244,7 +268,8 @@ struct RehearsalRun {
                 if let (file, fault) = state.unavailable, said.contains(file) {
                     // Blocked on the unread file, as it must be: the CDN serves it again.
                     server.clearFaults(for: "cdn/\(file)")
-                    state.report.faults[fault].recovery = "pass \(number) blocked (exit 3) naming it"
+                    state.report.faults[fault].recovery =
+                        "pass \(number) blocked (exit 3) naming it"
                         + (said.contains("inconclusive") ? " with the proof inconclusive" : "") + "; served again, the next passes read it"
                     state.unavailable = nil
                     progress("the state's CDN serves \(file) again")
@@ -255,10 +280,14 @@ struct RehearsalRun {
                     // The loss is known and decided: accept it on the record, as an operator would.
                     let log = layout.logs.appendingPathComponent(String(format: "%02d-accept-loss.log", number))
                     let accepted = try await offPool {
-                        try child.run(["accept-loss", "plan.yaml", "--file", file, "--by", "rehearsal",
-                                       "--note", "a RECURSIVE key the importer refuses (rehearsal)", "--json"], log: log, killAfter: nil)
+                        try child.run(
+                            [
+                                "accept-loss", "plan.yaml", "--file", file, "--by", "rehearsal",
+                                "--note", "a RECURSIVE key the importer refuses (rehearsal)", "--json",
+                            ], log: log, killAfter: nil)
                     }
-                    state.report.faults[fault].recovery = "pass \(number) blocked (exit 3): the proof names the missing key's file; "
+                    state.report.faults[fault].recovery =
+                        "pass \(number) blocked (exit 3): the proof names the missing key's file; "
                         + "`accept-loss` recorded the decision (exit \(accepted.status)) and the gate opened on the rest"
                     state.refused = nil
                     progress("accepting the loss of \(file) as `rehearsal` (a real run waits for a person)")
@@ -286,14 +315,18 @@ struct RehearsalRun {
     /// Runs `count` copies of the pass at once (replicas sharing the journal) and returns the
     /// one that did the work: the others found the run held (exit 5) and did nothing, unless
     /// one took a killed holder's run over. With one replica it is the plain child run.
-    private func runReplicas(_ child: ChildRun, _ arguments: [String], log: URL, count: Int, killAfter: Int?,
-                             restart: ServerRestart?) async throws -> ChildRun.Result {
+    private func runReplicas(
+        _ child: ChildRun, _ arguments: [String], log: URL, count: Int, killAfter: Int?,
+        restart: ServerRestart?
+    ) async throws -> ChildRun.Result {
         guard count > 1 else {
             return try await offPool { try child.run(arguments, log: log, killAfter: killAfter, restart: restart) }
         }
         let results = try await withThrowingTaskGroup(of: (Int, ChildRun.Result).self) { group in
             for replica in 0..<count {
-                let replicaLog = replica == 0 ? log
+                let replicaLog =
+                    replica == 0
+                    ? log
                     : log.deletingPathExtension().appendingPathExtension("replica-\(replica + 1).log")
                 group.addTask {
                     (replica, try await offPool { try child.run(arguments, log: replicaLog, killAfter: killAfter, restart: restart, replica: true) })
@@ -304,8 +337,9 @@ struct RehearsalRun {
             return all.sorted { $0.0 < $1.0 }.map(\.1)
         }
         let busy = results.filter { $0.status == 5 && !$0.killed }.count
-        progress("replicas: \(results.count) started, \(busy) found the run held (exit 5)"
-                 + (results.contains(where: { $0.lines.contains { $0.event == "lockTakenOver" } }) ? ", one took a killed holder's run over" : ""))
+        progress(
+            "replicas: \(results.count) started, \(busy) found the run held (exit 5)"
+                + (results.contains(where: { $0.lines.contains { $0.event == "lockTakenOver" } }) ? ", one took a killed holder's run over" : ""))
         guard busy < results.count else {
             throw RehearsalError.runFailed("all \(results.count) replicas found the run held (exit 5): nobody worked; see \(log.path)")
         }
@@ -318,8 +352,9 @@ struct RehearsalRun {
         if options.faults.revocation, let file = state.published.first(where: { $0.keys.contains(revocable) }) {
             revoking = [revocable]
             state.revoked = revocable
-            state.report.faults.append(.init(
-                fault: "revocation", injected: "the last day revokes a `likely` key of \(file.name) (a revised key, report type REVOKED)", recovery: ""))
+            state.report.faults.append(
+                .init(
+                    fault: "revocation", injected: "the last day revokes a `likely` key of \(file.name) (a revised key, report type REVOKED)", recovery: ""))
         }
         let files = try await simulation.publish(day: options.days - 1, using: &state.keyGenerator, revoking: revoking)
         state.published += files
@@ -335,15 +370,17 @@ struct RehearsalRun {
         guard let index = state.published.firstIndex(where: { !faulted.contains($0.name) }) else { return }
         let original = state.published[index]
         let extra = (0..<3).map { number in
-            ExportKey(keyData: Data(repeating: 0xA0 + UInt8(number), count: 16), transmissionRiskLevel: 3,
-                      rollingStartIntervalNumber: Int32(simulation.firstDayStart / 600) - 144 * 3)
+            ExportKey(
+                keyData: Data(repeating: 0xA0 + UInt8(number), count: 16), transmissionRiskLevel: 3,
+                rollingStartIntervalNumber: Int32(simulation.firstDayStart / 600) - 144 * 3)
         }
         let again = try await simulation.republish(original, adding: extra)
         state.published[index] = again
         state.republished = again
-        state.report.faults.append(.init(
-            fault: "republished", injected: "\(original.name) republished under its name with \(extra.count) more keys while the run waits at the gate",
-            recovery: ""))
+        state.report.faults.append(
+            .init(
+                fault: "republished", injected: "\(original.name) republished under its name with \(extra.count) more keys while the run waits at the gate",
+                recovery: ""))
         progress("fault: the state republishes \(original.name) with \(extra.count) more keys")
     }
 

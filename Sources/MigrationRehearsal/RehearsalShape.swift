@@ -74,13 +74,16 @@ public struct RehearsalShape: Sendable {
         trustedKeys = trusted.map { trusted in
             guard let from = trusted.from, from > now else { return TrustedKey(key: KeyName(trusted.key), from: trusted.from, thru: trusted.thru) }
             let shift = now.addingTimeInterval(-3600).timeIntervalSince(from)
-            adjustments.append("the trust window of \(trusted.key.label) opens \(from.formatted(.iso8601)); moved \(Int(-shift / 3600)) h earlier (length kept) so the rehearsal runs inside it")
+            adjustments.append(
+                "the trust window of \(trusted.key.label) opens \(from.formatted(.iso8601)); moved \(Int(-shift / 3600)) h earlier (length kept) so the rehearsal runs inside it"
+            )
             return TrustedKey(key: KeyName(trusted.key), from: from.addingTimeInterval(shift), thru: trusted.thru?.addingTimeInterval(shift))
         }
         let retry = plan.workers.retry
         retryBackoff = (min(retry.backoff, .milliseconds(100)), min(retry.maxBackoff, .seconds(1)))
         if retryBackoff.first != retry.backoff || retryBackoff.max != retry.maxBackoff {
-            adjustments.append("retry backoff \(retry.backoff.planText)…\(retry.maxBackoff.planText) shortened to \(retryBackoff.first.planText)…\(retryBackoff.max.planText)")
+            adjustments.append(
+                "retry backoff \(retry.backoff.planText)…\(retry.maxBackoff.planText) shortened to \(retryBackoff.first.planText)…\(retryBackoff.max.planText)")
         }
         if plan.mode == .full {
             let planned = plan.decommission?.quietPeriod ?? .seconds(72 * 3600)
@@ -92,7 +95,8 @@ public struct RehearsalShape: Sendable {
             quietPeriod = nil
         }
         if plan.state.secondFeed.source == .external {
-            adjustments.append("secondFeed.source external: the simulated state writes the second feed itself, signed as \(secondFeedKey.id).\(secondFeedKey.version)")
+            adjustments.append(
+                "secondFeed.source external: the simulated state writes the second feed itself, signed as \(secondFeedKey.id).\(secondFeedKey.version)")
         }
         self.adjustments = adjustments
     }

@@ -24,8 +24,10 @@ final class StateSimulation: Sendable {
     private let firstDay: UInt64
     private let now: Date
 
-    init(shape: RehearsalShape, layout: RehearsalLayout, keys: RehearsalKeys, days: Int, keysPerDay: Int, now: Date = Date(),
-         secondFeed: (any BlobStore)? = nil) {
+    init(
+        shape: RehearsalShape, layout: RehearsalLayout, keys: RehearsalKeys, days: Int, keysPerDay: Int, now: Date = Date(),
+        secondFeed: (any BlobStore)? = nil
+    ) {
         self.secondFeed = secondFeed ?? FileBlobStore(root: layout.secondFeed)
         self.shape = shape
         self.layout = layout
@@ -39,15 +41,17 @@ final class StateSimulation: Sendable {
 
     /// A key the importer refuses by rule (report type RECURSIVE): the `refused-key` fault.
     static func recursiveKey(startingBefore start: UInt64) -> ExportKey {
-        ExportKey(keyData: Data(repeating: 0xEE, count: 16), transmissionRiskLevel: 2,
-                  rollingStartIntervalNumber: Int32(start / 600) - 144 * 2, reportType: 4)
+        ExportKey(
+            keyData: Data(repeating: 0xEE, count: 16), transmissionRiskLevel: 2,
+            rollingStartIntervalNumber: Int32(start / 600) - 144 * 2, reportType: 4)
     }
 
     /// A key published as `likely` (CONFIRMED_CLINICAL_DIAGNOSIS) on the first day and revoked
     /// on the last: the `revocation` fault (a `likely` key may be revoked; a confirmed one may not).
     static func revocableKey(startingBefore start: UInt64) -> ExportKey {
-        ExportKey(keyData: Data(repeating: 0xDD, count: 16), transmissionRiskLevel: 4,
-                  rollingStartIntervalNumber: Int32(start / 600) - 144 * 2, reportType: 2)
+        ExportKey(
+            keyData: Data(repeating: 0xDD, count: 16), transmissionRiskLevel: 4,
+            rollingStartIntervalNumber: Int32(start / 600) - 144 * 2, reportType: 2)
     }
 
     /// The first day's start (UTC seconds).
@@ -74,8 +78,9 @@ final class StateSimulation: Sendable {
         case .keyStore:
             let store = try SQLiteKeyStore(path: layout.stateKeyStore.path)
             let stored = keys.map {
-                StoredKey(keyData: $0.keyData, transmissionRisk: Int($0.transmissionRiskLevel ?? 0),
-                          intervalNumber: $0.rollingStartIntervalNumber ?? 0, regions: [shape.stateRegion], createdAt: now)
+                StoredKey(
+                    keyData: $0.keyData, transmissionRisk: Int($0.transmissionRiskLevel ?? 0),
+                    intervalNumber: $0.rollingStartIntervalNumber ?? 0, regions: [shape.stateRegion], createdAt: now)
             }
             _ = try await store.importFile(url: "rehearsal:day-\(day)", digest: "", keys: stored, at: now)
         }
@@ -121,7 +126,8 @@ final class StateSimulation: Sendable {
             withUnsafeBytes(of: generator.next()) { bytes.replaceSubrange(offset..<offset + 8, with: $0) }
         }
         let interval = Int32(start / 600) - 144 * Int32.random(in: 1...13, using: &generator)
-        return ExportKey(keyData: Data(bytes), transmissionRiskLevel: Int32.random(in: 1...8, using: &generator),
-                         rollingStartIntervalNumber: interval)
+        return ExportKey(
+            keyData: Data(bytes), transmissionRiskLevel: Int32.random(in: 1...8, using: &generator),
+            rollingStartIntervalNumber: interval)
     }
 }

@@ -14,8 +14,9 @@ enum SQLiteFile {
     /// is refused rather than migrated.
     static func open(path: String, migrator: DatabaseMigrator, cacheMiB: Int = 2, readOnly: Bool = false) throws -> DatabaseQueue {
         if readOnly { return try openReadOnly(path: path, migrator: migrator) }
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+            withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(cacheMiB * 1024)") }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import EnmigrateCLI
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// The executable's only job: hand the command line to the root command.
@@ -9,9 +9,9 @@ import EnmigrateCLI
 enum Entrypoint {
     static func main() async {
         #if canImport(Glibc)
-        // Line-buffered even into a pipe, so progress reaches a script (or a test that kills
-        // the process at a chosen moment) as it happens, in order.
-        setvbuf(stdout, nil, _IOLBF, 0)
+            // Line-buffered even into a pipe, so progress reaches a script (or a test that kills
+            // the process at a chosen moment) as it happens, in order.
+            setvbuf(stdout, nil, _IOLBF, 0)
         #endif
         // A mistyped verb gets the closest one, not "2 unexpected arguments".
         if let unknown = Enmigrate.unknownVerb(in: Array(CommandLine.arguments.dropFirst())) {
@@ -27,7 +27,7 @@ enum Entrypoint {
 struct StandardError: TextOutputStream {
     mutating func write(_ string: String) {
         #if canImport(Glibc)
-        fputs(string, Glibc.stderr)
+            fputs(string, Glibc.stderr)
         #endif
     }
 }

@@ -25,8 +25,9 @@ struct BucketMigrationTests {
         let s3Bucket = "state-cdn-\(id)", gcsBucket = "national-\(id)"
         let s3Endpoint = try BucketServers.url(BucketServers.s3Variable), gcsEndpoint = try BucketServers.url(BucketServers.gcsVariable)
         let credentials = AWSCredentials(accessKeyID: "AKIABUCKETTEST", secretAccessKey: "bucket-test-secret", source: "the test")
-        let stateCDN = S3BlobStore(address: try BucketAddress(URL(string: "s3://\(s3Bucket)")!), endpoint: .init(url: s3Endpoint, pathStyle: true),
-                                   signer: SigV4Signer(credentials: credentials, region: "us-east-1"))
+        let stateCDN = S3BlobStore(
+            address: try BucketAddress(URL(string: "s3://\(s3Bucket)")!), endpoint: .init(url: s3Endpoint, pathStyle: true),
+            signer: SigV4Signer(credentials: credentials, region: "us-east-1"))
         try await stateCDN.createBucketIfMissing()
         // The state's CDN today: its client feed, uploaded as the state's exporter does.
         let local = FileBlobStore(root: folder.appendingPathComponent("client-cdn"))
@@ -37,25 +38,29 @@ struct BucketMigrationTests {
         try await national.createBucketIfMissing()
         let secondFeed = GCSBlobStore(address: try BucketAddress(URL(string: "gs://\(gcsBucket)/to-national")!), endpoint: gcsEndpoint, account: nil)
         let planURL = folder.appendingPathComponent("plan.yaml")
-        let text = try String(contentsOf: planURL, encoding: .utf8)
+        let text =
+            try String(contentsOf: planURL, encoding: .utf8)
             .replacingOccurrences(of: "file:client-cdn/exposureKeyExport-US-XX/index.txt", with: "s3://\(s3Bucket)/exposureKeyExport-US-XX/index.txt")
             .replacingOccurrences(of: "file:srv/state/cdn/", with: "s3://\(s3Bucket)/")
             .replacingOccurrences(of: "file:srv/state/to-national/", with: "gs://\(gcsBucket)/to-national/")
             .replacingOccurrences(of: "file:srv/national/exposureKeyExport-US/index.txt", with: "gs://\(gcsBucket)/national/exposureKeyExport-US/index.txt")
             .replacingOccurrences(of: "file:srv/national/", with: "gs://\(gcsBucket)/national/")
             .replacingOccurrences(of: "maxKeysPerFile: 17000", with: "maxKeysPerFile: \(maxKeysPerFile)")
-            + """
-            buckets:
-              s3: { endpoint: "\(s3Endpoint.absoluteString)", region: us-east-1 }
-              gcs: { endpoint: "\(gcsEndpoint.absoluteString)" }
-              cacheControl: { index: "no-cache, max-age=0" }
+                + """
+                buckets:
+                  s3: { endpoint: "\(s3Endpoint.absoluteString)", region: us-east-1 }
+                  gcs: { endpoint: "\(gcsEndpoint.absoluteString)" }
+                  cacheControl: { index: "no-cache, max-age=0" }
 
-            """
+                """
         try text.write(to: planURL, atomically: true, encoding: .utf8)
-        let environment = ["AWS_ACCESS_KEY_ID": credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
-                           "HOME": folder.path, "AWS_PROFILE": "", "STORAGE_EMULATOR_HOST": ""]
-        return Setup(folder: folder, stateCDN: stateCDN, national: national, secondFeed: secondFeed, environment: environment,
-                     files: files, keysPerFile: keysPerFile)
+        let environment = [
+            "AWS_ACCESS_KEY_ID": credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
+            "HOME": folder.path, "AWS_PROFILE": "", "STORAGE_EMULATOR_HOST": "",
+        ]
+        return Setup(
+            folder: folder, stateCDN: stateCDN, national: national, secondFeed: secondFeed, environment: environment,
+            files: files, keysPerFile: keysPerFile)
     }
 
     func run(_ arguments: [String], _ setup: Setup) async throws -> CommandRunner.Output {
@@ -64,9 +69,11 @@ struct BucketMigrationTests {
 
     /// What phones read from the state's CDN bucket, verified with the national key.
     func phoneKeys(_ setup: Setup) async throws -> (keys: Int, problems: Int) {
-        let phone = PhoneFeedReader(store: setup.stateCDN, indexPath: "exposureKeyExport-US-XX/index.txt",
-                                    key: TrustedKey(keyID: "310", keyVersion: "v3",
-                                                    publicKey: try ExportPublicKey.load(contentsOf: setup.folder.appendingPathComponent("keys/national.pub.pem"))))
+        let phone = PhoneFeedReader(
+            store: setup.stateCDN, indexPath: "exposureKeyExport-US-XX/index.txt",
+            key: TrustedKey(
+                keyID: "310", keyVersion: "v3",
+                publicKey: try ExportPublicKey.load(contentsOf: setup.folder.appendingPathComponent("keys/national.pub.pem"))))
         let read = try await phone.read()
         return (read.keys.count, read.rejectedFiles.count + read.unavailableFiles.count)
     }
@@ -98,10 +105,13 @@ struct BucketMigrationTests {
         let phone = try await phoneKeys(setup)
         #expect(phone.keys == setup.files * setup.keysPerFile && phone.problems == 0)
         // The headers the CDN passes on to phones: the plan's index Cache-Control, the default for files.
-        #expect(try await setup.stateCDN.storedHeaders(of: "exposureKeyExport-US-XX/index.txt")
-            == StoredHeaders(contentType: "text/plain", cacheControl: "no-cache, max-age=0"))
+        #expect(
+            try await setup.stateCDN.storedHeaders(of: "exposureKeyExport-US-XX/index.txt")
+                == StoredHeaders(contentType: "text/plain", cacheControl: "no-cache, max-age=0"))
         let fileName = try #require(published.split(separator: "\n").first.map(String.init))
-        #expect(try await setup.stateCDN.storedHeaders(of: fileName) == StoredHeaders(contentType: "application/zip", cacheControl: PublishHeaders.defaultFileCacheControl))
+        #expect(
+            try await setup.stateCDN.storedHeaders(of: fileName)
+                == StoredHeaders(contentType: "application/zip", cacheControl: PublishHeaders.defaultFileCacheControl))
 
         let proof = try await run(["verify", "plan.yaml"], setup)
         #expect(proof.status == 0, "\(proof.stdout)\n\(proof.stderr)")
@@ -145,8 +155,10 @@ struct BucketMigrationTests {
         let waiting = try await run(["apply", "plan.yaml", "--once"], setup)
         #expect(waiting.status == 4, "\(waiting.stdout)\n\(waiting.stderr)")
         _ = try await offPool {
-            try CommandRunner.runAndKill(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], in: setup.folder,
-                                         environment: setup.environment) { $0.contains("gate key-rotation approved") }
+            try CommandRunner.runAndKill(
+                ["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], in: setup.folder,
+                environment: setup.environment
+            ) { $0.contains("gate key-rotation approved") }
         }
         let resumed = try await run(["apply", "plan.yaml", "--once"], setup)
         #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
@@ -161,8 +173,11 @@ struct BucketMigrationTests {
     func rehearseKeepingBuckets() async throws {
         let setup = try await setUp(files: 1)
         let plan = setup.folder.appendingPathComponent("plan.yaml").path
-        let kept = try await run(["rehearse", plan, "--days", "3", "--keys-per-day", "60", "--seed", "5", "--keep-buckets", "--faults", "kill",
-                                  "--folder", setup.folder.appendingPathComponent("kept").path, "--json"], setup)
+        let kept = try await run(
+            [
+                "rehearse", plan, "--days", "3", "--keys-per-day", "60", "--seed", "5", "--keep-buckets", "--faults", "kill",
+                "--folder", setup.folder.appendingPathComponent("kept").path, "--json",
+            ], setup)
         #expect(kept.status == 0, "\(kept.stdout)\n\(kept.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(kept.stdout.utf8)) as? [String: Any])
         let said = try #require(report["buckets"] as? String)
@@ -172,9 +187,13 @@ struct BucketMigrationTests {
         let runID = try #require(said.components(separatedBy: "/national/").dropFirst().first?.split(separator: "/").first.map(String.init))
         #expect(try await setup.national.exists("\(runID)/exposureKeyExport-US/index.txt"), "\(said)")
 
-        let replaced = try await run(["rehearse", plan, "--days", "3", "--keys-per-day", "60", "--seed", "5",
-                                      "--folder", setup.folder.appendingPathComponent("folders").path], setup)
-        #expect(replaced.status == 0 && replaced.stdout.contains("were replaced with folders; --keep-buckets keeps them"), "\(replaced.stdout)\n\(replaced.stderr)")
+        let replaced = try await run(
+            [
+                "rehearse", plan, "--days", "3", "--keys-per-day", "60", "--seed", "5",
+                "--folder", setup.folder.appendingPathComponent("folders").path,
+            ], setup)
+        #expect(
+            replaced.status == 0 && replaced.stdout.contains("were replaced with folders; --keep-buckets keeps them"), "\(replaced.stdout)\n\(replaced.stderr)")
     }
 
     @Test("rehearse --keep-buckets refuses buckets that are not on a loopback emulator: a rehearsal never writes into real buckets")
@@ -183,8 +202,11 @@ struct BucketMigrationTests {
         let planURL = setup.folder.appendingPathComponent("plan.yaml")
         let text = try String(contentsOf: planURL, encoding: .utf8)
         try String(text[..<text.range(of: "buckets:")!.lowerBound]).write(to: planURL, atomically: true, encoding: .utf8)
-        let refused = try await run(["rehearse", planURL.path, "--days", "3", "--keep-buckets", "--folder", setup.folder.appendingPathComponent("r").path], setup)
-        #expect(refused.status == 1 && (refused.stdout + refused.stderr).contains("a rehearsal never writes into real buckets"), "\(refused.stdout)\n\(refused.stderr)")
+        let refused = try await run(
+            ["rehearse", planURL.path, "--days", "3", "--keep-buckets", "--folder", setup.folder.appendingPathComponent("r").path], setup)
+        #expect(
+            refused.status == 1 && (refused.stdout + refused.stderr).contains("a rehearsal never writes into real buckets"),
+            "\(refused.stdout)\n\(refused.stderr)")
     }
 
     @Test("validate refuses a bad bucket name and missing credentials offline, at the plan's line")
@@ -199,8 +221,9 @@ struct BucketMigrationTests {
         let noKeys = setup.environment.merging(["AWS_ACCESS_KEY_ID": ""]) { $1 }
         let missing = try await offPool { try CommandRunner.run(["validate", "plan.yaml"], in: setup.folder, environment: noKeys) }
         let said = missing.stdout + missing.stderr
-        #expect(missing.status == 1 && said.contains("plan.yaml:13:12: error[bucket-credentials]") && said.contains("no S3 credentials")
-            && said.contains("no profile default in"), "\(said)")
+        #expect(
+            missing.status == 1 && said.contains("plan.yaml:13:12: error[bucket-credentials]") && said.contains("no S3 credentials")
+                && said.contains("no profile default in"), "\(said)")
         #expect(!said.contains("bucket-test-secret"))
     }
 }

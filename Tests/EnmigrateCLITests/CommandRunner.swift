@@ -35,9 +35,10 @@ struct CommandRunner {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus,
-                      stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     /// Runs a shell command line (stdout and stderr together), for what is not enmigrate.
@@ -68,8 +69,10 @@ struct CommandRunner {
 extension CommandRunner {
     /// Runs `enmigrate ARGS --json` and SIGKILLs it as soon as `shouldKill` accepts its output
     /// so far. Returns whether it was killed (false: it finished first).
-    static func runAndKill(_ arguments: [String], in folder: URL, environment: [String: String] = [:],
-                           when shouldKill: (String) -> Bool) throws -> Bool {
+    static func runAndKill(
+        _ arguments: [String], in folder: URL, environment: [String: String] = [:],
+        when shouldKill: (String) -> Bool
+    ) throws -> Bool {
         try runAndSignal(arguments + ["--json"], in: folder, environment: environment, signal: SIGKILL, when: shouldKill).signalled
     }
 }
@@ -77,8 +80,10 @@ extension CommandRunner {
 extension CommandRunner {
     /// Runs `enmigrate ARGS` and sends `signal` once `shouldSignal` accepts its output so far
     /// (stdout and stderr together); returns how it ended and all it printed.
-    static func runAndSignal(_ arguments: [String], in folder: URL, environment: [String: String] = [:], signal number: Int32,
-                             when shouldSignal: (String) -> Bool) throws -> (status: Int32, signalled: Bool, output: String) {
+    static func runAndSignal(
+        _ arguments: [String], in folder: URL, environment: [String: String] = [:], signal number: Int32,
+        when shouldSignal: (String) -> Bool
+    ) throws -> (status: Int32, signalled: Bool, output: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

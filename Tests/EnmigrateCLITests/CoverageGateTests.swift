@@ -13,8 +13,9 @@ struct CoverageGateTests {
         let server = try await LoopbackFeedServer.start(serving: folder.appendingPathComponent("srv/state/cdn"))
         let planURL = folder.appendingPathComponent("plan.yaml")
         let text = try String(contentsOf: planURL, encoding: .utf8)
-            .replacingOccurrences(of: "file:client-cdn/exposureKeyExport-US-XX/index.txt",
-                                  with: "\(server.baseURL.absoluteString)exposureKeyExport-US-XX/index.txt")
+            .replacingOccurrences(
+                of: "file:client-cdn/exposureKeyExport-US-XX/index.txt",
+                with: "\(server.baseURL.absoluteString)exposureKeyExport-US-XX/index.txt")
         try text.write(to: planURL, atomically: true, encoding: .utf8)
         return (folder, server, names)
     }
@@ -23,7 +24,9 @@ struct CoverageGateTests {
         try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any], "\(output.stdout)\n\(output.stderr)")
     }
 
-    @Test("a client file answering 503 keeps the gate shut (exit 3) and is named by apply, status and verify; served again, the run reaches the gate with all 200 keys")
+    @Test(
+        "a client file answering 503 keeps the gate shut (exit 3) and is named by apply, status and verify; served again, the run reaches the gate with all 200 keys"
+    )
     func unavailableClientFile() async throws {
         let (folder, server, names) = try await stateOnLoopback()
         defer { Task { await server.stop() } }
@@ -62,7 +65,8 @@ struct CoverageGateTests {
         server.inject(.status(404), for: names[1], times: nil)
         #expect(try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }.status == 3)
         let accepted = try await offPool {
-            try CommandRunner.run(["accept-loss", "plan.yaml", "--file", names[1], "--by", "alice", "--note", "deleted by the CDN, ticket 7", "--json"], in: folder)
+            try CommandRunner.run(
+                ["accept-loss", "plan.yaml", "--file", names[1], "--by", "alice", "--note", "deleted by the CDN, ticket 7", "--json"], in: folder)
         }
         #expect(accepted.status == 0, "\(accepted.stderr)")
         #expect(((try json(accepted))["accepted"] as? [[String: Any]])?.first?["by"] as? String == "alice")

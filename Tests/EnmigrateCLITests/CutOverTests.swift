@@ -13,15 +13,17 @@ struct CutOverTests {
     func stateOnLoopback() async throws -> (folder: URL, server: LoopbackFeedServer, good: [String], bad: [String]) {
         let folder = try PlanFolder.make(clientFiles: 0)
         var names = try PlanFolder.writeFeed(in: folder, cdn: "srv/state/cdn", keyName: "state-client", keyVersion: "v1", files: 6, keysPerFile: 50)
-        names = try PlanFolder.writeFeed(in: folder, cdn: "srv/state/cdn", keyName: "national", keyVersion: "v1", files: 1, keysPerFile: 50,
-                                         startDay: 6, appending: true)
+        names = try PlanFolder.writeFeed(
+            in: folder, cdn: "srv/state/cdn", keyName: "national", keyVersion: "v1", files: 1, keysPerFile: 50,
+            startDay: 6, appending: true)
         let server = try await LoopbackFeedServer.start(serving: folder.appendingPathComponent("srv/state/cdn"))
         server.inject(.flipByte(at: 200), for: names[1], times: nil)
         server.inject(.truncate(keep: 300), for: names[2], times: nil)
         let planURL = folder.appendingPathComponent("plan.yaml")
         let text = try String(contentsOf: planURL, encoding: .utf8)
-            .replacingOccurrences(of: "file:client-cdn/exposureKeyExport-US-XX/index.txt",
-                                  with: "\(server.baseURL.absoluteString)exposureKeyExport-US-XX/index.txt")
+            .replacingOccurrences(
+                of: "file:client-cdn/exposureKeyExport-US-XX/index.txt",
+                with: "\(server.baseURL.absoluteString)exposureKeyExport-US-XX/index.txt")
         try text.write(to: planURL, atomically: true, encoding: .utf8)
         return (folder, server, [names[0], names[3], names[4], names[5]], [names[1], names[2], names[6]])
     }
@@ -50,7 +52,9 @@ struct CutOverTests {
         #expect(status.stdout.contains("rotation request:"))
         // Worker progress, from the stores: nothing swapped yet.
         #expect(status.stdout.contains("dual-export: \(good.count) files re-signed into the second feed, \(bad.count) quarantined"), "\(status.stdout)")
-        #expect(status.stdout.contains("export-importer: \(good.count) second-feed files imported, 0 failed for good, 0 waiting for a retry; \(good.count * 50) keys"))
+        #expect(
+            status.stdout.contains(
+                "export-importer: \(good.count) second-feed files imported, 0 failed for good, 0 waiting for a retry; \(good.count * 50) keys"))
         #expect(status.stdout.contains("national files staged in the client CDN; the client index is not swapped yet"))
 
         let proof = try await offPool { try CommandRunner.run(["verify", "plan.yaml", "--json"], in: folder) }
@@ -66,10 +70,12 @@ struct CutOverTests {
         #expect(!published.isEmpty && published.allSatisfy { $0.hasPrefix("exposureKeyExport-US-XX/national-") })
 
         // What phones read now: the client index, verified with the national key.
-        let phone = PhoneFeedReader(store: FileBlobStore(root: folder.appendingPathComponent("srv/state/cdn")),
-                                    indexPath: "exposureKeyExport-US-XX/index.txt",
-                                    key: TrustedKey(keyID: "310", keyVersion: "v3",
-                                                    publicKey: try ExportPublicKey.load(contentsOf: folder.appendingPathComponent("keys/national.pub.pem"))))
+        let phone = PhoneFeedReader(
+            store: FileBlobStore(root: folder.appendingPathComponent("srv/state/cdn")),
+            indexPath: "exposureKeyExport-US-XX/index.txt",
+            key: TrustedKey(
+                keyID: "310", keyVersion: "v3",
+                publicKey: try ExportPublicKey.load(contentsOf: folder.appendingPathComponent("keys/national.pub.pem"))))
         let read = try await phone.read()
         #expect(read.rejectedFiles.isEmpty && read.unavailableFiles.isEmpty)
         let phoneKeys = Set(read.keys.keys)
@@ -125,7 +131,9 @@ struct CutOverTests {
         #expect(try Data(contentsOf: cdn.appendingPathComponent("index.txt")) == original, "nothing is published before the approval")
 
         _ = try await offPool {
-            try CommandRunner.runAndKill(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], in: folder) { $0.contains("gate key-rotation approved") }
+            try CommandRunner.runAndKill(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], in: folder) {
+                $0.contains("gate key-rotation approved")
+            }
         }
         let resumed = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }
         #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
@@ -151,8 +159,9 @@ struct CutOverTests {
         let planURL = folder.appendingPathComponent("plan.yaml")
         let full = try String(contentsOf: planURL, encoding: .utf8)
             .replacingOccurrences(of: "mode: read-only ", with: "mode: full ")
-            .replacingOccurrences(of: "  keyRotation: { approval: required, expiresAfter: 72h }",
-                                  with: "  keyRotation: { approval: required, expiresAfter: 72h }\n  appUpdate: { approval: none }")
+            .replacingOccurrences(
+                of: "  keyRotation: { approval: required, expiresAfter: 72h }",
+                with: "  keyRotation: { approval: required, expiresAfter: 72h }\n  appUpdate: { approval: none }")
         try full.replacingOccurrences(of: "quietPeriod: 72h", with: "quietPeriod: 100000h").write(to: planURL, atomically: true, encoding: .utf8)
         #expect(try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }.status == 4)
         let loud = try await offPool { try CommandRunner.run(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], in: folder) }
@@ -164,8 +173,9 @@ struct CutOverTests {
         try full.write(to: planURL, atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(at: folder.appendingPathComponent(".enmigrate"))
         try FileManager.default.removeItem(at: folder.appendingPathComponent("srv/state/cdn/exposureKeyExport-US-XX/index.txt"))
-        try FileManager.default.moveItem(at: folder.appendingPathComponent("srv/state/cdn/exposureKeyExport-US-XX/index.txt.before-cut-over"),
-                                         to: folder.appendingPathComponent("srv/state/cdn/exposureKeyExport-US-XX/index.txt"))
+        try FileManager.default.moveItem(
+            at: folder.appendingPathComponent("srv/state/cdn/exposureKeyExport-US-XX/index.txt.before-cut-over"),
+            to: folder.appendingPathComponent("srv/state/cdn/exposureKeyExport-US-XX/index.txt"))
         #expect(try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder) }.status == 4)
         let rotated = try await offPool { try CommandRunner.run(["approve", "plan.yaml", "--gate", "key-rotation", "--by", "alice"], in: folder) }
         #expect(rotated.status == 4 && rotated.stdout.contains("check uploads-quiet: passed"), "\(rotated.stdout)\n\(rotated.stderr)")

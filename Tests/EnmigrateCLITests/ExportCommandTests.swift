@@ -20,12 +20,13 @@ struct ExportCommandTests {
     }
 
     private func build(_ folder: URL, maxKeys: Int = 10) throws -> CommandRunner.Output {
-        try CommandRunner.run([
-            "export", "build", "--keys", "keys.json", "--private-key", "signing.pem", "--key-id", "310",
-            "--key-version", "v1", "--region", "US-XX", "--root", "exposureKeyExport-US-XX",
-            "--start", "2020-11-20T00:00:00Z", "--end", "1605916800", "--out", "out",
-            "--max-keys-per-file", String(maxKeys),
-        ], in: folder)
+        try CommandRunner.run(
+            [
+                "export", "build", "--keys", "keys.json", "--private-key", "signing.pem", "--key-id", "310",
+                "--key-version", "v1", "--region", "US-XX", "--root", "exposureKeyExport-US-XX",
+                "--start", "2020-11-20T00:00:00Z", "--end", "1605916800", "--out", "out",
+                "--max-keys-per-file", String(maxKeys),
+            ], in: folder)
     }
 
     @Test("build writes split, signed files and a sorted index; verify accepts each; inspect --json reads them")
@@ -36,15 +37,17 @@ struct ExportCommandTests {
         #expect(built.status == 0, "\(built.stderr)")
         let index = try String(contentsOf: folder.appendingPathComponent("out/exposureKeyExport-US-XX/index.txt"), encoding: .utf8)
         let names = index.split(separator: "\n").map(String.init)
-        #expect(names == [
-            "exposureKeyExport-US-XX/1605830400-1605916800-00001.zip",
-            "exposureKeyExport-US-XX/1605830400-1605916800-00002.zip",
-            "exposureKeyExport-US-XX/1605830400-1605916800-00003.zip",
-        ])
+        #expect(
+            names == [
+                "exposureKeyExport-US-XX/1605830400-1605916800-00001.zip",
+                "exposureKeyExport-US-XX/1605830400-1605916800-00002.zip",
+                "exposureKeyExport-US-XX/1605830400-1605916800-00003.zip",
+            ])
         #expect(!index.hasSuffix("\n"))
         for name in names {
             let path = "out/" + name
-            let verified = try CommandRunner.run(["export", "verify", path, "--public-key", "public.pem", "--key-id", "310", "--key-version", "v1"], in: folder)
+            let verified = try CommandRunner.run(
+                ["export", "verify", path, "--public-key", "public.pem", "--key-id", "310", "--key-version", "v1"], in: folder)
             #expect(verified.status == 0, "\(verified.stderr)")
         }
         let inspected = try CommandRunner.run(["export", "inspect", "out/" + names[2], "--json"], in: folder)
@@ -61,7 +64,8 @@ struct ExportCommandTests {
         let folder = try workspace(keyCount: 3)
         #expect(try build(folder).status == 0)
         let path = "out/exposureKeyExport-US-XX/1605830400-1605916800-00001.zip"
-        let wrongVersion = try CommandRunner.run(["export", "verify", path, "--public-key", "public.pem", "--key-id", "310", "--key-version", "v2"], in: folder)
+        let wrongVersion = try CommandRunner.run(
+            ["export", "verify", path, "--public-key", "public.pem", "--key-id", "310", "--key-version", "v2"], in: folder)
         #expect(wrongVersion.status == 1)
         #expect(wrongVersion.stderr.contains("no signature for key id.version '310.v2'"))
 
@@ -120,11 +124,12 @@ struct ExportCommandTests {
     func indexAccumulates() throws {
         let folder = try workspace(keyCount: 3)
         #expect(try build(folder).status == 0)
-        let second = try CommandRunner.run([
-            "export", "build", "--keys", "keys.json", "--private-key", "signing.pem", "--key-id", "310",
-            "--key-version", "v1", "--region", "US-XX", "--root", "exposureKeyExport-US-XX",
-            "--start", "1605744000", "--end", "1605830400", "--out", "out",
-        ], in: folder)
+        let second = try CommandRunner.run(
+            [
+                "export", "build", "--keys", "keys.json", "--private-key", "signing.pem", "--key-id", "310",
+                "--key-version", "v1", "--region", "US-XX", "--root", "exposureKeyExport-US-XX",
+                "--start", "1605744000", "--end", "1605830400", "--out", "out",
+            ], in: folder)
         #expect(second.status == 0, "\(second.stderr)")
         let index = try String(contentsOf: folder.appendingPathComponent("out/exposureKeyExport-US-XX/index.txt"), encoding: .utf8)
         #expect(index == "exposureKeyExport-US-XX/1605744000-1605830400-00001.zip\nexposureKeyExport-US-XX/1605830400-1605916800-00001.zip")

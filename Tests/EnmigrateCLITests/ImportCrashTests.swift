@@ -12,8 +12,9 @@ struct ImportCrashTests {
     /// HTTP server, so `apply` goes straight to importing it.
     func externalFeedPlan() async throws -> (folder: URL, server: LoopbackFeedServer) {
         let folder = try PlanFolder.make()
-        try PlanFolder.writeFeed(in: folder, cdn: "second-cdn", keyName: "state-to-national", keyVersion: "v2",
-                                 files: Self.files, keysPerFile: Self.keysPerFile)
+        try PlanFolder.writeFeed(
+            in: folder, cdn: "second-cdn", keyName: "state-to-national", keyVersion: "v2",
+            files: Self.files, keysPerFile: Self.keysPerFile)
         let server = try await LoopbackFeedServer.start(serving: folder.appendingPathComponent("second-cdn"))
         let planURL = folder.appendingPathComponent("plan.yaml")
         let text = try String(contentsOf: planURL, encoding: .utf8)
@@ -21,10 +22,13 @@ struct ImportCrashTests {
             .replacingOccurrences(of: "source: clientFeed ", with: "source: external ")
             .replacingOccurrences(of: "privateKey: keys/state-to-national.key.pem", with: "publicKey: keys/state-to-national.pub.pem")
             // The coverage proof reads the state's keys where its phones would: here the same feed.
-            .replacingOccurrences(of: "file:client-cdn/exposureKeyExport-US-XX/index.txt",
-                                  with: "\(server.baseURL.absoluteString)exposureKeyExport-US-XX/index.txt")
-            .replacingOccurrences(of: #"version: "v1", publicKey: keys/state-client.pub.pem"#,
-                                  with: #"version: "v2", publicKey: keys/state-to-national.pub.pem"#)
+            .replacingOccurrences(
+                of: "file:client-cdn/exposureKeyExport-US-XX/index.txt",
+                with: "\(server.baseURL.absoluteString)exposureKeyExport-US-XX/index.txt"
+            )
+            .replacingOccurrences(
+                of: #"version: "v1", publicKey: keys/state-client.pub.pem"#,
+                with: #"version: "v2", publicKey: keys/state-to-national.pub.pem"#)
         try text.write(to: planURL, atomically: true, encoding: .utf8)
         return (folder, server)
     }

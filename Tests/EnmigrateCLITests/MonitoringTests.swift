@@ -21,7 +21,9 @@ struct MonitoringTests {
         return (Int(lines.first ?? "") ?? -1, lines.count > 1 ? String(lines[1]) : "")
     }
 
-    @Test("while apply waits at the gate: the phase, the wait, the checks, the lease and worker passes as metrics; both probes answer 200; SIGTERM ends it with 0")
+    @Test(
+        "while apply waits at the gate: the phase, the wait, the checks, the lease and worker passes as metrics; both probes answer 200; SIGTERM ends it with 0"
+    )
     func servedWhileWaiting() async throws {
         let folder = try PlanFolder.make()
         let result = try await offPool { () throws -> (metrics: String, health: Int, ready: Int, statusJSON: String, status: Int32, output: String) in
@@ -56,7 +58,8 @@ struct MonitoringTests {
         #expect(result.metrics.contains(#"enmigrate_check{check="coverage",outcome="passed"} 1"#) && result.metrics.contains("enmigrate_coverage_holds 1"))
         #expect(result.metrics.contains("enmigrate_gate_waiting_seconds "))
         #expect(result.metrics.contains(#"enmigrate_worker_last_success_timestamp_seconds{worker="export-importer"}"#))
-        let expiry = result.metrics.split(separator: "\n").first { $0.hasPrefix("enmigrate_lease_expiry_timestamp_seconds ") }
+        let expiry =
+            result.metrics.split(separator: "\n").first { $0.hasPrefix("enmigrate_lease_expiry_timestamp_seconds ") }
             .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
         #expect(expiry > Date().timeIntervalSince1970 - 60, "the lease this process holds")
         #expect(result.health == 200 && result.ready == 200)
@@ -66,9 +69,10 @@ struct MonitoringTests {
         // Every metric the example alert rules use is one apply serves.
         let alerts = try String(contentsOf: CLIDocsTests.root.appendingPathComponent("deploy/alerts.yaml"), encoding: .utf8)
         let used = Set(alerts.matches(of: /enmigrate_[a-z_]+/).map { String($0.output) })
-        let served = Set(result.metrics.split(separator: "\n").compactMap { line in
-            line.hasPrefix("#") ? nil : line.prefix { $0 != "{" && $0 != " " }.description
-        })
+        let served = Set(
+            result.metrics.split(separator: "\n").compactMap { line in
+                line.hasPrefix("#") ? nil : line.prefix { $0 != "{" && $0 != " " }.description
+            })
         #expect(!used.isEmpty && used.isSubset(of: served), "deploy/alerts.yaml uses metrics apply does not serve: \(used.subtracting(served))")
         #expect(result.status == 0, "\(result.output)")
     }

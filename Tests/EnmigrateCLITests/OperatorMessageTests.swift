@@ -19,9 +19,10 @@ struct OperatorMessageTests {
         _ = try journal(folder).acquireLease(owner: LockOwner(user: "ops", host: host, pid: 999_999), now: Date(), ttl: .seconds(600)) { _ in true }
         let gone = try CommandRunner.run(["status", "plan.yaml"], in: folder)
         #expect(gone.stdout.contains("GONE: no process 999999 runs on this host"), "\(gone.stdout)")
-        CaseReport.record(120, case: "a run lock held by a process that is gone", handling: "shown as gone; taken over at once on the same host",
-                          operatorSees: gone.stdout.split(separator: "\n").first { $0.contains("GONE") }.map(String.init) ?? "",
-                          test: "OperatorMessageTests.lockHolder")
+        CaseReport.record(
+            120, case: "a run lock held by a process that is gone", handling: "shown as gone; taken over at once on the same host",
+            operatorSees: gone.stdout.split(separator: "\n").first { $0.contains("GONE") }.map(String.init) ?? "",
+            test: "OperatorMessageTests.lockHolder")
         let quiet = try CommandRunner.run(["unlock", "plan.yaml", "--force"], in: folder)
         #expect(quiet.status == 0 && !quiet.stderr.contains("warning"))
 
@@ -31,8 +32,9 @@ struct OperatorMessageTests {
         #expect(alive.stdout.contains("lock:") && !alive.stdout.contains("GONE"))
         let warned = try CommandRunner.run(["unlock", "plan.yaml", "--force"], in: folder)
         #expect(warned.status == 0 && warned.stderr.contains("warning: the holder, process \(me.pid) on this host, is still running"), "\(warned.stderr)")
-        CaseReport.record(130, case: "`unlock --force` while the holder still runs on this host", handling: "unlocked, with a warning",
-                          operatorSees: warned.stderr, test: "OperatorMessageTests.lockHolder")
+        CaseReport.record(
+            130, case: "`unlock --force` while the holder still runs on this host", handling: "unlocked, with a warning",
+            operatorSees: warned.stderr, test: "OperatorMessageTests.lockHolder")
     }
 
     @Test("an approval past its expiry is shown as EXPIRED with what to do, not as 'until' a past time")
@@ -49,9 +51,10 @@ struct OperatorMessageTests {
         let status = try CommandRunner.run(["status", "plan.yaml"], in: folder)
         #expect(status.stdout.contains("approval: key-rotation by alice EXPIRED at"), "\(status.stdout)")
         #expect(status.stdout.contains("approve again"))
-        CaseReport.record(140, case: "an approval past its expiry", handling: "not used; shown as expired",
-                          operatorSees: status.stdout.split(separator: "\n").first { $0.contains("EXPIRED") }.map(String.init) ?? "",
-                          test: "OperatorMessageTests.expiredApproval")
+        CaseReport.record(
+            140, case: "an approval past its expiry", handling: "not used; shown as expired",
+            operatorSees: status.stdout.split(separator: "\n").first { $0.contains("EXPIRED") }.map(String.init) ?? "",
+            test: "OperatorMessageTests.expiredApproval")
     }
 }
 
@@ -136,8 +139,10 @@ struct GateWaitTests {
         // Another holder, as after this process was stopped past its lease: the takeover is dated
         // an hour on, when this process's lease has long expired.
         let journal = try Journal.open(path: folder.appendingPathComponent(".enmigrate/us-xx.db").path, create: false)
-        _ = try journal.acquireLease(owner: LockOwner(user: "other", host: "elsewhere", pid: 4242),
-                                     now: Date().addingTimeInterval(3600), ttl: .seconds(7200)) { _ in true }
+        _ = try journal.acquireLease(
+            owner: LockOwner(user: "other", host: "elsewhere", pid: 4242),
+            now: Date().addingTimeInterval(3600), ttl: .seconds(7200)
+        ) { _ in true }
         #expect(try await apply.waitForExit(within: 30), "still waiting 30 s after losing its lock: \(apply.printed)")
         #expect(apply.process.terminationStatus != 0 && apply.printed.contains("lost the run lock"), "\(apply.printed)")
     }
@@ -167,8 +172,9 @@ struct AbortMessageTests {
         let journal = try Journal.open(path: folder.appendingPathComponent(".enmigrate/us-xx.db").path, create: false)
         _ = try journal.acquireLease(owner: LockOwner.current, now: Date(), ttl: .seconds(600)) { _ in true }
         let pending = try CommandRunner.run(["abort", "plan.yaml", "--by", "alice", "--note", "ticket 7"], in: folder)
-        #expect(pending.status == 0 && pending.stdout.contains("abort recorded: the run is held by") && !pending.stdout.hasPrefix("aborted"),
-                "\(pending.stdout)\n\(pending.stderr)")
+        #expect(
+            pending.status == 0 && pending.stdout.contains("abort recorded: the run is held by") && !pending.stdout.hasPrefix("aborted"),
+            "\(pending.stdout)\n\(pending.stderr)")
         let request = try #require(try journal.records().last { $0.kind == .abortRequested })
         let fields = try JSONDecoder().decode([String: String].self, from: Data(request.detail.utf8))
         #expect(fields["by"] == "alice" && fields["note"] == "ticket 7", "\(request.detail)")

@@ -11,8 +11,10 @@ enum PlanFolder {
 
     static let clientRoot = "exposureKeyExport-US-XX"
 
-    static func make(mode: String = "read-only", clientIndex: String = "file:client-cdn/exposureKeyExport-US-XX/index.txt",
-                     clientFiles: Int = 3, keysPerFile: Int = 40) throws -> URL {
+    static func make(
+        mode: String = "read-only", clientIndex: String = "file:client-cdn/exposureKeyExport-US-XX/index.txt",
+        clientFiles: Int = 3, keysPerFile: Int = 40
+    ) throws -> URL {
         let folder = try CommandRunner.temporaryFolder()
         for name in ["state-client", "state-to-national", "national"] {
             try ExportSigningKey.generate().writeKeyPair(to: folder.appendingPathComponent("keys"), name: name)
@@ -37,8 +39,10 @@ enum PlanFolder {
     /// Days of keys in `<cdn>/<root>/`, one file a day, signed with keys/<keyName>.key.pem as 310.<keyVersion>.
     /// Returns the file names; `startDay` shifts the days, `appending` adds to an existing index.
     @discardableResult
-    static func writeFeed(in folder: URL, cdn cdnName: String, keyName: String, keyVersion: String, files: Int, keysPerFile: Int,
-                          startDay: Int = 0, appending: Bool = false) throws -> [String] {
+    static func writeFeed(
+        in folder: URL, cdn cdnName: String, keyName: String, keyVersion: String, files: Int, keysPerFile: Int,
+        startDay: Int = 0, appending: Bool = false
+    ) throws -> [String] {
         let key = try ExportSigningKey.load(contentsOf: folder.appendingPathComponent("keys/\(keyName).key.pem"))
         let writer = ExportArchiveWriter(signers: [ExportSigner(key: key, keyID: "310", keyVersion: keyVersion)])
         let cdn = folder.appendingPathComponent(cdnName)
@@ -48,8 +52,9 @@ enum PlanFolder {
         for day in startDay..<startDay + files {
             let start = firstDay + UInt64(day) * 86_400
             let keys = (0..<keysPerFile).map { _ in
-                ExportKey(keyData: Data((0..<16).map { _ in UInt8.random(in: 0...255) }), transmissionRiskLevel: 4,
-                          rollingStartIntervalNumber: Int32(start / 600) - 288, reportType: 1, daysSinceOnsetOfSymptoms: 1)
+                ExportKey(
+                    keyData: Data((0..<16).map { _ in UInt8.random(in: 0...255) }), transmissionRiskLevel: 4,
+                    rollingStartIntervalNumber: Int32(start / 600) - 288, reportType: 1, daysSinceOnsetOfSymptoms: 1)
             }
             for file in ExportBatch(start: start, end: start + 86_400, region: "US-XX", keys: keys).files(root: clientRoot, maxKeysPerFile: 100_000) {
                 let url = cdn.appendingPathComponent(file.name)

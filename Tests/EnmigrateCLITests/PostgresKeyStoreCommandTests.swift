@@ -19,7 +19,8 @@ struct PostgresKeyStoreCommandTests {
         let dry = try CommandRunner.run(["plan", "plan.yaml"], in: folder)
         #expect(dry.status == 2, "\(dry.stdout)\n\(dry.stderr)")
         #expect(dry.stdout.contains("holds 0 keys"), "\(dry.stdout)")
-        let tables = try CommandRunner.shell("psql '\(server)' -Atc \"SELECT count(*) FROM information_schema.schemata WHERE schema_name = '\(schema)'\"").output
+        let tables = try CommandRunner.shell("psql '\(server)' -Atc \"SELECT count(*) FROM information_schema.schemata WHERE schema_name = '\(schema)'\"")
+            .output
         #expect(tables.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "a dry run created the schema")
 
         let applied = try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder)
@@ -51,12 +52,16 @@ struct ReferenceServerCommandTests {
         let sql = try String(contentsOf: fixture, encoding: .utf8).replacingOccurrences(of: "{schema}", with: reference)
         try sql.write(to: folder.appendingPathComponent("reference.sql"), atomically: true, encoding: .utf8)
         #expect(try CommandRunner.shell("psql '\(server)' -q -v ON_ERROR_STOP=1 -f '\(folder.path)/reference.sql'").status == 0)
-        try execute(server, "INSERT INTO \(reference).exportconfig (filename_root, period_seconds, from_timestamp, output_region, bucket_name, input_regions) VALUES ('exposureKeyExport-CA', 3600, now() - interval '1 day', 'CA', 'b', ARRAY['CA'])")
+        try execute(
+            server,
+            "INSERT INTO \(reference).exportconfig (filename_root, period_seconds, from_timestamp, output_region, bucket_name, input_regions) VALUES ('exposureKeyExport-CA', 3600, now() - interval '1 day', 'CA', 'b', ARRAY['CA'])"
+        )
 
         let plan = folder.appendingPathComponent("plan.yaml")
         var text = try String(contentsOf: plan, encoding: .utf8)
-            .replacingOccurrences(of: "keyStore: sqlite:.enmigrate/national-keys.db",
-                                  with: "keyStore: \"\(server)&schema=cli_\(id)&layout=reference&table=\(reference).exposure\"")
+            .replacingOccurrences(
+                of: "keyStore: sqlite:.enmigrate/national-keys.db",
+                with: "keyStore: \"\(server)&schema=cli_\(id)&layout=reference&table=\(reference).exposure\"")
         // The reference server exports the keys itself: no national.export.
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let start = try #require(lines.firstIndex { $0.hasPrefix("  export:") })
@@ -66,13 +71,22 @@ struct ReferenceServerCommandTests {
         let refused = try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder)
         #expect(refused.status == 3, "\(refused.stdout)\n\(refused.stderr)")
         let output = refused.stdout + refused.stderr
-        #expect(output.contains("reference-server-publishes") && output.contains("publishes region US: config 1 (exposureKeyExport-CA: output CA, input [CA])"), "\(output)")
+        #expect(
+            output.contains("reference-server-publishes") && output.contains("publishes region US: config 1 (exposureKeyExport-CA: output CA, input [CA])"),
+            "\(output)")
         #expect(try psql(server, "SELECT count(*) FROM \(reference).exposure") == "0")
 
-        try execute(server, "INSERT INTO \(reference).exportconfig (filename_root, period_seconds, from_timestamp, output_region, bucket_name) VALUES ('exposureKeyExport-US', 3600, now() - interval '1 day', 'US', 'b')")
+        try execute(
+            server,
+            "INSERT INTO \(reference).exportconfig (filename_root, period_seconds, from_timestamp, output_region, bucket_name) VALUES ('exposureKeyExport-US', 3600, now() - interval '1 day', 'US', 'b')"
+        )
         let applied = try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder)
-        #expect(try psql(server, "SELECT count(*) FROM \(reference).exposure WHERE app_package_name = 'exportimport' AND regions = ARRAY['US'] AND NOT local_provenance AND import_file_id IS NOT NULL") == "75",
-                "\(applied.stdout)\n\(applied.stderr)")
+        #expect(
+            try psql(
+                server,
+                "SELECT count(*) FROM \(reference).exposure WHERE app_package_name = 'exportimport' AND regions = ARRAY['US'] AND NOT local_provenance AND import_file_id IS NOT NULL"
+            ) == "75",
+            "\(applied.stdout)\n\(applied.stderr)")
         #expect(try psql(server, "SELECT count(*) FROM \(reference).importfile WHERE status = 'COMPLETE'") == "3")
         let status = try CommandRunner.run(["status", "plan.yaml", "--json"], in: folder)
         #expect(status.stdout.contains("\"reference-server-publishes\"") && status.stdout.contains("all 75 migrated keys selected"), "\(status.stdout)")

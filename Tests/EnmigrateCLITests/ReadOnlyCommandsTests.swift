@@ -23,7 +23,9 @@ struct ReadOnlyCommandsTests {
         let applied = try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder)
         #expect(applied.status == 4, "\(applied.stdout)\n\(applied.stderr)")
         let before = try Self.databases(in: folder)
-        #expect(before.keys.contains { $0.hasSuffix("national-keys.db") } && before.keys.contains { $0.hasSuffix("us-xx.db") } && before.keys.contains { $0.hasSuffix("ledger.db") }, "\(before.keys)")
+        #expect(
+            before.keys.contains { $0.hasSuffix("national-keys.db") } && before.keys.contains { $0.hasSuffix("us-xx.db") }
+                && before.keys.contains { $0.hasSuffix("ledger.db") }, "\(before.keys)")
 
         let dry = try CommandRunner.run(["plan", "plan.yaml"], in: folder)
         #expect([0, 2].contains(dry.status), "\(dry.stdout)\n\(dry.stderr)")
@@ -37,7 +39,8 @@ struct ReadOnlyCommandsTests {
         let folder = try PlanFolder.make(clientFiles: 2, keysPerFile: 10)
         #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 4)
         // The key store as the enmigrate before import_file.source_version left it.
-        let older = try CommandRunner.shell("""
+        let older = try CommandRunner.shell(
+            """
             sqlite3 .enmigrate/national-keys.db "DELETE FROM grdb_migrations WHERE identifier = 'v7-import-source-version'; \
             ALTER TABLE import_file DROP COLUMN source_version; VACUUM;"
             """, in: folder)

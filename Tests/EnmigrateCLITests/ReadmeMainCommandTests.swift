@@ -20,8 +20,9 @@ struct ReadmeMainCommandTests {
         return String(line.split(separator: "#").first ?? line).trimmingCharacters(in: .whitespaces)
     }
 
-    @Test("scripts/demo runs a full migration and says so; run again it has nothing to do",
-          .disabled(if: ProcessInfo.processInfo.environment["ENMIGRATE_SKIP_CLEAN_CHECKOUT"] == "1"))
+    @Test(
+        "scripts/demo runs a full migration and says so; run again it has nothing to do",
+        .disabled(if: ProcessInfo.processInfo.environment["ENMIGRATE_SKIP_CLEAN_CHECKOUT"] == "1"))
     func demoFromCleanCheckout() async throws {
         let command = try Self.mainCommand()
         #expect(command == "scripts/demo")

@@ -52,8 +52,12 @@ struct RehearseTests {
         let folder = try PlanFolder.make(mode: "full")
         let before = snapshot(folder)
         let clean = try await rehearse(folder, ["--seed", "11", "--folder", folder.appendingPathComponent("clean").path])
-        let faulty = try await rehearse(folder, ["--seed", "11", "--folder", folder.appendingPathComponent("faulty").path,
-                                                 "--faults", "kill=2,downloads,late-approval"])
+        let faulty = try await rehearse(
+            folder,
+            [
+                "--seed", "11", "--folder", folder.appendingPathComponent("faulty").path,
+                "--faults", "kill=2,downloads,late-approval",
+            ])
         #expect(clean.status == 0, "\(clean.output.stdout)\n\(clean.output.stderr)")
         #expect(faulty.status == 0, "\(faulty.output.stdout)\n\(faulty.output.stderr)")
         let cleanReport = try #require(clean.report), faultyReport = try #require(faulty.report)
@@ -86,11 +90,17 @@ struct RehearseTests {
         #expect(report.endState.nationalKeys == report.keysPublished - 60)
     }
 
-    @Test("the proof's fault classes: an unavailable file blocks the run until served, a refused key until its loss is accepted, a revocation reaches the national feed")
+    @Test(
+        "the proof's fault classes: an unavailable file blocks the run until served, a refused key until its loss is accepted, a revocation reaches the national feed"
+    )
     func proofFaults() async throws {
         let folder = try PlanFolder.make()
-        let run = try await rehearse(folder, ["--seed", "3", "--days", "3", "--keys-per-day", "100",
-                                              "--folder", folder.appendingPathComponent("rehearsal").path, "--faults", "unavailable,refused-key,revocation,republished"])
+        let run = try await rehearse(
+            folder,
+            [
+                "--seed", "3", "--days", "3", "--keys-per-day", "100",
+                "--folder", folder.appendingPathComponent("rehearsal").path, "--faults", "unavailable,refused-key,revocation,republished",
+            ])
         #expect(run.status == 0, "\(run.output.stdout)\n\(run.output.stderr)")
         let report = try #require(run.report)
         let byFault = Dictionary(report.faults.map { ($0.fault, $0.recovery) }, uniquingKeysWith: { first, _ in first })
@@ -123,14 +133,17 @@ struct RehearseShapeTests {
         let plan = folder.appendingPathComponent("plan.yaml")
         try edit(try String(contentsOf: plan, encoding: .utf8)).write(to: plan, atomically: true, encoding: .utf8)
         let output = try await offPool {
-            try CommandRunner.run(["rehearse", plan.path, "--days", "3", "--keys-per-day", "80", "--seed", "4", "--json",
-                                   "--folder", folder.appendingPathComponent("rehearsal").path])
+            try CommandRunner.run([
+                "rehearse", plan.path, "--days", "3", "--keys-per-day", "80", "--seed", "4", "--json",
+                "--folder", folder.appendingPathComponent("rehearsal").path,
+            ])
         }
         return (output, try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
     }
 
-    @Test("second feed from the state's key store, or written by the state itself: both rehearse to the end",
-          arguments: ["keyStore", "external"])
+    @Test(
+        "second feed from the state's key store, or written by the state itself: both rehearse to the end",
+        arguments: ["keyStore", "external"])
     func sources(source: String) async throws {
         let folder = try PlanFolder.make()
         let (output, report) = try await rehearse(folder) { text in
@@ -138,8 +151,9 @@ struct RehearseShapeTests {
             if source == "keyStore" {
                 plan = plan.replacingOccurrences(of: "  clientMirror:", with: "  keyStore: sqlite:state-keys.db\n  clientMirror:")
             } else {
-                plan = plan.replacingOccurrences(of: #"version: "v2", privateKey: keys/state-to-national.key.pem"#,
-                                                 with: #"version: "v2", publicKey: keys/state-to-national.pub.pem"#)
+                plan = plan.replacingOccurrences(
+                    of: #"version: "v2", privateKey: keys/state-to-national.key.pem"#,
+                    with: #"version: "v2", publicKey: keys/state-to-national.pub.pem"#)
             }
             return plan
         }
@@ -153,16 +167,18 @@ struct RehearseShapeTests {
         let tomorrow = Date().addingTimeInterval(86_400).formatted(.iso8601)
         let later = try PlanFolder.make()
         let (moved, movedReport) = try await rehearse(later) { text in
-            text.replacingOccurrences(of: "publicKey: keys/state-to-national.pub.pem }",
-                                      with: "publicKey: keys/state-to-national.pub.pem, from: \"\(tomorrow)\" }")
+            text.replacingOccurrences(
+                of: "publicKey: keys/state-to-national.pub.pem }",
+                with: "publicKey: keys/state-to-national.pub.pem, from: \"\(tomorrow)\" }")
         }
         #expect(moved.status == 0, "\(moved.stdout)\n\(moved.stderr)")
         #expect((movedReport?["adjustments"] as? [String])?.contains { $0.contains("the trust window of 310.v2 opens") } == true)
 
         let closed = try PlanFolder.make()
         let (blocked, _) = try await rehearse(closed) { text in
-            text.replacingOccurrences(of: "publicKey: keys/state-to-national.pub.pem }",
-                                      with: #"publicKey: keys/state-to-national.pub.pem, from: "2020-01-01T00:00:00Z", thru: "2020-02-01T00:00:00Z" }"#)
+            text.replacingOccurrences(
+                of: "publicKey: keys/state-to-national.pub.pem }",
+                with: #"publicKey: keys/state-to-national.pub.pem, from: "2020-01-01T00:00:00Z", thru: "2020-02-01T00:00:00Z" }"#)
         }
         #expect(blocked.status == 1)
         #expect(blocked.stderr.contains("trusted only 2020-01-01"), "\(blocked.stderr)")

@@ -25,14 +25,19 @@ struct SecretsTests {
         let folder = try PlanFolder.make(mode: "full")
         let rehearsal = folder.appendingPathComponent("rehearsal")
         let run = try await offPool {
-            try CommandRunner.run(["rehearse", "plan.yaml", "--days", "3", "--keys-per-day", "100", "--faults", "all", "--seed", "9",
-                                   "--folder", rehearsal.path], in: folder)
+            try CommandRunner.run(
+                [
+                    "rehearse", "plan.yaml", "--days", "3", "--keys-per-day", "100", "--faults", "all", "--seed", "9",
+                    "--folder", rehearsal.path,
+                ], in: folder)
         }
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         // More outputs an operator sees, in the rehearsal's own folder.
         var outputs = [run.stdout, run.stderr]
-        for arguments in [["plan", "plan.yaml"], ["status", "plan.yaml"], ["status", "plan.yaml", "--json"],
-                          ["status", "plan.yaml", "--html", "status.html"], ["verify", "plan.yaml", "--json"], ["plan", "plan.yaml", "--json"]] {
+        for arguments in [
+            ["plan", "plan.yaml"], ["status", "plan.yaml"], ["status", "plan.yaml", "--json"],
+            ["status", "plan.yaml", "--html", "status.html"], ["verify", "plan.yaml", "--json"], ["plan", "plan.yaml", "--json"],
+        ] {
             let output = try CommandRunner.run(arguments, in: rehearsal)
             outputs += [output.stdout, output.stderr]
         }
@@ -46,7 +51,8 @@ struct SecretsTests {
             produced.append((url.path.replacingOccurrences(of: rehearsal.path + "/", with: ""), try Data(contentsOf: url)))
         }
         #expect(privateKeys.count == 3)
-        #expect(produced.contains { $0.0 == "journal.db" } && produced.contains { $0.0.hasPrefix("logs/") }
+        #expect(
+            produced.contains { $0.0 == "journal.db" } && produced.contains { $0.0.hasPrefix("logs/") }
                 && produced.contains { $0.0.hasPrefix("reports/decommission-report") } && produced.contains { $0.0 == "status.html" })
         for key in privateKeys {
             for form in try Self.forms(of: key) {

@@ -48,10 +48,14 @@ struct ValidateCommandTests {
         let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "expiresAfter: 72h", with: "expiresAfter: 0s")
         try text.write(to: url, atomically: true, encoding: .utf8)
         let line = try #require(text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("expiresAfter: 0s") }) + 1
-        let column = try #require(text.split(separator: "\n", omittingEmptySubsequences: false)[line - 1].range(of: "0s")).lowerBound.utf16Offset(in: text.split(separator: "\n", omittingEmptySubsequences: false)[line - 1]) + 1
+        let column =
+            try #require(text.split(separator: "\n", omittingEmptySubsequences: false)[line - 1].range(of: "0s")).lowerBound.utf16Offset(
+                in: text.split(separator: "\n", omittingEmptySubsequences: false)[line - 1]) + 1
         let result = try CommandRunner.run(["validate", "plan.yaml"], in: folder)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("plan.yaml:\(line):\(column): error[bad-duration]: `expiresAfter`: `0s` is zero; it must be greater than zero"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("plan.yaml:\(line):\(column): error[bad-duration]: `expiresAfter`: `0s` is zero; it must be greater than zero"),
+            "\(result.stderr)")
         let caret = "  \(String(repeating: " ", count: String(line).count)) | " + String(repeating: " ", count: column - 1) + "^"
         #expect(result.stderr.contains("  \(line) |   keyRotation:") && result.stderr.contains(caret + "\n"), "\(result.stderr)")
     }

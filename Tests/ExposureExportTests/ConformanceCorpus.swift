@@ -44,7 +44,8 @@ enum ConformanceCorpus {
 
     static func rows() -> [Row] {
         guard let data = try? Data(contentsOf: folder.appendingPathComponent("expected.json")),
-              let rows = try? JSONDecoder().decode([Row].self, from: data) else { return [] }
+            let rows = try? JSONDecoder().decode([Row].self, from: data)
+        else { return [] }
         return rows
     }
 }

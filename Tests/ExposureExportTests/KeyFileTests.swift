@@ -46,11 +46,13 @@ struct KeyFileTests {
             Issue.record("loaded a key others can read")
         } catch {
             #expect(error == .linkTargetReadableByOthers(path: link.path, target: target.resolvingSymlinksInPath().path, mode: 0o644))
-            #expect(error.description.contains("a link to") && error.description.contains("chmod 600 \(target.resolvingSymlinksInPath().path)"),
-                    "\(error)")
-            CaseReport.record(90, case: "a private key that is a symbolic link (a Kubernetes secret)",
-                              handling: "the target's mode is checked: loads when it is 600", operatorSees: error.description,
-                              test: "KeyFileTests.symbolicLink")
+            #expect(
+                error.description.contains("a link to") && error.description.contains("chmod 600 \(target.resolvingSymlinksInPath().path)"),
+                "\(error)")
+            CaseReport.record(
+                90, case: "a private key that is a symbolic link (a Kubernetes secret)",
+                handling: "the target's mode is checked: loads when it is 600", operatorSees: error.description,
+                test: "KeyFileTests.symbolicLink")
         }
     }
 
@@ -75,9 +77,10 @@ struct KeyFileTests {
         #expect(throws: KeyFileError.wrongKind(path: file.path, expected: "PRIVATE KEY or EC PRIVATE KEY", found: "PUBLIC KEY")) {
             try ExportSigningKey.load(contentsOf: file)
         }
-        CaseReport.record(95, case: "a public key file given as `privateKey` (mode 644)", handling: "refused as the wrong kind, not as a permissions problem",
-                          operatorSees: KeyFileError.wrongKind(path: file.path, expected: "PRIVATE KEY or EC PRIVATE KEY", found: "PUBLIC KEY").description,
-                          test: "KeyFileTests.publicKeyAsPrivate")
+        CaseReport.record(
+            95, case: "a public key file given as `privateKey` (mode 644)", handling: "refused as the wrong kind, not as a permissions problem",
+            operatorSees: KeyFileError.wrongKind(path: file.path, expected: "PRIVATE KEY or EC PRIVATE KEY", found: "PUBLIC KEY").description,
+            test: "KeyFileTests.publicKeyAsPrivate")
     }
 
     @Test("a private key where a public key belongs names both kinds")

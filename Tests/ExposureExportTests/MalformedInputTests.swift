@@ -47,10 +47,11 @@ struct MalformedInputTests {
         #expect(throws: ExportFileError.duplicateEntry(file: "d", entry: "export.sig", count: 2)) {
             try ExportArchive.read(zip: twoSigs, name: "d")
         }
-        CaseReport.record(110, case: "an export file with two `export.bin` (or `export.sig`) entries",
-                          handling: "refused by every reader (importer, dual-export, `export inspect`, the proof)",
-                          operatorSees: "error[duplicate-entry]: " + ExportFileError.duplicateEntry(file: "d.zip", entry: "export.bin", count: 2).description,
-                          test: "MalformedInputTests.duplicateEntries")
+        CaseReport.record(
+            110, case: "an export file with two `export.bin` (or `export.sig`) entries",
+            handling: "refused by every reader (importer, dual-export, `export inspect`, the proof)",
+            operatorSees: "error[duplicate-entry]: " + ExportFileError.duplicateEntry(file: "d.zip", entry: "export.bin", count: 2).description,
+            test: "MalformedInputTests.duplicateEntries")
     }
 
     @Test("a wrong header and an undecodable protobuf are told apart")
@@ -131,12 +132,16 @@ struct MalformedInputTests {
             let input = [UInt8](repeating: 0x2A, count: 64)
             let bytes = UnsafeMutableRawPointer.allocate(byteCount: input.count, alignment: 1)
             bytes.copyMemory(from: input, byteCount: input.count)
-            let data = Data(bytesNoCopy: bytes, count: input.count, deallocator: .custom { pointer, _ in
-                pointer.deallocate()
-                released.set()
-            })
-            #expect(throws: ExportFileError.notAnArchive(
-                file: "star", reason: "no end of central directory record (not a zip archive, or cut short)")) {
+            let data = Data(
+                bytesNoCopy: bytes, count: input.count,
+                deallocator: .custom { pointer, _ in
+                    pointer.deallocate()
+                    released.set()
+                })
+            #expect(
+                throws: ExportFileError.notAnArchive(
+                    file: "star", reason: "no end of central directory record (not a zip archive, or cut short)")
+            ) {
                 try ExportArchive.read(zip: data, name: "star")
             }
         }
@@ -165,12 +170,16 @@ struct MalformedInputTests {
     /// for ever: the reader hung.
     @Test("a deflate stream cut before its end is an error, not a hang", .timeLimit(.minutes(1)))
     func deflateStreamCutShort() throws {
-        let data = try #require(Data(base64Encoded: """
-            UEsDBBQAAAAIAAAAIQClwoBzCQAAABAAAAAKAAAAZXhwb3J0LmJpbgD//wAARUsgRVBLAQIUABQAAAAIAAAAIQClwoBzCQAAABAAAAAK\
-            AAAAAAAAAAAAAACkAQAAAABleHBvcnQuYmluUEsFBgAAAAABAAEAOAAAADEAAAAAAA==
-            """))
-        #expect(throws: ExportFileError.corruptEntry(
-            file: "cut.zip", entry: "export.bin", reason: "the deflate stream ends before its end marker")) {
+        let data = try #require(
+            Data(
+                base64Encoded: """
+                    UEsDBBQAAAAIAAAAIQClwoBzCQAAABAAAAAKAAAAZXhwb3J0LmJpbgD//wAARUsgRVBLAQIUABQAAAAIAAAAIQClwoBzCQAAABAAAAAK\
+                    AAAAAAAAAAAAAACkAQAAAABleHBvcnQuYmluUEsFBgAAAAABAAEAOAAAADEAAAAAAA==
+                    """))
+        #expect(
+            throws: ExportFileError.corruptEntry(
+                file: "cut.zip", entry: "export.bin", reason: "the deflate stream ends before its end marker")
+        ) {
             try ExportArchive.read(zip: data, name: "cut.zip")
         }
     }
@@ -214,11 +223,12 @@ struct MalformedInputTests {
     static func patchDeclaredSize(in data: inout Data, to size: UInt32) {
         let bytes = [UInt8](data)
         for index in 0..<(bytes.count - 4) where bytes[index] == 0x50 && bytes[index + 1] == 0x4B {
-            let field: Int? = switch (bytes[index + 2], bytes[index + 3]) {
-            case (0x03, 0x04): index + 22
-            case (0x01, 0x02): index + 24
-            default: nil
-            }
+            let field: Int? =
+                switch (bytes[index + 2], bytes[index + 3]) {
+                case (0x03, 0x04): index + 22
+                case (0x01, 0x02): index + 24
+                default: nil
+                }
             guard let field, field + 4 <= bytes.count else { continue }
             for byte in 0..<4 { data[field + byte] = UInt8(truncatingIfNeeded: size >> (8 * UInt32(byte))) }
         }

@@ -149,7 +149,9 @@ struct KeyOrderTests {
     @Test("the fast 16-byte sort gives the same order as a byte-wise comparison, ties in input order")
     func fastSortMatchesByteOrder() {
         var keys = TestFixtures.keys(2000, seed: 7)
-        keys += keys.prefix(50).map { var copy = $0; copy.rollingPeriod = 10; return copy }
+        keys += keys.prefix(50).map {
+            var copy = $0; copy.rollingPeriod = 10; return copy
+        }
         let fast = ExportKey.sortedByKeyBytes(keys)
         let reference = keys.enumerated().sorted {
             $0.element.keyData.lexicographicallyPrecedes($1.element.keyData)

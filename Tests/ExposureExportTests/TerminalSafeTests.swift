@@ -41,8 +41,9 @@ struct TerminalSafeTests {
         }
         let message = ExportIndexError(file: "i", problems: [.byteOrderMark]).description
         #expect(message.contains("index starts with a UTF-8 byte-order mark"), "\(message)")
-        CaseReport.record(70, case: "a UTF-8 byte-order mark at the start of an index", handling: "index refused", operatorSees: message,
-                          test: "TerminalSafeTests.byteOrderMark")
+        CaseReport.record(
+            70, case: "a UTF-8 byte-order mark at the start of an index", handling: "index refused", operatorSees: message,
+            test: "TerminalSafeTests.byteOrderMark")
         let bytes = Data([0xEF, 0xBB, 0xBF]) + Data("r/a.zip".utf8)
         #expect(throws: ExportIndexError(file: "i", problems: [.byteOrderMark])) {
             try ExportIndex.parse(String(decoding: bytes, as: UTF8.self), file: "i", root: "r")

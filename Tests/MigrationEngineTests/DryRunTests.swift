@@ -27,8 +27,9 @@ struct DryRunTests {
     @Test("a check that fails after a step the dry run only imagined is pending, not blocking; the walk goes on")
     func pendingAfterSimulatedStep() async throws {
         let lag = ScriptedCheck("import lag", .failed)
-        let report = try await Orchestrator.dryRun(journal: nil, registry: registry(checks: [.dualExport: [lag]]),
-                                                   definition: definition)
+        let report = try await Orchestrator.dryRun(
+            journal: nil, registry: registry(checks: [.dualExport: [lag]]),
+            definition: definition)
         #expect(report.checks.map(\.outcome) == [.pending])
         #expect(report.checks.first?.reason.contains("import lag is 2 periods") == true)
         #expect(report.blockedBy == nil)
@@ -39,8 +40,9 @@ struct DryRunTests {
     @Test("a check that fails on data that exists blocks, naming the check and its reason")
     func blockedOnExistingData() async throws {
         let index = ScriptedCheck("index sorted", .failed)
-        let report = try await Orchestrator.dryRun(journal: nil, registry: registry(checks: [.planned: [index]]),
-                                                   definition: definition)
+        let report = try await Orchestrator.dryRun(
+            journal: nil, registry: registry(checks: [.planned: [index]]),
+            definition: definition)
         #expect(report.blockedBy == "index sorted: import lag is 2 periods")
         #expect(report.transitions.isEmpty && report.work.isEmpty)
     }
@@ -48,8 +50,9 @@ struct DryRunTests {
     @Test("against an existing journal: starts where the run is, writes nothing, refuses a changed plan")
     func existingJournal() async throws {
         let time = TestTime()
-        let engine = Orchestrator(journal: try Journal.open(path: path), registry: registry(), definition: definition,
-                                  environment: time.environment)
+        let engine = Orchestrator(
+            journal: try Journal.open(path: path), registry: registry(), definition: definition,
+            environment: time.environment)
         #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
         let readOnly = try Journal.open(path: path, create: false, readOnly: true)
         let before = try readOnly.records().count

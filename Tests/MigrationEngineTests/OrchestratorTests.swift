@@ -10,19 +10,25 @@ struct OrchestratorTests {
     let importer = ScriptedWorker("importer")
     let cutOver = ScriptedWorker("cut-over")
 
-    func orchestrator(_ mode: MigrationPhase.Mode = .readOnly, hash: String = "sha256:plan", registry: WorkerRegistry? = nil,
-                      attempts: Int = 3, timeout: Duration = .seconds(60)) throws -> Orchestrator {
+    func orchestrator(
+        _ mode: MigrationPhase.Mode = .readOnly, hash: String = "sha256:plan", registry: WorkerRegistry? = nil,
+        attempts: Int = 3, timeout: Duration = .seconds(60)
+    ) throws -> Orchestrator {
         let registry = registry ?? WorkerRegistry(steps: [.dualExport: [export], .importing: [importer], .keyRotation: [cutOver]])
-        return Orchestrator(journal: try Journal.open(path: path), registry: registry,
-                            definition: RunDefinition(planHash: hash, mode: mode, attempts: attempts, stepTimeout: timeout),
-                            environment: time.environment)
+        return Orchestrator(
+            journal: try Journal.open(path: path), registry: registry,
+            definition: RunDefinition(planHash: hash, mode: mode, attempts: attempts, stepTimeout: timeout),
+            environment: time.environment)
     }
 
     @Test("apply runs each step once, waits at key-rotation; approve then apply reaches steady mirroring, where the mirror keeps running")
     func readOnlyRun() async throws {
         let mirror = ScriptedWorker("mirror")
-        let engine = try orchestrator(registry: WorkerRegistry(steps: [.dualExport: [export], .importing: [importer],
-                                                                       .keyRotation: [cutOver], .mirroring: [mirror]]))
+        let engine = try orchestrator(
+            registry: WorkerRegistry(steps: [
+                .dualExport: [export], .importing: [importer],
+                .keyRotation: [cutOver], .mirroring: [mirror],
+            ]))
         #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
         #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
         #expect(cutOver.applied == 0)
@@ -131,7 +137,7 @@ struct OrchestratorTests {
         _ = try machine.handle(.checksPassed)
         try journal.append(.phaseEntered, machine: machine, fence: fence, at: time.now)
         try journal.append(.stepIntent, machine: machine, attempt: 1, detail: ["worker": "dual-export"], fence: fence, at: time.now)
-        try await export.apply()   // the work happened; the process died before writing done
+        try await export.apply() // the work happened; the process died before writing done
         try journal.releaseLease(fence: fence)
         #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
         #expect(export.applied == 1)

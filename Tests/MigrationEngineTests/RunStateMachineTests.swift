@@ -71,8 +71,9 @@ struct RunStateMachineTests {
     func fullPath() throws {
         var machine = RunStateMachine(mode: .full)
         let log = try drive(&machine)
-        #expect(log.filter { if case .waitForApproval = $0 { true } else { false } }
-            == [.waitForApproval(.keyRotation), .waitForApproval(.appUpdate), .waitForApproval(.decommission)])
+        #expect(
+            log.filter { if case .waitForApproval = $0 { true } else { false } }
+                == [.waitForApproval(.keyRotation), .waitForApproval(.appUpdate), .waitForApproval(.decommission)])
         #expect(log.suffix(2) == [.enterPhase(.complete), .finish])
         #expect(machine.status == .succeeded)
         #expect(throws: RunStateMachine.IllegalTransition.self) { try machine.handle(.begin) }
@@ -99,8 +100,10 @@ struct RunStateMachineTests {
 
     @Test("approving a gate whose step is running or failed says so, not that the gate is not reached")
     func approvalWhileStepRuns() throws {
-        for (status, words) in [(RunStatus.running, "was approved already: its step is running now"),
-                                (.failed, "its step failed and is resumable (enmigrate resume PLAN)")] {
+        for (status, words) in [
+            (RunStatus.running, "was approved already: its step is running now"),
+            (.failed, "its step failed and is resumable (enmigrate resume PLAN)"),
+        ] {
             var machine = RunStateMachine(mode: .readOnly, phase: .keyRotation, status: status)
             do {
                 _ = try machine.handle(.approved(.keyRotation))

@@ -24,7 +24,9 @@ final class ScriptedWorker: MigrationWorker {
     func isDone() async throws -> Bool { applied > 0 }
 
     func apply() async throws {
-        let attempt = state.withLock { $0.attempts += 1; return $0.attempts }
+        let attempt = state.withLock {
+            $0.attempts += 1; return $0.attempts
+        }
         if hangs { try await Task.sleep(for: .seconds(3600)) }
         if attempt <= failures { throw ScriptedFailure(attempt: attempt) }
         state.withLock { $0.applied += 1 }
@@ -65,7 +67,8 @@ final class TestTime: Sendable {
     func advance(_ seconds: TimeInterval) { state.withLock { $0.now.addTimeInterval(seconds) } }
 
     var environment: EngineEnvironment {
-        EngineEnvironment(now: { self.now }, sleep: { duration in self.state.withLock { $0.sleeps.append(duration) } },
-                          owner: LockOwner(user: "test", host: "test-host", pid: 4242), isAlive: { _ in true })
+        EngineEnvironment(
+            now: { self.now }, sleep: { duration in self.state.withLock { $0.sleeps.append(duration) } },
+            owner: LockOwner(user: "test", host: "test-host", pid: 4242), isAlive: { _ in true })
     }
 }

@@ -34,16 +34,19 @@ struct BucketPlanTests {
     @Test("a national index in the export's own bucket must be exactly the index the export writes")
     func nationalIndexInBucket() throws {
         let text = Self.bucketPlan
-            .replacingOccurrences(of: "https://national.example/exposureKeyExport-US/index.txt", with: "gs://national-export/other/exposureKeyExport-US/index.txt")
+            .replacingOccurrences(
+                of: "https://national.example/exposureKeyExport-US/index.txt", with: "gs://national-export/other/exposureKeyExport-US/index.txt")
         let withExport = { (location: String) in
-            text.replacingOccurrences(of: "workers:\n", with: """
-                  export:
-                    location: \(location)
-                    root: exposureKeyExport-US
-                    key: { id: "310", version: "v3", privateKey: keys/national.key.pem }
-                workers:
+            text.replacingOccurrences(
+                of: "workers:\n",
+                with: """
+                      export:
+                        location: \(location)
+                        root: exposureKeyExport-US
+                        key: { id: "310", version: "v3", privateKey: keys/national.key.pem }
+                    workers:
 
-                """)
+                    """)
         }
         let elsewhere = try PlanWorkspace().load(withExport("gs://national-export/"))
         #expect(elsewhere.errors.map(\.code) == ["feed-index-mismatch"], "\(elsewhere.errors)")
@@ -53,8 +56,9 @@ struct BucketPlanTests {
 
     @Test("a reference-layout key store with the second feed in a bucket gets a note to name its public https index")
     func referenceImportURL() throws {
-        let text = Self.bucketPlan.replacingOccurrences(of: "keyStore: sqlite:state/national-keys.db",
-                                                        with: "keyStore: postgres://en@db.example/exposure?layout=reference")
+        let text = Self.bucketPlan.replacingOccurrences(
+            of: "keyStore: sqlite:state/national-keys.db",
+            with: "keyStore: postgres://en@db.example/exposure?layout=reference")
         let result = try PlanWorkspace().load(text)
         #expect(result.diagnostics.contains { $0.code == "reference-import-url" && $0.severity == .note }, "\(result.diagnostics)")
     }

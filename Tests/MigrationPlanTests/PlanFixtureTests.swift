@@ -4,8 +4,9 @@ import Testing
 
 @Suite("Each rule, broken alone, at its exact line and column")
 struct PlanFixtureTests {
-    static let invalidFixtures: [String] = (try? FileManager.default.contentsOfDirectory(
-        atPath: PlanWorkspace.fixtures.appendingPathComponent("invalid").path))?.filter { $0.hasSuffix(".yaml") }.sorted() ?? []
+    static let invalidFixtures: [String] =
+        (try? FileManager.default.contentsOfDirectory(
+            atPath: PlanWorkspace.fixtures.appendingPathComponent("invalid").path))?.filter { $0.hasSuffix(".yaml") }.sorted() ?? []
 
     @Test("the base fixture is valid")
     func baseIsValid() throws {

@@ -32,8 +32,9 @@ struct PlanFuzzRegressionTests {
 
     @Test("repeated plain keys are still named at the first of them")
     func repeatedPlainKeys() throws {
-        let result = PlanLoader.load(text: "version: 1\nname: x\nmode: full\nname: y\n", file: "dup.yaml",
-                                     folder: FileManager.default.temporaryDirectory)
+        let result = PlanLoader.load(
+            text: "version: 1\nname: x\nmode: full\nname: y\n", file: "dup.yaml",
+            folder: FileManager.default.temporaryDirectory)
         let diagnostic = try #require(result.diagnostics.first)
         #expect(diagnostic.message == "YAML syntax: duplicated key name in a mapping")
         #expect((diagnostic.line, diagnostic.column) == (2, 1))

@@ -91,10 +91,13 @@ struct PlanRuleTests {
     func planHash() throws {
         let workspace = try PlanWorkspace()
         let original = try #require(try workspace.load(PlanWorkspace.base).planHash)
-        let reformatted = "# a comment\n" + PlanWorkspace.base
+        let reformatted =
+            "# a comment\n"
+            + PlanWorkspace.base
             .replacingOccurrences(of: "workers:\n  interval: 5m\n  concurrency: 4\n", with: "workers:\n  concurrency: 4   # four\n  interval: 5m\n")
-            .replacingOccurrences(of: "retry: { attempts: 5, backoff: 1s, maxBackoff: 60s }",
-                                  with: "retry:\n    maxBackoff: 60s\n    attempts: 5\n    backoff: 1000ms")
+            .replacingOccurrences(
+                of: "retry: { attempts: 5, backoff: 1s, maxBackoff: 60s }",
+                with: "retry:\n    maxBackoff: 60s\n    attempts: 5\n    backoff: 1000ms")
         #expect(try workspace.load(reformatted).planHash == original)
         let changed = PlanWorkspace.base.replacingOccurrences(of: "interval: 5m", with: "interval: 6m")
         #expect(try workspace.load(changed).planHash != original)

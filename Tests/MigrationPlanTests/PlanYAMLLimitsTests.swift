@@ -34,9 +34,10 @@ struct PlanYAMLLimitsTests {
         #expect((diagnostic.line, diagnostic.column) == (6, 8), "\(diagnostic)")
         #expect(diagnostic.message.contains("`*e`"), "\(diagnostic.message)")
         #expect(diagnostic.hint != nil)
-        CaseReport.record(50, case: "a YAML alias bomb (367 bytes, nine levels of aliases)", handling: "refused before it expands, by every verb",
-                          operatorSees: "\(diagnostic.code) at \(diagnostic.line):\(diagnostic.column): \(diagnostic.message)",
-                          test: "PlanYAMLLimitsTests.aliasBomb")
+        CaseReport.record(
+            50, case: "a YAML alias bomb (367 bytes, nine levels of aliases)", handling: "refused before it expands, by every verb",
+            operatorSees: "\(diagnostic.code) at \(diagnostic.line):\(diagnostic.column): \(diagnostic.message)",
+            test: "PlanYAMLLimitsTests.aliasBomb")
     }
 
     @Test("the same bomb used as a mapping key is refused too (hashing the key would expand it)")
@@ -101,12 +102,17 @@ struct PlanYAMLLimitsTests {
     func legitimateAliases() throws {
         let text = PlanWorkspace.base
             .replacingOccurrences(of: "    root: exposureKeyExport-US-XX\n    source", with: "    root: &root exposureKeyExport-US-XX\n    source")
-            .replacingOccurrences(of: "  clientMirror:\n    location: file:///srv/state/cdn/\n    root: exposureKeyExport-US-XX",
-                                  with: "  clientMirror:\n    location: file:///srv/state/cdn/\n    root: *root")
-            .replacingOccurrences(of: "retry: { attempts: 5, backoff: 1s, maxBackoff: 60s }",
-                                  with: "retry: &retry { attempts: 5, backoff: 1s, maxBackoff: 60s }")
-            .replacingOccurrences(of: "    key: { id: \"310\", version: \"v1\", publicKey: keys/state-client.pub.pem }",
-                                  with: "    key: &clientKey { id: \"310\", version: \"v1\", publicKey: keys/state-client.pub.pem }")
+            .replacingOccurrences(
+                of: "  clientMirror:\n    location: file:///srv/state/cdn/\n    root: exposureKeyExport-US-XX",
+                with: "  clientMirror:\n    location: file:///srv/state/cdn/\n    root: *root"
+            )
+            .replacingOccurrences(
+                of: "retry: { attempts: 5, backoff: 1s, maxBackoff: 60s }",
+                with: "retry: &retry { attempts: 5, backoff: 1s, maxBackoff: 60s }"
+            )
+            .replacingOccurrences(
+                of: "    key: { id: \"310\", version: \"v1\", publicKey: keys/state-client.pub.pem }",
+                with: "    key: &clientKey { id: \"310\", version: \"v1\", publicKey: keys/state-client.pub.pem }")
         #expect(text.contains("*root"))
         let result = try PlanWorkspace().load(text)
         #expect(result.errors.isEmpty, "\(result.errors)")

@@ -67,7 +67,7 @@ struct BlobStoreConditionalWriteTests {
         try await store.write(Data("ours".utf8), to: "r/index.txt", if: .absent)
         await #expect(throws: BlobStoreError.self) { try await store.write(Data("again".utf8), to: "r/index.txt", if: .absent) }
         let read = try await store.currentVersion(of: "r/index.txt")
-        try await store.write(Data("foreign".utf8), to: "r/index.txt")  // another writer, in between
+        try await store.write(Data("foreign".utf8), to: "r/index.txt") // another writer, in between
         await #expect(throws: BlobStoreError.self) { try await store.write(Data("swap".utf8), to: "r/index.txt", if: .still(read)) }
         #expect(try await store.read("r/index.txt") == Data("foreign".utf8))
         let now = try await store.currentVersion(of: "r/index.txt")

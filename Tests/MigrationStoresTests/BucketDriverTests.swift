@@ -43,10 +43,12 @@ struct BucketDriverTests {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("bkt/feed/r"), withIntermediateDirectories: true)
         try Data("payload".utf8).write(to: folder.appendingPathComponent("bkt/feed/r/a.zip"))
         let server = try await LoopbackFeedServer.start(serving: folder)
-        let store = S3BlobStore(address: try BucketAddress(URL(string: "s3://bkt/feed")!), endpoint: .init(url: server.baseURL, pathStyle: true),
-                                signer: SigV4Signer(credentials: AWSCredentials(accessKeyID: "AKIAFAULTS", secretAccessKey: "never-shown", source: "the test"),
-                                                    region: "eu-west-1"),
-                                timeout: timeout)
+        let store = S3BlobStore(
+            address: try BucketAddress(URL(string: "s3://bkt/feed")!), endpoint: .init(url: server.baseURL, pathStyle: true),
+            signer: SigV4Signer(
+                credentials: AWSCredentials(accessKeyID: "AKIAFAULTS", secretAccessKey: "never-shown", source: "the test"),
+                region: "eu-west-1"),
+            timeout: timeout)
         return (store, server)
     }
 

@@ -22,8 +22,9 @@ struct CloudCredentialTests {
     func chain() throws {
         let home = try folder()
         try FileManager.default.createDirectory(at: home.appendingPathComponent(".aws"), withIntermediateDirectories: true)
-        try write("[default]\naws_access_key_id = AKIADEFAULT1\naws_secret_access_key = s1\n\n[ops]\naws_access_key_id=AKIAOPS22222\naws_secret_access_key=s2\naws_session_token = tok\n",
-                  to: home.appendingPathComponent(".aws/credentials"))
+        try write(
+            "[default]\naws_access_key_id = AKIADEFAULT1\naws_secret_access_key = s1\n\n[ops]\naws_access_key_id=AKIAOPS22222\naws_secret_access_key=s2\naws_session_token = tok\n",
+            to: home.appendingPathComponent(".aws/credentials"))
         try write("[profile ops]\nregion = eu-central-1\n[default]\nregion=us-west-2\n", to: home.appendingPathComponent(".aws/config"))
         let env = AWSConfigResolver(environment: ["HOME": home.path, "AWS_ACCESS_KEY_ID": "AKIAENV33333", "AWS_SECRET_ACCESS_KEY": "s3"])
         #expect(try env.credentials(profile: nil).accessKeyID == "AKIAENV33333")
@@ -64,8 +65,10 @@ struct CloudCredentialTests {
     /// A service-account key file with a new RSA key, as `gcloud iam service-accounts keys create` writes it.
     private func keyFile(tokenURI: String, mode: Int = 0o600) throws -> (path: String, key: _RSA.Signing.PrivateKey) {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
-        let object: [String: String] = ["type": "service_account", "client_email": "enmigrate@project.iam.gserviceaccount.com",
-                                        "private_key": key.pemRepresentation, "private_key_id": "k1", "token_uri": tokenURI]
+        let object: [String: String] = [
+            "type": "service_account", "client_email": "enmigrate@project.iam.gserviceaccount.com",
+            "private_key": key.pemRepresentation, "private_key_id": "k1", "token_uri": tokenURI,
+        ]
         let url = try folder().appendingPathComponent("sa.json")
         try write(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self), to: url, mode: mode)
         return (url.path, key)

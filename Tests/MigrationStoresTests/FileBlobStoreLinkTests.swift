@@ -33,8 +33,9 @@ struct FileBlobStoreLinkTests {
         let (_, location, outside) = try folders()
         let store = FileBlobStore(root: location)
         try FileManager.default.createDirectory(at: location.appendingPathComponent("r"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: location.appendingPathComponent("r/index.txt"),
-                                                   withDestinationURL: outside.appendingPathComponent("secret.txt"))
+        try FileManager.default.createSymbolicLink(
+            at: location.appendingPathComponent("r/index.txt"),
+            withDestinationURL: outside.appendingPathComponent("secret.txt"))
         let realOutside = outside.resolvingSymlinksInPath().path
         let realLocation = location.resolvingSymlinksInPath().path
         await #expect(throws: BlobStoreError.outsideRoot(path: "r/index.txt", resolved: realOutside + "/secret.txt", root: realLocation)) {
@@ -42,8 +43,9 @@ struct FileBlobStoreLinkTests {
         }
         let message = BlobStoreError.outsideRoot(path: "r/index.txt", resolved: realOutside + "/secret.txt", root: realLocation).description
         #expect(message.contains("r/index.txt") && message.contains(realOutside + "/secret.txt") && message.contains("symbolic link"))
-        CaseReport.record(100, case: "a link inside a `file:` location (a feed root, `index.txt`) pointing outside it",
-                          handling: "refused, read and write", operatorSees: message, test: "FileBlobStoreLinkTests.linkOutside")
+        CaseReport.record(
+            100, case: "a link inside a `file:` location (a feed root, `index.txt`) pointing outside it",
+            handling: "refused, read and write", operatorSees: message, test: "FileBlobStoreLinkTests.linkOutside")
         // A root folder (the feed's `<root>`) that is a link out of the location.
         try FileManager.default.createSymbolicLink(at: location.appendingPathComponent("evil-root"), withDestinationURL: outside)
         await #expect(throws: BlobStoreError.outsideRoot(path: "evil-root/secret.txt", resolved: realOutside + "/secret.txt", root: realLocation)) {

@@ -16,21 +16,31 @@ enum JournalDriver: String, CaseIterable, CustomStringConvertible {
 
     /// A new, empty journal, a way to change one record's detail behind its back, and a way to
     /// open the same journal again (another connection, as another process would).
-    func make() throws -> (journal: Journal, tamper: (_ sequence: Int64, _ detail: String) async throws -> Void,
-                           reopen: @Sendable () throws -> Journal) {
+    func make() throws -> (
+        journal: Journal, tamper: (_ sequence: Int64, _ detail: String) async throws -> Void,
+        reopen: @Sendable () throws -> Journal
+    ) {
         switch self {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-journal-\(UUID().uuidString)/journal.db").path
-            return (try Journal.open(path: path), { sequence, detail in
-                try DatabaseQueue(path: path).write { try $0.execute(sql: "UPDATE record SET detail = ? WHERE seq = ?", arguments: [detail, sequence]) }
-            }, { try Journal.open(path: path) })
+            return (
+                try Journal.open(path: path),
+                { sequence, detail in
+                    try DatabaseQueue(path: path).write { try $0.execute(sql: "UPDATE record SET detail = ? WHERE seq = ?", arguments: [detail, sequence]) }
+                }, { try Journal.open(path: path) }
+            )
         case .postgres:
             let location = try TestPostgres.freshSchema()
-            return (Journal(storage: try PostgresJournalStorage(location: location)), { sequence, detail in
-                let database = try PostgresDatabase(location: location, migrations: [])
-                _ = try await database.query(PostgresQuery(unsafeSQL: "UPDATE \(location.schema).journal_record SET detail = $1 WHERE seq = $2",
-                                                           binds: try Self.binds(detail, sequence)))
-            }, { Journal(storage: try PostgresJournalStorage(location: location)) })
+            return (
+                Journal(storage: try PostgresJournalStorage(location: location)),
+                { sequence, detail in
+                    let database = try PostgresDatabase(location: location, migrations: [])
+                    _ = try await database.query(
+                        PostgresQuery(
+                            unsafeSQL: "UPDATE \(location.schema).journal_record SET detail = $1 WHERE seq = $2",
+                            binds: try Self.binds(detail, sequence)))
+                }, { Journal(storage: try PostgresJournalStorage(location: location)) }
+            )
         }
     }
 
@@ -69,8 +79,9 @@ struct JournalConformanceTests {
 
         // A broken chain stops every state-changing verb (exit 7), before any lock or record.
         try journal.releaseLease(fence: fence)
-        let engine = Orchestrator(journal: journal, registry: WorkerRegistry(),
-                                  definition: RunDefinition(planHash: "sha256:abc", mode: .readOnly, attempts: 1, stepTimeout: .seconds(5)))
+        let engine = Orchestrator(
+            journal: journal, registry: WorkerRegistry(),
+            definition: RunDefinition(planHash: "sha256:abc", mode: .readOnly, attempts: 1, stepTimeout: .seconds(5)))
         await #expect(throws: JournalError.tampered(sequence: 4)) { _ = try await engine.apply() }
         #expect(throws: JournalError.tampered(sequence: 4)) { _ = try engine.approve(.keyRotation, by: "a", note: "") }
         #expect(throws: JournalError.tampered(sequence: 4)) { _ = try engine.acceptLoss(files: ["f"], by: "a", note: "n") }
@@ -78,7 +89,9 @@ struct JournalConformanceTests {
         #expect(try journal.records().count == 6, "nothing was appended to a broken journal")
     }
 
-    @Test("a holder renews its lease by owner between passes (a steady apply sleeping its interval); once taken over, renewing fails", arguments: JournalDriver.allCases)
+    @Test(
+        "a holder renews its lease by owner between passes (a steady apply sleeping its interval); once taken over, renewing fails",
+        arguments: JournalDriver.allCases)
     func renewByOwner(driver: JournalDriver) throws {
         let journal = try driver.make().journal
         _ = try journal.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
@@ -106,8 +119,12 @@ struct JournalConformanceTests {
     func lockHeld(driver: JournalDriver) throws {
         let journal = try driver.make().journal
         let (fence, _) = try journal.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
-        #expect(throws: JournalError.lockHeld(holder: LockHolder(user: "ops", host: "host-a", pid: 1000, fence: fence,
-                                                                 expires: start.addingTimeInterval(15)))) {
+        #expect(
+            throws: JournalError.lockHeld(
+                holder: LockHolder(
+                    user: "ops", host: "host-a", pid: 1000, fence: fence,
+                    expires: start.addingTimeInterval(15)))
+        ) {
             try journal.acquireLease(owner: other, now: start.addingTimeInterval(5), ttl: .seconds(15)) { _ in true }
         }
         try journal.renewLease(fence: fence, now: start.addingTimeInterval(10), ttl: .seconds(15))
@@ -154,7 +171,7 @@ struct JournalConformanceTests {
         #expect(try journal.holder(at: start) == nil)
         let (next, _) = try journal.acquireLease(owner: other, now: start, ttl: .seconds(15)) { _ in true }
         #expect(next == fence + 1)
-        try journal.releaseLease(fence: fence)  // an old fence releases nothing
+        try journal.releaseLease(fence: fence) // an old fence releases nothing
         #expect(try journal.holder(at: start)?.pid == 2000)
         try journal.releaseLease(ownedBy: other)
         #expect(try journal.holder(at: start) == nil)
@@ -192,8 +209,9 @@ struct JournalOpeningTests {
         #expect(!FileManager.default.fileExists(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path))
     }
 
-    @Test("a read-only open of a PostgreSQL schema without a journal is `missing` and creates nothing",
-          .enabled(if: TestPostgres.url != nil))
+    @Test(
+        "a read-only open of a PostgreSQL schema without a journal is `missing` and creates nothing",
+        .enabled(if: TestPostgres.url != nil))
     func readOnlyPostgres() async throws {
         let location = try TestPostgres.freshSchema()
         #expect(throws: JournalError.missing(path: location.description)) { try PostgresJournalStorage(location: location, readOnly: true) }

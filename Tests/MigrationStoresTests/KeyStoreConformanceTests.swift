@@ -13,8 +13,10 @@ enum KeyStoreDriver: String, CaseIterable, CustomStringConvertible {
     func make() throws -> any ExposureKeyStore {
         switch self {
         case .memory: InMemoryKeyStore()
-        case .sqlite: try SQLiteKeyStore(path: FileManager.default.temporaryDirectory
-            .appendingPathComponent("enmigrate-keys-\(UUID().uuidString)/national-keys.db").path)
+        case .sqlite:
+            try SQLiteKeyStore(
+                path: FileManager.default.temporaryDirectory
+                    .appendingPathComponent("enmigrate-keys-\(UUID().uuidString)/national-keys.db").path)
         case .postgres: try PostgresKeyStore(location: try TestPostgres.freshSchema())
         }
     }
@@ -29,8 +31,9 @@ struct KeyStoreConformanceTests {
             var bytes = Data(count: 16)
             bytes[0] = UInt8(index & 0xFF)
             bytes[1] = UInt8(index >> 8)
-            return StoredKey(keyData: bytes, transmissionRisk: index % 9, intervalNumber: 2_650_000 + Int32(index),
-                             daysSinceOnset: index % 2 == 0 ? 3 : nil, regions: ["US-XX"], createdAt: now)
+            return StoredKey(
+                keyData: bytes, transmissionRisk: index % 9, intervalNumber: 2_650_000 + Int32(index),
+                daysSinceOnset: index % 2 == 0 ? 3 : nil, regions: ["US-XX"], createdAt: now)
         }
     }
 
@@ -52,7 +55,8 @@ struct KeyStoreConformanceTests {
         #expect(try await store.claimImportFiles(urls, limit: 10, owner: "c", until: until, now: now) == ["f4.zip", "f5.zip"])
         try await store.releaseImportClaims(owner: "c")
         let later = until.addingTimeInterval(1)
-        #expect(try await store.claimImportFiles(urls, limit: 10, owner: "c", until: later.addingTimeInterval(60), now: later)
+        #expect(
+            try await store.claimImportFiles(urls, limit: 10, owner: "c", until: later.addingTimeInterval(60), now: later)
                 == ["f2.zip", "f3.zip", "f4.zip", "f5.zip"])
     }
 
@@ -82,11 +86,12 @@ struct KeyStoreConformanceTests {
     func batch(driver: KeyStoreDriver) async throws {
         let store = try driver.make()
         _ = try await store.importFile(url: "a.zip", digest: "d0", keys: keys(0..<10), at: now)
-        let outcomes = try await store.importBatch([
-            FileImport(url: "a.zip", digest: "d0", keys: keys(0..<10)),
-            FileImport(url: "b.zip", digest: "d1", keys: keys(10..<30)),
-            FileImport(url: "c.zip", digest: "d2", keys: keys(20..<40)),
-        ], at: now)
+        let outcomes = try await store.importBatch(
+            [
+                FileImport(url: "a.zip", digest: "d0", keys: keys(0..<10)),
+                FileImport(url: "b.zip", digest: "d1", keys: keys(10..<30)),
+                FileImport(url: "c.zip", digest: "d2", keys: keys(20..<40)),
+            ], at: now)
         #expect(outcomes.map(\.inserted) == [0, 20, 10])
         #expect(outcomes.map(\.alreadyImported) == [true, false, false])
         #expect(try await store.keyCount() == 40)
@@ -125,30 +130,40 @@ struct KeyStoreConformanceTests {
         _ = try await store.importFile(url: "good.zip", digest: "d", keys: keys(0..<3), at: now)
         try await store.recordFailure(url: "good.zip", reason: "late", at: now)
         let files = try await store.importFiles()
-        #expect(files.first { $0.url == "bad.zip" } == ImportFileRecord(url: "bad.zip", status: .failed, attempts: 2,
-                                                                         lastError: "signature mismatch", digest: nil, keysImported: 0))
+        #expect(
+            files.first { $0.url == "bad.zip" }
+                == ImportFileRecord(
+                    url: "bad.zip", status: .failed, attempts: 2,
+                    lastError: "signature mismatch", digest: nil, keysImported: 0))
         #expect(files.first { $0.url == "good.zip" }?.status == .imported)
         #expect(try await store.keyCount() == 3)
     }
 
-    @Test("keys refused by rule are kept per file and reason with the file's record, with refused revisions and the file's note", arguments: KeyStoreDriver.allCases)
+    @Test(
+        "keys refused by rule are kept per file and reason with the file's record, with refused revisions and the file's note",
+        arguments: KeyStoreDriver.allCases)
     func refusedKeys(driver: KeyStoreDriver) async throws {
         let store = try driver.make()
-        let refused = [RefusedKeys(code: "rolling-period", reason: "rolling period 0 is outside 1…144", count: 2),
-                       RefusedKeys(code: "key-length", reason: "key data is 15 bytes, not 16", count: 1)]
+        let refused = [
+            RefusedKeys(code: "rolling-period", reason: "rolling period 0 is outside 1…144", count: 2),
+            RefusedKeys(code: "key-length", reason: "key data is 15 bytes, not 16", count: 1),
+        ]
         let unknown = KeyRevision(keyData: Data(repeating: 9, count: 16), reportType: "confirmed", transmissionRisk: 2, daysSinceOnset: nil)
-        let outcomes = try await store.importBatch([
-            FileImport(url: "a.zip", digest: "d", keys: keys(0..<3), revisions: [unknown], refusedKeys: refused,
-                       note: "the file ends in the future"),
-            FileImport(url: "b.zip", digest: "e", keys: keys(3..<4)),
-        ], at: now)
+        let outcomes = try await store.importBatch(
+            [
+                FileImport(
+                    url: "a.zip", digest: "d", keys: keys(0..<3), revisions: [unknown], refusedKeys: refused,
+                    note: "the file ends in the future"),
+                FileImport(url: "b.zip", digest: "e", keys: keys(3..<4)),
+            ], at: now)
         #expect(outcomes[0].refusedRevisions == [RefusedKeys(code: "revision-unknown-key", reason: "not a stored key", count: 1)])
         let files = Dictionary(uniqueKeysWithValues: try await store.importFiles().map { ($0.url, $0) })
-        #expect(files["a.zip"]?.refusedKeys == [
-            RefusedKeys(code: "key-length", reason: "key data is 15 bytes, not 16", count: 1),
-            RefusedKeys(code: "revision-unknown-key", reason: "not a stored key", count: 1),
-            RefusedKeys(code: "rolling-period", reason: "rolling period 0 is outside 1…144", count: 2),
-        ])
+        #expect(
+            files["a.zip"]?.refusedKeys == [
+                RefusedKeys(code: "key-length", reason: "key data is 15 bytes, not 16", count: 1),
+                RefusedKeys(code: "revision-unknown-key", reason: "not a stored key", count: 1),
+                RefusedKeys(code: "rolling-period", reason: "rolling period 0 is outside 1…144", count: 2),
+            ])
         #expect(files["a.zip"]?.note == "the file ends in the future")
         #expect(files["b.zip"]?.refusedKeys == [] && files["b.zip"]?.note == nil)
         // Importing the file again changes nothing, counts included.
@@ -162,8 +177,9 @@ struct SQLiteKeyStoreTests {
     @Test("keys survive reopening the file")
     func persistence() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-keys-\(UUID().uuidString)/k.db").path
-        let key = StoredKey(keyData: Data(repeating: 1, count: 16), transmissionRisk: 2, intervalNumber: 1, regions: ["US"],
-                            createdAt: Date(timeIntervalSince1970: 0))
+        let key = StoredKey(
+            keyData: Data(repeating: 1, count: 16), transmissionRisk: 2, intervalNumber: 1, regions: ["US"],
+            createdAt: Date(timeIntervalSince1970: 0))
         _ = try await SQLiteKeyStore(path: path).importFile(url: "a", digest: "d", keys: [key], at: Date())
         #expect(try await SQLiteKeyStore(path: path).key(key.keyData) == key)
     }
@@ -174,8 +190,9 @@ struct KeyStoreLifecycleTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     func key(_ byte: UInt8, type: String = "likely", createdAt: Date? = nil) -> StoredKey {
-        StoredKey(keyData: Data(repeating: byte, count: 16), transmissionRisk: 4, intervalNumber: 2_650_000, reportType: type,
-                  regions: ["US-XX"], createdAt: createdAt ?? now)
+        StoredKey(
+            keyData: Data(repeating: byte, count: 16), transmissionRisk: 4, intervalNumber: 2_650_000, reportType: type,
+            regions: ["US-XX"], createdAt: createdAt ?? now)
     }
 
     @Test("a transient failure is retrying, then imported; retries never downgrade an imported file", arguments: KeyStoreDriver.allCases)
@@ -200,16 +217,22 @@ struct KeyStoreLifecycleTests {
         let confirmedToNegative = KeyRevision(keyData: key(2).keyData, reportType: "negative", transmissionRisk: 6, daysSinceOnset: nil)
         let userToNegative = KeyRevision(keyData: key(3).keyData, reportType: "negative", transmissionRisk: 6, daysSinceOnset: nil)
         let unknown = KeyRevision(keyData: key(9).keyData, reportType: "confirmed", transmissionRisk: 2, daysSinceOnset: nil)
-        let outcome = try await store.importFile(url: "b.zip", digest: "e", keys: [key(4)],
-                                                 revisions: [toConfirmed, confirmedToNegative, userToNegative, unknown], at: now)
+        let outcome = try await store.importFile(
+            url: "b.zip", digest: "e", keys: [key(4)],
+            revisions: [toConfirmed, confirmedToNegative, userToNegative, unknown], at: now)
         #expect(outcome.inserted == 1)
         #expect(outcome.revised == 2)
         #expect(outcome.rejectedRevisions == ["key 02020202…: confirmed cannot become negative", "key 09090909…: not a stored key"])
         #expect(try await store.key(key(1).keyData)?.revision == toConfirmed)
         #expect(try await store.key(key(2).keyData)?.revision == nil)
-        let again = try await store.importFile(url: "c.zip", digest: "f", keys: [],
-                                               revisions: [toConfirmed, KeyRevision(keyData: key(3).keyData, reportType: "confirmed",
-                                                                                    transmissionRisk: 2, daysSinceOnset: nil)], at: now)
+        let again = try await store.importFile(
+            url: "c.zip", digest: "f", keys: [],
+            revisions: [
+                toConfirmed,
+                KeyRevision(
+                    keyData: key(3).keyData, reportType: "confirmed",
+                    transmissionRisk: 2, daysSinceOnset: nil),
+            ], at: now)
         #expect(again.revised == 0)
         #expect(again.rejectedRevisions == ["key 03030303…: already revised to negative; a key is revised once"])
     }
@@ -244,9 +267,10 @@ struct KeyStoreLifecycleTests {
     func nationalFileKeysKeepFields(driver: KeyStoreDriver) async throws {
         let store = try driver.make()
         let keys = (0..<6).map { index in
-            StoredKey(keyData: Data(repeating: UInt8(index + 1), count: 16), transmissionRisk: index % 3 + 1, intervalNumber: 2_650_000 + Int32(index),
-                      reportType: "likely", regions: index % 2 == 0 ? ["US-XX"] : ["US-XX", "US-YY"],
-                      createdAt: now.addingTimeInterval(TimeInterval([0, 0, 60, 60, 0, 120][index])))
+            StoredKey(
+                keyData: Data(repeating: UInt8(index + 1), count: 16), transmissionRisk: index % 3 + 1, intervalNumber: 2_650_000 + Int32(index),
+                reportType: "likely", regions: index % 2 == 0 ? ["US-XX"] : ["US-XX", "US-YY"],
+                createdAt: now.addingTimeInterval(TimeInterval([0, 0, 60, 60, 0, 120][index])))
         }
         _ = try await store.importFile(url: "a.zip", digest: "a", keys: keys, at: now)
         let files = try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(3700))
@@ -296,16 +320,20 @@ struct KeyStoreLifecycleTests {
         // A batch that would have to end where the last one ended waits for the clock.
         _ = try await store.importFile(url: "3.zip", digest: "d3", keys: [key(3, createdAt: now.addingTimeInterval(30))], at: now)
         #expect(try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(30)).isEmpty)
-        #expect(try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(31)).map(\.name)
-            == ["n/\(start + 30)-\(start + 31)-00001.zip"])
+        #expect(
+            try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(31)).map(\.name)
+                == ["n/\(start + 30)-\(start + 31)-00001.zip"])
         // A key that became due long before the last batch ended (imported late) is not stuck:
         // its batch ends just after the last one.
         _ = try await store.importFile(url: "4.zip", digest: "d4", keys: [key(4, createdAt: now.addingTimeInterval(-7200))], at: now)
-        #expect(try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(40)).map(\.name)
-            == ["n/\(start + 31)-\(start + 32)-00001.zip"])
+        #expect(
+            try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(40)).map(\.name)
+                == ["n/\(start + 31)-\(start + 32)-00001.zip"])
     }
 
-    @Test("revisions go to national files too: a revision of an exported key in a later file, one before the first export in the key's own file", arguments: KeyStoreDriver.allCases)
+    @Test(
+        "revisions go to national files too: a revision of an exported key in a later file, one before the first export in the key's own file",
+        arguments: KeyStoreDriver.allCases)
     func nationalRevisions(driver: KeyStoreDriver) async throws {
         let store = try driver.make()
         let earlier = now.addingTimeInterval(-7200)

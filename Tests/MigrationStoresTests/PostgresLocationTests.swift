@@ -16,9 +16,11 @@ struct PostgresLocationTests {
 
     @Test("a password in the URL is refused without being repeated; bad modes and schemas are named")
     func refuses() {
-        for (url, needle) in [("postgres://m:secret@h/db", "PGPASSWORD"), ("postgres://m@h/db?password=secret", "PGPASSWORD"),
-                              ("postgres://m@h/db?sslmode=verify-full", "sslmode"), ("postgres://m@h/db?schema=Bad-Name", "schema"),
-                              ("mysql://h/db", "postgres://")] {
+        for (url, needle) in [
+            ("postgres://m:secret@h/db", "PGPASSWORD"), ("postgres://m@h/db?password=secret", "PGPASSWORD"),
+            ("postgres://m@h/db?sslmode=verify-full", "sslmode"), ("postgres://m@h/db?schema=Bad-Name", "schema"),
+            ("mysql://h/db", "postgres://"),
+        ] {
             do {
                 _ = try PostgresLocation(url: url)
                 Issue.record("\(url) was accepted")

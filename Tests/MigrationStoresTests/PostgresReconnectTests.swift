@@ -17,9 +17,11 @@ struct PostgresReconnectTests {
     private func dropConnections(named name: String, in location: PostgresLocation) async throws -> Int {
         // A schema of its own gives the admin pool another application_name: it must not end itself.
         let admin = try PostgresDatabase(location: try location.inSchema(location.schema + "_admin"), migrations: [])
-        let rows = try await admin.query(PostgresQuery(unsafeSQL: """
-            SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(name)') ended
-            """))
+        let rows = try await admin.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(name)') ended
+                    """))
         return Int(try await rows.decode(Int64.self).first { _ in true } ?? 0)
     }
 
@@ -111,13 +113,17 @@ struct PostgresKeyStoreReconnectTests {
         #expect(try await store.keyCount() == 0)
         let admin = try PostgresDatabase(location: try location.inSchema(location.schema + "_admin"), migrations: [])
         for round in 1...3 {
-            let rows = try await admin.query(PostgresQuery(unsafeSQL: """
-                SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(PostgresDatabase.applicationName(location))') ended
-                """))
+            let rows = try await admin.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(PostgresDatabase.applicationName(location))') ended
+                        """))
             #expect(try await rows.decode(Int64.self).first { _ in true } ?? 0 >= 1, "round \(round): the pool had a connection to end")
             let count = try await withThrowingTaskGroup(of: Int?.self) { group in
                 group.addTask { try await store.keyCount() }
-                group.addTask { try await Task.sleep(for: .seconds(20)); return nil }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(20)); return nil
+                }
                 let first = try await group.next() ?? nil
                 group.cancelAll()
                 return first

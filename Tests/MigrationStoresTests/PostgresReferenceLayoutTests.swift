@@ -12,8 +12,9 @@ import Testing
 struct PostgresReferenceLayoutTests {
     /// 2027-01-15T08:00:00Z, on the hour.
     let hour0 = Date(timeIntervalSince1970: 1_800_000_000 - 1_800_000_000.truncatingRemainder(dividingBy: 3600))
-    let lineage = ReferenceLineage(indexFile: "https://state.example/second/exposureKeyExport-US-XX/index.txt",
-                                   exportRoot: "https://state.example/second/", region: "US")
+    let lineage = ReferenceLineage(
+        indexFile: "https://state.example/second/exposureKeyExport-US-XX/index.txt",
+        exportRoot: "https://state.example/second/", region: "US")
 
     func openStore(_ server: ReferenceServerFixture, lineage: ReferenceLineage? = nil, readOnly: Bool = false) throws -> PostgresKeyStore {
         let tracking = try TestPostgres.freshSchema()
@@ -25,9 +26,10 @@ struct PostgresReferenceLayoutTests {
     /// Expired keys, dated on three hours as the importer dates them, some without onset.
     func keys(_ range: Range<Int>, type: String = "likely") -> [StoredKey] {
         range.map { index in
-            var key = StoredKey(keyData: Data((0..<16).map { UInt8(($0 * 7 + index) & 0xFF) }), transmissionRisk: index % 8 + 1,
-                                intervalNumber: 2_900_000 + Int32(index), daysSinceOnset: index % 2 == 0 ? 3 : nil, regions: ["US"],
-                                createdAt: hour0.addingTimeInterval(TimeInterval(index % 3) * 3600))
+            var key = StoredKey(
+                keyData: Data((0..<16).map { UInt8(($0 * 7 + index) & 0xFF) }), transmissionRisk: index % 8 + 1,
+                intervalNumber: 2_900_000 + Int32(index), daysSinceOnset: index % 2 == 0 ? 3 : nil, regions: ["US"],
+                createdAt: hour0.addingTimeInterval(TimeInterval(index % 3) * 3600))
             key.reportType = type
             return key
         }
@@ -62,9 +64,14 @@ struct PostgresReferenceLayoutTests {
 
         // The keys hang on one exportimport row (closed, so the reference importer does not run
         // it) and on one COMPLETE importfile row per file, named as the reference names them.
-        let exportImports = try await scalar(server, "SELECT count(*) FROM \(server.schema).exportimport WHERE index_file = '\(lineage.indexFile)' AND region = 'US' AND thru_timestamp = from_timestamp", as: Int64.self)
+        let exportImports = try await scalar(
+            server,
+            "SELECT count(*) FROM \(server.schema).exportimport WHERE index_file = '\(lineage.indexFile)' AND region = 'US' AND thru_timestamp = from_timestamp",
+            as: Int64.self)
         #expect(exportImports == 1)
-        let linked = try await scalar(server, """
+        let linked = try await scalar(
+            server,
+            """
             SELECT count(*) FROM \(server.table) e JOIN \(server.schema).importfile f ON f.id = e.import_file_id AND f.export_import_id = e.export_import_id
             JOIN \(server.schema).exportimport i ON i.id = e.export_import_id
             WHERE f.status = 'COMPLETE' AND f.zip_filename LIKE 'https://state.example/second/exposureKeyExport-US-XX/_.zip'
@@ -91,19 +98,24 @@ struct PostgresReferenceLayoutTests {
         valid.intervalNumber = Int32(hour0.timeIntervalSince1970 / 600) + 5
         _ = try await store.importFile(url: "exposureKeyExport-US-XX/1.zip", digest: "d", keys: keys(0..<1) + [valid], at: hour0)
         let at = hour0.addingTimeInterval(5 * 3600 + 17 * 60)
-        let outcome = try await store.importFile(url: "exposureKeyExport-US-XX/3.zip", digest: "f", keys: [], revisions: [
-            KeyRevision(keyData: keys(0..<1)[0].keyData, reportType: "confirmed", transmissionRisk: 2, daysSinceOnset: 10),
-            KeyRevision(keyData: valid.keyData, reportType: "negative", transmissionRisk: 6, daysSinceOnset: 10),
-        ], at: at)
+        let outcome = try await store.importFile(
+            url: "exposureKeyExport-US-XX/3.zip", digest: "f", keys: [],
+            revisions: [
+                KeyRevision(keyData: keys(0..<1)[0].keyData, reportType: "confirmed", transmissionRisk: 2, daysSinceOnset: 10),
+                KeyRevision(keyData: valid.keyData, reportType: "negative", transmissionRisk: 6, daysSinceOnset: 10),
+            ], at: at)
         #expect(outcome.revised == 2)
         let revised = try await server.batch(region: "US", from: hour0.addingTimeInterval(5 * 3600), until: hour0.addingTimeInterval(6 * 3600), revised: true)
         #expect(revised.map(\.key) == [keys(0..<1)[0].keyData])
         #expect(revised.first?.revisedAt == hour0.addingTimeInterval(5 * 3600))
         #expect(revised.first?.revisedReportType == "confirmed" && revised.first?.revisedDaysSinceOnset == 10)
         let expiry = (TimeInterval(valid.intervalNumber) + 144) * 600
-        let validRevisedAt = try await scalar(server, "SELECT revised_at FROM \(server.table) WHERE exposure_key = '\(valid.keyData.base64EncodedString())'", as: Date.self)
+        let validRevisedAt = try await scalar(
+            server, "SELECT revised_at FROM \(server.table) WHERE exposure_key = '\(valid.keyData.base64EncodedString())'", as: Date.self)
         #expect(validRevisedAt == Date(timeIntervalSince1970: ((expiry + 3600) / 3600).rounded(.down) * 3600))
-        let fromFile = try await scalar(server, """
+        let fromFile = try await scalar(
+            server,
+            """
             SELECT count(*) FROM \(server.table) e JOIN \(server.schema).importfile f ON f.id = e.revised_import_file_id
             WHERE f.zip_filename = 'https://state.example/second/exposureKeyExport-US-XX/3.zip'
             """, as: Int64.self)
@@ -114,14 +126,17 @@ struct PostgresReferenceLayoutTests {
     func foreignKeyRevision() async throws {
         let server = try await ReferenceServerFixture.create()
         let own = Data(repeating: 0xAB, count: 16)
-        try await server.execute("""
+        try await server.execute(
+            """
             INSERT INTO \(server.table) (exposure_key, transmission_risk, app_package_name, regions, interval_number, interval_count, created_at,
                 local_provenance, report_type) VALUES ('\(own.base64EncodedString())', 4, 'gov.app', ARRAY['US'], 2900000, 144, now(), true, 'likely')
             """)
         let store = try openStore(server)
-        let outcome = try await store.importFile(url: "exposureKeyExport-US-XX/1.zip", digest: "d", keys: [], revisions: [
-            KeyRevision(keyData: own, reportType: "confirmed", transmissionRisk: 2, daysSinceOnset: 10),
-        ], at: hour0)
+        let outcome = try await store.importFile(
+            url: "exposureKeyExport-US-XX/1.zip", digest: "d", keys: [],
+            revisions: [
+                KeyRevision(keyData: own, reportType: "confirmed", transmissionRisk: 2, daysSinceOnset: 10)
+            ], at: hour0)
         #expect(outcome.revised == 0 && outcome.refusedRevisions.map(\.code) == ["revision-foreign-key"])
         #expect(try await scalar(server, "SELECT count(*) FROM \(server.table) WHERE revised_at IS NOT NULL", as: Int64.self) == 0)
     }
@@ -133,8 +148,10 @@ struct PostgresReferenceLayoutTests {
         let store = try openStore(server)
         var report = try await store.referencePublishReport(now: hour0)
         #expect(report.problems.count == 1)
-        #expect(report.problems.first?.contains("no active export config in \(server.schema).exportconfig publishes region US: config 1 (exposureKeyExport-CA: output CA, input [CA])") == true,
-                "\(report.problems)")
+        #expect(
+            report.problems.first?.contains(
+                "no active export config in \(server.schema).exportconfig publishes region US: config 1 (exposureKeyExport-CA: output CA, input [CA])") == true,
+            "\(report.problems)")
         // Excluding the region refuses too; a config with no input regions and output US publishes.
         try await server.addExportConfig(root: "exposureKeyExport-all", output: "ALL", input: ["US", "CA"], exclude: ["US"])
         #expect(try await store.referencePublishReport(now: hour0).problems.first?.contains("exclude [US]") == true)
@@ -156,7 +173,9 @@ struct PostgresReferenceLayoutTests {
     @Test("a schema the reference code would not take is refused before a key is written, naming what is wrong; mended, the same store goes on")
     func schemaRefusals() async throws {
         let missing = try PostgresKeyStore(
-            location: try PostgresLocation(url: try #require(TestPostgres.url) + "&schema=\(try TestPostgres.freshSchema().schema)&layout=reference&table=nowhere_\(UUID().uuidString.prefix(8).lowercased()).exposure"),
+            location: try PostgresLocation(
+                url: try #require(TestPostgres.url)
+                    + "&schema=\(try TestPostgres.freshSchema().schema)&layout=reference&table=nowhere_\(UUID().uuidString.prefix(8).lowercased()).exposure"),
             lineage: lineage)
         await #expect { try await missing.importFile(url: "a.zip", digest: "d", keys: keys(0..<1), at: hour0) } throws: { "\($0)".contains("does not exist") }
 
@@ -208,9 +227,11 @@ struct PostgresMigrationTests {
         }
         #expect(counts == [0, 0, 0, 0])
         let database = try PostgresDatabase(location: try TestPostgres.freshSchema(), migrations: [])
-        let rows = try await database.query(PostgresQuery(unsafeSQL: """
-            SELECT count(*), count(DISTINCT name) FROM \(location.schema).schema_migration WHERE name LIKE '000%'
-            """))
+        let rows = try await database.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT count(*), count(DISTINCT name) FROM \(location.schema).schema_migration WHERE name LIKE '000%'
+                    """))
         let applied = try await rows.decode((Int64, Int64).self).first { _ in true }
         // Each of the key store's five migrations (0001-key-store, 0002-import-claims, 0003-national-revisions,
         // 0004-import-refused-keys-and-note, 0005-import-source-version) exactly once.

@@ -14,8 +14,9 @@ struct PostgresRestartTests {
 
     private func keys(_ prefix: UInt8, count: Int) -> [StoredKey] {
         (0..<count).map { n in
-            StoredKey(keyData: Data([prefix, UInt8(n)] + Array(repeating: 7, count: 14)), transmissionRisk: 0,
-                      intervalNumber: 2_900_000, regions: ["US"], createdAt: start)
+            StoredKey(
+                keyData: Data([prefix, UInt8(n)] + Array(repeating: 7, count: 14)), transmissionRisk: 0,
+                intervalNumber: 2_900_000, regions: ["US"], createdAt: start)
         }
     }
 
@@ -26,7 +27,9 @@ struct PostgresRestartTests {
         let result: Result<T, any Error>? = await withCheckedContinuation { continuation in
             answer.waiting(continuation)
             Task.detached { answer.give(await Result(catching: { try await body() })) }
-            Task.detached { try? await Task.sleep(for: limit); answer.give(nil) }
+            Task.detached {
+                try? await Task.sleep(for: limit); answer.give(nil)
+            }
         }
         return try #require(result, "\(what) did not answer within \(limit)").get()
     }

@@ -55,12 +55,16 @@ struct RedirectTests {
             _ = try await store.read("r/a.zip")
             Issue.record("followed a redirect to plain http on another host")
         } catch let error as BlobStoreError {
-            #expect(error == .redirectRefused(path: "r/a.zip", from: origin.baseURL.absoluteString + "r/a.zip", to: "http://evil.example/r/a.zip",
-                                              reason: "plain http only to loopback (set allowInsecureHTTP: true if this network is trusted)"))
+            #expect(
+                error
+                    == .redirectRefused(
+                        path: "r/a.zip", from: origin.baseURL.absoluteString + "r/a.zip", to: "http://evil.example/r/a.zip",
+                        reason: "plain http only to loopback (set allowInsecureHTTP: true if this network is trusted)"))
             #expect(!error.isTransient)
             #expect(error.description.contains("http://evil.example/r/a.zip") && error.description.contains(origin.baseURL.absoluteString))
-            CaseReport.record(80, case: "a feed redirected to plain http elsewhere, in a loop, or to another scheme", handling: "not followed, failed for good",
-                              operatorSees: error.description, test: "RedirectTests")
+            CaseReport.record(
+                80, case: "a feed redirected to plain http elsewhere, in a loop, or to another scheme", handling: "not followed, failed for good",
+                operatorSees: error.description, test: "RedirectTests")
         }
         // A loop: each answer sends the read back to the same file.
         origin.inject(.redirect(to: "/r/loop.zip"), for: "r/loop.zip", times: nil)
@@ -85,7 +89,10 @@ struct RedirectTests {
             Issue.record("read a 503")
         } catch let error as BlobStoreError {
             #expect(error.isTransient)
-            #expect(error.description == "r/a.zip: the server answered HTTP 503 (redirected from \(origin.baseURL.absoluteString)r/a.zip to \(other.baseURL.absoluteString)r/a.zip)")
+            #expect(
+                error.description
+                    == "r/a.zip: the server answered HTTP 503 (redirected from \(origin.baseURL.absoluteString)r/a.zip to \(other.baseURL.absoluteString)r/a.zip)"
+            )
         }
         await origin.stop()
         await other.stop()

@@ -13,7 +13,8 @@ struct ReferenceServerFixture {
     static func create() async throws -> ReferenceServerFixture {
         let location = try TestPostgres.freshSchema()
         let schema = "ref_" + location.schema.dropFirst(2)
-        let database = try MigrationStores.PostgresDatabase(location: location, migrations: [PostgresMigration("reference-server", try statements(schema: schema))])
+        let database = try MigrationStores.PostgresDatabase(
+            location: location, migrations: [PostgresMigration("reference-server", try statements(schema: schema))])
         _ = try await database.query("SELECT 1")
         return ReferenceServerFixture(schema: schema, database: database)
     }
@@ -34,7 +35,8 @@ struct ReferenceServerFixture {
     /// An export config as the reference admin console writes one.
     func addExportConfig(root: String, output: String?, input: [String]? = nil, exclude: [String]? = nil, travelers: Bool = false) async throws {
         func array(_ values: [String]?) -> String { values.map { "ARRAY[" + $0.map { "'\($0)'" }.joined(separator: ",") + "]::text[]" } ?? "NULL" }
-        try await execute("""
+        try await execute(
+            """
             INSERT INTO \(schema).exportconfig (filename_root, period_seconds, from_timestamp, output_region, bucket_name, input_regions,
                 exclude_regions, include_travelers)
             VALUES ('\(root)', 3600, now() - interval '1 day', \(output.map { "'\($0)'" } ?? "NULL"), 'bucket', \(array(input)), \(array(exclude)), \(travelers))
@@ -89,13 +91,14 @@ struct ReferenceServerFixture {
             _ = try c[9].decode(Int64?.self)
             _ = try c[10].decode(String?.self)
             _ = try c[11].decode(Int64?.self)
-            scanned.append(ScannedExposure(
-                key: Data(base64Encoded: key) ?? Data(), transmissionRisk: try c[1].decode(Int64.self), appPackageName: try c[2].decode(String.self),
-                regions: try c[3].decode([String]?.self), traveler: try c[4].decode(Bool.self), intervalNumber: try c[5].decode(Int64.self),
-                intervalCount: try c[6].decode(Int64.self), createdAt: try c[7].decode(Date.self), localProvenance: try c[8].decode(Bool.self),
-                reportType: try c[12].decode(String.self), daysSinceOnset: try c[13].decode(Int64?.self),
-                revisedReportType: try c[14].decode(String?.self), revisedAt: try c[15].decode(Date?.self),
-                revisedDaysSinceOnset: try c[16].decode(Int64?.self)))
+            scanned.append(
+                ScannedExposure(
+                    key: Data(base64Encoded: key) ?? Data(), transmissionRisk: try c[1].decode(Int64.self), appPackageName: try c[2].decode(String.self),
+                    regions: try c[3].decode([String]?.self), traveler: try c[4].decode(Bool.self), intervalNumber: try c[5].decode(Int64.self),
+                    intervalCount: try c[6].decode(Int64.self), createdAt: try c[7].decode(Date.self), localProvenance: try c[8].decode(Bool.self),
+                    reportType: try c[12].decode(String.self), daysSinceOnset: try c[13].decode(Int64?.self),
+                    revisedReportType: try c[14].decode(String?.self), revisedAt: try c[15].decode(Date?.self),
+                    revisedDaysSinceOnset: try c[16].decode(Int64?.self)))
         }
         return scanned
     }

@@ -20,8 +20,9 @@ struct SQLiteIntegrityTests {
         do {
             let store = try SQLiteKeyStore(path: storePath)
             let keys = (0..<2000).map { index in
-                StoredKey(keyData: Data((0..<16).map { UInt8(truncatingIfNeeded: $0 * 31 + index * 7 + index / 256) }), transmissionRisk: 2,
-                          intervalNumber: 2_650_000, regions: ["US-XX"], createdAt: Date(timeIntervalSince1970: 1_800_000_000))
+                StoredKey(
+                    keyData: Data((0..<16).map { UInt8(truncatingIfNeeded: $0 * 31 + index * 7 + index / 256) }), transmissionRisk: 2,
+                    intervalNumber: 2_650_000, regions: ["US-XX"], createdAt: Date(timeIntervalSince1970: 1_800_000_000))
             }
             _ = try await store.importFile(url: "a.zip", digest: "d", keys: keys, at: Date())
         }
@@ -36,10 +37,11 @@ struct SQLiteIntegrityTests {
         try damage(journalPath)
         #expect(throws: DatabaseCorrupt.self) { _ = try SQLiteKeyStore(path: storePath) }
         let opened = Result { try SQLiteJournalStorage(path: journalPath) }
-        let corrupt: DatabaseCorrupt? = switch opened {
-        case .failure(let error): if case .corrupt(let found)? = error as? JournalError { found } else { nil }
-        case .success: nil
-        }
+        let corrupt: DatabaseCorrupt? =
+            switch opened {
+            case .failure(let error): if case .corrupt(let found)? = error as? JournalError { found } else { nil }
+            case .success: nil
+            }
         #expect(corrupt?.path == journalPath, "\(opened)")
         #expect(corrupt?.description.contains("Restore it from a backup") == true)
     }

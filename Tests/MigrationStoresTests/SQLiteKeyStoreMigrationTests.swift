@@ -15,26 +15,32 @@ struct SQLiteKeyStoreMigrationTests {
             let database = try SQLiteFile.open(path: path, migrator: DatabaseMigrator())
             try SQLiteKeyStore.migrator.migrate(database, upTo: "v2-revisions-and-national-files")
             try await database.write { db in
-                try db.execute(sql: """
-                    INSERT INTO national_file (id, name, batch_start, batch_end, number, file_count, key_count, digest)
-                        VALUES (7, 'exposureKeyExport-US/1-2-00001.zip', 1, 2, 1, 1, 2, 'abc');
-                    """)
+                try db.execute(
+                    sql: """
+                        INSERT INTO national_file (id, name, batch_start, batch_end, number, file_count, key_count, digest)
+                            VALUES (7, 'exposureKeyExport-US/1-2-00001.zip', 1, 2, 1, 1, 2, 'abc');
+                        """)
                 for (byte, file) in [(1, 7), (2, 7), (3, nil)] as [(UInt8, Int?)] {
-                    try db.execute(sql: """
-                        INSERT INTO exposure (exposure_key, transmission_risk, interval_number, interval_count, report_type, regions,
-                            traveler, created_at, national_file_id) VALUES (?, 4, 2900000, 144, 'confirmed', 'US-XX', 0, ?, ?)
-                        """, arguments: [Data(repeating: byte, count: 16), created, file])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO exposure (exposure_key, transmission_risk, interval_number, interval_count, report_type, regions,
+                                traveler, created_at, national_file_id) VALUES (?, 4, 2900000, 144, 'confirmed', 'US-XX', 0, ?, ?)
+                            """, arguments: [Data(repeating: byte, count: 16), created, file])
                 }
             }
         }
         let store = try SQLiteKeyStore(path: path)
         let kept = try await store.keys(inNationalFile: "exposureKeyExport-US/1-2-00001.zip")
         #expect(kept.map(\.keyData) == [Data(repeating: 1, count: 16), Data(repeating: 2, count: 16)])
-        let assigned = try await store.assignNationalFiles(root: "exposureKeyExport-US", maxKeysPerFile: 10,
-                                                           cutoff: Date(timeIntervalSince1970: 1_900_000_000))
+        let assigned = try await store.assignNationalFiles(
+            root: "exposureKeyExport-US", maxKeysPerFile: 10,
+            cutoff: Date(timeIntervalSince1970: 1_900_000_000))
         #expect(assigned.map(\.keyCount) == [1])
         #expect(try await store.keys(inNationalFile: assigned[0].name).map(\.keyData) == [Data(repeating: 3, count: 16)])
-        #expect(try await store.assignNationalFiles(root: "exposureKeyExport-US", maxKeysPerFile: 10,
-                                                    cutoff: Date(timeIntervalSince1970: 1_900_000_000)).isEmpty)
+        #expect(
+            try await store.assignNationalFiles(
+                root: "exposureKeyExport-US", maxKeysPerFile: 10,
+                cutoff: Date(timeIntervalSince1970: 1_900_000_000)
+            ).isEmpty)
     }
 }

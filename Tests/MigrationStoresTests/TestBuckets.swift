@@ -24,10 +24,12 @@ enum TestBuckets {
     }
 
     static func s3(prefix: String, bucket: String = bucket) async throws -> S3BlobStore {
-        let store = S3BlobStore(address: try BucketAddress(URL(string: "s3://\(bucket)/\(prefix)")!),
-                                endpoint: .init(url: try endpoint(s3Variable), pathStyle: true),
-                                signer: SigV4Signer(credentials: AWSCredentials(accessKeyID: "AKIAENMIGRATETEST", secretAccessKey: "test-secret", source: "the tests"),
-                                                    region: "us-east-1"))
+        let store = S3BlobStore(
+            address: try BucketAddress(URL(string: "s3://\(bucket)/\(prefix)")!),
+            endpoint: .init(url: try endpoint(s3Variable), pathStyle: true),
+            signer: SigV4Signer(
+                credentials: AWSCredentials(accessKeyID: "AKIAENMIGRATETEST", secretAccessKey: "test-secret", source: "the tests"),
+                region: "us-east-1"))
         try await store.createBucketIfMissing()
         return store
     }

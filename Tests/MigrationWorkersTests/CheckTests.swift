@@ -10,8 +10,9 @@ struct CheckTests {
     let trusted = TrustedStateKeySet([.init(key: TestKeys.state.trustedKey)])
 
     func importer(_ fixture: FeedFixture, _ store: any ExposureKeyStore, now: Date) -> FeedImporter {
-        FeedImporter(feed: fixture.store, indexPath: "\(fixture.root)/index.txt", root: fixture.root, trustedKeys: trusted,
-                     transform: ImportedKeyTransform(region: "US-XX"), keyStore: store, environment: testEnvironment(now: now))
+        FeedImporter(
+            feed: fixture.store, indexPath: "\(fixture.root)/index.txt", root: fixture.root, trustedKeys: trusted,
+            transform: ImportedKeyTransform(region: "US-XX"), keyStore: store, environment: testEnvironment(now: now))
     }
 
     @Test("import-complete: a retrying file blocks, and so does an untried one however new (it still owes its keys)")
@@ -44,23 +45,29 @@ struct CheckTests {
     @Test("second-feed-verifies: names an untrusted signing key's fingerprint, lists files that do not verify, waits for a missing index")
     func secondFeed() async throws {
         var fixture = FeedFixture()
-        let pending = await SecondFeedVerifiesCheck(feed: fixture.store, root: fixture.root, trustedKeys: trusted, signingKey: nil,
-                                                    environment: testEnvironment()).evaluate()
+        let pending = await SecondFeedVerifiesCheck(
+            feed: fixture.store, root: fixture.root, trustedKeys: trusted, signingKey: nil,
+            environment: testEnvironment()
+        ).evaluate()
         #expect(pending.outcome == .pending)
 
         try await fixture.add(FeedFixture.keys(2), signer: TestKeys.state)
         try await fixture.add(FeedFixture.keys(2), signer: TestKeys.forger)
-        let check = SecondFeedVerifiesCheck(feed: fixture.store, root: fixture.root, trustedKeys: trusted,
-                                            signingKey: (TestKeys.state.info.label, TestKeys.state.key.publicKey.fingerprint),
-                                            environment: testEnvironment())
+        let check = SecondFeedVerifiesCheck(
+            feed: fixture.store, root: fixture.root, trustedKeys: trusted,
+            signingKey: (TestKeys.state.info.label, TestKeys.state.key.publicKey.fingerprint),
+            environment: testEnvironment())
         let result = await check.evaluate()
         #expect(result.outcome == .failed)
         #expect(result.reason.hasPrefix("1 of 2 second-feed files do not verify with a trusted state key: \(fixture.files[1].name)"))
 
-        let wrongKey = SecondFeedVerifiesCheck(feed: fixture.store, root: fixture.root, trustedKeys: trusted,
-                                               signingKey: ("310.v2", TestKeys.forger.key.publicKey.fingerprint), environment: testEnvironment())
+        let wrongKey = SecondFeedVerifiesCheck(
+            feed: fixture.store, root: fixture.root, trustedKeys: trusted,
+            signingKey: ("310.v2", TestKeys.forger.key.publicKey.fingerprint), environment: testEnvironment())
         let refused = await wrongKey.evaluate()
         #expect(refused.outcome == .failed)
-        #expect(refused.reason.contains("(\(TestKeys.forger.key.publicKey.fingerprint)) is not among trustedStateKeys (310.v2 \(TestKeys.state.key.publicKey.fingerprint))"))
+        #expect(
+            refused.reason.contains(
+                "(\(TestKeys.forger.key.publicKey.fingerprint)) is not among trustedStateKeys (310.v2 \(TestKeys.state.key.publicKey.fingerprint))"))
     }
 }

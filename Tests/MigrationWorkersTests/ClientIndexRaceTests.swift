@@ -29,16 +29,18 @@ struct ClientIndexRaceTests {
     func racedSwap(onDisk: Bool) async throws {
         var national = FeedFixture(root: "exposureKeyExport-US")
         for _ in 0..<2 { try await national.add(FeedFixture.keys(5), signer: TestKeys.national) }
-        let cdnStore: any BlobStore = onDisk
+        let cdnStore: any BlobStore =
+            onDisk
             ? FileBlobStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-race-\(UUID().uuidString)"))
             : InMemoryBlobStore()
         let indexPath = "exposureKeyExport-US-XX/index.txt"
         try await cdnStore.write(Data("exposureKeyExport-US-XX/1793404800-1793491200-00001.zip".utf8), to: indexPath)
         let foreign = Data("exposureKeyExport-US-XX/1793404800-1793491200-00001.zip\nexposureKeyExport-US-XX/1793491200-1793577600-00001.zip".utf8)
         let stateFile = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-race-\(UUID().uuidString).json")
-        let mirror = ClientMirror(source: national.store, sourceIndexPath: "exposureKeyExport-US/index.txt", nationalKey: TestKeys.national.trustedKey,
-                                  destination: RacingStore(base: cdnStore, racedPath: indexPath, foreign: foreign),
-                                  root: "exposureKeyExport-US-XX", stateFile: stateFile, environment: testEnvironment())
+        let mirror = ClientMirror(
+            source: national.store, sourceIndexPath: "exposureKeyExport-US/index.txt", nationalKey: TestKeys.national.trustedKey,
+            destination: RacingStore(base: cdnStore, racedPath: indexPath, foreign: foreign),
+            root: "exposureKeyExport-US-XX", stateFile: stateFile, environment: testEnvironment())
         try await mirror.stage()
         await #expect(throws: MirrorError.clientIndexChangedBeforeSwap(path: indexPath)) { try await mirror.publish() }
         #expect(try await cdnStore.read(indexPath) == foreign)

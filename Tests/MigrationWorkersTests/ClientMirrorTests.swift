@@ -19,8 +19,9 @@ struct ClientMirrorTests {
         }
 
         var mirror: ClientMirror {
-            ClientMirror(source: national.store, sourceIndexPath: "exposureKeyExport-US/index.txt", nationalKey: TestKeys.national.trustedKey,
-                         destination: cdn.store, root: "exposureKeyExport-US-XX", stateFile: stateFile, environment: testEnvironment())
+            ClientMirror(
+                source: national.store, sourceIndexPath: "exposureKeyExport-US/index.txt", nationalKey: TestKeys.national.trustedKey,
+                destination: cdn.store, root: "exposureKeyExport-US-XX", stateFile: stateFile, environment: testEnvironment())
         }
 
         func clientIndex() async throws -> String {
@@ -35,9 +36,11 @@ struct ClientMirrorTests {
         #expect(summary.copied == 3)
         #expect(try await setup.clientIndex() == "exposureKeyExport-US-XX/1793404800-1793491200-00001.zip")
         let staged = String(decoding: try await setup.cdn.store.read("exposureKeyExport-US-XX/index.txt.staged"), as: UTF8.self)
-        #expect(staged.split(separator: "\n").map(String.init) == setup.national.files.map {
-            "exposureKeyExport-US-XX/national-\($0.name.split(separator: "/").last!)"
-        })
+        #expect(
+            staged.split(separator: "\n").map(String.init)
+                == setup.national.files.map {
+                    "exposureKeyExport-US-XX/national-\($0.name.split(separator: "/").last!)"
+                })
         #expect(try await setup.mirror.isStaged())
         #expect(try await setup.mirror.stage().copied == 0)
     }
@@ -47,9 +50,10 @@ struct ClientMirrorTests {
         let setup = try await Setup()
         let clock = TestClock()
         func mirror(_ destination: any BlobStore) -> ClientMirror {
-            var mirror = ClientMirror(source: setup.national.store, sourceIndexPath: "exposureKeyExport-US/index.txt",
-                                      nationalKey: TestKeys.national.trustedKey, destination: destination, root: "exposureKeyExport-US-XX",
-                                      stateFile: setup.stateFile, environment: clock.environment)
+            var mirror = ClientMirror(
+                source: setup.national.store, sourceIndexPath: "exposureKeyExport-US/index.txt",
+                nationalKey: TestKeys.national.trustedKey, destination: destination, root: "exposureKeyExport-US-XX",
+                stateFile: setup.stateFile, environment: clock.environment)
             mirror.fullVerificationEvery = .seconds(86_400)
             return mirror
         }
@@ -160,9 +164,10 @@ struct ClientMirrorCrashTests {
         try await setup.mirror.publish()
         try await setup.national.add(FeedFixture.keys(5), signer: TestKeys.national)
         try await setup.mirror.stage()
-        let dying = ClientMirror(source: setup.national.store, sourceIndexPath: "exposureKeyExport-US/index.txt", nationalKey: TestKeys.national.trustedKey,
-                                 destination: DiesAfterWriting(inner: setup.cdn.store, path: "exposureKeyExport-US-XX/index.txt"),
-                                 root: "exposureKeyExport-US-XX", stateFile: setup.stateFile, environment: testEnvironment())
+        let dying = ClientMirror(
+            source: setup.national.store, sourceIndexPath: "exposureKeyExport-US/index.txt", nationalKey: TestKeys.national.trustedKey,
+            destination: DiesAfterWriting(inner: setup.cdn.store, path: "exposureKeyExport-US-XX/index.txt"),
+            root: "exposureKeyExport-US-XX", stateFile: setup.stateFile, environment: testEnvironment())
         await #expect(throws: DiesAfterWriting.Died.self) { try await dying.publish() }
         #expect(try await setup.clientIndex().split(separator: "\n").count == 4, "the write reached the CDN")
         // The next process: the index it finds is the one the dead one wrote, not someone else's.
@@ -193,10 +198,11 @@ struct MirrorStageWorkerTests {
     func waitsForTheNationalFeed() async throws {
         var national = FeedFixture(root: "exposureKeyExport-US")
         let cdn = FeedFixture()
-        let mirror = ClientMirror(source: national.store, sourceIndexPath: "exposureKeyExport-US/index.txt",
-                                  nationalKey: TestKeys.national.trustedKey, destination: cdn.store, root: "exposureKeyExport-US-XX",
-                                  stateFile: FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-m-\(UUID().uuidString).json"),
-                                  environment: testEnvironment())
+        let mirror = ClientMirror(
+            source: national.store, sourceIndexPath: "exposureKeyExport-US/index.txt",
+            nationalKey: TestKeys.national.trustedKey, destination: cdn.store, root: "exposureKeyExport-US-XX",
+            stateFile: FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-m-\(UUID().uuidString).json"),
+            environment: testEnvironment())
         let worker = MirrorStageWorker(mirror: mirror)
         try await worker.apply()
         try await worker.verify()

@@ -28,9 +28,10 @@ struct CoverageOutcomeTests {
         }
 
         var stateReader: PhoneFeedReader {
-            PhoneFeedReader(store: HTTPBlobStore(base: server.baseURL, limits: .init(fileTimeout: .milliseconds(1500))),
-                            indexPath: "\(state.root)/index.txt", key: TestKeys.client.trustedKey,
-                            retry: TransientRetry(attempts: 2, backoff: .milliseconds(1)), environment: testEnvironment())
+            PhoneFeedReader(
+                store: HTTPBlobStore(base: server.baseURL, limits: .init(fileTimeout: .milliseconds(1500))),
+                indexPath: "\(state.root)/index.txt", key: TestKeys.client.trustedKey,
+                retry: TransientRetry(attempts: 2, backoff: .milliseconds(1)), environment: testEnvironment())
         }
 
         var nationalReader: PhoneFeedReader {
@@ -56,8 +57,9 @@ struct CoverageOutcomeTests {
     static func prover(_ state: FeedFixture, _ national: FeedFixture, snapshot: URL?) -> CoverageProver {
         CoverageProver(
             state: PhoneFeedReader(store: state.store, indexPath: "\(state.root)/index.txt", key: TestKeys.client.trustedKey, environment: testEnvironment()),
-            national: PhoneFeedReader(store: national.store, indexPath: "\(national.root)/index.txt", key: TestKeys.national.trustedKey,
-                                      environment: testEnvironment()),
+            national: PhoneFeedReader(
+                store: national.store, indexPath: "\(national.root)/index.txt", key: TestKeys.national.trustedKey,
+                environment: testEnvironment()),
             snapshot: snapshot)
     }
 
@@ -69,8 +71,9 @@ struct CoverageOutcomeTests {
         case timedOut = "no answer within the deadline"
     }
 
-    @Test("a listed file that cannot be read makes the proof inconclusive, never holds; the gate's check says so and names it",
-          arguments: Unavailable.allCases)
+    @Test(
+        "a listed file that cannot be read makes the proof inconclusive, never holds; the gate's check says so and names it",
+        arguments: Unavailable.allCases)
     func unavailable(_ fault: Unavailable) async throws {
         let feeds = try await Feeds()
         defer { Task { await feeds.server.stop() } }
@@ -100,7 +103,8 @@ struct CoverageOutcomeTests {
         feeds.server.clearFaults()
         if fault == .missing {
             let keys = feeds.state.files[2].keys
-            let batch = ExportBatch(start: FeedFixture.firstDay + 2 * FeedFixture.day, end: FeedFixture.firstDay + 3 * FeedFixture.day, region: "US-XX", keys: keys)
+            let batch = ExportBatch(
+                start: FeedFixture.firstDay + 2 * FeedFixture.day, end: FeedFixture.firstDay + 3 * FeedFixture.day, region: "US-XX", keys: keys)
             let file = try require(batch.files(root: feeds.state.root, maxKeysPerFile: 100_000).first)
             try await feeds.state.store.write(try ExportArchiveWriter(signers: [TestKeys.client]).archive(for: file.contents), to: file.name)
         }
@@ -116,9 +120,11 @@ struct CoverageOutcomeTests {
         try await state.add(keys, signer: TestKeys.client)
         let forged = try await state.add(FeedFixture.keys(10), signer: TestKeys.forger)
         try await national.add(keys, signer: TestKeys.national)
-        let stateReader = PhoneFeedReader(store: state.store, indexPath: "\(state.root)/index.txt", key: TestKeys.client.trustedKey, environment: testEnvironment())
-        let nationalReader = PhoneFeedReader(store: national.store, indexPath: "\(national.root)/index.txt", key: TestKeys.national.trustedKey,
-                                             retry: TransientRetry(attempts: 1), environment: testEnvironment())
+        let stateReader = PhoneFeedReader(
+            store: state.store, indexPath: "\(state.root)/index.txt", key: TestKeys.client.trustedKey, environment: testEnvironment())
+        let nationalReader = PhoneFeedReader(
+            store: national.store, indexPath: "\(national.root)/index.txt", key: TestKeys.national.trustedKey,
+            retry: TransientRetry(attempts: 1), environment: testEnvironment())
         let report = CoverageReport.compare(state: try await stateReader.read(), national: try await nationalReader.read())
         #expect(report.holds)
         #expect(report.state.rejectedFiles.map(\.file) == [forged])
@@ -147,8 +153,10 @@ struct CoverageOutcomeTests {
         odd.append(ExportKey(keyData: Data(repeating: 7, count: 15), rollingStartIntervalNumber: keys[0].rollingStartIntervalNumber))
         let file = try await state.add(odd, signer: TestKeys.client)
         try await national.add(keys, signer: TestKeys.national)
-        let stateReader = PhoneFeedReader(store: state.store, indexPath: "\(state.root)/index.txt", key: TestKeys.client.trustedKey, environment: testEnvironment())
-        let nationalReader = PhoneFeedReader(store: national.store, indexPath: "\(national.root)/index.txt", key: TestKeys.national.trustedKey, environment: testEnvironment())
+        let stateReader = PhoneFeedReader(
+            store: state.store, indexPath: "\(state.root)/index.txt", key: TestKeys.client.trustedKey, environment: testEnvironment())
+        let nationalReader = PhoneFeedReader(
+            store: national.store, indexPath: "\(national.root)/index.txt", key: TestKeys.national.trustedKey, environment: testEnvironment())
         let stateKeys = try await stateReader.read()
         let nationalKeys = try await nationalReader.read()
 
@@ -194,12 +202,17 @@ struct CoverageOutcomeTests {
         #expect(again.verdict == .fails && again.missingKeys == 5)
 
         let other = ExportSigner(key: .generate(), keyID: "310", keyVersion: "v3")
-        try await state.store.write(try ExportArchiveWriter(signers: [TestKeys.client]).archive(for: try require(
-            ExportBatch(start: FeedFixture.firstDay, end: FeedFixture.firstDay + FeedFixture.day, region: "US-XX", keys: keys)
-                .files(root: state.root, maxKeysPerFile: 100_000).first).contents), to: name)
+        try await state.store.write(
+            try ExportArchiveWriter(signers: [TestKeys.client]).archive(
+                for: try require(
+                    ExportBatch(start: FeedFixture.firstDay, end: FeedFixture.firstDay + FeedFixture.day, region: "US-XX", keys: keys)
+                        .files(root: state.root, maxKeysPerFile: 100_000).first
+                ).contents), to: name)
         #expect(try await prover.prove().holds)
-        let rekeyed = CoverageProver(state: prover.state, national: PhoneFeedReader(
-            store: national.store, indexPath: "\(national.root)/index.txt", key: other.trustedKey, environment: testEnvironment()), snapshot: snapshot)
+        let rekeyed = CoverageProver(
+            state: prover.state,
+            national: PhoneFeedReader(
+                store: national.store, indexPath: "\(national.root)/index.txt", key: other.trustedKey, environment: testEnvironment()), snapshot: snapshot)
         #expect(try await rekeyed.standingProof() == nil, "a proof taken with another national key does not stand")
     }
 
@@ -208,8 +221,10 @@ struct CoverageOutcomeTests {
         var state = FeedFixture()
         let keys = FeedFixture.keys(10)
         try await state.add(keys, signer: TestKeys.client)
-        let baseline = try await PhoneFeedReader(store: state.store, indexPath: "\(state.root)/index.txt", key: TestKeys.client.trustedKey,
-                                                 environment: testEnvironment()).read()
+        let baseline = try await PhoneFeedReader(
+            store: state.store, indexPath: "\(state.root)/index.txt", key: TestKeys.client.trustedKey,
+            environment: testEnvironment()
+        ).read()
         let end = TimeInterval(Int(keys[0].rollingStartIntervalNumber ?? 0) + 144) * 600
         let nothing = FeedKeySet(indexDigest: "x")
         let soon = CoverageReport.compare(state: baseline, national: nothing, owedAt: Date(timeIntervalSince1970: end + 13 * 86_400))

@@ -20,11 +20,13 @@ struct CoverageTests {
         // The national side carries the same keys with other metadata, in other files, plus more.
         let changed = keys.map { ExportKey(keyData: $0.keyData, transmissionRiskLevel: 6, rollingStartIntervalNumber: $0.rollingStartIntervalNumber) }
         try await national.add(changed + FeedFixture.keys(5), signer: TestKeys.national)
-        let report = CoverageReport.compare(state: try await reader(state, TestKeys.client.trustedKey).read(),
-                                            national: try await reader(national, TestKeys.national.trustedKey).read())
+        let report = CoverageReport.compare(
+            state: try await reader(state, TestKeys.client.trustedKey).read(),
+            national: try await reader(national, TestKeys.national.trustedKey).read())
         #expect(report.holds)
         #expect(report.state.keys == 30 && report.national.keys == 35)
-        let sameKeys = FeedKeySet(files: ["x"], keys: Dictionary(uniqueKeysWithValues: keys.compactMap { DiagnosisKeyID($0.keyData) }.map { ($0, FeedKeySet.Origin(file: 0)) }))
+        let sameKeys = FeedKeySet(
+            files: ["x"], keys: Dictionary(uniqueKeysWithValues: keys.compactMap { DiagnosisKeyID($0.keyData) }.map { ($0, FeedKeySet.Origin(file: 0)) }))
         #expect(sameKeys.digest == report.state.digest)
     }
 
@@ -38,8 +40,9 @@ struct CoverageTests {
         try await state.add(second, signer: TestKeys.client)
         try await state.add(FeedFixture.keys(4), signer: TestKeys.forger)
         try await national.add(first + Array(second[0..<3]), signer: TestKeys.national)
-        let report = CoverageReport.compare(state: try await reader(state, TestKeys.client.trustedKey).read(),
-                                            national: try await reader(national, TestKeys.national.trustedKey).read())
+        let report = CoverageReport.compare(
+            state: try await reader(state, TestKeys.client.trustedKey).read(),
+            national: try await reader(national, TestKeys.national.trustedKey).read())
         #expect(!report.holds)
         #expect(report.missingKeys == 4)
         #expect(report.missingByFile == [.init(file: state.files[1].name, missing: 4)])
@@ -73,8 +76,9 @@ struct CoverageTests {
         let keys = FeedFixture.keys(12)
         try await state.add(keys, signer: TestKeys.client)
         try await national.add(keys, signer: TestKeys.national)
-        let prover = CoverageProver(state: reader(state, TestKeys.client.trustedKey), national: reader(national, TestKeys.national.trustedKey),
-                                    snapshot: FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-proof-\(UUID().uuidString)"))
+        let prover = CoverageProver(
+            state: reader(state, TestKeys.client.trustedKey), national: reader(national, TestKeys.national.trustedKey),
+            snapshot: FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-proof-\(UUID().uuidString)"))
         #expect(try await prover.stillHolds() == false)
         #expect(try await prover.prove().holds)
         #expect(try await prover.stillHolds())

@@ -27,8 +27,9 @@ struct CutOverWorkerTests {
         }
 
         var mirror: ClientMirror {
-            ClientMirror(source: national.store, sourceIndexPath: "\(national.root)/index.txt", nationalKey: nationalKey,
-                         destination: cdn.store, root: cdn.root, stateFile: folder.appendingPathComponent("mirror.json"), environment: testEnvironment())
+            ClientMirror(
+                source: national.store, sourceIndexPath: "\(national.root)/index.txt", nationalKey: nationalKey,
+                destination: cdn.store, root: cdn.root, stateFile: folder.appendingPathComponent("mirror.json"), environment: testEnvironment())
         }
 
         var prover: CoverageProver {
@@ -60,9 +61,11 @@ struct CutOverWorkerTests {
         #expect(try await worker.isDone())
         #expect(try CoverageSnapshot.read(from: setup.folder.appendingPathComponent("state-keys")).keys.count == 45)
         let after = try await CutOverCoverageCheck(
-            clientMirror: PhoneFeedReader(store: setup.cdn.store, indexPath: "\(setup.cdn.root)/index.txt", key: TestKeys.national.trustedKey,
-                                          environment: testEnvironment()),
-            snapshot: setup.folder.appendingPathComponent("state-keys")).report()
+            clientMirror: PhoneFeedReader(
+                store: setup.cdn.store, indexPath: "\(setup.cdn.root)/index.txt", key: TestKeys.national.trustedKey,
+                environment: testEnvironment()),
+            snapshot: setup.folder.appendingPathComponent("state-keys")
+        ).report()
         #expect(after.holds && after.state.keys == 45, "\(after.summary)")
     }
 
@@ -133,7 +136,9 @@ struct CutOverWorkerTests {
         try await setup.cdn.add(late, signer: TestKeys.client)
         #expect(try await setup.prover.prove().holds == false, "the national feed lacks the late file")
         let national = setup.national
-        let catchUp = LatePublisher { var feed = national; try await feed.add(late, signer: TestKeys.national) }
+        let catchUp = LatePublisher {
+            var feed = national; try await feed.add(late, signer: TestKeys.national)
+        }
         try await setup.worker(catchUp: [catchUp]).apply()
         #expect(try await setup.clientIndex().split(separator: "\n").count == 2)
         #expect(try CoverageSnapshot.read(from: setup.folder.appendingPathComponent("state-keys")).keys.count == 49)
@@ -201,9 +206,12 @@ struct CutOverWorkerTests {
         try await setup.cdn.store.write(saved, to: setup.mirror.previousIndexPath)
         let first = setup.cdn.files[0].name
         let good = try await setup.cdn.store.read(first)
-        try await setup.cdn.store.write(try ExportArchiveWriter(signers: [TestKeys.forger]).archive(for: try require(
-            ExportBatch(start: FeedFixture.firstDay, end: FeedFixture.firstDay + FeedFixture.day, region: "US-XX", keys: FeedFixture.keys(2))
-                .files(root: setup.cdn.root, maxKeysPerFile: 100).first).contents), to: first)
+        try await setup.cdn.store.write(
+            try ExportArchiveWriter(signers: [TestKeys.forger]).archive(
+                for: try require(
+                    ExportBatch(start: FeedFixture.firstDay, end: FeedFixture.firstDay + FeedFixture.day, region: "US-XX", keys: FeedFixture.keys(2))
+                        .files(root: setup.cdn.root, maxKeysPerFile: 100).first
+                ).contents), to: first)
         await #expect(throws: MirrorError.self) {
             try await setup.mirror.restore(stateKey: TestKeys.client.trustedKey, expectedDigest: baseline.replacedIndexDigest)
         }

@@ -126,9 +126,11 @@ struct FaultClassTests {
             for key in badKeys { #expect(try await store.key(key.keyData) == nil, "\(fault): a key of the bad file was imported") }
         }
         #expect(!operatorSees.isEmpty)
-        try write(Row(fault: fault.rawValue, injected: injected, handling: fault.handling, operatorSees: operatorSees,
-                      quarantined: quarantined, badFileKeysImported: badImported, goodKeysImported: goodImported,
-                      goodKeys: goodKeys, passes: passes))
+        try write(
+            Row(
+                fault: fault.rawValue, injected: injected, handling: fault.handling, operatorSees: operatorSees,
+                quarantined: quarantined, badFileKeysImported: badImported, goodKeysImported: goodImported,
+                goodKeys: goodKeys, passes: passes))
         await server.stop()
     }
 

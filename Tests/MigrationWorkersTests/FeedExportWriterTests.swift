@@ -11,14 +11,16 @@ struct FeedExportWriterTests {
 
     func stored(_ count: Int) -> [StoredKey] {
         FeedFixture.keys(count).map {
-            StoredKey(keyData: $0.keyData, transmissionRisk: Int($0.transmissionRiskLevel ?? 1), intervalNumber: $0.rollingStartIntervalNumber ?? 0,
-                      daysSinceOnset: 2, regions: ["US-XX"], createdAt: now.addingTimeInterval(-3600))
+            StoredKey(
+                keyData: $0.keyData, transmissionRisk: Int($0.transmissionRiskLevel ?? 1), intervalNumber: $0.rollingStartIntervalNumber ?? 0,
+                daysSinceOnset: 2, regions: ["US-XX"], createdAt: now.addingTimeInterval(-3600))
         }
     }
 
     func writer(_ store: any ExposureKeyStore, _ destination: any BlobStore, now: Date) -> FeedExportWriter {
-        FeedExportWriter(keyStore: store, destination: destination, root: "exposureKeyExport-US", region: "US",
-                         signer: TestKeys.national, maxKeysPerFile: 40, environment: testEnvironment(now: now))
+        FeedExportWriter(
+            keyStore: store, destination: destination, root: "exposureKeyExport-US", region: "US",
+            signer: TestKeys.national, maxKeysPerFile: 40, environment: testEnvironment(now: now))
     }
 
     /// Every key in every file of the published index, verified with the national key.
@@ -37,16 +39,23 @@ struct FeedExportWriterTests {
     func waitsForTheClock() async throws {
         let clock = Mutex(now)
         let sleeps = Mutex(0)
-        let environment = WorkerEnvironment(now: { clock.withLock { $0 } }, sleep: { duration in
-            sleeps.withLock { $0 += 1 }
-            clock.withLock { $0 = $0.addingTimeInterval(Double(duration.components.seconds)) }
-        })
+        let environment = WorkerEnvironment(
+            now: { clock.withLock { $0 } },
+            sleep: { duration in
+                sleeps.withLock { $0 += 1 }
+                clock.withLock { $0 = $0.addingTimeInterval(Double(duration.components.seconds)) }
+            })
         let store = InMemoryKeyStore()
         let destination = InMemoryBlobStore()
-        let writer = FeedExportWriter(keyStore: store, destination: destination, root: "exposureKeyExport-US", region: "US",
-                                      signer: TestKeys.national, maxKeysPerFile: 40, environment: environment)
+        let writer = FeedExportWriter(
+            keyStore: store, destination: destination, root: "exposureKeyExport-US", region: "US",
+            signer: TestKeys.national, maxKeysPerFile: 40, environment: environment)
         // Keys due this very second: the first batch ends now, so the next one can only end later.
-        let dueNow = { (count: Int) in self.stored(count).map { key in var key = key; key.createdAt = self.now; return key } }
+        let dueNow = { (count: Int) in
+            self.stored(count).map { key in
+                var key = key; key.createdAt = self.now; return key
+            }
+        }
         _ = try await store.importFile(url: "a.zip", digest: "a", keys: dueNow(3), at: now)
         #expect(try await writer.runPass() == 1)
         _ = try await store.importFile(url: "b.zip", digest: "b", keys: dueNow(2), at: now)
@@ -61,14 +70,18 @@ struct FeedExportWriterTests {
         _ = try await ahead.assignNationalFiles(root: "exposureKeyExport-US", maxKeysPerFile: 40, cutoff: clock.withLock { $0 }.addingTimeInterval(7200))
         _ = try await ahead.importFile(url: "d.zip", digest: "d", keys: stored(1), at: now)
         let before = sleeps.withLock { $0 }
-        _ = try await FeedExportWriter(keyStore: ahead, destination: InMemoryBlobStore(), root: "exposureKeyExport-US", region: "US",
-                                       signer: TestKeys.national, maxKeysPerFile: 40, environment: environment).runPass()
+        _ = try await FeedExportWriter(
+            keyStore: ahead, destination: InMemoryBlobStore(), root: "exposureKeyExport-US", region: "US",
+            signer: TestKeys.national, maxKeysPerFile: 40, environment: environment
+        ).runPass()
         #expect(sleeps.withLock { $0 } == before, "waited for a batch that ends an hour ahead")
     }
 
     @Test("files verify with the national key and hold every stored key once", arguments: ["memory", "sqlite"])
     func writes(driver: String) async throws {
-        let store: any ExposureKeyStore = driver == "memory" ? InMemoryKeyStore()
+        let store: any ExposureKeyStore =
+            driver == "memory"
+            ? InMemoryKeyStore()
             : try SQLiteKeyStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-nat-\(UUID().uuidString).db").path)
         let keys = stored(100)
         _ = try await store.importFile(url: "a.zip", digest: "d", keys: keys, at: now)
@@ -112,13 +125,15 @@ struct ExportFeedWorkerTests {
         let now = Date(timeIntervalSince1970: 1_795_000_000)
         let store = InMemoryKeyStore()
         let keys = FeedFixture.keys(10).map {
-            StoredKey(keyData: $0.keyData, transmissionRisk: 1, intervalNumber: $0.rollingStartIntervalNumber ?? 0,
-                      daysSinceOnset: 2, regions: ["US-XX"], createdAt: now.addingTimeInterval(-3600))
+            StoredKey(
+                keyData: $0.keyData, transmissionRisk: 1, intervalNumber: $0.rollingStartIntervalNumber ?? 0,
+                daysSinceOnset: 2, regions: ["US-XX"], createdAt: now.addingTimeInterval(-3600))
         }
         _ = try await store.importFile(url: "a.zip", digest: "d", keys: keys, at: now)
-        let worker = ExportFeedWorker(writer: FeedExportWriter(
-            keyStore: store, destination: InMemoryBlobStore(), root: "exposureKeyExport-US", region: "US", signer: TestKeys.national,
-            maxKeysPerFile: 40, environment: testEnvironment(now: now)))
+        let worker = ExportFeedWorker(
+            writer: FeedExportWriter(
+                keyStore: store, destination: InMemoryBlobStore(), root: "exposureKeyExport-US", region: "US", signer: TestKeys.national,
+                maxKeysPerFile: 40, environment: testEnvironment(now: now)))
         #expect(try await worker.isDone() == false)
     }
 }

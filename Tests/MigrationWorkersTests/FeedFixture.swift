@@ -25,16 +25,19 @@ struct FeedFixture {
     /// Random valid keys (expired, so their created_at is the import time).
     static func keys(_ count: Int, reportType: Int? = 1) -> [ExportKey] {
         (0..<count).map { _ in
-            ExportKey(keyData: Data((0..<16).map { _ in UInt8.random(in: 0...255) }), transmissionRiskLevel: Int32.random(in: 1...8),
-                      rollingStartIntervalNumber: Int32(firstDay / 600) - 144 * 3, reportType: reportType, daysSinceOnsetOfSymptoms: 2)
+            ExportKey(
+                keyData: Data((0..<16).map { _ in UInt8.random(in: 0...255) }), transmissionRiskLevel: Int32.random(in: 1...8),
+                rollingStartIntervalNumber: Int32(firstDay / 600) - 144 * 3, reportType: reportType, daysSinceOnsetOfSymptoms: 2)
         }
     }
 
     /// Adds a file for day `files.count`, signed by `signer`, and rewrites the index. `region`
     /// and `end` (the header's end timestamp; the name keeps the day) make files that make no sense.
     @discardableResult
-    mutating func add(_ keys: [ExportKey], revised: [ExportKey] = [], signer: ExportSigner, region: String = "US-XX",
-                      end: UInt64? = nil) async throws -> String {
+    mutating func add(
+        _ keys: [ExportKey], revised: [ExportKey] = [], signer: ExportSigner, region: String = "US-XX",
+        end: UInt64? = nil
+    ) async throws -> String {
         let start = Self.firstDay + UInt64(files.count) * Self.day
         let batch = ExportBatch(start: start, end: start + Self.day, region: region, keys: keys, revisedKeys: revised)
         let file = try require(batch.files(root: root, maxKeysPerFile: 100_000).first)

@@ -9,13 +9,16 @@ import Testing
 struct FeedImporterTests {
     let trusted = TrustedStateKeySet([.init(key: TestKeys.state.trustedKey)])
 
-    func importer(_ server: LoopbackFeedServer, fixture: FeedFixture, keyStore: any ExposureKeyStore,
-                  trusted: TrustedStateKeySet? = nil, limits: HTTPBlobStore.Limits = .init(fileTimeout: .seconds(1)),
-                  concurrency: Int = 4, now: Date = Date(timeIntervalSince1970: 1_795_000_000)) -> FeedImporter {
-        FeedImporter(feed: HTTPBlobStore(base: server.baseURL, limits: limits), indexPath: "\(fixture.root)/index.txt",
-                     root: fixture.root, trustedKeys: trusted ?? self.trusted, transform: ImportedKeyTransform(region: "US-XX"),
-                     keyStore: keyStore, concurrency: concurrency, retry: TransientRetry(attempts: 3, backoff: .milliseconds(1)),
-                     environment: testEnvironment(now: now))
+    func importer(
+        _ server: LoopbackFeedServer, fixture: FeedFixture, keyStore: any ExposureKeyStore,
+        trusted: TrustedStateKeySet? = nil, limits: HTTPBlobStore.Limits = .init(fileTimeout: .seconds(1)),
+        concurrency: Int = 4, now: Date = Date(timeIntervalSince1970: 1_795_000_000)
+    ) -> FeedImporter {
+        FeedImporter(
+            feed: HTTPBlobStore(base: server.baseURL, limits: limits), indexPath: "\(fixture.root)/index.txt",
+            root: fixture.root, trustedKeys: trusted ?? self.trusted, transform: ImportedKeyTransform(region: "US-XX"),
+            keyStore: keyStore, concurrency: concurrency, retry: TransientRetry(attempts: 3, backoff: .milliseconds(1)),
+            environment: testEnvironment(now: now))
     }
 
     @Test("the store ends with exactly the keys of the good files; transient failures wait, permanent ones fail with the reason")
@@ -116,8 +119,9 @@ struct FeedImporterTests {
         let name = try await fixture.add(keys, signer: TestKeys.state)
         try await fixture.add(FeedFixture.keys(3), signer: TestKeys.state)
         let store = InMemoryKeyStore()
-        let importer = FeedImporter(feed: fixture.store, indexPath: "\(fixture.root)/index.txt", root: fixture.root, trustedKeys: trusted,
-                                    transform: ImportedKeyTransform(region: "US-XX"), keyStore: store, environment: testEnvironment())
+        let importer = FeedImporter(
+            feed: fixture.store, indexPath: "\(fixture.root)/index.txt", root: fixture.root, trustedKeys: trusted,
+            transform: ImportedKeyTransform(region: "US-XX"), keyStore: store, environment: testEnvironment())
         #expect(try await importer.runPass().imported == 2)
         #expect(try await importer.runPass().attempted == 0, "nothing changed: nothing is read again")
         // The state rewrites the first file under the same name with four more keys; the index is unchanged.
@@ -164,7 +168,8 @@ struct FeedImporterTests {
         let names = fixture.files.map(\.name)
         let store = InMemoryKeyStore()
         let now = Date(timeIntervalSince1970: 1_795_000_000)
-        #expect(try await store.claimImportFiles([names[1], names[3]], limit: 10, owner: "other", until: now.addingTimeInterval(60), now: now)
+        #expect(
+            try await store.claimImportFiles([names[1], names[3]], limit: 10, owner: "other", until: now.addingTimeInterval(60), now: now)
                 == [names[1], names[3]])
         var me = importer(server, fixture: fixture, keyStore: store, concurrency: 1)
         me.sharing = ImportSharing(owner: "me")

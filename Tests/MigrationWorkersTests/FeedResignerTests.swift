@@ -10,10 +10,11 @@ struct FeedResignerTests {
     let secondRoot = "exposureKeyExport-US-XX"
 
     func resigner(_ server: LoopbackFeedServer, client: FeedFixture, destination: any BlobStore, ledger: any PublishLedger) -> FeedResigner {
-        FeedResigner(source: HTTPBlobStore(base: server.baseURL), sourceIndexPath: "\(client.root)/index.txt",
-                     clientKey: TestKeys.client.trustedKey, destination: destination, destinationRoot: secondRoot,
-                     signer: TestKeys.state, ledger: ledger, retry: TransientRetry(attempts: 2, backoff: .milliseconds(1)),
-                     environment: testEnvironment())
+        FeedResigner(
+            source: HTTPBlobStore(base: server.baseURL), sourceIndexPath: "\(client.root)/index.txt",
+            clientKey: TestKeys.client.trustedKey, destination: destination, destinationRoot: secondRoot,
+            signer: TestKeys.state, ledger: ledger, retry: TransientRetry(attempts: 2, backoff: .milliseconds(1)),
+            environment: testEnvironment())
     }
 
     @Test("good files are re-signed with the second-feed key; tampered and forged ones are quarantined, never copied")
@@ -77,8 +78,9 @@ struct FeedResignerTests {
         #expect(again.published == 0)
         #expect(again.unchanged == 3)
         // The state re-exports day 2 under the same name with more keys.
-        let batch = ExportBatch(start: FeedFixture.firstDay + FeedFixture.day, end: FeedFixture.firstDay + 2 * FeedFixture.day,
-                                region: "US-XX", keys: FeedFixture.keys(12))
+        let batch = ExportBatch(
+            start: FeedFixture.firstDay + FeedFixture.day, end: FeedFixture.firstDay + 2 * FeedFixture.day,
+            region: "US-XX", keys: FeedFixture.keys(12))
         let file = try #require(batch.files(root: client.root, maxKeysPerFile: 100).first)
         try await client.store.write(try ExportArchiveWriter(signers: [TestKeys.client]).archive(for: file.contents), to: client.files[1].name)
         let changed = try await worker.runPass()
@@ -97,9 +99,10 @@ struct FeedResignerTests {
         let ledger = InMemoryPublishLedger()
         let destination = InMemoryBlobStore()
         func worker(_ source: any BlobStore) -> FeedResigner {
-            var worker = FeedResigner(source: source, sourceIndexPath: "\(client.root)/index.txt", clientKey: TestKeys.client.trustedKey,
-                                      destination: destination, destinationRoot: secondRoot, signer: TestKeys.state,
-                                      ledger: ledger, retry: TransientRetry(attempts: 2, backoff: .milliseconds(1)), environment: clock.environment)
+            var worker = FeedResigner(
+                source: source, sourceIndexPath: "\(client.root)/index.txt", clientKey: TestKeys.client.trustedKey,
+                destination: destination, destinationRoot: secondRoot, signer: TestKeys.state,
+                ledger: ledger, retry: TransientRetry(attempts: 2, backoff: .milliseconds(1)), environment: clock.environment)
             worker.fullVerificationEvery = .seconds(86_400)
             return worker
         }
@@ -112,8 +115,9 @@ struct FeedResignerTests {
         #expect(downloads() == first, "an unchanged file (same ETag) is not downloaded again")
 
         // Day 2 re-exported under the same name: a new ETag, so it alone is downloaded.
-        let batch = ExportBatch(start: FeedFixture.firstDay + FeedFixture.day, end: FeedFixture.firstDay + 2 * FeedFixture.day,
-                                region: "US-XX", keys: FeedFixture.keys(12))
+        let batch = ExportBatch(
+            start: FeedFixture.firstDay + FeedFixture.day, end: FeedFixture.firstDay + 2 * FeedFixture.day,
+            region: "US-XX", keys: FeedFixture.keys(12))
         let file = try #require(batch.files(root: client.root, maxKeysPerFile: 100).first)
         try await client.store.write(try ExportArchiveWriter(signers: [TestKeys.client]).archive(for: file.contents), to: client.files[1].name)
         #expect(try await worker(http).runPass().published == 1)
@@ -122,8 +126,9 @@ struct FeedResignerTests {
         // A CDN whose ETag does not change with the content: trusted within the day, read in full after it.
         let stale = UnchangingVersionStore(inner: http)
         #expect(try await worker(stale).runPass().unchanged == 3)
-        let day3 = ExportBatch(start: FeedFixture.firstDay + 2 * FeedFixture.day, end: FeedFixture.firstDay + 3 * FeedFixture.day,
-                               region: "US-XX", keys: FeedFixture.keys(14))
+        let day3 = ExportBatch(
+            start: FeedFixture.firstDay + 2 * FeedFixture.day, end: FeedFixture.firstDay + 3 * FeedFixture.day,
+            region: "US-XX", keys: FeedFixture.keys(14))
         let third = try #require(day3.files(root: client.root, maxKeysPerFile: 100).first)
         try await client.store.write(try ExportArchiveWriter(signers: [TestKeys.client]).archive(for: third.contents), to: client.files[2].name)
         clock.advance(3600)

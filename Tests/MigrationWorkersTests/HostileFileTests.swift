@@ -13,9 +13,10 @@ struct HostileFileTests {
     let trusted = TrustedStateKeySet([.init(key: TestKeys.state.trustedKey)])
 
     func importer(_ fixture: FeedFixture, keyStore: any ExposureKeyStore) -> FeedImporter {
-        FeedImporter(feed: fixture.store, indexPath: "\(fixture.root)/index.txt", root: fixture.root, trustedKeys: trusted,
-                     transform: ImportedKeyTransform(region: "US-XX"), keyStore: keyStore,
-                     retry: TransientRetry(attempts: 1, backoff: .milliseconds(1)), environment: testEnvironment(now: now))
+        FeedImporter(
+            feed: fixture.store, indexPath: "\(fixture.root)/index.txt", root: fixture.root, trustedKeys: trusted,
+            transform: ImportedKeyTransform(region: "US-XX"), keyStore: keyStore,
+            retry: TransientRetry(attempts: 1, backoff: .milliseconds(1)), environment: testEnvironment(now: now))
     }
 
     /// Keys that look like keys but break a rule: rolling period 0 and 145, key data of 15, 17 and 0 bytes.
@@ -49,19 +50,22 @@ struct HostileFileTests {
             RefusedKeys(code: "rolling-period", reason: "rolling period 145 is outside 1…144", count: 1),
         ]
         #expect(summary.refusedKeys == [odd: expected])
-        for text in ["5 keys refused by rule", "key-length 3", "key data is 0 bytes, not 16: 1", "key data is 15 bytes, not 16: 1",
-                     "key data is 17 bytes, not 16: 1", "rolling-period 2", "rolling period 0 is outside 1…144: 1",
-                     "rolling period 145 is outside 1…144: 1"] {
+        for text in [
+            "5 keys refused by rule", "key-length 3", "key data is 0 bytes, not 16: 1", "key data is 15 bytes, not 16: 1",
+            "key data is 17 bytes, not 16: 1", "rolling-period 2", "rolling period 0 is outside 1…144: 1",
+            "rolling period 145 is outside 1…144: 1",
+        ] {
             #expect(summary.text.contains(text), "\(summary.text)")
         }
         let records = Dictionary(uniqueKeysWithValues: try await store.importFiles().map { ($0.url, $0) })
         #expect(records[odd]?.refusedKeys == expected)
         #expect(records[clean]?.refusedKeys == [])
         if kind == .sqlite {
-            CaseReport.record(10, case: "keys of rolling period 0 or 145, key data of 0, 15 or 17 bytes (and RECURSIVE, risk 9, onset out of range)",
-                              handling: "refused one by one, counted per file and reason in the key store; the rest of the file imported",
-                              operatorSees: summary.text.split(separator: "\n").first { $0.contains("refused by rule") }.map(String.init) ?? summary.text,
-                              test: "HostileFileTests.refusedKeysCounted, HostileInputCommandTests.refusedKeys")
+            CaseReport.record(
+                10, case: "keys of rolling period 0 or 145, key data of 0, 15 or 17 bytes (and RECURSIVE, risk 9, onset out of range)",
+                handling: "refused one by one, counted per file and reason in the key store; the rest of the file imported",
+                operatorSees: summary.text.split(separator: "\n").first { $0.contains("refused by rule") }.map(String.init) ?? summary.text,
+                test: "HostileFileTests.refusedKeysCounted, HostileInputCommandTests.refusedKeys")
         }
     }
 
@@ -74,8 +78,9 @@ struct HostileFileTests {
         #expect(summary.imported == 0)
         let reason = try #require(summary.failed.first { $0.file == reversed }?.reason)
         #expect(reason.contains("starts after it ends"), "\(reason)")
-        CaseReport.record(20, case: "a file whose window starts after it ends", handling: "refused, failed for good", operatorSees: reason,
-                          test: "HostileFileTests.startAfterEnd")
+        CaseReport.record(
+            20, case: "a file whose window starts after it ends", handling: "refused, failed for good", operatorSees: reason,
+            test: "HostileFileTests.startAfterEnd")
         #expect(try await store.keyCount() == 0)
         #expect(try await store.importFiles().first?.status == .failed)
     }
@@ -90,8 +95,9 @@ struct HostileFileTests {
         #expect(summary.imported == 1, "a region differing only in case is the same region")
         let reason = try #require(summary.failed.first { $0.file == german }?.reason)
         #expect(reason.contains("`DE`") && reason.contains("`US-XX`"), "\(reason)")
-        CaseReport.record(30, case: "a file whose region is not `state.region`", handling: "refused, failed for good", operatorSees: reason,
-                          test: "HostileFileTests.otherRegion")
+        CaseReport.record(
+            30, case: "a file whose region is not `state.region`", handling: "refused, failed for good", operatorSees: reason,
+            test: "HostileFileTests.otherRegion")
         #expect(try await store.keyCount() == 5)
     }
 
@@ -102,8 +108,11 @@ struct HostileFileTests {
         let future = try await fixture.add(FeedFixture.keys(5), signer: TestKeys.state, end: 1_830_000_000)
         // Still valid keys, in a file that ends 5 minutes ahead: within the skew, no warning.
         let start = Int32(now.timeIntervalSince1970 / 600) - 10
-        let valid = (0..<3).map { _ in ExportKey(keyData: Data((0..<16).map { _ in UInt8.random(in: 0...255) }), transmissionRiskLevel: 2,
-                                                 rollingStartIntervalNumber: start, reportType: 1) }
+        let valid = (0..<3).map { _ in
+            ExportKey(
+                keyData: Data((0..<16).map { _ in UInt8.random(in: 0...255) }), transmissionRiskLevel: 2,
+                rollingStartIntervalNumber: start, reportType: 1)
+        }
         try await fixture.add(valid, signer: TestKeys.state, end: UInt64(now.timeIntervalSince1970) + 300)
         let store = InMemoryKeyStore()
         let summary = try await importer(fixture, keyStore: store).runPass()
@@ -112,9 +121,10 @@ struct HostileFileTests {
         let warning = try #require(summary.warnings.first?.reason)
         #expect(warning.contains("2027-12-28") && warning.contains("dated by their own rolling periods"), "\(warning)")
         #expect(warning.contains("none of its 5 keys is held back"), "\(warning)")
-        CaseReport.record(40, case: "a file that ends in the future (beyond 10 min)",
-                          handling: "imported; keys dated by their own rolling periods; warning kept on the file's record", operatorSees: warning,
-                          test: "HostileFileTests.fromTheFuture")
+        CaseReport.record(
+            40, case: "a file that ends in the future (beyond 10 min)",
+            handling: "imported; keys dated by their own rolling periods; warning kept on the file's record", operatorSees: warning,
+            test: "HostileFileTests.fromTheFuture")
         #expect(summary.text.contains("WARNING: 1 files end in the future"), "\(summary.text)")
         #expect(try await store.importFiles().first { $0.url == future }?.note == warning)
     }

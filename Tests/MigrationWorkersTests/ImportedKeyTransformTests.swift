@@ -12,8 +12,9 @@ struct ImportedKeyTransformTests {
     var expiredStart: Int32 { Int32(now.timeIntervalSince1970 / 600) - 3 * 144 }
 
     func key(_ change: (inout ExportKey) -> Void = { _ in }) -> ExportKey {
-        var key = ExportKey(keyData: Data(repeating: 9, count: 16), transmissionRiskLevel: 5,
-                            rollingStartIntervalNumber: expiredStart, reportType: 1, daysSinceOnsetOfSymptoms: 2)
+        var key = ExportKey(
+            keyData: Data(repeating: 9, count: 16), transmissionRiskLevel: 5,
+            rollingStartIntervalNumber: expiredStart, reportType: 1, daysSinceOnsetOfSymptoms: 2)
         change(&key)
         return key
     }
@@ -47,7 +48,12 @@ struct ImportedKeyTransformTests {
     @Test("risk 0 backfills from the report type; onset absent backfills 10; out-of-range values reject the key")
     func backfillAndRanges() throws {
         #expect(try transform.primaryKey(key { $0.transmissionRiskLevel = 0 }, now: now).get().transmissionRisk == 2)
-        #expect(try transform.primaryKey(key { $0.transmissionRiskLevel = 0; $0.reportType = 2 }, now: now).get().transmissionRisk == 4)
+        #expect(
+            try transform.primaryKey(
+                key {
+                    $0.transmissionRiskLevel = 0; $0.reportType = 2
+                }, now: now
+            ).get().transmissionRisk == 4)
         #expect(try transform.primaryKey(key { $0.daysSinceOnsetOfSymptoms = nil }, now: now).get().daysSinceOnset == 10)
         #expect(reason(transform.primaryKey(key { $0.transmissionRiskLevel = 9 }, now: now)) == "transmission risk 9 is outside 0…8")
         #expect(reason(transform.primaryKey(key { $0.daysSinceOnsetOfSymptoms = -15 }, now: now)) == "days since onset -15 is outside ±14")

@@ -22,12 +22,14 @@ struct PipelineDrainedCheckTests {
             retry: TransientRetry(attempts: 1), environment: testEnvironment(now: now))
         let keyStore = InMemoryKeyStore()
         let nationalFolder = FeedFixture(root: "exposureKeyExport-US")
-        let writer = FeedExportWriter(keyStore: keyStore, destination: nationalFolder.store, root: nationalFolder.root, region: "US",
-                                      signer: TestKeys.national, maxKeysPerFile: 40, environment: testEnvironment(now: now))
+        let writer = FeedExportWriter(
+            keyStore: keyStore, destination: nationalFolder.store, root: nationalFolder.root, region: "US",
+            signer: TestKeys.national, maxKeysPerFile: 40, environment: testEnvironment(now: now))
         let cdn = FeedFixture()
-        let mirror = ClientMirror(source: nationalFolder.store, sourceIndexPath: "\(nationalFolder.root)/index.txt", nationalKey: TestKeys.national.trustedKey,
-                                  destination: cdn.store, root: cdn.root,
-                                  stateFile: cdn.folder.appendingPathComponent("mirror.json"), environment: testEnvironment(now: now))
+        let mirror = ClientMirror(
+            source: nationalFolder.store, sourceIndexPath: "\(nationalFolder.root)/index.txt", nationalKey: TestKeys.national.trustedKey,
+            destination: cdn.store, root: cdn.root,
+            stateFile: cdn.folder.appendingPathComponent("mirror.json"), environment: testEnvironment(now: now))
         let check = PipelineDrainedCheck(resigner: resigner, nationalExport: writer, mirror: mirror)
 
         let fresh = await check.evaluate()
@@ -43,10 +45,13 @@ struct PipelineDrainedCheckTests {
         server.clearFaults()
         try await resigner.runPass()
 
-        _ = try await keyStore.importFile(url: "a.zip", digest: "d", keys: FeedFixture.keys(3).map {
-            StoredKey(keyData: $0.keyData, transmissionRisk: 1, intervalNumber: $0.rollingStartIntervalNumber ?? 0, daysSinceOnset: 2,
-                      regions: ["US"], createdAt: now.addingTimeInterval(-7200))
-        }, at: now)
+        _ = try await keyStore.importFile(
+            url: "a.zip", digest: "d",
+            keys: FeedFixture.keys(3).map {
+                StoredKey(
+                    keyData: $0.keyData, transmissionRisk: 1, intervalNumber: $0.rollingStartIntervalNumber ?? 0, daysSinceOnset: 2,
+                    regions: ["US"], createdAt: now.addingTimeInterval(-7200))
+            }, at: now)
         let due = await check.evaluate()
         #expect(due.outcome == .pending && due.reason.contains("3 imported keys are due in the national feed but in no national file yet"))
         #expect(!due.reason.contains("dual-export"))

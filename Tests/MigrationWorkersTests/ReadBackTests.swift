@@ -26,17 +26,20 @@ private final class DamagingStore: BlobStore {
 struct ReadBackTests {
     let now = Date(timeIntervalSince1970: 1_795_000_000)
 
-    @Test("national export: a file stored damaged fails the pass, is not recorded as written and no index names it; once the store is sound it is written again")
+    @Test(
+        "national export: a file stored damaged fails the pass, is not recorded as written and no index names it; once the store is sound it is written again")
     func nationalExport() async throws {
         let keyStore = InMemoryKeyStore()
         let keys = FeedFixture.keys(30).map {
-            StoredKey(keyData: $0.keyData, transmissionRisk: 4, intervalNumber: $0.rollingStartIntervalNumber ?? 0, daysSinceOnset: 2,
-                      regions: ["US-XX"], createdAt: now.addingTimeInterval(-3600))
+            StoredKey(
+                keyData: $0.keyData, transmissionRisk: 4, intervalNumber: $0.rollingStartIntervalNumber ?? 0, daysSinceOnset: 2,
+                regions: ["US-XX"], createdAt: now.addingTimeInterval(-3600))
         }
         _ = try await keyStore.importFile(url: "a.zip", digest: "a", keys: keys, at: now)
         let destination = DamagingStore()
-        let writer = FeedExportWriter(keyStore: keyStore, destination: destination, root: "exposureKeyExport-US", region: "US",
-                                      signer: TestKeys.national, maxKeysPerFile: 40, environment: testEnvironment(now: now))
+        let writer = FeedExportWriter(
+            keyStore: keyStore, destination: destination, root: "exposureKeyExport-US", region: "US",
+            signer: TestKeys.national, maxKeysPerFile: 40, environment: testEnvironment(now: now))
         await #expect(throws: WorkerError.self) { try await writer.runPass() }
         #expect(try await keyStore.nationalFiles().allSatisfy { !$0.isWritten })
         #expect(try await destination.exists("exposureKeyExport-US/index.txt") == false)
@@ -45,7 +48,9 @@ struct ReadBackTests {
         #expect(try await destination.exists("exposureKeyExport-US/index.txt"))
     }
 
-    @Test("dual-export: a re-signed file stored damaged fails the pass without quarantining the client file; the second index does not name it; once sound it is published")
+    @Test(
+        "dual-export: a re-signed file stored damaged fails the pass without quarantining the client file; the second index does not name it; once sound it is published"
+    )
     func dualExport() async throws {
         var client = FeedFixture()
         try await client.add(FeedFixture.keys(20), signer: TestKeys.client)
@@ -53,10 +58,11 @@ struct ReadBackTests {
         defer { Task { await server.stop() } }
         let destination = DamagingStore()
         let ledger = InMemoryPublishLedger()
-        let resigner = FeedResigner(source: HTTPBlobStore(base: server.baseURL), sourceIndexPath: "\(client.root)/index.txt",
-                                    clientKey: TestKeys.client.trustedKey, destination: destination, destinationRoot: "exposureKeyExport-US-XX",
-                                    signer: TestKeys.state, ledger: ledger, retry: TransientRetry(attempts: 1, backoff: .milliseconds(1)),
-                                    environment: testEnvironment())
+        let resigner = FeedResigner(
+            source: HTTPBlobStore(base: server.baseURL), sourceIndexPath: "\(client.root)/index.txt",
+            clientKey: TestKeys.client.trustedKey, destination: destination, destinationRoot: "exposureKeyExport-US-XX",
+            signer: TestKeys.state, ledger: ledger, retry: TransientRetry(attempts: 1, backoff: .milliseconds(1)),
+            environment: testEnvironment())
         await #expect(throws: WorkerError.self) { try await resigner.runPass() }
         #expect(try await destination.exists("exposureKeyExport-US-XX/index.txt") == false)
         #expect(try await ledger.entries().allSatisfy { $0.status != .quarantined }, "the client file is not at fault")

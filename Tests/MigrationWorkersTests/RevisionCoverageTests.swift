@@ -59,30 +59,38 @@ struct RevisionCoverageTests {
         #expect(CoverageReport.compare(state: stateKeys, national: try await reader(national, TestKeys.national).read()).holds)
     }
 
-    @Test("the national export writes a revision of an exported key as a revised key of a later file; a key revoked before its export is never published as positive")
+    @Test(
+        "the national export writes a revision of an exported key as a revised key of a later file; a key revoked before its export is never published as positive"
+    )
     func exportWritesRevisions() async throws {
         let store = InMemoryKeyStore()
         let destination = FeedFixture(root: "exposureKeyExport-US")
-        let writer = FeedExportWriter(keyStore: store, destination: destination.store, root: destination.root, region: "US",
-                                      signer: TestKeys.national, maxKeysPerFile: 40, environment: testEnvironment(now: now))
+        let writer = FeedExportWriter(
+            keyStore: store, destination: destination.store, root: destination.root, region: "US",
+            signer: TestKeys.national, maxKeysPerFile: 40, environment: testEnvironment(now: now))
         let stored = FeedFixture.keys(3).map {
-            StoredKey(keyData: $0.keyData, transmissionRisk: 2, intervalNumber: $0.rollingStartIntervalNumber ?? 0, reportType: "likely",
-                      daysSinceOnset: 2, regions: ["US"], createdAt: now.addingTimeInterval(-7200))
+            StoredKey(
+                keyData: $0.keyData, transmissionRisk: 2, intervalNumber: $0.rollingStartIntervalNumber ?? 0, reportType: "likely",
+                daysSinceOnset: 2, regions: ["US"], createdAt: now.addingTimeInterval(-7200))
         }
         _ = try await store.importFile(url: "a.zip", digest: "a", keys: Array(stored[0..<2]), at: now.addingTimeInterval(-7200))
         try await writer.runPass()
-        _ = try await store.importFile(url: "b.zip", digest: "b", keys: [stored[2]], revisions: [
-            KeyRevision(keyData: stored[0].keyData, reportType: "negative", transmissionRisk: 6, daysSinceOnset: nil),
-            KeyRevision(keyData: stored[2].keyData, reportType: "negative", transmissionRisk: 6, daysSinceOnset: nil),
-        ], at: now.addingTimeInterval(-60))
-        let later = FeedExportWriter(keyStore: store, destination: destination.store, root: destination.root, region: "US",
-                                     signer: TestKeys.national, maxKeysPerFile: 40, environment: testEnvironment(now: now.addingTimeInterval(10)))
+        _ = try await store.importFile(
+            url: "b.zip", digest: "b", keys: [stored[2]],
+            revisions: [
+                KeyRevision(keyData: stored[0].keyData, reportType: "negative", transmissionRisk: 6, daysSinceOnset: nil),
+                KeyRevision(keyData: stored[2].keyData, reportType: "negative", transmissionRisk: 6, daysSinceOnset: nil),
+            ], at: now.addingTimeInterval(-60))
+        let later = FeedExportWriter(
+            keyStore: store, destination: destination.store, root: destination.root, region: "US",
+            signer: TestKeys.national, maxKeysPerFile: 40, environment: testEnvironment(now: now.addingTimeInterval(10)))
         try await later.runPass()
         let phone = try await reader(destination, TestKeys.national).read()
         #expect(phone.files.count == 2)
         #expect(phone.revisions[try require(DiagnosisKeyID(stored[0].keyData))]?.reportType == 5, "the revocation of an exported key")
-        #expect(phone.keys[try require(DiagnosisKeyID(stored[2].keyData))] == nil && phone.revokedKeys.count == 1,
-                "a key revoked before its first export goes out as revoked, never as positive")
+        #expect(
+            phone.keys[try require(DiagnosisKeyID(stored[2].keyData))] == nil && phone.revokedKeys.count == 1,
+            "a key revoked before its first export goes out as revoked, never as positive")
         #expect(phone.revisions[try require(DiagnosisKeyID(stored[2].keyData))] == nil)
     }
 }

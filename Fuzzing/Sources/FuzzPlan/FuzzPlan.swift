@@ -23,7 +23,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: fuzzBytes(data, size), as: UTF8.self)
     let result = PlanLoader.load(text: text, file: "fuzz.yaml", folder: folder)
     // Lines are counted like YAML does (\n, \r\n, \r); one more for a position at the very end.
-    let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
+    let lines =
+        text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
         + text.utf8.filter { $0 == UInt8(ascii: "\r") }.count + 1
     for diagnostic in result.diagnostics {
         fuzzRequire(diagnostic.file == "fuzz.yaml", "diagnostic names \(diagnostic.file)")

@@ -37,8 +37,9 @@ final class MonitoringServer: Sendable {
         let (host, requested) = try parse(address)
         let router = Router()
         router.get("metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
         }
         router.get("healthz") { _, _ in
             let (ok, text) = metrics.health(stalledAfter: stalledAfter)

@@ -52,25 +52,39 @@ final class RunMetrics: Sendable {
                 _ = counter("enmigrate_worker_steps_total", labels: [("worker", worker), ("phase", phase.rawValue), ("result", result)], help: Self.stepsHelp)
             }
         case let .stepSucceeded(phase, worker):
-            gauge("enmigrate_worker_last_success_timestamp_seconds", labels: [("worker", worker)],
-                               help: "When the worker last finished a step or pass successfully").set(at.timeIntervalSince1970)
-            counter("enmigrate_worker_steps_total", labels: [("worker", worker), ("phase", phase.rawValue), ("result", "succeeded")],
-                                 help: Self.stepsHelp).increment()
+            gauge(
+                "enmigrate_worker_last_success_timestamp_seconds", labels: [("worker", worker)],
+                help: "When the worker last finished a step or pass successfully"
+            ).set(at.timeIntervalSince1970)
+            counter(
+                "enmigrate_worker_steps_total", labels: [("worker", worker), ("phase", phase.rawValue), ("result", "succeeded")],
+                help: Self.stepsHelp
+            ).increment()
         case let .stepFailed(phase, worker, _):
-            counter("enmigrate_worker_steps_total", labels: [("worker", worker), ("phase", phase.rawValue), ("result", "failed")],
-                                 help: Self.stepsHelp).increment()
+            counter(
+                "enmigrate_worker_steps_total", labels: [("worker", worker), ("phase", phase.rawValue), ("result", "failed")],
+                help: Self.stepsHelp
+            ).increment()
         case let .progress(worker, done, total, _):
-            gauge("enmigrate_worker_files_done", labels: [("worker", worker)],
-                               help: "Files the worker's current pass has done").set(Double(done))
-            gauge("enmigrate_worker_files_in_pass", labels: [("worker", worker)],
-                               help: "Files the worker's current pass has to do").set(Double(total))
+            gauge(
+                "enmigrate_worker_files_done", labels: [("worker", worker)],
+                help: "Files the worker's current pass has done"
+            ).set(Double(done))
+            gauge(
+                "enmigrate_worker_files_in_pass", labels: [("worker", worker)],
+                help: "Files the worker's current pass has to do"
+            ).set(Double(total))
         case let .fileProblem(worker, _, _, permanent):
-            counter("enmigrate_files_problems_total", labels: [("worker", worker), ("outcome", permanent ? "quarantined" : "retrying")],
-                                 help: Self.problemsHelp).increment()
+            counter(
+                "enmigrate_files_problems_total", labels: [("worker", worker), ("outcome", permanent ? "quarantined" : "retrying")],
+                help: Self.problemsHelp
+            ).increment()
         case .check(let result):
             for outcome in CheckResult.Outcome.allOutcomes {
-                gauge("enmigrate_check", labels: [("check", result.name), ("outcome", outcome.rawValue)],
-                                   help: "1 for the outcome each precondition check had when last evaluated").set(Double(result.outcome == outcome ? 1 : 0))
+                gauge(
+                    "enmigrate_check", labels: [("check", result.name), ("outcome", outcome.rawValue)],
+                    help: "1 for the outcome each precondition check had when last evaluated"
+                ).set(Double(result.outcome == outcome ? 1 : 0))
             }
             if result.name == "coverage" {
                 gauge("enmigrate_coverage_holds", help: "1 when the last coverage proof held, 0 when it did not")

@@ -158,8 +158,9 @@ public struct ExportArchive: Sendable {
         do {
             if entry.isCompressed {
                 guard let raw = compressedBytes(of: entry.path, in: bytes) else {
-                    throw ExportFileError.corruptEntry(file: name, entry: entry.path,
-                                                       reason: "its local header or data is outside the archive, or it is a zip64 entry")
+                    throw ExportFileError.corruptEntry(
+                        file: name, entry: entry.path,
+                        reason: "its local header or data is outside the archive, or it is a zip64 entry")
                 }
                 var position = 0
                 let checksum = try Data.decompress(
@@ -214,12 +215,14 @@ public struct ExportArchive: Sendable {
             let zip64 = 0xFFFF_FFFF
             for _ in 0..<count {
                 guard u32(offset) == 0x0201_4B50, let compressed = u32(offset + 20), let nameLength = u16(offset + 28),
-                      let extraLength = u16(offset + 30), let commentLength = u16(offset + 32),
-                      let local = u32(offset + 42), offset + 46 + nameLength <= bytes.count else { return nil }
+                    let extraLength = u16(offset + 30), let commentLength = u16(offset + 32),
+                    let local = u32(offset + 42), offset + 46 + nameLength <= bytes.count
+                else { return nil }
                 let entryName = String(decoding: bytes[(offset + 46)..<(offset + 46 + nameLength)], as: UTF8.self)
                 if entryName == path {
                     guard compressed != zip64, local != zip64, u32(local) == 0x0403_4B50,
-                          let localName = u16(local + 26), let localExtra = u16(local + 28) else { return nil }
+                        let localName = u16(local + 26), let localExtra = u16(local + 28)
+                    else { return nil }
                     let start = local + 30 + localName + localExtra
                     guard start <= bytes.count else { return nil }
                     return Data(bytes[start..<min(bytes.count, start + compressed)])

@@ -35,7 +35,7 @@ public enum ExportIndexProblem: Equatable, Sendable, CustomStringConvertible {
     public var line: Int {
         switch self {
         case let .unsorted(line, _, _, _), let .duplicate(line, _, _), let .escapesRoot(line, _, _),
-             let .wrongRoot(line, _, _):
+            let .wrongRoot(line, _, _):
             line
         case .byteOrderMark: 1
         }

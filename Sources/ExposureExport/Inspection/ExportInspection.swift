@@ -57,21 +57,24 @@ public struct ExportInspection: Sendable {
             switch signature.encoding {
             case .der: break
             case .raw:
-                found.append(ExportAnomaly(
-                    code: "raw-signature",
-                    message: "signature '\(signature.info.label)' is raw r||s (64 bytes), not DER; phones reject it"))
+                found.append(
+                    ExportAnomaly(
+                        code: "raw-signature",
+                        message: "signature '\(signature.info.label)' is raw r||s (64 bytes), not DER; phones reject it"))
             case .unreadable:
-                found.append(ExportAnomaly(
-                    code: "unreadable-signature",
-                    message: "signature '\(signature.info.label)' is \(signature.bytes.count) bytes, neither DER nor raw"))
+                found.append(
+                    ExportAnomaly(
+                        code: "unreadable-signature",
+                        message: "signature '\(signature.info.label)' is \(signature.bytes.count) bytes, neither DER nor raw"))
             }
         }
         let binLabels = contents.signatureInfos.map(\.label)
         let sigLabels = signatures.map(\.info.label)
         if !signatures.isEmpty, !contents.signatureInfos.isEmpty, binLabels != sigLabels {
-            found.append(ExportAnomaly(
-                code: "signature-info-mismatch",
-                message: "signature infos differ: export.bin has \(binLabels), export.sig has \(sigLabels)"))
+            found.append(
+                ExportAnomaly(
+                    code: "signature-info-mismatch",
+                    message: "signature infos differ: export.bin has \(binLabels), export.sig has \(sigLabels)"))
         }
         return found
     }

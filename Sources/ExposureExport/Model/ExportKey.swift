@@ -67,8 +67,10 @@ extension ExportKey {
         }
         let order = keys.enumerated().map { index, key in
             key.keyData.withUnsafeBytes { bytes in
-                (UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
-                 UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)), index)
+                (
+                    UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
+                    UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)), index
+                )
             }
         }.sorted { $0 < $1 }
         return order.map { keys[$0.2] }

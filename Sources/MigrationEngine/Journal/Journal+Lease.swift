@@ -14,8 +14,9 @@ public struct LockOwner: Sendable, Equatable {
 
     /// This process.
     public static var current: LockOwner {
-        LockOwner(user: ProcessInfo.processInfo.environment["USER"] ?? NSUserName(),
-                  host: ProcessInfo.processInfo.hostName, pid: getpid())
+        LockOwner(
+            user: ProcessInfo.processInfo.environment["USER"] ?? NSUserName(),
+            host: ProcessInfo.processInfo.hostName, pid: getpid())
     }
 
     /// How the run lock and import claims name a process: `user@host pid N`.
@@ -44,8 +45,10 @@ extension Journal {
     /// new holder. A lease held by a process on this host that no longer exists is taken over
     /// at once; a live holder's lease only after it expires.
     /// - Returns: the fence to pass to every write, and the holder taken over, if any.
-    public func acquireLease(owner: LockOwner, now: Date, ttl: Duration,
-                             isAlive: @Sendable (Int32) -> Bool = LockOwner.isAlive) throws(JournalError) -> (fence: Int64, tookOver: LockHolder?) {
+    public func acquireLease(
+        owner: LockOwner, now: Date, ttl: Duration,
+        isAlive: @Sendable (Int32) -> Bool = LockOwner.isAlive
+    ) throws(JournalError) -> (fence: Int64, tookOver: LockHolder?) {
         try guarded {
             try storage.updateLease { holder in
                 if let holder, holder.expires > now, holder.pid != 0 {
@@ -54,8 +57,9 @@ extension Journal {
                     guard sameProcess || deadHere else { throw JournalError.lockHeld(holder: holder) }
                 }
                 let fence = (holder?.fence ?? 0) + 1
-                let lease = LockHolder(user: owner.user, host: owner.host, pid: owner.pid, fence: fence,
-                                       expires: now.addingTimeInterval(Self.seconds(ttl)))
+                let lease = LockHolder(
+                    user: owner.user, host: owner.host, pid: owner.pid, fence: fence,
+                    expires: now.addingTimeInterval(Self.seconds(ttl)))
                 let tookOver = holder.flatMap { $0.pid != 0 && $0.expires > now && $0.pid != owner.pid ? $0 : nil }
                 return (lease, (fence, tookOver))
             }

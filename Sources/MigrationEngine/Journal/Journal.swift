@@ -42,8 +42,9 @@ public final class Journal: Sendable {
         let run = JournalRun(planHash: planHash, mode: machine.mode, requiredGates: machine.requiredGates, startedAt: now)
         try guarded {
             _ = try storage.append(fence: 0, run: run) { previous, sequence in
-                Self.record(previous: previous, sequence: sequence, kind: .runStarted, machine: machine, attempt: 0,
-                            detail: ["planHash": planHash], fence: fence, at: now)
+                Self.record(
+                    previous: previous, sequence: sequence, kind: .runStarted, machine: machine, attempt: 0,
+                    detail: ["planHash": planHash], fence: fence, at: now)
             }
         }
     }
@@ -51,23 +52,30 @@ public final class Journal: Sendable {
     /// Appends a record after checking, in the same transaction, that `fence` still holds the
     /// lease (0 = a writer that needs no lock: approvals and abort requests).
     @discardableResult
-    public func append(_ kind: JournalRecord.Kind, machine: RunStateMachine, attempt: Int = 0,
-                       detail: [String: String] = [:], fence: Int64, at now: Date) throws(JournalError) -> JournalRecord {
+    public func append(
+        _ kind: JournalRecord.Kind, machine: RunStateMachine, attempt: Int = 0,
+        detail: [String: String] = [:], fence: Int64, at now: Date
+    ) throws(JournalError) -> JournalRecord {
         try guarded {
             try storage.append(fence: fence, run: nil) { previous, sequence in
-                Self.record(previous: previous, sequence: sequence, kind: kind, machine: machine, attempt: attempt,
-                            detail: detail, fence: fence, at: now)
+                Self.record(
+                    previous: previous, sequence: sequence, kind: kind, machine: machine, attempt: attempt,
+                    detail: detail, fence: fence, at: now)
             }
         }
     }
 
-    private static func record(previous: String, sequence: Int64, kind: JournalRecord.Kind, machine: RunStateMachine, attempt: Int,
-                               detail: [String: String], fence: Int64, at now: Date) -> JournalRecord {
+    private static func record(
+        previous: String, sequence: Int64, kind: JournalRecord.Kind, machine: RunStateMachine, attempt: Int,
+        detail: [String: String], fence: Int64, at now: Date
+    ) -> JournalRecord {
         let detailText = JournalSchema.encode(detail)
-        let hash = chainHash(previous: previous, sequence: sequence, at: now, kind: kind.rawValue, phase: machine.phase.rawValue,
-                             status: machine.status.rawValue, stepDone: machine.stepDone, attempt: attempt, detail: detailText, fence: fence)
-        return JournalRecord(sequence: sequence, at: now, kind: kind, phase: machine.phase, status: machine.status,
-                             stepDone: machine.stepDone, attempt: attempt, detail: detailText, fence: fence, previousHash: previous, hash: hash)
+        let hash = chainHash(
+            previous: previous, sequence: sequence, at: now, kind: kind.rawValue, phase: machine.phase.rawValue,
+            status: machine.status.rawValue, stepDone: machine.stepDone, attempt: attempt, detail: detailText, fence: fence)
+        return JournalRecord(
+            sequence: sequence, at: now, kind: kind, phase: machine.phase, status: machine.status,
+            stepDone: machine.stepDone, attempt: attempt, detail: detailText, fence: fence, previousHash: previous, hash: hash)
     }
 
     /// The first record whose hash does not match its content and predecessor, or nil when
@@ -75,20 +83,25 @@ public final class Journal: Sendable {
     public func firstBrokenRecord() throws(JournalError) -> Int64? {
         var previous = ""
         for record in try records() {
-            let expected = Self.chainHash(previous: previous, sequence: record.sequence, at: record.at, kind: record.kind.rawValue,
-                                          phase: record.phase.rawValue, status: record.status.rawValue, stepDone: record.stepDone,
-                                          attempt: record.attempt, detail: record.detail, fence: record.fence)
+            let expected = Self.chainHash(
+                previous: previous, sequence: record.sequence, at: record.at, kind: record.kind.rawValue,
+                phase: record.phase.rawValue, status: record.status.rawValue, stepDone: record.stepDone,
+                attempt: record.attempt, detail: record.detail, fence: record.fence)
             if record.previousHash != previous || record.hash != expected { return record.sequence }
             previous = record.hash
         }
         return nil
     }
 
-    static func chainHash(previous: String, sequence: Int64, at: Date, kind: String, phase: String, status: String,
-                          stepDone: Bool, attempt: Int, detail: String, fence: Int64) -> String {
+    static func chainHash(
+        previous: String, sequence: Int64, at: Date, kind: String, phase: String, status: String,
+        stepDone: Bool, attempt: Int, detail: String, fence: Int64
+    ) -> String {
         let milliseconds = Int64((at.timeIntervalSince1970 * 1000).rounded())
-        let content = [previous, String(sequence), String(milliseconds), kind, phase, status, stepDone ? "1" : "0",
-                       String(attempt), detail, String(fence)].joined(separator: "\u{1F}")
+        let content = [
+            previous, String(sequence), String(milliseconds), kind, phase, status, stepDone ? "1" : "0",
+            String(attempt), detail, String(fence),
+        ].joined(separator: "\u{1F}")
         return SHA256.hash(data: Data(content.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 

@@ -50,8 +50,10 @@ public struct JournalRecord: Sendable, Equatable, Codable {
     public let hash: String
 
     /// A record as a storage reads it back.
-    public init(sequence: Int64, at: Date, kind: Kind, phase: MigrationPhase, status: RunStatus, stepDone: Bool, attempt: Int,
-                detail: String, fence: Int64, previousHash: String, hash: String) {
+    public init(
+        sequence: Int64, at: Date, kind: Kind, phase: MigrationPhase, status: RunStatus, stepDone: Bool, attempt: Int,
+        detail: String, fence: Int64, previousHash: String, hash: String
+    ) {
         self.sequence = sequence
         self.at = at
         self.kind = kind
@@ -70,7 +72,8 @@ extension RunStateMachine {
     /// The machine as the journal's last record left it. A run interrupted while `running`
     /// (a crash or SIGKILL) restores as `failed`, so `begin` resumes it from the failed step.
     public static func restored(run: JournalRun, last: JournalRecord?) -> RunStateMachine {
-        RunStateMachine(mode: run.mode, requiredGates: run.requiredGates, phase: last?.phase ?? .planned,
-                        status: last?.status == .running ? .failed : (last?.status ?? .waiting), stepDone: last?.stepDone ?? false)
+        RunStateMachine(
+            mode: run.mode, requiredGates: run.requiredGates, phase: last?.phase ?? .planned,
+            status: last?.status == .running ? .failed : (last?.status ?? .waiting), stepDone: last?.stepDone ?? false)
     }
 }

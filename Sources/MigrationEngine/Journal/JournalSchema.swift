@@ -6,15 +6,16 @@ public enum JournalSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-run-records-lease") { db in
-            try db.execute(sql: """
-                CREATE TABLE run (id INTEGER PRIMARY KEY CHECK (id = 1), plan_hash TEXT NOT NULL, mode TEXT NOT NULL,
-                                  required_gates TEXT NOT NULL, started_at DATETIME NOT NULL);
-                CREATE TABLE record (seq INTEGER PRIMARY KEY, at DATETIME NOT NULL, kind TEXT NOT NULL, phase TEXT NOT NULL,
-                                     status TEXT NOT NULL, step_done BOOLEAN NOT NULL, attempt INTEGER NOT NULL,
-                                     detail TEXT NOT NULL, fence INTEGER NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL);
-                CREATE TABLE lease (id INTEGER PRIMARY KEY CHECK (id = 1), user TEXT NOT NULL, host TEXT NOT NULL,
-                                    pid INTEGER NOT NULL, fence INTEGER NOT NULL, expires_at DATETIME NOT NULL);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE run (id INTEGER PRIMARY KEY CHECK (id = 1), plan_hash TEXT NOT NULL, mode TEXT NOT NULL,
+                                      required_gates TEXT NOT NULL, started_at DATETIME NOT NULL);
+                    CREATE TABLE record (seq INTEGER PRIMARY KEY, at DATETIME NOT NULL, kind TEXT NOT NULL, phase TEXT NOT NULL,
+                                         status TEXT NOT NULL, step_done BOOLEAN NOT NULL, attempt INTEGER NOT NULL,
+                                         detail TEXT NOT NULL, fence INTEGER NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL);
+                    CREATE TABLE lease (id INTEGER PRIMARY KEY CHECK (id = 1), user TEXT NOT NULL, host TEXT NOT NULL,
+                                        pid INTEGER NOT NULL, fence INTEGER NOT NULL, expires_at DATETIME NOT NULL);
+                    """)
         }
         return migrator
     }

@@ -44,8 +44,9 @@ public final class SQLiteJournalStorage: JournalStorage {
     public func loadRun() throws -> JournalRun? {
         try database.read { db in
             try Row.fetchOne(db, sql: "SELECT plan_hash, mode, required_gates, started_at FROM run WHERE id = 1").map { row in
-                JournalRun(planHash: row["plan_hash"], mode: MigrationPhase.Mode(rawValue: row["mode"]) ?? .readOnly,
-                           requiredGates: JournalSchema.gates(row["required_gates"]), startedAt: row["started_at"])
+                JournalRun(
+                    planHash: row["plan_hash"], mode: MigrationPhase.Mode(rawValue: row["mode"]) ?? .readOnly,
+                    requiredGates: JournalSchema.gates(row["required_gates"]), startedAt: row["started_at"])
             }
         }
     }
@@ -64,17 +65,22 @@ public final class SQLiteJournalStorage: JournalStorage {
                 guard current == fence else { throw JournalError.fenced(expected: fence, current: current) }
             }
             if let run {
-                try db.execute(sql: "INSERT INTO run (id, plan_hash, mode, required_gates, started_at) VALUES (1, ?, ?, ?, ?)",
-                               arguments: [run.planHash, run.mode.rawValue, JournalSchema.gatesText(run.requiredGates), run.startedAt])
+                try db.execute(
+                    sql: "INSERT INTO run (id, plan_hash, mode, required_gates, started_at) VALUES (1, ?, ?, ?, ?)",
+                    arguments: [run.planHash, run.mode.rawValue, JournalSchema.gatesText(run.requiredGates), run.startedAt])
             }
             let previous = try String.fetchOne(db, sql: "SELECT hash FROM record ORDER BY seq DESC LIMIT 1") ?? ""
             let sequence = (try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM record") ?? 0) + 1
             let record = make(previous, sequence)
-            try db.execute(sql: """
-                INSERT INTO record (seq, at, kind, phase, status, step_done, attempt, detail, fence, previous_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [record.sequence, record.at, record.kind.rawValue, record.phase.rawValue, record.status.rawValue,
-                                 record.stepDone, record.attempt, record.detail, record.fence, record.previousHash, record.hash])
+            try db.execute(
+                sql: """
+                    INSERT INTO record (seq, at, kind, phase, status, step_done, attempt, detail, fence, previous_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.sequence, record.at, record.kind.rawValue, record.phase.rawValue, record.status.rawValue,
+                    record.stepDone, record.attempt, record.detail, record.fence, record.previousHash, record.hash,
+                ])
             return record
         }
     }
@@ -83,11 +89,12 @@ public final class SQLiteJournalStorage: JournalStorage {
         try database.write { db in
             let (lease, result) = try change(try Self.lease(db))
             if let lease {
-                try db.execute(sql: """
-                    INSERT INTO lease (id, user, host, pid, fence, expires_at) VALUES (1, ?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET user = excluded.user, host = excluded.host, pid = excluded.pid,
-                        fence = excluded.fence, expires_at = excluded.expires_at
-                    """, arguments: [lease.user, lease.host, lease.pid, lease.fence, lease.expires])
+                try db.execute(
+                    sql: """
+                        INSERT INTO lease (id, user, host, pid, fence, expires_at) VALUES (1, ?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET user = excluded.user, host = excluded.host, pid = excluded.pid,
+                            fence = excluded.fence, expires_at = excluded.expires_at
+                        """, arguments: [lease.user, lease.host, lease.pid, lease.fence, lease.expires])
             }
             return result
         }

@@ -30,7 +30,8 @@ public enum MigrationEvent: Sendable, Equatable {
         case let .recovered(phase, worker, done): "\(phase.rawValue): \(worker) was interrupted; " + (done ? "it had finished" : "running it again")
         case .phaseEntered(let phase): "→ \(phase.rawValue): \(phase.summary)"
         case let .stepStarted(phase, worker, attempt): "\(phase.rawValue): \(worker)" + (attempt > 1 ? " (attempt \(attempt))" : "")
-        case let .stepRetrying(phase, worker, attempt, reason, wait): "\(phase.rawValue): \(worker) attempt \(attempt) failed: \(reason); retrying in \(wait) ms"
+        case let .stepRetrying(phase, worker, attempt, reason, wait):
+            "\(phase.rawValue): \(worker) attempt \(attempt) failed: \(reason); retrying in \(wait) ms"
         case let .stepSucceeded(phase, worker): "\(phase.rawValue): \(worker) done"
         case let .stepFailed(phase, worker, reason): "\(phase.rawValue): \(worker) failed: \(reason)"
         case let .progress(worker, done, total, detail): "  \(worker): \(done)/\(total) files, \(detail)"

@@ -66,8 +66,10 @@ public struct WorkerRegistry: Sendable {
     /// plan has no mirror to undo.
     public var restoreClientIndex: (@Sendable () async throws -> Void)?
 
-    public init(steps: [MigrationPhase: [any MigrationWorker]] = [:], exitChecks: [MigrationPhase: [any MigrationCheck]] = [:],
-                restoreClientIndex: (@Sendable () async throws -> Void)? = nil) {
+    public init(
+        steps: [MigrationPhase: [any MigrationWorker]] = [:], exitChecks: [MigrationPhase: [any MigrationCheck]] = [:],
+        restoreClientIndex: (@Sendable () async throws -> Void)? = nil
+    ) {
         self.steps = steps
         self.exitChecks = exitChecks
         self.restoreClientIndex = restoreClientIndex

@@ -15,20 +15,25 @@ extension Orchestrator {
     /// gate. Needs no run lock.
     public func approve(_ gate: Gate, by: String, note: String) throws -> Approval {
         try refuseBrokenJournal()
-        guard let run = try journal.run() else { throw RunStateMachine.IllegalTransition(
-            phase: .planned, status: .waiting, event: .approved(gate), reason: "gate \(gate.rawValue) not reached: the run has not started") }
+        guard let run = try journal.run() else {
+            throw RunStateMachine.IllegalTransition(
+                phase: .planned, status: .waiting, event: .approved(gate), reason: "gate \(gate.rawValue) not reached: the run has not started")
+        }
         guard run.planHash == definition.planHash else { throw JournalError.planChanged(started: run.planHash, now: definition.planHash) }
         let unchanged = RunStateMachine.restored(run: run, last: try journal.lastRecord())
         var probe = unchanged
         _ = try probe.handle(.approved(gate))
         let now = environment.now()
         let expiry = definition.gateExpiry[gate] ?? .seconds(72 * 3600)
-        let approval = Approval(gate: gate, by: by, note: note, at: now, expires: now.addingTimeInterval(Journal.seconds(expiry)),
-                                planHash: run.planHash)
-        try journal.append(.approval, machine: unchanged, detail: [
-            "gate": gate.rawValue, "by": by, "note": note, "expires": String(approval.expires.timeIntervalSince1970),
-            "planHash": run.planHash,
-        ], fence: 0, at: now)
+        let approval = Approval(
+            gate: gate, by: by, note: note, at: now, expires: now.addingTimeInterval(Journal.seconds(expiry)),
+            planHash: run.planHash)
+        try journal.append(
+            .approval, machine: unchanged,
+            detail: [
+                "gate": gate.rawValue, "by": by, "note": note, "expires": String(approval.expires.timeIntervalSince1970),
+                "planHash": run.planHash,
+            ], fence: 0, at: now)
         return approval
     }
 
@@ -48,10 +53,12 @@ extension Orchestrator {
     /// The approval a journal record holds, if it is one.
     public static func approval(_ record: JournalRecord) -> Approval? {
         guard let gate = CheckRecord.value(record.detail, "gate").flatMap(Gate.init(rawValue:)),
-              let expires = CheckRecord.value(record.detail, "expires").flatMap(Double.init) else { return nil }
-        return Approval(gate: gate, by: CheckRecord.value(record.detail, "by") ?? "", note: CheckRecord.value(record.detail, "note") ?? "",
-                        at: record.at, expires: Date(timeIntervalSince1970: expires),
-                        planHash: CheckRecord.value(record.detail, "planHash") ?? "")
+            let expires = CheckRecord.value(record.detail, "expires").flatMap(Double.init)
+        else { return nil }
+        return Approval(
+            gate: gate, by: CheckRecord.value(record.detail, "by") ?? "", note: CheckRecord.value(record.detail, "note") ?? "",
+            at: record.at, expires: Date(timeIntervalSince1970: expires),
+            planHash: CheckRecord.value(record.detail, "planHash") ?? "")
     }
 
     /// `abort`: before the point of no return, stops the run (or, while another process holds
@@ -73,8 +80,9 @@ extension Orchestrator {
             try journal.append(.abortRequested, machine: machine, detail: who, fence: 0, at: environment.now())
             return .abortPending(holder: "\(holder)")
         }
-        let (fence, _) = try journal.acquireLease(owner: environment.owner, now: environment.now(),
-                                                  ttl: definition.leaseDuration, isAlive: environment.isAlive)
+        let (fence, _) = try journal.acquireLease(
+            owner: environment.owner, now: environment.now(),
+            ttl: definition.leaseDuration, isAlive: environment.isAlive)
         environment.heldLease.hold(journal, fence: fence, ttl: definition.leaseDuration)
         defer {
             environment.heldLease.release()

@@ -25,8 +25,10 @@ extension Orchestrator {
     /// The dry run: the apply path with side effects switched off. Checks run for real; a
     /// check guarding a step that would first have to run is reported `pending`. `journal`
     /// is nil when none exists yet (nothing is created).
-    public static func dryRun(journal: Journal?, registry: WorkerRegistry, definition: RunDefinition,
-                              now: Date = Date()) async throws -> DryRunReport {
+    public static func dryRun(
+        journal: Journal?, registry: WorkerRegistry, definition: RunDefinition,
+        now: Date = Date()
+    ) async throws -> DryRunReport {
         var machine = RunStateMachine(mode: definition.mode, requiredGates: definition.requiredGates)
         var approvals: [Approval] = []
         if let journal, let run = try journal.run() {
@@ -54,9 +56,10 @@ extension Orchestrator {
                 var results: [CheckResult] = []
                 for check in registry.exitChecks[phase] ?? [] {
                     let result = await check.evaluate()
-                    results.append(simulatedStep && result.outcome == .failed
-                        ? CheckResult(name: result.name, outcome: .pending, reason: "depends on work not yet done: \(result.reason)")
-                        : result)
+                    results.append(
+                        simulatedStep && result.outcome == .failed
+                            ? CheckResult(name: result.name, outcome: .pending, reason: "depends on work not yet done: \(result.reason)")
+                            : result)
                 }
                 report.checks += results
                 if let failed = results.first(where: { $0.outcome == .failed }) {

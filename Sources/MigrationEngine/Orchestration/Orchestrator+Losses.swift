@@ -57,7 +57,8 @@ extension Orchestrator {
     public static func acceptedLosses(_ records: [JournalRecord]) -> [LossAcceptance] {
         records.filter { $0.kind == .lossAccepted }.flatMap { record -> [LossAcceptance] in
             guard let list = CheckRecord.value(record.detail, "files"),
-                  let files = try? JSONDecoder().decode([String].self, from: Data(list.utf8)) else { return [] }
+                let files = try? JSONDecoder().decode([String].self, from: Data(list.utf8))
+            else { return [] }
             let by = CheckRecord.value(record.detail, "by") ?? ""
             let note = CheckRecord.value(record.detail, "note") ?? ""
             return files.map { LossAcceptance(file: $0, by: by, note: note, at: record.at) }

@@ -23,11 +23,14 @@ extension Orchestrator {
     }
 
     /// Intent → apply (with timeout) → verify → done, retried with exponential backoff.
-    private func attempt(_ worker: any MigrationWorker, phase: MigrationPhase, machine: RunStateMachine,
-                         fence: Int64) async throws -> String? {
+    private func attempt(
+        _ worker: any MigrationWorker, phase: MigrationPhase, machine: RunStateMachine,
+        fence: Int64
+    ) async throws -> String? {
         for attempt in 1...max(definition.attempts, 1) {
-            try journal.append(.stepIntent, machine: machine, attempt: attempt, detail: ["worker": worker.name],
-                               fence: fence, at: environment.now())
+            try journal.append(
+                .stepIntent, machine: machine, attempt: attempt, detail: ["worker": worker.name],
+                fence: fence, at: environment.now())
             events(.stepStarted(phase: phase, worker: worker.name, attempt: attempt))
             do {
                 try await withTimeout(definition.stepTimeout) {
@@ -51,8 +54,10 @@ extension Orchestrator {
                     return "\(worker.name): \(reason)"
                 }
                 let wait = definition.wait(afterAttempt: attempt)
-                events(.stepRetrying(phase: phase, worker: worker.name, attempt: attempt, reason: reason,
-                                     waitMilliseconds: wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000))
+                events(
+                    .stepRetrying(
+                        phase: phase, worker: worker.name, attempt: attempt, reason: reason,
+                        waitMilliseconds: wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000))
                 try await environment.sleep(wait)
             }
         }

@@ -15,8 +15,10 @@ public struct Orchestrator: Sendable {
     /// dozen lines) each second.
     public var catchUpAtGate = true
 
-    public init(journal: Journal, registry: WorkerRegistry, definition: RunDefinition,
-                environment: EngineEnvironment = EngineEnvironment(), events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }) {
+    public init(
+        journal: Journal, registry: WorkerRegistry, definition: RunDefinition,
+        environment: EngineEnvironment = EngineEnvironment(), events: @escaping @Sendable (MigrationEvent) -> Void = { _ in }
+    ) {
         self.journal = journal
         self.registry = registry
         self.definition = definition
@@ -29,8 +31,9 @@ public struct Orchestrator: Sendable {
     /// again, and releases it with `Journal.releaseLease(ownedBy:)`).
     public func apply(until: MigrationPhase? = nil, keepLease: Bool = false) async throws -> RunOutcome {
         try refuseBrokenJournal()
-        let (fence, tookOver) = try journal.acquireLease(owner: environment.owner, now: environment.now(),
-                                                         ttl: definition.leaseDuration, isAlive: environment.isAlive)
+        let (fence, tookOver) = try journal.acquireLease(
+            owner: environment.owner, now: environment.now(),
+            ttl: definition.leaseDuration, isAlive: environment.isAlive)
         environment.heldLease.hold(journal, fence: fence, ttl: definition.leaseDuration)
         defer {
             if !keepLease {
@@ -112,8 +115,10 @@ public struct Orchestrator: Sendable {
         return .restored(run: run, last: try journal.lastRecord())
     }
 
-    private func run(_ initial: [RunStateMachine.Action], machine: inout RunStateMachine, fence: Int64,
-                     until: MigrationPhase?) async throws -> RunOutcome {
+    private func run(
+        _ initial: [RunStateMachine.Action], machine: inout RunStateMachine, fence: Int64,
+        until: MigrationPhase?
+    ) async throws -> RunOutcome {
         var pending = initial
         var stepsRun = Set<MigrationPhase>()
         while !pending.isEmpty {
@@ -152,7 +157,8 @@ public struct Orchestrator: Sendable {
                     // Waiting for people is not idle: the previous phase's recurring work (new
                     // state files imported, the mirror kept staged) goes on until the approval.
                     if catchUpAtGate, let previous = MigrationPhase.allCases.last(where: { $0.next(in: definition.mode) == gate.phase }),
-                       let failure = await catchUp(previous) {
+                        let failure = await catchUp(previous)
+                    {
                         events(.check(CheckResult(name: "while waiting", outcome: .failed, reason: failure)))
                     }
                     // One record per wait, not one per pass (an apply polls every second for days).
@@ -179,8 +185,10 @@ public struct Orchestrator: Sendable {
     }
 
     /// Journals the terminal actions and returns the outcome they mean.
-    private func perform(_ actions: [RunStateMachine.Action], machine: inout RunStateMachine, fence: Int64,
-                         until: MigrationPhase?) throws -> RunOutcome {
+    private func perform(
+        _ actions: [RunStateMachine.Action], machine: inout RunStateMachine, fence: Int64,
+        until: MigrationPhase?
+    ) throws -> RunOutcome {
         for action in actions {
             switch action {
             case .holdSteady:

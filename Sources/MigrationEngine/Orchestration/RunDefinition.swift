@@ -12,9 +12,11 @@ public struct RunDefinition: Sendable {
     public var gateExpiry: [Gate: Duration]
     public var leaseDuration: Duration
 
-    public init(planHash: String, mode: MigrationPhase.Mode, requiredGates: Set<Gate> = Set(Gate.allCases),
-                attempts: Int = 5, backoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(60),
-                stepTimeout: Duration = .seconds(600), gateExpiry: [Gate: Duration] = [:], leaseDuration: Duration = .seconds(15)) {
+    public init(
+        planHash: String, mode: MigrationPhase.Mode, requiredGates: Set<Gate> = Set(Gate.allCases),
+        attempts: Int = 5, backoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(60),
+        stepTimeout: Duration = .seconds(600), gateExpiry: [Gate: Duration] = [:], leaseDuration: Duration = .seconds(15)
+    ) {
         self.planHash = planHash
         self.mode = mode
         self.requiredGates = requiredGates
@@ -43,10 +45,12 @@ public struct EngineEnvironment: Sendable {
     /// The lease as held now, shared with the workers (``HeldLease``).
     public var heldLease: HeldLease
 
-    public init(now: @escaping @Sendable () -> Date = Date.init,
-                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-                owner: LockOwner = .current, isAlive: @escaping @Sendable (Int32) -> Bool = LockOwner.isAlive,
-                heldLease: HeldLease = HeldLease()) {
+    public init(
+        now: @escaping @Sendable () -> Date = Date.init,
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        owner: LockOwner = .current, isAlive: @escaping @Sendable (Int32) -> Bool = LockOwner.isAlive,
+        heldLease: HeldLease = HeldLease()
+    ) {
         self.now = now
         self.sleep = sleep
         self.owner = owner

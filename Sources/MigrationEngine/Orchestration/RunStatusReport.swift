@@ -125,8 +125,8 @@ public struct RunStatusReport: Sendable, Encodable {
     /// seconds since 1970, in its done record).
     static func cutOverLatency(_ records: [JournalRecord]) -> Int64? {
         guard let swap = records.last(where: { $0.kind == .stepDone && $0.phase == .keyRotation && CheckRecord.value($0.detail, "swappedAt") != nil }),
-              let swappedAt = CheckRecord.value(swap.detail, "swappedAt").flatMap(Double.init),
-              let approval = records.last(where: { $0.kind == .approval && CheckRecord.value($0.detail, "gate") == Gate.keyRotation.rawValue })
+            let swappedAt = CheckRecord.value(swap.detail, "swappedAt").flatMap(Double.init),
+            let approval = records.last(where: { $0.kind == .approval && CheckRecord.value($0.detail, "gate") == Gate.keyRotation.rawValue })
         else { return nil }
         return Int64(((swappedAt - approval.at.timeIntervalSince1970) * 1000).rounded())
     }

@@ -16,7 +16,8 @@ extension RunStateMachine {
     /// Returns the phase changes in order and the run status at the end (`steady` or
     /// `succeeded`). Throws only if the table refuses its own happy path, which the tests rule out.
     public static func happyPath(mode: MigrationPhase.Mode, requiredGates: Set<Gate> = Set(Gate.allCases))
-        throws(IllegalTransition) -> (edges: [PhaseEdge], end: RunStatus) {
+        throws(IllegalTransition) -> (edges: [PhaseEdge], end: RunStatus)
+    {
         var machine = RunStateMachine(mode: mode, requiredGates: requiredGates)
         var edges: [PhaseEdge] = []
         var actions = try machine.handle(.begin)
@@ -49,16 +50,20 @@ extension RunStateMachine {
     public static func dot() throws(IllegalTransition) -> String {
         let body = try diagramLines(
             edge: { "    \"\($0.from.rawValue)\" -> \"\($0.to.rawValue)\"" + ($0.gate.map { " [label=\"gate \($0.rawValue)\"]" } ?? "") + ";" },
-            end: { mode, last, status in [
-                "    \"\(mode.rawValue) end\" [shape=doublecircle, label=\"\(mode.rawValue)\\n\(status.rawValue)\"];",
-                "    \"\(last.rawValue)\" -> \"\(mode.rawValue) end\";",
-            ] })
+            end: { mode, last, status in
+                [
+                    "    \"\(mode.rawValue) end\" [shape=doublecircle, label=\"\(mode.rawValue)\\n\(status.rawValue)\"];",
+                    "    \"\(last.rawValue)\" -> \"\(mode.rawValue) end\";",
+                ]
+            })
         return (["digraph migration {", "    rankdir=LR;", "    node [shape=box, style=rounded];"] + body + ["}"]).joined(separator: "\n") + "\n"
     }
 
     /// Both modes' happy paths as lines: each edge once, then each mode's end.
-    private static func diagramLines(edge: (PhaseEdge) -> String,
-                                     end: (MigrationPhase.Mode, MigrationPhase, RunStatus) -> [String]) throws(IllegalTransition) -> [String] {
+    private static func diagramLines(
+        edge: (PhaseEdge) -> String,
+        end: (MigrationPhase.Mode, MigrationPhase, RunStatus) -> [String]
+    ) throws(IllegalTransition) -> [String] {
         var lines: [String] = []
         var seen: Set<String> = []
         for mode in MigrationPhase.Mode.allCases {

@@ -67,8 +67,10 @@ public struct RunStateMachine: Sendable, Equatable {
     public let requiredGates: Set<Gate>
 
     /// A new run, or a run restored from the journal.
-    public init(mode: MigrationPhase.Mode, requiredGates: Set<Gate> = Set(Gate.allCases),
-                phase: MigrationPhase = .planned, status: RunStatus = .waiting, stepDone: Bool = false) {
+    public init(
+        mode: MigrationPhase.Mode, requiredGates: Set<Gate> = Set(Gate.allCases),
+        phase: MigrationPhase = .planned, status: RunStatus = .waiting, stepDone: Bool = false
+    ) {
         self.mode = mode
         self.requiredGates = requiredGates.union([.keyRotation, .decommission])
         self.phase = phase
@@ -164,8 +166,10 @@ public struct RunStateMachine: Sendable, Equatable {
     private mutating func abort() throws(IllegalTransition) -> [Action] {
         try require(status != .aborted && status != .succeeded, .abort, "the run is already \(status.rawValue)")
         guard phase.isReversible || (phase == .keyRotation && !stepDone) else {
-            throw illegal(.abort, "past the point of no return (\(phase.rawValue)): only `abort --restore-client-index` is possible"
-                + (phase == .decommission ? ", and not any more: decommission has started" : ""))
+            throw illegal(
+                .abort,
+                "past the point of no return (\(phase.rawValue)): only `abort --restore-client-index` is possible"
+                    + (phase == .decommission ? ", and not any more: decommission has started" : ""))
         }
         status = .aborted
         return [.stopAborted]
@@ -175,9 +179,11 @@ public struct RunStateMachine: Sendable, Equatable {
         try require(status != .aborted && status != .succeeded, .restoreClientIndex, "the run is already \(status.rawValue)")
         let afterCutOver = (phase == .keyRotation && stepDone) || phase == .mirroring || phase == .appUpdate
         guard afterCutOver else {
-            throw illegal(.restoreClientIndex, phase.isReversible || phase == .keyRotation
-                ? "the client index was never swapped: use `abort`"
-                : "decommission has started: the state's feeds cannot be restored")
+            throw illegal(
+                .restoreClientIndex,
+                phase.isReversible || phase == .keyRotation
+                    ? "the client index was never swapped: use `abort`"
+                    : "decommission has started: the state's feeds cannot be restored")
         }
         status = .aborted
         return [.restoreClientIndex, .stopAborted]

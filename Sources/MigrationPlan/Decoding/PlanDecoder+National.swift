@@ -2,8 +2,11 @@ import Foundation
 
 extension PlanDecoder {
     func decodeNational(_ node: PlanNode) -> NationalSide? {
-        guard let map = reader.mapping(node, path: "/national", known: ["region", "feed", "keyStore", "trustedStateKeys", "export", "importedKeys"],
-                                       required: ["feed", "keyStore", "trustedStateKeys"]) else { return nil }
+        guard
+            let map = reader.mapping(
+                node, path: "/national", known: ["region", "feed", "keyStore", "trustedStateKeys", "export", "importedKeys"],
+                required: ["feed", "keyStore", "trustedStateKeys"])
+        else { return nil }
         let region = map.has("region") ? reader.string(map, "region") : nil
         let feed = map.node("feed").flatMap(decodeNationalFeed)
         let keyStore = reader.store(map, "keyStore")
@@ -13,14 +16,18 @@ extension PlanDecoder {
         guard let feed, let keyStore, let trusted, let imported else { return nil }
         if map.has("region"), region == nil { return nil }
         if let export, export == nil { return nil }
-        return NationalSide(region: region, feed: feed, keyStore: keyStore, trustedStateKeys: trusted, export: export ?? nil,
-                            importedKeys: imported)
+        return NationalSide(
+            region: region, feed: feed, keyStore: keyStore, trustedStateKeys: trusted, export: export ?? nil,
+            importedKeys: imported)
     }
 
     private func decodeImportedKeys(_ node: PlanNode) -> ImportedKeys? {
         let path = "/national/importedKeys"
-        guard let map = reader.mapping(node, path: path, known: ["region", "appPackageName", "traveler", "exportImportIndex", "exportImportRoot"],
-                                       required: []) else { return nil }
+        guard
+            let map = reader.mapping(
+                node, path: path, known: ["region", "appPackageName", "traveler", "exportImportIndex", "exportImportRoot"],
+                required: [])
+        else { return nil }
         let region = map.has("region") ? reader.string(map, "region") : nil
         let app = map.has("appPackageName") ? reader.string(map, "appPackageName") : "exportimport"
         let traveler = map.has("traveler") ? reader.boolean(map, "traveler") : false
@@ -33,9 +40,10 @@ extension PlanDecoder {
         // The reference server lower-cases the name when it reads it; storing it lower-cased
         // keeps what it reads and what enmigrate wrote the same.
         if app != app.lowercased() || app.isEmpty {
-            reader.report(map.valueLocation("appPackageName"), path + "/appPackageName", "bad-value",
-                          "`national/importedKeys/appPackageName` must be a non-empty lower-case name, found \"\(app)\"",
-                          hint: "write \"\(app.lowercased())\"; the reference server reads the column lower-cased")
+            reader.report(
+                map.valueLocation("appPackageName"), path + "/appPackageName", "bad-value",
+                "`national/importedKeys/appPackageName` must be a non-empty lower-case name, found \"\(app)\"",
+                hint: "write \"\(app.lowercased())\"; the reference server reads the column lower-cased")
             return nil
         }
         return ImportedKeys(region: region, appPackageName: app, traveler: traveler, exportImportIndex: index, exportImportRoot: root)
@@ -56,14 +64,16 @@ extension PlanDecoder {
             return nil
         }
         guard !items.isEmpty else {
-            reader.report(location, path, "missing-field", "`national/trustedStateKeys` lists no key",
-                          hint: "list the public key the second feed is signed with")
+            reader.report(
+                location, path, "missing-field", "`national/trustedStateKeys` lists no key",
+                hint: "list the public key the second feed is signed with")
             return nil
         }
         let keys = items.enumerated().map { index, item -> TrustedStateKey? in
             let itemPath = "\(path)/\(index)"
             guard let key = decodeKey(item, path: itemPath, kind: .publicKey, alsoKnown: ["from", "thru"]),
-                  let map = trustedWindowMapping(item, path: itemPath) else { return nil }
+                let map = trustedWindowMapping(item, path: itemPath)
+            else { return nil }
             let from = map.has("from") ? reader.date(map, "from") : nil
             let thru = map.has("thru") ? reader.date(map, "thru") : nil
             if map.has("from"), from == nil { return nil }
@@ -88,8 +98,11 @@ extension PlanDecoder {
 
     private func decodeExport(_ node: PlanNode) -> NationalExport? {
         let path = "/national/export"
-        guard let map = reader.mapping(node, path: path, known: ["location", "root", "key", "maxKeysPerFile"],
-                                       required: ["location", "root", "key"]) else { return nil }
+        guard
+            let map = reader.mapping(
+                node, path: path, known: ["location", "root", "key", "maxKeysPerFile"],
+                required: ["location", "root", "key"])
+        else { return nil }
         let location = reader.url(map, "location", schemes: PlanReader.writableSchemes)
         let root = decodeRoot(map)
         let key = map.node("key").flatMap { decodeKey($0, path: path + "/key", kind: .privateKey) }

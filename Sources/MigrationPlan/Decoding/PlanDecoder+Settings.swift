@@ -1,8 +1,11 @@
 extension PlanDecoder {
     func decodeWorkers(_ node: PlanNode) -> WorkerSettings? {
         let defaults = WorkerSettings.defaults
-        guard let map = reader.mapping(node, path: "/workers", known: ["interval", "concurrency", "retry", "stepTimeout", "fullVerification"],
-                                       required: []) else { return nil }
+        guard
+            let map = reader.mapping(
+                node, path: "/workers", known: ["interval", "concurrency", "retry", "stepTimeout", "fullVerification"],
+                required: [])
+        else { return nil }
         let interval = map.has("interval") ? reader.duration(map, "interval") : defaults.interval
         let concurrency = map.has("concurrency") ? reader.integer(map, "concurrency", range: 1...64) : defaults.concurrency
         let stepTimeout = map.has("stepTimeout") ? reader.duration(map, "stepTimeout") : defaults.stepTimeout
@@ -17,16 +20,18 @@ extension PlanDecoder {
                     let maxBackoff = retryMap.has("maxBackoff") ? reader.duration(retryMap, "maxBackoff") : defaults.retry.maxBackoff
                     guard let attempts, let backoff, let maxBackoff else { return nil }
                     if maxBackoff < backoff {
-                        reader.report(retryMap.valueLocation("maxBackoff"), "/workers/retry/maxBackoff", "bad-value",
-                                      "`maxBackoff` must not be shorter than `backoff`")
+                        reader.report(
+                            retryMap.valueLocation("maxBackoff"), "/workers/retry/maxBackoff", "bad-value",
+                            "`maxBackoff` must not be shorter than `backoff`")
                         return nil
                     }
                     return RetryPolicy(attempts: attempts, backoff: backoff, maxBackoff: maxBackoff)
                 }
         }
         guard let interval, let concurrency, let stepTimeout, let retry else { return nil }
-        return WorkerSettings(interval: interval, concurrency: concurrency, retry: retry, stepTimeout: stepTimeout,
-                              fullVerification: fullVerification)
+        return WorkerSettings(
+            interval: interval, concurrency: concurrency, retry: retry, stepTimeout: stepTimeout,
+            fullVerification: fullVerification)
     }
 
     func decodeGates(_ node: PlanNode) -> Gates? {
@@ -48,9 +53,11 @@ extension PlanDecoder {
             case "required": required = true
             case "none" where !mustRequire: required = false
             default:
-                reader.report(map.valueLocation("approval"), path + "/approval", "bad-value",
-                              mustRequire ? "`approval` must be `required` at this gate: it guards an irreversible step"
-                                          : "`approval` must be `required` or `none`, found `\(approval)`")
+                reader.report(
+                    map.valueLocation("approval"), path + "/approval", "bad-value",
+                    mustRequire
+                        ? "`approval` must be `required` at this gate: it guards an irreversible step"
+                        : "`approval` must be `required` or `none`, found `\(approval)`")
                 return nil
             }
         }

@@ -5,16 +5,21 @@ struct PlanDecoder {
     let reader: PlanReader
 
     func decode(_ root: PlanNode) -> MigrationPlan? {
-        guard let top = reader.mapping(root, path: "", known: [
-            "version", "name", "mode", "journal", "state", "national", "workers", "gates", "decommission", "allowInsecureHTTP",
-            "reports", "rotationRequest", "buckets",
-        ], required: ["version", "name", "mode", "state", "national"]) else { return nil }
+        guard
+            let top = reader.mapping(
+                root, path: "",
+                known: [
+                    "version", "name", "mode", "journal", "state", "national", "workers", "gates", "decommission", "allowInsecureHTTP",
+                    "reports", "rotationRequest", "buckets",
+                ], required: ["version", "name", "mode", "state", "national"])
+        else { return nil }
 
         let version = reader.integer(top, "version", range: 1...Int(Int32.max))
         if let version, version > MigrationPlan.supportedVersion {
-            reader.report(top.valueLocation("version"), "/version", "unsupported-version",
-                          "plan version \(version) is newer than this enmigrate reads (version \(MigrationPlan.supportedVersion))",
-                          hint: "upgrade enmigrate, or write the plan in version \(MigrationPlan.supportedVersion)")
+            reader.report(
+                top.valueLocation("version"), "/version", "unsupported-version",
+                "plan version \(version) is newer than this enmigrate reads (version \(MigrationPlan.supportedVersion))",
+                hint: "upgrade enmigrate, or write the plan in version \(MigrationPlan.supportedVersion)")
             return nil
         }
         let name = reader.string(top, "name")
@@ -28,19 +33,26 @@ struct PlanDecoder {
         let buckets = top.node("buckets").map(decodeBuckets) ?? BucketSettings.defaults
         let allowInsecureHTTP = top.has("allowInsecureHTTP") ? reader.boolean(top, "allowInsecureHTTP") : false
         let reports = top.has("reports") ? reader.filePath(top, "reports") : reader.resolve(".enmigrate/reports")
-        let rotationRequest = top.has("rotationRequest") ? reader.filePath(top, "rotationRequest")
+        let rotationRequest =
+            top.has("rotationRequest")
+            ? reader.filePath(top, "rotationRequest")
             : reader.resolve(".enmigrate/rotation-request")
 
         guard let version, let name, let mode, let journal, let state, let national, let workers, let gates, let buckets,
-              let allowInsecureHTTP, let reports, let rotationRequest else { return nil }
-        return MigrationPlan(version: version, name: name, mode: mode, journal: journal, state: state, national: national,
-                             workers: workers, gates: gates, decommission: decommission ?? nil, buckets: buckets,
-                             allowInsecureHTTP: allowInsecureHTTP, reports: reports, rotationRequest: rotationRequest)
+            let allowInsecureHTTP, let reports, let rotationRequest
+        else { return nil }
+        return MigrationPlan(
+            version: version, name: name, mode: mode, journal: journal, state: state, national: national,
+            workers: workers, gates: gates, decommission: decommission ?? nil, buckets: buckets,
+            allowInsecureHTTP: allowInsecureHTTP, reports: reports, rotationRequest: rotationRequest)
     }
 
     private func decodeState(_ node: PlanNode) -> StateSide? {
-        guard let map = reader.mapping(node, path: "/state", known: ["region", "clientFeed", "secondFeed", "clientMirror", "keyStore"],
-                                       required: ["region", "clientFeed", "secondFeed", "clientMirror"]) else { return nil }
+        guard
+            let map = reader.mapping(
+                node, path: "/state", known: ["region", "clientFeed", "secondFeed", "clientMirror", "keyStore"],
+                required: ["region", "clientFeed", "secondFeed", "clientMirror"])
+        else { return nil }
         let region = reader.string(map, "region")
         let clientFeed = map.node("clientFeed").flatMap { decodeFeed($0, path: "/state/clientFeed", allowOrigin: true) }
         let secondFeed = map.node("secondFeed").flatMap(decodeSecondFeed)
@@ -66,8 +78,11 @@ struct PlanDecoder {
 
     func decodeKey(_ node: PlanNode, path: String, kind: KeyKind, alsoKnown: [String] = []) -> KeyReference? {
         let fileKey = kind == .publicKey ? "publicKey" : "privateKey"
-        guard let map = reader.mapping(node, path: path, known: ["id", "version", "publicKey", "privateKey"] + alsoKnown,
-                                       required: ["id", "version", fileKey]) else { return nil }
+        guard
+            let map = reader.mapping(
+                node, path: path, known: ["id", "version", "publicKey", "privateKey"] + alsoKnown,
+                required: ["id", "version", fileKey])
+        else { return nil }
         let id = reader.string(map, "id")
         let version = reader.string(map, "version")
         let publicKey = map.has("publicKey") ? reader.filePath(map, "publicKey") : nil
@@ -78,8 +93,11 @@ struct PlanDecoder {
 
     private func decodeSecondFeed(_ node: PlanNode) -> SecondFeed? {
         let path = "/state/secondFeed"
-        guard let map = reader.mapping(node, path: path, known: ["location", "root", "source", "period", "key"],
-                                       required: ["location", "root", "source", "period"]) else { return nil }
+        guard
+            let map = reader.mapping(
+                node, path: path, known: ["location", "root", "source", "period", "key"],
+                required: ["location", "root", "source", "period"])
+        else { return nil }
         let location = reader.url(map, "location", schemes: PlanReader.feedSchemes)
         let root = decodeRoot(map)
         let source = reader.choice(map, "source", as: SecondFeed.Source.self)
@@ -89,8 +107,9 @@ struct PlanDecoder {
             key = decodeKey(keyNode, path: path + "/key", kind: source == .external ? .publicKey : .privateKey)
             if key == nil { return nil }
         } else if let source, source != .external {
-            reader.report(map.location, path + "/key", "missing-field",
-                          "`state/secondFeed` is missing `key`: source `\(source.rawValue)` signs files and needs a private key")
+            reader.report(
+                map.location, path + "/key", "missing-field",
+                "`state/secondFeed` is missing `key`: source `\(source.rawValue)` signs files and needs a private key")
             return nil
         }
         guard let location, let root, let source, let period else { return nil }
@@ -109,8 +128,9 @@ struct PlanDecoder {
         guard let root = reader.string(map, "root") else { return nil }
         let segments = root.split(separator: "/", omittingEmptySubsequences: false)
         guard !root.hasPrefix("/"), !segments.contains(where: { $0.isEmpty || $0 == ".." || $0 == "." }) else {
-            reader.report(map.valueLocation("root"), map.path + "/root", "bad-root",
-                          "`root`: `\(root)` must be a relative folder without `..`", hint: "for example exposureKeyExport-US-XX")
+            reader.report(
+                map.valueLocation("root"), map.path + "/root", "bad-root",
+                "`root`: `\(root)` must be a relative folder without `..`", hint: "for example exposureKeyExport-US-XX")
             return nil
         }
         return root

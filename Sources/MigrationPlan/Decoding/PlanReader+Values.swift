@@ -14,8 +14,9 @@ extension PlanReader {
     func integer(_ mapping: PlanMapping, _ key: String, range: ClosedRange<Int>) -> Int? {
         guard let text = scalar(mapping, key) else { return nil }
         guard let value = Int(text), range.contains(value) else {
-            report(mapping.valueLocation(key), mapping.path + "/" + key, "wrong-type",
-                   "`\(key)` must be an integer from \(range.lowerBound) to \(range.upperBound), found `\(text)`")
+            report(
+                mapping.valueLocation(key), mapping.path + "/" + key, "wrong-type",
+                "`\(key)` must be an integer from \(range.lowerBound) to \(range.upperBound), found `\(text)`")
             return nil
         }
         return value
@@ -37,9 +38,10 @@ extension PlanReader {
         guard let duration = PlanDuration.parse(text) else {
             // `0s` is a duration, just not one a wait or a timeout can be.
             let zero = PlanDuration.parse("1" + text.drop { $0 == "0" }) != nil && text.allSatisfy { $0 == "0" || $0.isLetter }
-            report(mapping.valueLocation(key), mapping.path + "/" + key, "bad-duration",
-                   zero ? "`\(key)`: `\(text)` is zero; it must be greater than zero" : "`\(key)`: `\(text)` is not a duration",
-                   hint: "an integer and a unit, ms, s, m or h, chainable and greater than zero: 500ms, 30s, 5m, 1h30m")
+            report(
+                mapping.valueLocation(key), mapping.path + "/" + key, "bad-duration",
+                zero ? "`\(key)`: `\(text)` is zero; it must be greater than zero" : "`\(key)`: `\(text)` is not a duration",
+                hint: "an integer and a unit, ms, s, m or h, chainable and greater than zero: 500ms, 30s, 5m, 1h30m")
             return nil
         }
         return duration
@@ -50,9 +52,10 @@ extension PlanReader {
         guard let text = scalar(mapping, key) else { return nil }
         if let value = Value(rawValue: text) { return value }
         let allowed = Value.allCases.map(\.rawValue)
-        report(mapping.valueLocation(key), mapping.path + "/" + key, "bad-value",
-               "`\(key)` must be one of \(allowed.joined(separator: ", ")), found `\(text)`",
-               hint: Self.closest(to: text, in: allowed).map { "did you mean `\($0)`?" })
+        report(
+            mapping.valueLocation(key), mapping.path + "/" + key, "bad-value",
+            "`\(key)` must be one of \(allowed.joined(separator: ", ")), found `\(text)`",
+            hint: Self.closest(to: text, in: allowed).map { "did you mean `\($0)`?" })
         return nil
     }
 
@@ -68,14 +71,16 @@ extension PlanReader {
         let path = mapping.path + "/" + key
         let location = mapping.valueLocation(key)
         guard let colon = text.firstIndex(of: ":") else {
-            report(location, path, "bad-url", "`\(key)`: `\(text)` is not a URL",
-                   hint: "write \(schemes.sorted().map { "\($0):…" }.joined(separator: " or "))")
+            report(
+                location, path, "bad-url", "`\(key)`: `\(text)` is not a URL",
+                hint: "write \(schemes.sorted().map { "\($0):…" }.joined(separator: " or "))")
             return nil
         }
         let scheme = text[..<colon].lowercased()
         guard schemes.contains(scheme) else {
-            report(location, path, "bad-url", "`\(key)`: scheme `\(scheme)` is not supported here",
-                   hint: "supported: " + schemes.sorted().joined(separator: ", "))
+            report(
+                location, path, "bad-url", "`\(key)`: scheme `\(scheme)` is not supported here",
+                hint: "supported: " + schemes.sorted().joined(separator: ", "))
             return nil
         }
         if scheme == "file" {
@@ -102,7 +107,8 @@ extension PlanReader {
     }
 
     func resolve(_ path: String) -> String {
-        path.hasPrefix("/") ? URL(fileURLWithPath: path).standardizedFileURL.path
+        path.hasPrefix("/")
+            ? URL(fileURLWithPath: path).standardizedFileURL.path
             : folder.appendingPathComponent(path).standardizedFileURL.path
     }
 
@@ -114,15 +120,17 @@ extension PlanReader {
         }
         if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
             if Self.carriesPassword(text) {
-                report(mapping.valueLocation(key), mapping.path + "/" + key, "secret-in-plan",
-                       "`\(key)` carries a password; plans must not hold secrets",
-                       hint: "drop the password from the URL and give it through PGPASSWORD or a password file")
+                report(
+                    mapping.valueLocation(key), mapping.path + "/" + key, "secret-in-plan",
+                    "`\(key)` carries a password; plans must not hold secrets",
+                    hint: "drop the password from the URL and give it through PGPASSWORD or a password file")
                 return nil
             }
             return .postgres(url: text)
         }
-        report(mapping.valueLocation(key), mapping.path + "/" + key, "bad-url", "`\(key)`: `\(text)` is not a store URL",
-               hint: "write sqlite:PATH (relative to the plan) or postgres://host/db")
+        report(
+            mapping.valueLocation(key), mapping.path + "/" + key, "bad-url", "`\(key)`: `\(text)` is not a store URL",
+            hint: "write sqlite:PATH (relative to the plan) or postgres://host/db")
         return nil
     }
 
@@ -139,8 +147,9 @@ extension PlanReader {
     func date(_ mapping: PlanMapping, _ key: String) -> Date? {
         guard let text = scalar(mapping, key) else { return nil }
         guard let date = try? Date(text, strategy: .iso8601) else {
-            report(mapping.valueLocation(key), mapping.path + "/" + key, "bad-date",
-                   "`\(key)`: `\(text)` is not an RFC 3339 time", hint: "for example 2026-12-01T00:00:00Z")
+            report(
+                mapping.valueLocation(key), mapping.path + "/" + key, "bad-date",
+                "`\(key)`: `\(text)` is not an RFC 3339 time", hint: "for example 2026-12-01T00:00:00Z")
             return nil
         }
         return date

@@ -13,10 +13,14 @@ final class PlanReader {
         self.folder = folder
     }
 
-    func report(_ location: SourceLocation, _ path: String, _ code: String, _ message: String,
-                hint: String? = nil, severity: PlanDiagnostic.Severity = .error) {
-        diagnostics.append(PlanDiagnostic(file: file, line: location.line, column: location.column, path: path,
-                                          code: code, severity: severity, message: message, hint: hint))
+    func report(
+        _ location: SourceLocation, _ path: String, _ code: String, _ message: String,
+        hint: String? = nil, severity: PlanDiagnostic.Severity = .error
+    ) {
+        diagnostics.append(
+            PlanDiagnostic(
+                file: file, line: location.line, column: location.column, path: path,
+                code: code, severity: severity, message: message, hint: hint))
     }
 
     /// Where the value at `path` stood (or the nearest enclosing value that exists).
@@ -44,8 +48,9 @@ final class PlanReader {
             guard known.contains(entry.key) else {
                 let suggestion = Self.closest(to: entry.key, in: known)
                 if let suggestion { suggested.insert(suggestion) }
-                report(entry.keyLocation, entryPath, "unknown-key", "unknown key `\(entry.key)` in \(Self.display(path))",
-                       hint: suggestion.map { "did you mean `\($0)`?" } ?? "known keys: " + known.joined(separator: ", "))
+                report(
+                    entry.keyLocation, entryPath, "unknown-key", "unknown key `\(entry.key)` in \(Self.display(path))",
+                    hint: suggestion.map { "did you mean `\($0)`?" } ?? "known keys: " + known.joined(separator: ", "))
                 continue
             }
             fields[entry.key] = entry
@@ -62,8 +67,9 @@ final class PlanReader {
     func scalar(_ mapping: PlanMapping, _ key: String) -> String? {
         guard let entry = mapping.fields[key] else { return nil }
         guard case let .scalar(text, _, _) = entry.value else {
-            report(entry.value.location, mapping.path + "/" + key, "wrong-type",
-                   "`\(key)` must be a scalar value, found \(entry.value.kindName)")
+            report(
+                entry.value.location, mapping.path + "/" + key, "wrong-type",
+                "`\(key)` must be a scalar value, found \(entry.value.kindName)")
             return nil
         }
         return text

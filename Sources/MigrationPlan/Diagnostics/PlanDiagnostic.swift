@@ -26,8 +26,10 @@ public struct PlanDiagnostic: Hashable, Sendable, Codable, CustomStringConvertib
     public let hint: String?
 
     /// Creates a diagnostic.
-    public init(file: String, line: Int, column: Int, path: String, code: String,
-                severity: Severity = .error, message: String, hint: String? = nil) {
+    public init(
+        file: String, line: Int, column: Int, path: String, code: String,
+        severity: Severity = .error, message: String, hint: String? = nil
+    ) {
         self.file = file
         self.line = line
         self.column = column

@@ -45,8 +45,9 @@ public struct BucketSettings: Sendable, Hashable, Encodable {
 
     public static let defaultIndexCacheControl = "public, max-age=60, must-revalidate"
     public static let defaultFileCacheControl = "public, max-age=86400, immutable"
-    public static let defaults = BucketSettings(s3: S3(), gcs: GCS(), indexCacheControl: defaultIndexCacheControl,
-                                                fileCacheControl: defaultFileCacheControl)
+    public static let defaults = BucketSettings(
+        s3: S3(), gcs: GCS(), indexCacheControl: defaultIndexCacheControl,
+        fileCacheControl: defaultFileCacheControl)
 
     public init(s3: S3, gcs: GCS, indexCacheControl: String, fileCacheControl: String) {
         self.s3 = s3

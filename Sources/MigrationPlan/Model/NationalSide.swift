@@ -36,8 +36,10 @@ public struct ImportedKeys: Sendable, Encodable {
     /// `layout=reference`: the `exportimport` row's `export_root` (nil: the second feed's location).
     public let exportImportRoot: URL?
 
-    public init(region: String? = nil, appPackageName: String = "exportimport", traveler: Bool = false,
-                exportImportIndex: URL? = nil, exportImportRoot: URL? = nil) {
+    public init(
+        region: String? = nil, appPackageName: String = "exportimport", traveler: Bool = false,
+        exportImportIndex: URL? = nil, exportImportRoot: URL? = nil
+    ) {
         self.region = region
         self.appPackageName = appPackageName
         self.traveler = traveler

@@ -3,9 +3,10 @@ struct KeyIdentifierRule: PlanRule {
     func check(_ plan: MigrationPlan, _ context: PlanRuleContext) {
         for (path, key) in plan.keyReferences {
             for (field, value) in [("id", key.id), ("version", key.version)] where !Self.isValid(value) {
-                context.report(path + "/" + field, "bad-key-\(field)",
-                               "key \(field) `\(value)` may only contain letters, digits and `_`",
-                               hint: field == "id" ? "Apple expects the MCC here, e.g. \"310\"" : "for example v1")
+                context.report(
+                    path + "/" + field, "bad-key-\(field)",
+                    "key \(field) `\(value)` may only contain letters, digits and `_`",
+                    hint: field == "id" ? "Apple expects the MCC here, e.g. \"310\"" : "for example v1")
             }
         }
     }

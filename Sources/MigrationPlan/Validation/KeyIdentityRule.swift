@@ -14,9 +14,10 @@ struct KeyIdentityRule: PlanRule {
                 continue
             }
             if earlier.fingerprint != fingerprint, reported.insert(key.label).inserted {
-                context.report(path, "key-identity",
-                               "key \(key.label) here (\(fingerprint)) differs from key \(key.label) at \(earlier.path) (\(earlier.fingerprint)): a phone could not tell them apart",
-                               hint: "give one of them a new version")
+                context.report(
+                    path, "key-identity",
+                    "key \(key.label) here (\(fingerprint)) differs from key \(key.label) at \(earlier.path) (\(earlier.fingerprint)): a phone could not tell them apart",
+                    hint: "give one of them a new version")
             }
         }
     }

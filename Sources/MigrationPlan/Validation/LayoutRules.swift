@@ -10,15 +10,18 @@ struct NationalExportIndexRule: PlanRule {
         let index = plan.national.feed.index
         // A bucket index in the export's own bucket must be exactly the one the export writes.
         let sameBucket = ["s3", "gs"].contains(index.scheme ?? "") && index.scheme == export.location.scheme && index.host == export.location.host
-        let matches = index.isFileURL || sameBucket
+        let matches =
+            index.isFileURL || sameBucket
             ? FolderAddress(folderOf: index).segments == FolderAddress(location: export.location, root: export.root).segments
                 && index.lastPathComponent == "index.txt"
             : index.path.hasSuffix("/\(export.root)/index.txt")
         if !matches {
-            context.report("/national/feed/index", "feed-index-mismatch",
-                           "`national/feed/index` must be the index `national/export` writes (\(export.root)/index.txt)",
-                           hint: index.isFileURL || sameBucket ? "set it to \(expected.absoluteString)"
-                                                 : "the URL's path must end in /\(export.root)/index.txt")
+            context.report(
+                "/national/feed/index", "feed-index-mismatch",
+                "`national/feed/index` must be the index `national/export` writes (\(export.root)/index.txt)",
+                hint: index.isFileURL || sameBucket
+                    ? "set it to \(expected.absoluteString)"
+                    : "the URL's path must end in /\(export.root)/index.txt")
         }
     }
 }
@@ -27,8 +30,9 @@ struct NationalExportIndexRule: PlanRule {
 struct KeyStoreSourceRule: PlanRule {
     func check(_ plan: MigrationPlan, _ context: PlanRuleContext) {
         if plan.state.secondFeed.source == .keyStore, plan.state.keyStore == nil {
-            context.report("/state/secondFeed/source", "missing-field",
-                           "`source: keyStore` needs `state/keyStore`", hint: "add keyStore: sqlite:PATH to state")
+            context.report(
+                "/state/secondFeed/source", "missing-field",
+                "`source: keyStore` needs `state/keyStore`", hint: "add keyStore: sqlite:PATH to state")
         }
     }
 }
@@ -37,8 +41,9 @@ struct KeyStoreSourceRule: PlanRule {
 struct ReadOnlyDecommissionRule: PlanRule {
     func check(_ plan: MigrationPlan, _ context: PlanRuleContext) {
         if plan.mode == .readOnly, plan.decommission != nil {
-            context.report("/decommission", "unused-section",
-                           "`decommission` is not used by a read-only migration (it ends in mirroring)", severity: .note)
+            context.report(
+                "/decommission", "unused-section",
+                "`decommission` is not used by a read-only migration (it ends in mirroring)", severity: .note)
         }
     }
 }
@@ -51,8 +56,9 @@ struct ReferenceLineageURLRule: PlanRule {
         guard case .postgres(let url) = plan.national.keyStore, url.contains("layout=reference") else { return }
         let location = plan.state.secondFeed.location
         guard ["s3", "gs"].contains(location.scheme ?? ""), plan.national.importedKeys.exportImportIndex == nil else { return }
-        context.report("/state/secondFeed/location", "reference-import-url",
-                       "the second feed is in a bucket, so the `exportimport` row would name \(location.absoluteString) as its index, which the reference server's importer cannot fetch",
-                       hint: "set national.importedKeys.exportImportIndex (and exportImportRoot) to the feed's public https:// URL", severity: .note)
+        context.report(
+            "/state/secondFeed/location", "reference-import-url",
+            "the second feed is in a bucket, so the `exportimport` row would name \(location.absoluteString) as its index, which the reference server's importer cannot fetch",
+            hint: "set national.importedKeys.exportImportIndex (and exportImportRoot) to the feed's public https:// URL", severity: .note)
     }
 }

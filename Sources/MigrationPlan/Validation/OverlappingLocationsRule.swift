@@ -44,40 +44,49 @@ struct OverlappingLocationsRule: PlanRule {
     /// one path hold one another. That is one mistake, said once, by the writer's overlap.
     private static func isReportedThroughAWriter(_ overlap: Overlap, among overlaps: [Overlap]) -> Bool {
         [(overlap.one, overlap.other), (overlap.other, overlap.one)].contains { place, feed in
-            !feed.isWritten && overlaps.contains { candidate in
-                guard candidate.contains(place), !candidate.contains(feed) else { return false }
-                let writer = candidate.partner(of: place)
-                return writer.isWritten && [.same, .inside].contains(feed.folder.relation(to: writer.folder))
-            }
+            !feed.isWritten
+                && overlaps.contains { candidate in
+                    guard candidate.contains(place), !candidate.contains(feed) else { return false }
+                    let writer = candidate.partner(of: place)
+                    return writer.isWritten && [.same, .inside].contains(feed.folder.relation(to: writer.folder))
+                }
         }
     }
 
     /// Reports at the later of the two entries, naming the earlier one's line.
     private func report(_ overlap: Overlap, _ context: PlanRuleContext) {
         let lines = (context.reader.location(of: overlap.one.pointer), context.reader.location(of: overlap.other.pointer))
-        let (earlier, later) = (lines.0.line, lines.0.column) <= (lines.1.line, lines.1.column)
+        let (earlier, later) =
+            (lines.0.line, lines.0.column) <= (lines.1.line, lines.1.column)
             ? (overlap.one, overlap.other) : (overlap.other, overlap.one)
         guard let relation = later.folder.relation(to: earlier.folder) else { return }
         let (consequence, hint) = Self.explanation(later, earlier)
-        context.report(later.pointer, "overlapping-locations",
-                       "`\(later.name)` (\(later.folder.display)) \(relation.phrase) `\(earlier.name)` "
-                           + "(\(earlier.folder.display), line \(context.reader.location(of: earlier.pointer).line)): \(consequence)",
-                       hint: hint)
+        context.report(
+            later.pointer, "overlapping-locations",
+            "`\(later.name)` (\(later.folder.display)) \(relation.phrase) `\(earlier.name)` "
+                + "(\(earlier.folder.display), line \(context.reader.location(of: earlier.pointer).line)): \(consequence)",
+            hint: hint)
     }
 
     /// Why the overlap is a problem, and what to change.
     private static func explanation(_ one: PlanPlace, _ other: PlanPlace) -> (String, String) {
         if Set([one.kind, other.kind]) == [.secondFeed, .nationalFeed] {
-            return ("the importer would read the national feed as the state's",
-                    "give `state.secondFeed` a folder of its own, apart from the national feed")
+            return (
+                "the importer would read the national feed as the state's",
+                "give `state.secondFeed` a folder of its own, apart from the national feed"
+            )
         }
         guard one.isWritten != other.isWritten else {
-            return ("enmigrate writes both, so each would overwrite the other's files and index.txt",
-                    "give each folder enmigrate writes a `location` or `root` of its own, none inside another")
+            return (
+                "enmigrate writes both, so each would overwrite the other's files and index.txt",
+                "give each folder enmigrate writes a `location` or `root` of its own, none inside another"
+            )
         }
         let (writer, feed) = one.isWritten ? (one, other) : (other, one)
-        return ("\(writerName(writer)) would write into \(feed.contents)",
-                "move `\(writer.name)` to a folder of its own, apart from the feeds enmigrate reads")
+        return (
+            "\(writerName(writer)) would write into \(feed.contents)",
+            "move `\(writer.name)` to a folder of its own, apart from the feeds enmigrate reads"
+        )
     }
 
     private static func writerName(_ place: PlanPlace) -> String {

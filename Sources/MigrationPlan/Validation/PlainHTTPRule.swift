@@ -8,8 +8,9 @@ struct PlainHTTPRule: PlanRule {
         if let endpoint = plan.buckets.s3.endpoint { urls.append(("/buckets/s3/endpoint", endpoint)) }
         if let endpoint = plan.buckets.gcs.endpoint { urls.append(("/buckets/gcs/endpoint", endpoint)) }
         for (path, url) in urls where url.scheme == "http" && !Self.isLoopback(url.host ?? "") {
-            context.report(path, "insecure-http", "`\(url.absoluteString)` uses plain http to a host that is not loopback",
-                           hint: "use https, or set allowInsecureHTTP: true if this network is trusted")
+            context.report(
+                path, "insecure-http", "`\(url.absoluteString)` uses plain http to a host that is not loopback",
+                hint: "use https, or set allowInsecureHTTP: true if this network is trusted")
         }
     }
 

@@ -31,23 +31,36 @@ struct PlanPlace {
 extension MigrationPlan {
     /// Every folder enmigrate writes or reads a feed from, in plan order.
     var places: [PlanPlace] {
-        var places = [PlanPlace(kind: .clientFeed, isWritten: false, name: "state.clientFeed", pointer: "/state/clientFeed/index",
-                                folder: FolderAddress(folderOf: state.clientFeed.index))]
+        var places = [
+            PlanPlace(
+                kind: .clientFeed, isWritten: false, name: "state.clientFeed", pointer: "/state/clientFeed/index",
+                folder: FolderAddress(folderOf: state.clientFeed.index))
+        ]
         if let origin = state.clientFeed.origin {
-            places.append(PlanPlace(kind: .clientOrigin, isWritten: false, name: "state.clientFeed.origin",
-                                    pointer: "/state/clientFeed/origin", folder: FolderAddress(folderOf: origin)))
+            places.append(
+                PlanPlace(
+                    kind: .clientOrigin, isWritten: false, name: "state.clientFeed.origin",
+                    pointer: "/state/clientFeed/origin", folder: FolderAddress(folderOf: origin)))
         }
         // With `source: external` the state's server writes the second feed; enmigrate only reads it.
-        places.append(PlanPlace(kind: .secondFeed, isWritten: state.secondFeed.source != .external, name: "state.secondFeed",
-                                pointer: "/state/secondFeed/location",
-                                folder: FolderAddress(location: state.secondFeed.location, root: state.secondFeed.root)))
-        places.append(PlanPlace(kind: .clientMirror, isWritten: true, name: "state.clientMirror", pointer: "/state/clientMirror/location",
-                                folder: FolderAddress(location: state.clientMirror.location, root: state.clientMirror.root)))
-        places.append(PlanPlace(kind: .nationalFeed, isWritten: false, name: "national.feed", pointer: "/national/feed/index",
-                                folder: FolderAddress(folderOf: national.feed.index)))
+        places.append(
+            PlanPlace(
+                kind: .secondFeed, isWritten: state.secondFeed.source != .external, name: "state.secondFeed",
+                pointer: "/state/secondFeed/location",
+                folder: FolderAddress(location: state.secondFeed.location, root: state.secondFeed.root)))
+        places.append(
+            PlanPlace(
+                kind: .clientMirror, isWritten: true, name: "state.clientMirror", pointer: "/state/clientMirror/location",
+                folder: FolderAddress(location: state.clientMirror.location, root: state.clientMirror.root)))
+        places.append(
+            PlanPlace(
+                kind: .nationalFeed, isWritten: false, name: "national.feed", pointer: "/national/feed/index",
+                folder: FolderAddress(folderOf: national.feed.index)))
         if let export = national.export {
-            places.append(PlanPlace(kind: .nationalExport, isWritten: true, name: "national.export", pointer: "/national/export/location",
-                                    folder: FolderAddress(location: export.location, root: export.root)))
+            places.append(
+                PlanPlace(
+                    kind: .nationalExport, isWritten: true, name: "national.export", pointer: "/national/export/location",
+                    folder: FolderAddress(location: export.location, root: export.root)))
         }
         return places
     }

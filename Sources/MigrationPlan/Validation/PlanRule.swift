@@ -40,8 +40,10 @@ final class PlanRuleContext {
         self.reader = reader
     }
 
-    func report(_ path: String, _ code: String, _ message: String, hint: String? = nil,
-                severity: PlanDiagnostic.Severity = .error) {
+    func report(
+        _ path: String, _ code: String, _ message: String, hint: String? = nil,
+        severity: PlanDiagnostic.Severity = .error
+    ) {
         reader.report(reader.location(of: path), path, code, message, hint: hint, severity: severity)
     }
 

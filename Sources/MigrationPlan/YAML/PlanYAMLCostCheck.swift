@@ -45,9 +45,10 @@ enum PlanYAMLCostCheck {
 
     /// A plan of more than `limits.maxBytes`, said at its start.
     static func tooLarge(_ limits: PlanYAMLLimits) -> Exceeded {
-        Exceeded(limit: .bytes(limits.maxBytes), location: SourceLocation(line: 1, column: 1),
-                 message: "the plan is larger than \(size(limits.maxBytes)), the most a plan may be",
-                 hint: "a plan is a few KiB of YAML; check that this file is the plan")
+        Exceeded(
+            limit: .bytes(limits.maxBytes), location: SourceLocation(line: 1, column: 1),
+            message: "the plan is larger than \(size(limits.maxBytes)), the most a plan may be",
+            hint: "a plan is a few KiB of YAML; check that this file is the plan")
     }
 
     /// `1 MiB`, `64 KiB` or `100 bytes`, for the size message.

@@ -26,8 +26,10 @@ struct PlanYAMLCostCounter {
             if let anchor = Self.name(event.data.scalar.anchor) { anchored[anchor] = 1 }
             return add(1, at: location, alias: nil)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-            let anchor = Self.name(event.type == YAML_SEQUENCE_START_EVENT ? event.data.sequence_start.anchor
-                                                                              : event.data.mapping_start.anchor)
+            let anchor = Self.name(
+                event.type == YAML_SEQUENCE_START_EVENT
+                    ? event.data.sequence_start.anchor
+                    : event.data.mapping_start.anchor)
             open.append((nodes, anchor))
             guard open.count <= limits.maxDepth else {
                 return PlanYAMLCostCheck.Exceeded(
@@ -63,8 +65,9 @@ struct PlanYAMLCostCounter {
         return PlanYAMLCostCheck.Exceeded(
             limit: .nodes(limits.maxNodes), location: location,
             message: "\(what) the plan past \(limits.maxNodes) values with every alias expanded",
-            hint: alias == nil ? "a plan has a few hundred values; check that this file is the plan"
-                               : "aliases of aliases multiply (an alias bomb); write the values out instead")
+            hint: alias == nil
+                ? "a plan has a few hundred values; check that this file is the plan"
+                : "aliases of aliases multiply (an alias bomb); write the values out instead")
     }
 
     private static func name(_ anchor: UnsafeMutablePointer<yaml_char_t>?) -> String? {

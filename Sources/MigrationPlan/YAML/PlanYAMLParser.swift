@@ -44,11 +44,12 @@ enum PlanYAMLParser {
         let hasComplexKey = plain.count < duplicates.count
         guard !hasComplexKey, names.count == plain.count else {
             let listed = names.joined(separator: ", ")
-            let message = switch (hasComplexKey, names.isEmpty) {
-            case (false, _): "duplicated key \(listed) in a mapping"
-            case (true, true): "duplicated complex (non-scalar) key in a mapping; plan keys are plain words"
-            case (true, false): "duplicated key \(listed) and a complex (non-scalar) key in a mapping; plan keys are plain words"
-            }
+            let message =
+                switch (hasComplexKey, names.isEmpty) {
+                case (false, _): "duplicated key \(listed) in a mapping"
+                case (true, true): "duplicated complex (non-scalar) key in a mapping; plan keys are plain words"
+                case (true, false): "duplicated key \(listed) and a complex (non-scalar) key in a mapping; plan keys are plain words"
+                }
             return .syntax(line: 1, column: 1, message: message)
         }
         return .syntax(line: mark.line, column: mark.column, message: "duplicated key \(names.joined(separator: ", ")) in a mapping")

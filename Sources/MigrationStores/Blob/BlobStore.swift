@@ -164,7 +164,8 @@ enum BlobPath {
     static func validate(_ path: String) throws(BlobStoreError) {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\"), !path.contains("\0"),
-              !segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            !segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
+        else {
             throw .unsafePath(path: path)
         }
     }

@@ -24,7 +24,9 @@ public struct FileBlobStore: BlobStore {
     private func confined(_ path: String, followLast: Bool = true) throws(BlobStoreError) -> URL {
         let url = try url(path)
         let realRoot = Self.resolved(root.path)
-        let checked = followLast ? Self.resolved(url.path)
+        let checked =
+            followLast
+            ? Self.resolved(url.path)
             : Self.resolved(url.deletingLastPathComponent().path) + "/" + url.lastPathComponent
         guard checked == realRoot || checked.hasPrefix(realRoot.hasSuffix("/") ? realRoot : realRoot + "/") else {
             throw .outsideRoot(path: path, resolved: checked, root: realRoot)
@@ -122,9 +124,9 @@ public struct FileBlobStore: BlobStore {
             throw BlobStoreError.io(path: path, reason: String(cString: strerror(errno)))
         }
         #if os(Linux)
-        let modified = info.st_mtim
+            let modified = info.st_mtim
         #else
-        let modified = info.st_mtimespec
+            let modified = info.st_mtimespec
         #endif
         return "file:\(info.st_dev):\(info.st_ino):\(info.st_size):\(modified.tv_sec).\(modified.tv_nsec)"
     }

@@ -17,8 +17,10 @@ public struct HTTPBlobStore: BlobStore {
         /// Deadline for another object (2 min).
         public var fileTimeout: Duration
 
-        public init(maxIndexBytes: Int = 1 << 20, maxFileBytes: Int = 20 << 20,
-                    indexTimeout: Duration = .seconds(30), fileTimeout: Duration = .seconds(120)) {
+        public init(
+            maxIndexBytes: Int = 1 << 20, maxFileBytes: Int = 20 << 20,
+            indexTimeout: Duration = .seconds(30), fileTimeout: Duration = .seconds(120)
+        ) {
             self.maxIndexBytes = maxIndexBytes
             self.maxFileBytes = maxFileBytes
             self.indexTimeout = indexTimeout
@@ -93,8 +95,9 @@ public struct HTTPBlobStore: BlobStore {
                         throw BlobStoreError.redirectRefused(path: path, from: url, to: target.absoluteString, reason: refusal)
                     }
                     guard hop < redirects.maxRedirects else {
-                        throw BlobStoreError.redirectRefused(path: path, from: url, to: target.absoluteString,
-                                                             reason: "more than \(redirects.maxRedirects) redirects in a row")
+                        throw BlobStoreError.redirectRefused(
+                            path: path, from: url, to: target.absoluteString,
+                            reason: "more than \(redirects.maxRedirects) redirects in a row")
                     }
                     url = target.absoluteString
                 }
@@ -137,8 +140,10 @@ public struct HTTPBlobStore: BlobStore {
             throw error
         } catch is NIOTooManyBytesError {
             throw BlobStoreError.tooLarge(path: path, limit: limit)
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout
-            || error == .connectTimeout {
+        } catch let error as HTTPClientError
+            where error == .deadlineExceeded || error == .readTimeout
+            || error == .connectTimeout
+        {
             throw BlobStoreError.timedOut(path: path, after: timeout)
         } catch is CancellationError {
             throw CancellationError()

@@ -50,21 +50,26 @@ public struct AWSConfigResolver: Sendable {
             guard let secret = environment["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty else {
                 throw CloudCredentialError("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both, or neither to use a profile")
             }
-            return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
-                                  source: "the environment (AWS_ACCESS_KEY_ID)")
+            return AWSCredentials(
+                accessKeyID: key, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+                source: "the environment (AWS_ACCESS_KEY_ID)")
         }
         let name = profile ?? environment["AWS_PROFILE"] ?? "default"
         for (file, section) in [(credentialsFile, name), (configFile, name == "default" ? "default" : "profile \(name)")] {
             guard let values = try Self.section(section, of: file) else { continue }
             guard let key = values["aws_access_key_id"], let secret = values["aws_secret_access_key"] else {
                 if values["credential_process"] != nil || values["sso_session"] != nil || values["sso_start_url"] != nil || values["role_arn"] != nil {
-                    throw CloudCredentialError("profile \(name) in \(file) gets its keys from SSO, a role or a credential process, which enmigrate does not run; export the keys into AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN (`aws configure export-credentials --profile \(name) --format env`)")
+                    throw CloudCredentialError(
+                        "profile \(name) in \(file) gets its keys from SSO, a role or a credential process, which enmigrate does not run; export the keys into AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN (`aws configure export-credentials --profile \(name) --format env`)"
+                    )
                 }
                 throw CloudCredentialError("profile \(name) in \(file) has no aws_access_key_id and aws_secret_access_key")
             }
             return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: values["aws_session_token"], source: "profile \(name) in \(file)")
         }
-        throw CloudCredentialError("no S3 credentials: AWS_ACCESS_KEY_ID is not set and there is no profile \(name) in \(credentialsFile) or \(configFile); set the environment variables, or name a profile in buckets.s3.profile")
+        throw CloudCredentialError(
+            "no S3 credentials: AWS_ACCESS_KEY_ID is not set and there is no profile \(name) in \(credentialsFile) or \(configFile); set the environment variables, or name a profile in buckets.s3.profile"
+        )
     }
 
     /// The plan's region, else `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region` in the config file.

@@ -46,11 +46,12 @@ struct CloudHTTP: Sendable {
             do { outcome = .success(try await once(try await prepare(), path: path, limit: limit)) } catch is CancellationError {
                 throw CancellationError()
             } catch { outcome = .failure(error) }
-            let transient: Bool = switch outcome {
-            case .success(let response): response.status >= 500 || response.status == 408 || response.status == 429
-            case .failure(let error as BlobStoreError): error.isTransient
-            case .failure: false
-            }
+            let transient: Bool =
+                switch outcome {
+                case .success(let response): response.status >= 500 || response.status == 408 || response.status == 429
+                case .failure(let error as BlobStoreError): error.isTransient
+                case .failure: false
+                }
             if !transient || attempt >= retry.attempts {
                 return (try outcome.get(), attempt)
             }
@@ -70,8 +71,9 @@ struct CloudHTTP: Sendable {
                         throw BlobStoreError.tooLarge(path: path, limit: limit)
                     }
                     var buffer = try await response.body.collect(upTo: limit)
-                    return Response(status: Int(response.status.code), headers: response.headers,
-                                    body: buffer.readBytes(length: buffer.readableBytes).map { Data($0) } ?? Data())
+                    return Response(
+                        status: Int(response.status.code), headers: response.headers,
+                        body: buffer.readBytes(length: buffer.readableBytes).map { Data($0) } ?? Data())
                 } catch let error as BlobStoreError {
                     throw error
                 } catch is NIOTooManyBytesError {

@@ -36,8 +36,10 @@ public final class CloudStoreSettings: Sendable {
     public let environment: [String: String]
     private let resolved = Mutex<(signer: SigV4Signer?, account: GCSServiceAccount??)>((nil, nil))
 
-    public init(s3: S3 = S3(), gcs: GCS = GCS(), headers: PublishHeaders = PublishHeaders(),
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        s3: S3 = S3(), gcs: GCS = GCS(), headers: PublishHeaders = PublishHeaders(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.s3 = s3
         self.gcs = gcs
         self.headers = headers
@@ -92,7 +94,8 @@ public final class CloudStoreSettings: Sendable {
         switch address.service {
         case .s3:
             let signer = try s3Signer()
-            let endpoint = s3.endpoint.map { S3BlobStore.Endpoint(url: $0, pathStyle: s3.pathStyle ?? true) }
+            let endpoint =
+                s3.endpoint.map { S3BlobStore.Endpoint(url: $0, pathStyle: s3.pathStyle ?? true) }
                 ?? S3BlobStore.Endpoint(url: S3BlobStore.Endpoint.aws(region: signer.region).url, pathStyle: s3.pathStyle ?? false)
             return S3BlobStore(address: address, endpoint: endpoint, signer: signer, headers: headers)
         case .gcs:

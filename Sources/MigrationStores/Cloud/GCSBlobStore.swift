@@ -24,8 +24,10 @@ public struct GCSBlobStore: BlobStore {
     /// The public endpoint.
     public static let googleEndpoint = URL(string: "https://storage.googleapis.com")!
 
-    public init(address: BucketAddress, endpoint: URL = googleEndpoint, account: GCSServiceAccount?, headers: PublishHeaders = PublishHeaders(),
-                maxObjectBytes: Int = 20 << 20, timeout: Duration = .seconds(120)) {
+    public init(
+        address: BucketAddress, endpoint: URL = googleEndpoint, account: GCSServiceAccount?, headers: PublishHeaders = PublishHeaders(),
+        maxObjectBytes: Int = 20 << 20, timeout: Duration = .seconds(120)
+    ) {
         self.address = address
         self.endpoint = endpoint
         self.account = account
@@ -131,8 +133,9 @@ public struct GCSBlobStore: BlobStore {
         body += Data("\r\n--\(boundary)\r\nContent-Type: \(headers.contentType(path))\r\n\r\n".utf8)
         body += data
         body += Data("\r\n--\(boundary)--\r\n".utf8)
-        let (response, attempts) = try await sendCounting(.POST, "\(base)/upload/storage/v1/b/\(address.bucket)/o?\(query)", path: path,
-                                                          contentType: "multipart/related; boundary=\(boundary)", body: body)
+        let (response, attempts) = try await sendCounting(
+            .POST, "\(base)/upload/storage/v1/b/\(address.bucket)/o?\(query)", path: path,
+            contentType: "multipart/related; boundary=\(boundary)", body: body)
         if response.status == 412 {
             // A retry after a lost answer meets our own first write: the content tells.
             if attempts > 1, (try? await read(path)) == data { return }
@@ -145,8 +148,10 @@ public struct GCSBlobStore: BlobStore {
         try await sendCounting(method, url, path: path, limit: limit).response
     }
 
-    func sendCounting(_ method: HTTPMethod, _ url: String, path: String, contentType: String? = nil, body: Data = Data(),
-                              limit: Int? = nil) async throws -> (response: CloudHTTP.Response, attempts: Int) {
+    func sendCounting(
+        _ method: HTTPMethod, _ url: String, path: String, contentType: String? = nil, body: Data = Data(),
+        limit: Int? = nil
+    ) async throws -> (response: CloudHTTP.Response, attempts: Int) {
         let account = self.account, http = self.http
         return try await http.send(path: path, limit: limit ?? maxObjectBytes) {
             var request = HTTPClientRequest(url: url)
@@ -172,8 +177,10 @@ public struct GCSBlobStore: BlobStore {
         case 404: throw BlobStoreError.notFound(path: path)
         case 412: throw BlobStoreError.preconditionFailed(path: path, expected: "")
         case 401, 403:
-            throw BlobStoreError.accessDenied(path: path, reason: "HTTP \(response.status) from \(address)" + (message().map { ": \($0)" } ?? "")
-                + (account.map { " (service account \($0.clientEmail))" } ?? " (no credentials)"))
+            throw BlobStoreError.accessDenied(
+                path: path,
+                reason: "HTTP \(response.status) from \(address)" + (message().map { ": \($0)" } ?? "")
+                    + (account.map { " (service account \($0.clientEmail))" } ?? " (no credentials)"))
         default:
             if let text = message() { throw BlobStoreError.io(path: path, reason: "GCS answered HTTP \(response.status): \(text)") }
             throw BlobStoreError.httpStatus(path: path, status: response.status)
@@ -186,8 +193,9 @@ extension GCSBlobStore {
     /// migration never creates buckets).
     public func createBucketIfMissing(project: String = "enmigrate") async throws {
         let body = try JSONSerialization.data(withJSONObject: ["name": address.bucket])
-        let (response, _) = try await sendCounting(.POST, "\(base)/storage/v1/b?project=\(project)", path: address.bucket,
-                                                   contentType: "application/json", body: body)
+        let (response, _) = try await sendCounting(
+            .POST, "\(base)/storage/v1/b?project=\(project)", path: address.bucket,
+            contentType: "application/json", body: body)
         guard (200...299).contains(response.status) || response.status == 409 else {
             throw BlobStoreError.httpStatus(path: address.bucket, status: response.status)
         }

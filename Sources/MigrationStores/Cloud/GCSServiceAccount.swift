@@ -29,14 +29,18 @@ public final class GCSServiceAccount: Sendable {
             throw CloudCredentialError("\(keyFile): no such service-account key file")
         }
         if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
-            throw CloudCredentialError("\(keyFile) can be read by other users (mode \(String(mode & 0o777, radix: 8))); it holds a private key: chmod 600 \(keyFile)")
+            throw CloudCredentialError(
+                "\(keyFile) can be read by other users (mode \(String(mode & 0o777, radix: 8))); it holds a private key: chmod 600 \(keyFile)")
         }
         guard let data = FileManager.default.contents(atPath: keyFile),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else {
             throw CloudCredentialError("\(keyFile): not a JSON service-account key file")
         }
         guard object["type"] as? String == "service_account" else {
-            throw CloudCredentialError("\(keyFile): `type` is \(object["type"].map { "\($0)" } ?? "missing"), not service_account (user credentials from `gcloud auth` are not read; create a key for a service account)")
+            throw CloudCredentialError(
+                "\(keyFile): `type` is \(object["type"].map { "\($0)" } ?? "missing"), not service_account (user credentials from `gcloud auth` are not read; create a key for a service account)"
+            )
         }
         guard let email = object["client_email"] as? String, let pem = object["private_key"] as? String else {
             throw CloudCredentialError("\(keyFile): client_email or private_key is missing")
@@ -56,7 +60,8 @@ public final class GCSServiceAccount: Sendable {
     func token(http: CloudHTTP, now: @Sendable () -> Date = Date.init) async throws -> String {
         if let cached = cache.valid(at: now()) { return cached }
         let assertion = try jwt(issuedAt: now())
-        let form = "grant_type=" + SigV4Signer.uriEncode("urn:ietf:params:oauth:grant-type:jwt-bearer", slash: true)
+        let form =
+            "grant_type=" + SigV4Signer.uriEncode("urn:ietf:params:oauth:grant-type:jwt-bearer", slash: true)
             + "&assertion=" + assertion
         let uri = tokenURI
         let (response, _) = try await http.send(path: tokenURI, limit: 1 << 20) {
@@ -67,11 +72,14 @@ public final class GCSServiceAccount: Sendable {
             return request
         }
         guard response.status == 200,
-              let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-              let token = object["access_token"] as? String else {
+            let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
+            let token = object["access_token"] as? String
+        else {
             let detail = (try? JSONSerialization.jsonObject(with: response.body) as? [String: Any])?["error_description"] as? String
-            throw BlobStoreError.accessDenied(path: tokenURI, reason: "the token endpoint refused service account \(clientEmail) (HTTP \(response.status))"
-                + (detail.map { ": \($0)" } ?? ""))
+            throw BlobStoreError.accessDenied(
+                path: tokenURI,
+                reason: "the token endpoint refused service account \(clientEmail) (HTTP \(response.status))"
+                    + (detail.map { ": \($0)" } ?? ""))
         }
         let lifetime = (object["expires_in"] as? Int) ?? 3600
         cache.store(token, until: now().addingTimeInterval(TimeInterval(lifetime)))
@@ -84,7 +92,8 @@ public final class GCSServiceAccount: Sendable {
         if let keyID { header["kid"] = keyID }
         let issued = Int(issuedAt.timeIntervalSince1970)
         let claims: [String: Any] = ["iss": clientEmail, "scope": Self.scope, "aud": tokenURI, "iat": issued, "exp": issued + 3600]
-        let signingInput = Self.base64URL(try JSONSerialization.data(withJSONObject: header, options: .sortedKeys)) + "."
+        let signingInput =
+            Self.base64URL(try JSONSerialization.data(withJSONObject: header, options: .sortedKeys)) + "."
             + Self.base64URL(try JSONSerialization.data(withJSONObject: claims, options: .sortedKeys))
         let signature = try privateKey.signature(for: SHA256.hash(data: Data(signingInput.utf8)), padding: .insecurePKCS1v1_5)
         return signingInput + "." + Self.base64URL(signature.rawRepresentation)

@@ -38,8 +38,10 @@ public struct S3BlobStore: BlobStore {
     /// Largest object read (the export file limit).
     let maxObjectBytes: Int
 
-    public init(address: BucketAddress, endpoint: Endpoint, signer: SigV4Signer, headers: PublishHeaders = PublishHeaders(),
-                maxObjectBytes: Int = 20 << 20, timeout: Duration = .seconds(120)) {
+    public init(
+        address: BucketAddress, endpoint: Endpoint, signer: SigV4Signer, headers: PublishHeaders = PublishHeaders(),
+        maxObjectBytes: Int = 20 << 20, timeout: Duration = .seconds(120)
+    ) {
         self.address = address
         self.endpoint = endpoint
         self.signer = signer
@@ -133,13 +135,17 @@ public struct S3BlobStore: BlobStore {
         try check(response, path: path)
     }
 
-    func send(_ method: String, path: String, key: String?, query: [(String, String)] = [], headers: [(String, String)] = [],
-                      body: Data = Data(), limit: Int? = nil) async throws -> CloudHTTP.Response {
+    func send(
+        _ method: String, path: String, key: String?, query: [(String, String)] = [], headers: [(String, String)] = [],
+        body: Data = Data(), limit: Int? = nil
+    ) async throws -> CloudHTTP.Response {
         try await sendCounting(method, path: path, key: key, query: query, headers: headers, body: body, limit: limit).response
     }
 
-    private func sendCounting(_ method: String, path: String, key: String?, query: [(String, String)] = [], headers extra: [(String, String)] = [],
-                              body: Data = Data(), limit: Int? = nil) async throws -> (response: CloudHTTP.Response, attempts: Int) {
+    private func sendCounting(
+        _ method: String, path: String, key: String?, query: [(String, String)] = [], headers extra: [(String, String)] = [],
+        body: Data = Data(), limit: Int? = nil
+    ) async throws -> (response: CloudHTTP.Response, attempts: Int) {
         let (host, requestPath) = target(key: key)
         let payloadHash = body.isEmpty ? SigV4Signer.emptyPayloadHash : SHA256.hash(data: body).hex
         let queryText = SigV4Signer.canonicalQuery(query)
@@ -150,8 +156,9 @@ public struct S3BlobStore: BlobStore {
             request.method = HTTPMethod(rawValue: method)
             var headers = [("Host", host)] + extra
             if !body.isEmpty || method == "PUT" { headers.append(("Content-Length", String(body.count))) }
-            headers += signer.signedHeaders(method: method, path: requestPath, query: query, headers: headers,
-                                            payloadHash: payloadHash, date: Date())
+            headers += signer.signedHeaders(
+                method: method, path: requestPath, query: query, headers: headers,
+                payloadHash: payloadHash, date: Date())
             for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
             if method == "PUT" { request.body = .bytes(ByteBuffer(bytes: body)) }
             return request
@@ -178,8 +185,10 @@ public struct S3BlobStore: BlobStore {
         case 412: throw BlobStoreError.preconditionFailed(path: path, expected: "")
         case 401, 403:
             let error = S3ErrorBody(xml: response.body)
-            throw BlobStoreError.accessDenied(path: path, reason: "\(error.code ?? "HTTP \(response.status)") from \(address)"
-                + (error.message.map { ": \($0)" } ?? "") + " (signed with \(signer.credentials), region \(signer.region))")
+            throw BlobStoreError.accessDenied(
+                path: path,
+                reason: "\(error.code ?? "HTTP \(response.status)") from \(address)"
+                    + (error.message.map { ": \($0)" } ?? "") + " (signed with \(signer.credentials), region \(signer.region))")
         default:
             let error = S3ErrorBody(xml: response.body)
             if let code = error.code {

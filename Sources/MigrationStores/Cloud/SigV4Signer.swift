@@ -28,8 +28,10 @@ public struct SigV4Signer: Sendable {
     /// `x-amz-security-token` (temporary credentials) and `Authorization`. `headers` must
     /// include `host` exactly as it is sent; every header given is signed.
     /// `path` is the request path as sent (already percent-encoded), `query` its parameters.
-    public func signedHeaders(method: String, path: String, query: [(String, String)], headers: [(String, String)],
-                              payloadHash: String, date: Date) -> [(String, String)] {
+    public func signedHeaders(
+        method: String, path: String, query: [(String, String)], headers: [(String, String)],
+        payloadHash: String, date: Date
+    ) -> [(String, String)] {
         let amzDate = Self.timestamp(date)
         let day = String(amzDate.prefix(8))
         var signed = headers.map { ($0.0.lowercased(), Self.trimmed($0.1)) }

@@ -40,8 +40,9 @@ struct ExposureRowInsert {
         }
         sqlite3_reset(handle)
         guard result == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: result), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                                sql: Self.sql)
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: result), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                sql: Self.sql)
         }
         return sqlite3_changes(db.sqliteConnection) > 0
     }

@@ -27,8 +27,10 @@ public struct ImportFileRecord: Sendable, Equatable {
     /// a later pass that finds another version re-imports it (republished under its name).
     public let sourceVersion: String?
 
-    public init(url: String, status: Status, attempts: Int, lastError: String?, digest: String?, keysImported: Int,
-                refusedKeys: [RefusedKeys] = [], note: String? = nil, sourceVersion: String? = nil) {
+    public init(
+        url: String, status: Status, attempts: Int, lastError: String?, digest: String?, keysImported: Int,
+        refusedKeys: [RefusedKeys] = [], note: String? = nil, sourceVersion: String? = nil
+    ) {
         self.url = url
         self.status = status
         self.attempts = attempts
@@ -103,8 +105,10 @@ public struct FileImport: Sendable {
     /// The file's content version as read (see ``ImportFileRecord/sourceVersion``).
     public var sourceVersion: String?
 
-    public init(url: String, digest: String, keys: [StoredKey], revisions: [KeyRevision] = [], refusedKeys: [RefusedKeys] = [],
-                note: String? = nil, sourceVersion: String? = nil) {
+    public init(
+        url: String, digest: String, keys: [StoredKey], revisions: [KeyRevision] = [], refusedKeys: [RefusedKeys] = [],
+        note: String? = nil, sourceVersion: String? = nil
+    ) {
         self.url = url
         self.digest = digest
         self.keys = keys

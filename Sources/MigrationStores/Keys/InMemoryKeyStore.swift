@@ -43,16 +43,16 @@ public final class InMemoryKeyStore: ExposureKeyStore {
                 }
             }
             let attempts = (files[file.url]?.attempts ?? 0) + 1
-            files[file.url] = ImportFileRecord(url: file.url, status: .imported, attempts: attempts, lastError: nil,
-                                               digest: file.digest, keysImported: outcome.inserted,
-                                               refusedKeys: RefusedKeys.merged(file.refusedKeys + outcome.refusedRevisions), note: file.note,
-                                               sourceVersion: file.sourceVersion)
+            files[file.url] = ImportFileRecord(
+                url: file.url, status: .imported, attempts: attempts, lastError: nil,
+                digest: file.digest, keysImported: outcome.inserted,
+                refusedKeys: RefusedKeys.merged(file.refusedKeys + outcome.refusedRevisions), note: file.note,
+                sourceVersion: file.sourceVersion)
             return outcome
         }
     }
 
     private let state = Mutex(State())
-
 
     public init() {}
 
@@ -63,9 +63,10 @@ public final class InMemoryKeyStore: ExposureKeyStore {
     public func reopenImportFile(url: String, reason: String, at: Date) async throws {
         state.withLock { state in
             guard let file = state.files[url], file.status == .imported else { return }
-            state.files[url] = ImportFileRecord(url: url, status: .retrying, attempts: file.attempts, lastError: reason, digest: file.digest,
-                                                keysImported: file.keysImported, refusedKeys: file.refusedKeys, note: file.note,
-                                                sourceVersion: file.sourceVersion)
+            state.files[url] = ImportFileRecord(
+                url: url, status: .retrying, attempts: file.attempts, lastError: reason, digest: file.digest,
+                keysImported: file.keysImported, refusedKeys: file.refusedKeys, note: file.note,
+                sourceVersion: file.sourceVersion)
         }
     }
 
@@ -74,8 +75,9 @@ public final class InMemoryKeyStore: ExposureKeyStore {
             // A file whose keys are stored stays imported.
             if state.files[url]?.status == .imported { return }
             let attempts = (state.files[url]?.attempts ?? 0) + 1
-            state.files[url] = ImportFileRecord(url: url, status: status, attempts: attempts, lastError: reason,
-                                                digest: nil, keysImported: 0)
+            state.files[url] = ImportFileRecord(
+                url: url, status: status, attempts: attempts, lastError: reason,
+                digest: nil, keysImported: 0)
         }
     }
 
@@ -117,8 +119,9 @@ public final class InMemoryKeyStore: ExposureKeyStore {
             let times = pending.map(\.createdAt) + revisions.compactMap { state.revisedAt[$0] }
             guard let oldest = times.min(), let newest = times.max() else { return [] }
             let previousEnd = state.national.values.map(\.batchEnd).max()
-            let files = NationalBatchLayout.files(root: root, previousEnd: previousEnd, oldest: oldest, newest: newest,
-                                                  count: pending.count, maxKeysPerFile: maxKeysPerFile, notAfter: cutoff, revisions: revisions.count)
+            let files = NationalBatchLayout.files(
+                root: root, previousEnd: previousEnd, oldest: oldest, newest: newest,
+                count: pending.count, maxKeysPerFile: maxKeysPerFile, notAfter: cutoff, revisions: revisions.count)
             guard let last = files.last else { return [] }
             var offset = 0
             for file in files {
@@ -159,9 +162,10 @@ public final class InMemoryKeyStore: ExposureKeyStore {
     public func markNationalFileWritten(name: String, digest: String) async throws {
         state.withLock { state in
             guard let file = state.national[name] else { return }
-            state.national[name] = NationalFileRecord(name: file.name, batchStart: file.batchStart, batchEnd: file.batchEnd,
-                                                      number: file.number, fileCount: file.fileCount, keyCount: file.keyCount,
-                                                      digest: digest)
+            state.national[name] = NationalFileRecord(
+                name: file.name, batchStart: file.batchStart, batchEnd: file.batchEnd,
+                number: file.number, fileCount: file.fileCount, keyCount: file.keyCount,
+                digest: digest)
         }
     }
 }

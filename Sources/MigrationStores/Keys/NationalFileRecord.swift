@@ -44,8 +44,10 @@ public struct NationalFileRecord: Sendable, Equatable {
 public enum NationalBatchLayout {
     /// The records for `count` keys created between `oldest` and `newest`; empty when no batch
     /// can end after the previous one without running ahead of `notAfter`.
-    public static func files(root: String, previousEnd: Int64?, oldest: Date, newest: Date, count: Int,
-                             maxKeysPerFile: Int, notAfter: Date, revisions: Int = 0) -> [NationalFileRecord] {
+    public static func files(
+        root: String, previousEnd: Int64?, oldest: Date, newest: Date, count: Int,
+        maxKeysPerFile: Int, notAfter: Date, revisions: Int = 0
+    ) -> [NationalFileRecord] {
         guard count > 0 || revisions > 0 else { return [] }
         let hour: Int64 = 3600
         let start = previousEnd ?? Int64(oldest.timeIntervalSince1970) / hour * hour
@@ -61,9 +63,10 @@ public enum NationalBatchLayout {
         guard end > start else { return [] }
         return (1...fileCount).map { number in
             let keys = max(0, min(maxKeysPerFile, count - (number - 1) * maxKeysPerFile))
-            return NationalFileRecord(name: ExportBatch.objectName(root: root, start: UInt64(start), end: UInt64(end), number: number),
-                                      batchStart: start, batchEnd: end, number: number, fileCount: fileCount,
-                                      keyCount: keys, digest: nil)
+            return NationalFileRecord(
+                name: ExportBatch.objectName(root: root, start: UInt64(start), end: UInt64(end), number: number),
+                batchStart: start, batchEnd: end, number: number, fileCount: fileCount,
+                keyCount: keys, digest: nil)
         }
     }
 }

@@ -20,11 +20,12 @@ public enum RevisionRule {
         if let previous {
             return previous == target ? .unchanged : .reject("already revised to \(previous); a key is revised once")
         }
-        let allowed: Set<String> = switch current {
-        case "", "likely": ["confirmed", "negative"]
-        case "user-report": ["confirmed", "likely", "negative"]
-        default: []
-        }
+        let allowed: Set<String> =
+            switch current {
+            case "", "likely": ["confirmed", "negative"]
+            case "user-report": ["confirmed", "likely", "negative"]
+            default: []
+            }
         return allowed.contains(target) ? .apply : .reject("\(current.isEmpty ? "no report type" : current) cannot become \(target)")
     }
 

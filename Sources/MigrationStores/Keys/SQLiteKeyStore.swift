@@ -19,45 +19,48 @@ public final class SQLiteKeyStore: ExposureKeyStore {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-exposure-and-import-file") { db in
-            try db.execute(sql: """
-                CREATE TABLE import_file (
-                    id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, status TEXT NOT NULL, attempts INTEGER NOT NULL,
-                    last_error TEXT, digest TEXT, keys_imported INTEGER NOT NULL DEFAULT 0, updated_at DATETIME NOT NULL);
-                CREATE TABLE exposure (
-                    exposure_key BLOB PRIMARY KEY, transmission_risk INTEGER NOT NULL, interval_number INTEGER NOT NULL,
-                    interval_count INTEGER NOT NULL, report_type TEXT NOT NULL DEFAULT '', days_since_symptom_onset INTEGER,
-                    regions TEXT NOT NULL, traveler BOOLEAN NOT NULL, created_at DATETIME NOT NULL,
-                    import_file_id INTEGER REFERENCES import_file(id)) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE import_file (
+                        id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+                        last_error TEXT, digest TEXT, keys_imported INTEGER NOT NULL DEFAULT 0, updated_at DATETIME NOT NULL);
+                    CREATE TABLE exposure (
+                        exposure_key BLOB PRIMARY KEY, transmission_risk INTEGER NOT NULL, interval_number INTEGER NOT NULL,
+                        interval_count INTEGER NOT NULL, report_type TEXT NOT NULL DEFAULT '', days_since_symptom_onset INTEGER,
+                        regions TEXT NOT NULL, traveler BOOLEAN NOT NULL, created_at DATETIME NOT NULL,
+                        import_file_id INTEGER REFERENCES import_file(id)) WITHOUT ROWID;
+                    """)
         }
         migrator.registerMigration("v2-revisions-and-national-files") { db in
-            try db.execute(sql: """
-                ALTER TABLE exposure ADD COLUMN revised_report_type TEXT;
-                ALTER TABLE exposure ADD COLUMN revised_transmission_risk INTEGER;
-                ALTER TABLE exposure ADD COLUMN revised_days_since_symptom_onset INTEGER;
-                ALTER TABLE exposure ADD COLUMN revised_at DATETIME;
-                ALTER TABLE exposure ADD COLUMN revised_import_file_id INTEGER REFERENCES import_file(id);
-                ALTER TABLE exposure ADD COLUMN national_file_id INTEGER REFERENCES national_file(id);
-                CREATE TABLE national_file (
-                    id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, batch_start INTEGER NOT NULL, batch_end INTEGER NOT NULL,
-                    number INTEGER NOT NULL, file_count INTEGER NOT NULL, key_count INTEGER NOT NULL, digest TEXT);
-                CREATE INDEX exposure_unexported ON exposure(created_at) WHERE national_file_id IS NULL;
-                CREATE INDEX exposure_national_file ON exposure(national_file_id) WHERE national_file_id IS NOT NULL;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE exposure ADD COLUMN revised_report_type TEXT;
+                    ALTER TABLE exposure ADD COLUMN revised_transmission_risk INTEGER;
+                    ALTER TABLE exposure ADD COLUMN revised_days_since_symptom_onset INTEGER;
+                    ALTER TABLE exposure ADD COLUMN revised_at DATETIME;
+                    ALTER TABLE exposure ADD COLUMN revised_import_file_id INTEGER REFERENCES import_file(id);
+                    ALTER TABLE exposure ADD COLUMN national_file_id INTEGER REFERENCES national_file(id);
+                    CREATE TABLE national_file (
+                        id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, batch_start INTEGER NOT NULL, batch_end INTEGER NOT NULL,
+                        number INTEGER NOT NULL, file_count INTEGER NOT NULL, key_count INTEGER NOT NULL, digest TEXT);
+                    CREATE INDEX exposure_unexported ON exposure(created_at) WHERE national_file_id IS NULL;
+                    CREATE INDEX exposure_national_file ON exposure(national_file_id) WHERE national_file_id IS NOT NULL;
+                    """)
         }
         migrator.registerMigration("v3-national-key-table") { db in
             // Which national file holds a key moves to a table of its own. Setting a column on a
             // million exposure rows rewrote every row and two indexes (3.7 s on the benchmark
             // machine); inserting (key, file) rows in key order takes 1.2 s. The old column stays
             // (SQLite cannot drop a column with a foreign key) and is no longer read or written.
-            try db.execute(sql: """
-                CREATE TABLE national_key (
-                    exposure_key BLOB PRIMARY KEY, national_file_id INTEGER NOT NULL REFERENCES national_file(id)) WITHOUT ROWID;
-                CREATE INDEX national_key_file ON national_key(national_file_id);
-                INSERT INTO national_key SELECT exposure_key, national_file_id FROM exposure WHERE national_file_id IS NOT NULL;
-                DROP INDEX exposure_unexported;
-                DROP INDEX exposure_national_file;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE national_key (
+                        exposure_key BLOB PRIMARY KEY, national_file_id INTEGER NOT NULL REFERENCES national_file(id)) WITHOUT ROWID;
+                    CREATE INDEX national_key_file ON national_key(national_file_id);
+                    INSERT INTO national_key SELECT exposure_key, national_file_id FROM exposure WHERE national_file_id IS NOT NULL;
+                    DROP INDEX exposure_unexported;
+                    DROP INDEX exposure_national_file;
+                    """)
         }
         migrator.registerMigration("v4-import-claims") { db in
             try db.execute(sql: "CREATE TABLE import_claim (url TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at DATETIME NOT NULL)")
@@ -65,21 +68,23 @@ public final class SQLiteKeyStore: ExposureKeyStore {
         migrator.registerMigration("v5-national-revisions") { db in
             // Which national file carries a key's revision as a revised key (phones learn of a
             // revocation or a confirmed test from it).
-            try db.execute(sql: """
-                CREATE TABLE national_revision (
-                    exposure_key BLOB PRIMARY KEY, national_file_id INTEGER NOT NULL REFERENCES national_file(id)) WITHOUT ROWID;
-                CREATE INDEX national_revision_file ON national_revision(national_file_id);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE national_revision (
+                        exposure_key BLOB PRIMARY KEY, national_file_id INTEGER NOT NULL REFERENCES national_file(id)) WITHOUT ROWID;
+                    CREATE INDEX national_revision_file ON national_revision(national_file_id);
+                    """)
         }
         migrator.registerMigration("v6-import-refused-keys-and-note") { db in
             // Keys refused by rule are never stored; their counts per reason are, beside the
             // file's record, so `status` can name them long after the pass that refused them.
-            try db.execute(sql: """
-                CREATE TABLE import_refused_key (
-                    url TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL, count INTEGER NOT NULL,
-                    PRIMARY KEY (url, code, reason)) WITHOUT ROWID;
-                ALTER TABLE import_file ADD COLUMN note TEXT;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE import_refused_key (
+                        url TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL, count INTEGER NOT NULL,
+                        PRIMARY KEY (url, code, reason)) WITHOUT ROWID;
+                    ALTER TABLE import_file ADD COLUMN note TEXT;
+                    """)
         }
         migrator.registerMigration("v7-import-source-version") { db in
             // The content version a file was imported from, to notice it republished.
@@ -93,11 +98,12 @@ public final class SQLiteKeyStore: ExposureKeyStore {
         migrator.registerMigration("v9-national-pending") { db in
             // What the last full look for keys due found: the key counts it saw and when the
             // earliest key not yet due (one still valid when imported) falls due.
-            try db.execute(sql: """
-                CREATE TABLE national_pending (
-                    id INTEGER PRIMARY KEY CHECK (id = 1), stored_keys INTEGER NOT NULL, assigned_keys INTEGER NOT NULL,
-                    next_due_at DATETIME)
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE national_pending (
+                        id INTEGER PRIMARY KEY CHECK (id = 1), stored_keys INTEGER NOT NULL, assigned_keys INTEGER NOT NULL,
+                        next_due_at DATETIME)
+                    """)
         }
         return migrator
     }
@@ -110,11 +116,12 @@ public final class SQLiteKeyStore: ExposureKeyStore {
         if try String.fetchOne(db, sql: "SELECT status FROM import_file WHERE url = ?", arguments: [file.url]) == "imported" {
             return ImportOutcome(alreadyImported: true)
         }
-        try db.execute(sql: """
-            INSERT INTO import_file (url, status, attempts, digest, updated_at, source_version) VALUES (?, 'imported', 1, ?, ?, ?)
-            ON CONFLICT(url) DO UPDATE SET status = 'imported', attempts = attempts + 1, last_error = NULL,
-                digest = excluded.digest, updated_at = excluded.updated_at, source_version = excluded.source_version
-            """, arguments: [file.url, file.digest, at, file.sourceVersion])
+        try db.execute(
+            sql: """
+                INSERT INTO import_file (url, status, attempts, digest, updated_at, source_version) VALUES (?, 'imported', 1, ?, ?, ?)
+                ON CONFLICT(url) DO UPDATE SET status = 'imported', attempts = attempts + 1, last_error = NULL,
+                    digest = excluded.digest, updated_at = excluded.updated_at, source_version = excluded.source_version
+                """, arguments: [file.url, file.digest, at, file.sourceVersion])
         let fileID = try Int64.fetchOne(db, sql: "SELECT id FROM import_file WHERE url = ?", arguments: [file.url])
         let insert = try ExposureRowInsert(db: db)
         var outcome = ImportOutcome()
@@ -123,39 +130,47 @@ public final class SQLiteKeyStore: ExposureKeyStore {
         var createdAt: [Date: String] = [:]
         var regions: (list: [String], text: String) = ([], "")
         for key in file.keys {
-            let created = createdAt[key.createdAt] ?? {
-                guard case .string(let text) = key.createdAt.databaseValue.storage else { preconditionFailure("dates are stored as text") }
-                createdAt[key.createdAt] = text
-                return text
-            }()
+            let created =
+                createdAt[key.createdAt]
+                ?? {
+                    guard case .string(let text) = key.createdAt.databaseValue.storage else { preconditionFailure("dates are stored as text") }
+                    createdAt[key.createdAt] = text
+                    return text
+                }()
             if key.regions != regions.list { regions = (key.regions, key.regions.joined(separator: ",")) }
             if try insert.insert(key, regions: regions.text, createdAt: created, fileID: fileID) { outcome.inserted += 1 }
         }
         for revision in file.revisions {
             try apply(revision, fileID: fileID, at: at, db: db, outcome: &outcome)
         }
-        try db.execute(sql: "UPDATE import_file SET keys_imported = ?, note = ? WHERE url = ?",
-                       arguments: [outcome.inserted, file.note, file.url])
+        try db.execute(
+            sql: "UPDATE import_file SET keys_imported = ?, note = ? WHERE url = ?",
+            arguments: [outcome.inserted, file.note, file.url])
         try db.execute(sql: "DELETE FROM import_refused_key WHERE url = ?", arguments: [file.url])
         for refused in RefusedKeys.merged(file.refusedKeys + outcome.refusedRevisions) {
-            try db.execute(sql: "INSERT INTO import_refused_key (url, code, reason, count) VALUES (?, ?, ?, ?)",
-                           arguments: [file.url, refused.code, refused.reason, refused.count])
+            try db.execute(
+                sql: "INSERT INTO import_refused_key (url, code, reason, count) VALUES (?, ?, ?, ?)",
+                arguments: [file.url, refused.code, refused.reason, refused.count])
         }
         return outcome
     }
 
     private static func apply(_ revision: KeyRevision, fileID: Int64?, at: Date, db: Database, outcome: inout ImportOutcome) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT report_type, revised_report_type FROM exposure WHERE exposure_key = ?",
-                                         arguments: [revision.keyData]) else {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT report_type, revised_report_type FROM exposure WHERE exposure_key = ?",
+                arguments: [revision.keyData])
+        else {
             outcome.reject(revision, code: "revision-unknown-key", because: "not a stored key")
             return
         }
         switch RevisionRule.decide(current: row["report_type"], previous: row["revised_report_type"], target: revision.reportType) {
         case .apply:
-            try db.execute(sql: """
-                UPDATE exposure SET revised_report_type = ?, revised_transmission_risk = ?, revised_days_since_symptom_onset = ?,
-                    revised_at = ?, revised_import_file_id = ? WHERE exposure_key = ?
-                """, arguments: [revision.reportType, revision.transmissionRisk, revision.daysSinceOnset, at, fileID, revision.keyData])
+            try db.execute(
+                sql: """
+                    UPDATE exposure SET revised_report_type = ?, revised_transmission_risk = ?, revised_days_since_symptom_onset = ?,
+                        revised_at = ?, revised_import_file_id = ? WHERE exposure_key = ?
+                    """, arguments: [revision.reportType, revision.transmissionRisk, revision.daysSinceOnset, at, fileID, revision.keyData])
             // A revision applied again is exported again.
             try db.execute(sql: "DELETE FROM national_revision WHERE exposure_key = ?", arguments: [revision.keyData])
             outcome.revised += 1
@@ -166,25 +181,29 @@ public final class SQLiteKeyStore: ExposureKeyStore {
 
     public func recordProblem(url: String, status: ImportFileRecord.Status, reason: String, at: Date) async throws {
         try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO import_file (url, status, attempts, last_error, updated_at) VALUES (?, ?, 1, ?, ?)
-                ON CONFLICT(url) DO UPDATE SET status = excluded.status, attempts = attempts + 1, last_error = excluded.last_error,
-                    updated_at = excluded.updated_at WHERE import_file.status != 'imported'
-                """, arguments: [url, status.rawValue, reason, at])
+            try db.execute(
+                sql: """
+                    INSERT INTO import_file (url, status, attempts, last_error, updated_at) VALUES (?, ?, 1, ?, ?)
+                    ON CONFLICT(url) DO UPDATE SET status = excluded.status, attempts = attempts + 1, last_error = excluded.last_error,
+                        updated_at = excluded.updated_at WHERE import_file.status != 'imported'
+                    """, arguments: [url, status.rawValue, reason, at])
         }
     }
 
     public func claimImportFiles(_ urls: [String], limit: Int, owner: String, until: Date, now: Date) async throws -> [String] {
         try await database.write { db in
             let settled = Set(try String.fetchAll(db, sql: "SELECT url FROM import_file WHERE status != 'retrying'"))
-            let taken = Set(try String.fetchAll(db, sql: "SELECT url FROM import_claim WHERE owner != ? AND expires_at > ?",
-                                                 arguments: [owner, now]))
+            let taken = Set(
+                try String.fetchAll(
+                    db, sql: "SELECT url FROM import_claim WHERE owner != ? AND expires_at > ?",
+                    arguments: [owner, now]))
             let claimed = Array(urls.lazy.filter { !settled.contains($0) && !taken.contains($0) }.prefix(limit))
             for url in claimed {
-                try db.execute(sql: """
-                    INSERT INTO import_claim (url, owner, expires_at) VALUES (?, ?, ?)
-                    ON CONFLICT(url) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-                    """, arguments: [url, owner, until])
+                try db.execute(
+                    sql: """
+                        INSERT INTO import_claim (url, owner, expires_at) VALUES (?, ?, ?)
+                        ON CONFLICT(url) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+                        """, arguments: [url, owner, until])
             }
             return claimed
         }
@@ -205,19 +224,21 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                 refused[row[0], default: []].append(RefusedKeys(code: row[1], reason: row[2], count: row[3]))
             }
             return try Row.fetchAll(db, sql: "SELECT * FROM import_file ORDER BY url").map {
-                ImportFileRecord(url: $0["url"], status: ImportFileRecord.Status(rawValue: $0["status"]) ?? .failed,
-                                 attempts: $0["attempts"], lastError: $0["last_error"], digest: $0["digest"],
-                                 keysImported: $0["keys_imported"], refusedKeys: refused[$0["url"]] ?? [], note: $0["note"],
-                                 sourceVersion: $0["source_version"])
+                ImportFileRecord(
+                    url: $0["url"], status: ImportFileRecord.Status(rawValue: $0["status"]) ?? .failed,
+                    attempts: $0["attempts"], lastError: $0["last_error"], digest: $0["digest"],
+                    keysImported: $0["keys_imported"], refusedKeys: refused[$0["url"]] ?? [], note: $0["note"],
+                    sourceVersion: $0["source_version"])
             }
         }
     }
 
     public func reopenImportFile(url: String, reason: String, at: Date) async throws {
         try await database.write { db in
-            try db.execute(sql: """
-                UPDATE import_file SET status = 'retrying', last_error = ?, updated_at = ? WHERE url = ? AND status = 'imported'
-                """, arguments: [reason, at, url])
+            try db.execute(
+                sql: """
+                    UPDATE import_file SET status = 'retrying', last_error = ?, updated_at = ? WHERE url = ? AND status = 'imported'
+                    """, arguments: [reason, at, url])
         }
     }
 
@@ -253,7 +274,7 @@ public final class SQLiteKeyStore: ExposureKeyStore {
     /// mean the same keys) and the earliest one it left unassigned is not due yet.
     private static func nothingPending(_ db: Database, cutoff: Date) throws -> Bool {
         guard try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 \(pendingRevisions))", arguments: [cutoff, cutoff]) == true,
-              let counts = try Row.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM exposure), (SELECT COUNT(*) FROM national_key)")
+            let counts = try Row.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM exposure), (SELECT COUNT(*) FROM national_key)")
         else { return false }
         let (stored, assigned) = (counts[0] as Int, counts[1] as Int)
         if stored == assigned { return true }
@@ -265,12 +286,13 @@ public final class SQLiteKeyStore: ExposureKeyStore {
     /// Records what a full look found: the counts after this pass's assignment and when the
     /// earliest key left unassigned falls due (nil: none left).
     private static func rememberPending(_ db: Database, nextDue: Date?) throws {
-        try db.execute(sql: """
-            INSERT INTO national_pending (id, stored_keys, assigned_keys, next_due_at)
-            VALUES (1, (SELECT COUNT(*) FROM exposure), (SELECT COUNT(*) FROM national_key), ?)
-            ON CONFLICT(id) DO UPDATE SET stored_keys = excluded.stored_keys, assigned_keys = excluded.assigned_keys,
-                next_due_at = excluded.next_due_at
-            """, arguments: [nextDue])
+        try db.execute(
+            sql: """
+                INSERT INTO national_pending (id, stored_keys, assigned_keys, next_due_at)
+                VALUES (1, (SELECT COUNT(*) FROM exposure), (SELECT COUNT(*) FROM national_key), ?)
+                ON CONFLICT(id) DO UPDATE SET stored_keys = excluded.stored_keys, assigned_keys = excluded.assigned_keys,
+                    next_due_at = excluded.next_due_at
+                """, arguments: [nextDue])
     }
 
     public func assignNationalFiles(root: String, maxKeysPerFile: Int, cutoff: Date) async throws -> [NationalFileRecord] {
@@ -281,13 +303,18 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                     AND NOT EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key)
                 """
             // One scan: the keys due now, and when the earliest of the others falls due.
-            guard let summary = try Row.fetchOne(db, sql: """
-                      SELECT COUNT(CASE WHEN e.created_at <= ?1 THEN 1 END), MIN(CASE WHEN e.created_at <= ?1 THEN e.created_at END),
-                          MAX(CASE WHEN e.created_at <= ?1 THEN e.created_at END), MIN(CASE WHEN e.created_at > ?1 THEN e.created_at END)
-                      FROM exposure e WHERE NOT EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key)
-                      """, arguments: [cutoff]),
-                  let revised = try Row.fetchOne(db, sql: "SELECT COUNT(*), MIN(revised_at), MAX(revised_at) \(Self.pendingRevisions)",
-                                                 arguments: [cutoff, cutoff]) else { return [] }
+            guard
+                let summary = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(CASE WHEN e.created_at <= ?1 THEN 1 END), MIN(CASE WHEN e.created_at <= ?1 THEN e.created_at END),
+                            MAX(CASE WHEN e.created_at <= ?1 THEN e.created_at END), MIN(CASE WHEN e.created_at > ?1 THEN e.created_at END)
+                        FROM exposure e WHERE NOT EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key)
+                        """, arguments: [cutoff]),
+                let revised = try Row.fetchOne(
+                    db, sql: "SELECT COUNT(*), MIN(revised_at), MAX(revised_at) \(Self.pendingRevisions)",
+                    arguments: [cutoff, cutoff])
+            else { return [] }
             let count: Int = summary[0]
             let revisions: Int = revised[0]
             let oldest = [summary[1] as Date?, revised[1] as Date?].compactMap { $0 }.min()
@@ -298,8 +325,9 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                 return []
             }
             let previousEnd = try Int64.fetchOne(db, sql: "SELECT MAX(batch_end) FROM national_file")
-            let files = NationalBatchLayout.files(root: root, previousEnd: previousEnd, oldest: oldest, newest: newest,
-                                                  count: count, maxKeysPerFile: maxKeysPerFile, notAfter: cutoff, revisions: revisions)
+            let files = NationalBatchLayout.files(
+                root: root, previousEnd: previousEnd, oldest: oldest, newest: newest,
+                count: count, maxKeysPerFile: maxKeysPerFile, notAfter: cutoff, revisions: revisions)
             guard let last = files.last else { return [] }
             if count > 0 {
                 // The files are cut by key-byte ranges: one pass over the keys in order keeps only
@@ -320,18 +348,20 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                 }
                 for (file, range) in zip(files, bounds) {
                     try Self.insert(file, db: db)
-                    try db.execute(sql: """
-                        INSERT INTO national_key SELECT e.exposure_key, ? \(pending) AND e.exposure_key >= ? AND e.exposure_key <= ?
-                            ORDER BY e.exposure_key
-                        """, arguments: [db.lastInsertedRowID, cutoff, range.first, range.last])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO national_key SELECT e.exposure_key, ? \(pending) AND e.exposure_key >= ? AND e.exposure_key <= ?
+                                ORDER BY e.exposure_key
+                            """, arguments: [db.lastInsertedRowID, cutoff, range.first, range.last])
                 }
             } else {
                 try Self.insert(last, db: db)
             }
             if revisions > 0 {
-                try db.execute(sql: """
-                    INSERT INTO national_revision SELECT e.exposure_key, (SELECT id FROM national_file WHERE name = ?) \(Self.pendingRevisions)
-                    """, arguments: [last.name, cutoff, cutoff])
+                try db.execute(
+                    sql: """
+                        INSERT INTO national_revision SELECT e.exposure_key, (SELECT id FROM national_file WHERE name = ?) \(Self.pendingRevisions)
+                        """, arguments: [last.name, cutoff, cutoff])
             }
             // Every key due by the cutoff is in a file now; the others fall due at `nextDue`.
             try Self.rememberPending(db, nextDue: nextDue)
@@ -340,36 +370,44 @@ public final class SQLiteKeyStore: ExposureKeyStore {
     }
 
     private static func insert(_ file: NationalFileRecord, db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO national_file (name, batch_start, batch_end, number, file_count, key_count) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [file.name, file.batchStart, file.batchEnd, file.number, file.fileCount, file.keyCount])
+        try db.execute(
+            sql: """
+                INSERT INTO national_file (name, batch_start, batch_end, number, file_count, key_count) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [file.name, file.batchStart, file.batchEnd, file.number, file.fileCount, file.keyCount])
     }
 
     public func unassignedKeyCount(cutoff: Date) async throws -> Int {
         try await database.read { db in
             if try Self.nothingPending(db, cutoff: cutoff) { return 0 }
-            let keys = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM exposure e WHERE e.created_at <= ?
-                    AND NOT EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key)
-                """, arguments: [cutoff]) ?? 0
+            let keys =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM exposure e WHERE e.created_at <= ?
+                            AND NOT EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key)
+                        """, arguments: [cutoff]) ?? 0
             return keys + (try Int.fetchOne(db, sql: "SELECT COUNT(*) \(Self.pendingRevisions)", arguments: [cutoff, cutoff]) ?? 0)
         }
     }
 
     public func revisedKeys(inNationalFile name: String) async throws -> [StoredKey] {
         try await database.read { db in
-            try StoredKeyRowsRead(db: db, sql: """
-                SELECT \(Self.keyColumns) FROM exposure e JOIN national_revision r ON r.exposure_key = e.exposure_key
-                WHERE r.national_file_id = (SELECT id FROM national_file WHERE name = ?) ORDER BY e.exposure_key
-                """).keys(binding: [name])
+            try StoredKeyRowsRead(
+                db: db,
+                sql: """
+                    SELECT \(Self.keyColumns) FROM exposure e JOIN national_revision r ON r.exposure_key = e.exposure_key
+                    WHERE r.national_file_id = (SELECT id FROM national_file WHERE name = ?) ORDER BY e.exposure_key
+                    """
+            ).keys(binding: [name])
         }
     }
 
     public func nationalFiles() async throws -> [NationalFileRecord] {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM national_file ORDER BY name").map {
-                NationalFileRecord(name: $0["name"], batchStart: $0["batch_start"], batchEnd: $0["batch_end"], number: $0["number"],
-                                   fileCount: $0["file_count"], keyCount: $0["key_count"], digest: $0["digest"])
+                NationalFileRecord(
+                    name: $0["name"], batchStart: $0["batch_start"], batchEnd: $0["batch_end"], number: $0["number"],
+                    fileCount: $0["file_count"], keyCount: $0["key_count"], digest: $0["digest"])
             }
         }
     }
@@ -379,13 +417,16 @@ public final class SQLiteKeyStore: ExposureKeyStore {
             guard let file = try Int64.fetchOne(db, sql: "SELECT id FROM national_file WHERE name = ?", arguments: [name]) else { return [] }
             // A file's keys are one key range: scanning the exposure rows of that range in order
             // and keeping this file's was 2.5× faster than looking each key up.
-            return try StoredKeyRowsRead(db: db, sql: """
-                SELECT \(Self.keyColumns) FROM exposure e
-                WHERE e.exposure_key BETWEEN (SELECT MIN(exposure_key) FROM national_key WHERE national_file_id = ?1)
-                                         AND (SELECT MAX(exposure_key) FROM national_key WHERE national_file_id = ?1)
-                    AND EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key AND n.national_file_id = ?1)
-                ORDER BY e.exposure_key
-                """).keys(binding: [file])
+            return try StoredKeyRowsRead(
+                db: db,
+                sql: """
+                    SELECT \(Self.keyColumns) FROM exposure e
+                    WHERE e.exposure_key BETWEEN (SELECT MIN(exposure_key) FROM national_key WHERE national_file_id = ?1)
+                                             AND (SELECT MAX(exposure_key) FROM national_key WHERE national_file_id = ?1)
+                        AND EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key AND n.national_file_id = ?1)
+                    ORDER BY e.exposure_key
+                    """
+            ).keys(binding: [file])
         }
     }
 

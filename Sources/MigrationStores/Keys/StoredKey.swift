@@ -24,9 +24,11 @@ public struct StoredKey: Sendable, Hashable {
     /// The revision applied to it, if any.
     public var revision: KeyRevision?
 
-    public init(keyData: Data, transmissionRisk: Int, intervalNumber: Int32, intervalCount: Int32 = 144,
-                reportType: String = "confirmed", daysSinceOnset: Int32? = nil, regions: [String], traveler: Bool = false,
-                createdAt: Date, revision: KeyRevision? = nil) {
+    public init(
+        keyData: Data, transmissionRisk: Int, intervalNumber: Int32, intervalCount: Int32 = 144,
+        reportType: String = "confirmed", daysSinceOnset: Int32? = nil, regions: [String], traveler: Bool = false,
+        createdAt: Date, revision: KeyRevision? = nil
+    ) {
         self.keyData = keyData
         self.transmissionRisk = transmissionRisk
         self.intervalNumber = intervalNumber

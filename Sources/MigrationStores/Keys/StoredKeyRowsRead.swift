@@ -37,8 +37,9 @@ struct StoredKeyRowsRead {
             let result = sqlite3_step(handle)
             if result == SQLITE_DONE { break }
             guard result == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: result), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                                    sql: statement.sql)
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: result), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                    sql: statement.sql)
             }
             let keyData = Data(bytes: sqlite3_column_blob(handle, 0), count: Int(sqlite3_column_bytes(handle, 0)))
             let createdNow = text(handle, 8) ?? ""
@@ -48,15 +49,17 @@ struct StoredKeyRowsRead {
             }
             let regionsNow = text(handle, 6) ?? ""
             if regionsNow != regionsText { (regionsText, regions) = (regionsNow, regionsNow.split(separator: ",").map(String.init)) }
-            keys.append(StoredKey(
-                keyData: keyData, transmissionRisk: Int(sqlite3_column_int64(handle, 1)), intervalNumber: Int32(sqlite3_column_int64(handle, 2)),
-                intervalCount: Int32(sqlite3_column_int64(handle, 3)), reportType: text(handle, 4) ?? "",
-                daysSinceOnset: integer(handle, 5).map(Int32.init), regions: regions, traveler: sqlite3_column_int64(handle, 7) != 0,
-                createdAt: created,
-                revision: text(handle, 9).map {
-                    KeyRevision(keyData: keyData, reportType: $0, transmissionRisk: integer(handle, 10).map(Int.init) ?? 0,
-                                daysSinceOnset: integer(handle, 11).map(Int32.init))
-                }))
+            keys.append(
+                StoredKey(
+                    keyData: keyData, transmissionRisk: Int(sqlite3_column_int64(handle, 1)), intervalNumber: Int32(sqlite3_column_int64(handle, 2)),
+                    intervalCount: Int32(sqlite3_column_int64(handle, 3)), reportType: text(handle, 4) ?? "",
+                    daysSinceOnset: integer(handle, 5).map(Int32.init), regions: regions, traveler: sqlite3_column_int64(handle, 7) != 0,
+                    createdAt: created,
+                    revision: text(handle, 9).map {
+                        KeyRevision(
+                            keyData: keyData, reportType: $0, transmissionRisk: integer(handle, 10).map(Int.init) ?? 0,
+                            daysSinceOnset: integer(handle, 11).map(Int32.init))
+                    }))
         }
         return keys
     }

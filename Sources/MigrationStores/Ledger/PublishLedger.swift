@@ -39,8 +39,10 @@ public struct PublishLedgerEntry: Sendable, Equatable {
     /// When the source was last read and its digest compared.
     public let checkedAt: Date?
 
-    public init(name: String, status: Status, sourceDigest: String?, reason: String?, attempts: Int,
-                sourceVersion: String? = nil, checkedAt: Date? = nil) {
+    public init(
+        name: String, status: Status, sourceDigest: String?, reason: String?, attempts: Int,
+        sourceVersion: String? = nil, checkedAt: Date? = nil
+    ) {
         self.name = name
         self.status = status
         self.sourceDigest = sourceDigest

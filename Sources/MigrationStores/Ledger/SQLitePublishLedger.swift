@@ -17,19 +17,21 @@ public final class SQLitePublishLedger: PublishLedger {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-published-file") { db in
-            try db.execute(sql: """
-                CREATE TABLE published_file (
-                    name TEXT PRIMARY KEY, status TEXT NOT NULL, source_digest TEXT, reason TEXT,
-                    attempts INTEGER NOT NULL, updated_at DATETIME NOT NULL)
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE published_file (
+                        name TEXT PRIMARY KEY, status TEXT NOT NULL, source_digest TEXT, reason TEXT,
+                        attempts INTEGER NOT NULL, updated_at DATETIME NOT NULL)
+                    """)
         }
         migrator.registerMigration("v2-source-version") { db in
             // A pass reads a client file again only when its content version (ETag, inode/size/
             // time) changed or its last read is older than `workers.fullVerification`.
-            try db.execute(sql: """
-                ALTER TABLE published_file ADD COLUMN source_version TEXT;
-                ALTER TABLE published_file ADD COLUMN checked_at DATETIME;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE published_file ADD COLUMN source_version TEXT;
+                    ALTER TABLE published_file ADD COLUMN checked_at DATETIME;
+                    """)
         }
         return migrator
     }
@@ -67,18 +69,22 @@ public final class SQLitePublishLedger: PublishLedger {
         try await database.write { db in try Self.upsert(name, status: status, sourceDigest: sourceDigest, reason: reason, at: at, db: db) }
     }
 
-    private static func upsert(_ name: String, status: PublishLedgerEntry.Status, sourceDigest: String?, reason: String?, at: Date,
-                               db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO published_file (name, status, source_digest, reason, attempts, updated_at) VALUES (?, ?, ?, ?, 1, ?)
-            ON CONFLICT(name) DO UPDATE SET status = excluded.status, source_digest = excluded.source_digest,
-                reason = excluded.reason, attempts = attempts + 1, updated_at = excluded.updated_at
-            """, arguments: [name, status.rawValue, sourceDigest, reason, at])
+    private static func upsert(
+        _ name: String, status: PublishLedgerEntry.Status, sourceDigest: String?, reason: String?, at: Date,
+        db: Database
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO published_file (name, status, source_digest, reason, attempts, updated_at) VALUES (?, ?, ?, ?, 1, ?)
+                ON CONFLICT(name) DO UPDATE SET status = excluded.status, source_digest = excluded.source_digest,
+                    reason = excluded.reason, attempts = attempts + 1, updated_at = excluded.updated_at
+                """, arguments: [name, status.rawValue, sourceDigest, reason, at])
     }
 
     private static func entry(_ row: Row) -> PublishLedgerEntry {
-        PublishLedgerEntry(name: row["name"], status: PublishLedgerEntry.Status(rawValue: row["status"]) ?? .retrying,
-                           sourceDigest: row["source_digest"], reason: row["reason"], attempts: row["attempts"],
-                           sourceVersion: row["source_version"], checkedAt: row["checked_at"])
+        PublishLedgerEntry(
+            name: row["name"], status: PublishLedgerEntry.Status(rawValue: row["status"]) ?? .retrying,
+            sourceDigest: row["source_digest"], reason: row["reason"], attempts: row["attempts"],
+            sourceVersion: row["source_version"], checkedAt: row["checked_at"])
     }
 }

@@ -34,13 +34,16 @@ public final class PostgresDatabase: Sendable {
     /// Connects lazily (the first query connects) and applies `migrations` that are missing;
     /// with `migrate: false` (a dry run) it changes nothing and ``isMissing()`` says whether
     /// the schema is there at all.
-    public init(location: PostgresLocation, migrations: [PostgresMigration], migrate: Bool = true,
-                reconnect: PostgresReconnect = .default) throws {
-        let tls: PostgresClient.Configuration.TLS = switch location.tls {
-        case .disable: .disable
-        case .prefer: .prefer(.makeClientConfiguration())
-        case .require: .require(.makeClientConfiguration())
-        }
+    public init(
+        location: PostgresLocation, migrations: [PostgresMigration], migrate: Bool = true,
+        reconnect: PostgresReconnect = .default
+    ) throws {
+        let tls: PostgresClient.Configuration.TLS =
+            switch location.tls {
+            case .disable: .disable
+            case .prefer: .prefer(.makeClientConfiguration())
+            case .require: .require(.makeClientConfiguration())
+            }
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.username,
             password: try PostgresLocation.password(), database: location.database, tls: tls)
@@ -60,13 +63,17 @@ public final class PostgresDatabase: Sendable {
         let expected = migrations.map(\.name)
         missing = Task {
             guard !migrate else { return false }
-            let rows = try await client.query(PostgresQuery(unsafeSQL: """
-                SELECT count(*) FROM information_schema.tables WHERE table_schema = '\(location.schema)' AND table_name = 'schema_migration'
-                """), logger: logger)
+            let rows = try await client.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT count(*) FROM information_schema.tables WHERE table_schema = '\(location.schema)' AND table_name = 'schema_migration'
+                        """), logger: logger)
             guard try await rows.decode(Int64.self).first(where: { _ in true }) == 1 else { return true }
             var applied = Set<String>()
-            for try await name in try await client.query(PostgresQuery(unsafeSQL: "SELECT name FROM \(location.schema).schema_migration"),
-                                                         logger: logger).decode(String.self) {
+            for try await name in try await client.query(
+                PostgresQuery(unsafeSQL: "SELECT name FROM \(location.schema).schema_migration"),
+                logger: logger
+            ).decode(String.self) {
                 applied.insert(name)
             }
             return !Set(expected).isSubset(of: applied)
@@ -165,20 +172,25 @@ public final class PostgresDatabase: Sendable {
             // One replica migrates at a time; the others wait here and then find nothing to do.
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(schema)))", logger: logger)
             try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
-            try await connection.query(PostgresQuery(unsafeSQL: """
-                CREATE TABLE IF NOT EXISTS \(schema).schema_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
-                """), logger: logger)
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        CREATE TABLE IF NOT EXISTS \(schema).schema_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                        """), logger: logger)
             var applied = Set<String>()
-            for try await name in try await connection.query(PostgresQuery(unsafeSQL: "SELECT name FROM \(schema).schema_migration"),
-                                                             logger: logger).decode(String.self) {
+            for try await name in try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT name FROM \(schema).schema_migration"),
+                logger: logger
+            ).decode(String.self) {
                 applied.insert(name)
             }
             for migration in migrations where !applied.contains(migration.name) {
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await connection.query(PostgresQuery(unsafeSQL: "INSERT INTO \(schema).schema_migration (name) VALUES ('\(migration.name)')"),
-                                           logger: logger)
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "INSERT INTO \(schema).schema_migration (name) VALUES ('\(migration.name)')"),
+                    logger: logger)
             }
         }
     }

@@ -30,22 +30,24 @@ public final class PostgresJournalStorage: JournalStorage {
     /// The schema's tables, one named migration at a time (shared `schema_migration` with the
     /// key store when both live in one schema).
     static let migrations = [
-        PostgresMigration("journal-v1-run-records-lease", [
-            """
-            CREATE TABLE journal_run (id INT PRIMARY KEY CHECK (id = 1), plan_hash TEXT NOT NULL, mode TEXT NOT NULL,
-                required_gates TEXT NOT NULL, started_at_ms BIGINT NOT NULL)
-            """,
-            """
-            CREATE TABLE journal_record (seq BIGINT PRIMARY KEY, at_ms BIGINT NOT NULL, kind TEXT NOT NULL, phase TEXT NOT NULL,
-                status TEXT NOT NULL, step_done BOOLEAN NOT NULL, attempt BIGINT NOT NULL, detail TEXT NOT NULL, fence BIGINT NOT NULL,
-                previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
-            """,
-            """
-            CREATE TABLE journal_lease (id INT PRIMARY KEY CHECK (id = 1), "user" TEXT NOT NULL, host TEXT NOT NULL, pid INT NOT NULL,
-                fence BIGINT NOT NULL, expires_at_ms BIGINT NOT NULL)
-            """,
-            "INSERT INTO journal_lease VALUES (1, '', '', 0, 0, 0)",
-        ]),
+        PostgresMigration(
+            "journal-v1-run-records-lease",
+            [
+                """
+                CREATE TABLE journal_run (id INT PRIMARY KEY CHECK (id = 1), plan_hash TEXT NOT NULL, mode TEXT NOT NULL,
+                    required_gates TEXT NOT NULL, started_at_ms BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE journal_record (seq BIGINT PRIMARY KEY, at_ms BIGINT NOT NULL, kind TEXT NOT NULL, phase TEXT NOT NULL,
+                    status TEXT NOT NULL, step_done BOOLEAN NOT NULL, attempt BIGINT NOT NULL, detail TEXT NOT NULL, fence BIGINT NOT NULL,
+                    previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE journal_lease (id INT PRIMARY KEY CHECK (id = 1), "user" TEXT NOT NULL, host TEXT NOT NULL, pid INT NOT NULL,
+                    fence BIGINT NOT NULL, expires_at_ms BIGINT NOT NULL)
+                """,
+                "INSERT INTO journal_lease VALUES (1, '', '', 0, 0, 0)",
+            ])
     ]
 
     /// Connects and, with `create`, creates the journal's tables when missing (replicas
@@ -53,8 +55,10 @@ public final class PostgresJournalStorage: JournalStorage {
     /// `readOnly`) a schema without a journal fails with ``JournalError/missing(path:)``:
     /// nothing has run yet. `readOnly` only says nothing will be created; this storage writes
     /// only what the journal asks it to.
-    public init(location: PostgresLocation, create: Bool = true, readOnly: Bool = false,
-                reconnect: PostgresReconnect = .default) throws {
+    public init(
+        location: PostgresLocation, create: Bool = true, readOnly: Bool = false,
+        reconnect: PostgresReconnect = .default
+    ) throws {
         postgres = location
         self.reconnect = reconnect
         var logger = Logger(label: "enmigrate-postgres-journal")
@@ -76,9 +80,11 @@ public final class PostgresJournalStorage: JournalStorage {
     /// Whether the journal's tables are there (a run may have started).
     private func exists() throws -> Bool {
         try transaction { run in
-            let rows = try run(PostgresQuery(unsafeSQL: """
-                SELECT count(*) FROM information_schema.tables WHERE table_schema = '\(postgres.schema)' AND table_name = 'journal_record'
-                """))
+            let rows = try run(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT count(*) FROM information_schema.tables WHERE table_schema = '\(postgres.schema)' AND table_name = 'journal_record'
+                        """))
             return try rows.first?.decode(Int64.self) == 1
         }
     }
@@ -88,8 +94,9 @@ public final class PostgresJournalStorage: JournalStorage {
             try run("SELECT plan_hash, mode, required_gates, started_at_ms FROM \(unescaped: table("journal_run")) WHERE id = 1")
                 .first.map { row in
                     let (hash, mode, gates, started) = try row.decode((String, String, String, Int64).self)
-                    return JournalRun(planHash: hash, mode: MigrationPhase.Mode(rawValue: mode) ?? .readOnly,
-                                      requiredGates: JournalSchema.gates(gates), startedAt: Self.date(started))
+                    return JournalRun(
+                        planHash: hash, mode: MigrationPhase.Mode(rawValue: mode) ?? .readOnly,
+                        requiredGates: JournalSchema.gates(gates), startedAt: Self.date(started))
                 }
         }
     }
@@ -97,10 +104,12 @@ public final class PostgresJournalStorage: JournalStorage {
     public func loadRecords(newestOnly: Bool) throws -> [JournalRecord] {
         try transaction { run in
             let order = newestOnly ? "ORDER BY seq DESC LIMIT 1" : "ORDER BY seq"
-            return try run("""
+            return try run(
+                """
                 SELECT seq, at_ms, kind, phase, status, step_done, attempt, detail, fence, previous_hash, hash
                 FROM \(unescaped: table("journal_record")) \(unescaped: order)
-                """).map(Self.record)
+                """
+            ).map(Self.record)
         }
     }
 
@@ -111,11 +120,13 @@ public final class PostgresJournalStorage: JournalStorage {
                 .first?.decode(Int64.self) == 1
         }) { query in
             // Locking the lease row serialises appends and keeps the fence from changing before the commit.
-            let current = try query("SELECT fence FROM \(unescaped: table("journal_lease")) WHERE id = 1 FOR UPDATE")
+            let current =
+                try query("SELECT fence FROM \(unescaped: table("journal_lease")) WHERE id = 1 FOR UPDATE")
                 .first?.decode(Int64.self) ?? 0
             if fence > 0, current != fence { throw JournalError.fenced(expected: fence, current: current) }
             if let run {
-                _ = try query("""
+                _ = try query(
+                    """
                     INSERT INTO \(unescaped: table("journal_run")) VALUES (1, \(run.planHash), \(run.mode.rawValue),
                         \(JournalSchema.gatesText(run.requiredGates)), \(Self.milliseconds(run.startedAt)))
                     """)
@@ -123,7 +134,8 @@ public final class PostgresJournalStorage: JournalStorage {
             let newest = try query("SELECT hash, seq FROM \(unescaped: table("journal_record")) ORDER BY seq DESC LIMIT 1")
                 .first?.decode((String, Int64).self)
             let record = make(newest?.0 ?? "", (newest?.1 ?? 0) + 1)
-            _ = try query("""
+            _ = try query(
+                """
                 INSERT INTO \(unescaped: table("journal_record")) VALUES (\(record.sequence), \(Self.milliseconds(record.at)),
                     \(record.kind.rawValue), \(record.phase.rawValue), \(record.status.rawValue), \(record.stepDone),
                     \(Int64(record.attempt)), \(record.detail), \(record.fence), \(record.previousHash), \(record.hash))
@@ -136,17 +148,22 @@ public final class PostgresJournalStorage: JournalStorage {
         try transaction(confirm: { (query: Query, written: (lease: LockHolder?, result: Result)) in
             // A lease change whose COMMIT answer was lost stands if the row is what it wrote.
             guard let lease = written.lease else { return true }
-            return try query("""
+            return try query(
+                """
                 SELECT count(*) FROM \(unescaped: self.table("journal_lease")) WHERE id = 1 AND "user" = \(lease.user) AND host = \(lease.host)
                     AND pid = \(lease.pid) AND fence = \(lease.fence) AND expires_at_ms = \(Self.milliseconds(lease.expires))
-                """).first?.decode(Int64.self) == 1
+                """
+            ).first?.decode(Int64.self) == 1
         }) { query in
-            let current = try query("""
+            let current = try query(
+                """
                 SELECT "user", host, pid, fence, expires_at_ms FROM \(unescaped: table("journal_lease")) WHERE id = 1 FOR UPDATE
-                """).first.flatMap(Self.lease)
+                """
+            ).first.flatMap(Self.lease)
             let (lease, result) = try change(current)
             if let lease {
-                _ = try query("""
+                _ = try query(
+                    """
                     UPDATE \(unescaped: table("journal_lease")) SET "user" = \(lease.user), host = \(lease.host), pid = \(lease.pid),
                         fence = \(lease.fence), expires_at_ms = \(Self.milliseconds(lease.expires)) WHERE id = 1
                     """)
@@ -177,8 +194,10 @@ public final class PostgresJournalStorage: JournalStorage {
     /// stored (the record's hash, the lease as written) before anything is run again, so a
     /// retry never appends a record twice. Without `confirm` (reads, idempotent migrations)
     /// the body simply runs again.
-    private func transaction<T>(confirm: ((_ query: Query, _ result: T) throws -> Bool)? = nil,
-                                _ body: (_ query: Query) throws -> T) throws -> T {
+    private func transaction<T>(
+        confirm: ((_ query: Query, _ result: T) throws -> Bool)? = nil,
+        _ body: (_ query: Query) throws -> T
+    ) throws -> T {
         let pauses = reconnect.pauses()
         var attempts = 0
         var uncertain: T?
@@ -206,8 +225,9 @@ public final class PostgresJournalStorage: JournalStorage {
                 closing?.close().whenComplete { _ in withExtendedLifetime(closing) {} }
             }
             guard let pause = pauses.next() else {
-                throw PostgresUnreachableError(location: postgres, attempts: attempts, patience: reconnect.patience,
-                                               lastError: lost.description)
+                throw PostgresUnreachableError(
+                    location: postgres, attempts: attempts, patience: reconnect.patience,
+                    lastError: lost.description)
             }
             // Blocks the calling thread like every call of this synchronous storage does.
             Thread.sleep(forTimeInterval: Journal.seconds(pause))
@@ -272,19 +292,22 @@ public final class PostgresJournalStorage: JournalStorage {
     }
 
     private func connect() throws -> PostgresConnection {
-        let tls: PostgresConnection.Configuration.TLS = switch postgres.tls {
-        case .disable: .disable
-        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        }
+        let tls: PostgresConnection.Configuration.TLS =
+            switch postgres.tls {
+            case .disable: .disable
+            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
         var configuration = PostgresConnection.Configuration(
             host: postgres.host, port: postgres.port, username: postgres.username,
             password: try PostgresLocation.password(), database: postgres.database, tls: tls)
         // pg_stat_activity shows who holds a connection; tests find this one by it.
         configuration.options.additionalStartupParameters = [("application_name", Self.applicationName(postgres))]
         do {
-            return try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
-                                                  id: 1, logger: logger).wait()
+            return try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+                id: 1, logger: logger
+            ).wait()
         } catch {
             throw PostgresStoreError(error, location: postgres)
         }
@@ -302,9 +325,11 @@ public final class PostgresJournalStorage: JournalStorage {
         try transaction { query in
             _ = try query("SELECT pg_advisory_xact_lock(hashtext(\(schema)))")
             _ = try query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"))
-            _ = try query(PostgresQuery(unsafeSQL: """
-                CREATE TABLE IF NOT EXISTS \(schema).schema_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
-                """))
+            _ = try query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        CREATE TABLE IF NOT EXISTS \(schema).schema_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                        """))
             let applied = Set(try query(PostgresQuery(unsafeSQL: "SELECT name FROM \(schema).schema_migration")).map { try $0.decode(String.self) })
             for migration in Self.migrations where !applied.contains(migration.name) {
                 _ = try query(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(schema)"))

@@ -12,10 +12,12 @@ extension PostgresKeyStore: ReferencePublishChecking {
         let parts = table.split(separator: ".").map(String.init)
         var binds = PostgresBindings()
         binds.append(parts[0])
-        let rows = try await database.query(PostgresQuery(unsafeSQL: """
-            SELECT table_name::text, column_name::text, udt_name::text, is_nullable::text = 'YES', column_default IS NOT NULL
-            FROM information_schema.columns WHERE table_schema = $1 AND table_name IN ('\(parts[1])', 'exportimport', 'importfile')
-            """, binds: binds))
+        let rows = try await database.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT table_name::text, column_name::text, udt_name::text, is_nullable::text = 'YES', column_default IS NOT NULL
+                    FROM information_schema.columns WHERE table_schema = $1 AND table_name IN ('\(parts[1])', 'exportimport', 'importfile')
+                    """, binds: binds))
         var columns: [String: [String: (type: String, nullable: Bool, hasDefault: Bool)]] = [:]
         for try await (tableName, column, type, nullable, hasDefault) in rows.decode((String, String, String, Bool, Bool).self) {
             columns[tableName, default: [:]][column] = (type, nullable, hasDefault)
@@ -26,8 +28,9 @@ extension PostgresKeyStore: ReferencePublishChecking {
         if !missing.isEmpty { problems.append("\(table) lacks the columns \(missing.joined(separator: ", "))") }
         for column in ReferenceSchema.scanned + ReferenceSchema.written {
             guard let found = exposure[column.name], !column.types.contains(found.type) else { continue }
-            problems.append("\(table).\(column.name) is \(found.type), which the reference server's code does not read as "
-                            + (column.types.sorted().first ?? "?"))
+            problems.append(
+                "\(table).\(column.name) is \(found.type), which the reference server's code does not read as "
+                    + (column.types.sorted().first ?? "?"))
         }
         let unwritten = exposure.filter { !$0.value.nullable && !$0.value.hasDefault && !ReferenceSchema.inserted.contains($0.key) }.keys.sorted()
         if !unwritten.isEmpty {
@@ -52,8 +55,9 @@ extension PostgresKeyStore: ReferencePublishChecking {
         var binds = PostgresBindings()
         binds.append(lineage.indexFile)
         binds.append(lineage.region)
-        let find = PostgresQuery(unsafeSQL: "SELECT id FROM \(schema).exportimport WHERE index_file = $1 AND region = $2 ORDER BY id LIMIT 1",
-                                 binds: binds)
+        let find = PostgresQuery(
+            unsafeSQL: "SELECT id FROM \(schema).exportimport WHERE index_file = $1 AND region = $2 ORDER BY id LIMIT 1",
+            binds: binds)
         guard create else { return try await database.query(find).decode(Int64.self).first { _ in true } }
         return try await database.transaction { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(schema + ".exportimport enmigrate")))", logger: connection.logger)
@@ -62,10 +66,13 @@ extension PostgresKeyStore: ReferencePublishChecking {
             insert.append(lineage.exportRoot)
             insert.append(lineage.traveler)
             insert.append(Date())
-            return try await connection.query(PostgresQuery(unsafeSQL: """
-                INSERT INTO \(schema).exportimport (index_file, export_root, region, traveler, from_timestamp, thru_timestamp)
-                VALUES ($1, $3, $2, $4, $5, $5) RETURNING id
-                """, binds: insert), logger: connection.logger).decode(Int64.self).first { _ in true }
+            return try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        INSERT INTO \(schema).exportimport (index_file, export_root, region, traveler, from_timestamp, thru_timestamp)
+                        VALUES ($1, $3, $2, $4, $5, $5) RETURNING id
+                        """, binds: insert), logger: connection.logger
+            ).decode(Int64.self).first { _ in true }
         }
     }
 
@@ -82,8 +89,9 @@ extension PostgresKeyStore: ReferencePublishChecking {
         if publishing.isEmpty {
             report.problems.append(
                 "no active export config in \(referenceSchema).exportconfig publishes region \(lineage.region)"
-                + (configs.isEmpty ? " (there is none)" : ": " + configs.map(\.summary).joined(separator: "; "))
-                + "; add one with output_region \(lineage.region) (or input_regions {\(lineage.region)}), or set national.importedKeys.region to a region one exports")
+                    + (configs.isEmpty ? " (there is none)" : ": " + configs.map(\.summary).joined(separator: "; "))
+                    + "; add one with output_region \(lineage.region) (or input_regions {\(lineage.region)}), or set national.importedKeys.region to a region one exports"
+            )
         } else {
             report.facts.append("published by " + publishing.map(\.summary).joined(separator: "; "))
         }
@@ -94,18 +102,23 @@ extension PostgresKeyStore: ReferencePublishChecking {
         }
         var binds = PostgresBindings()
         binds.append(exportImportID)
-        let countRows = try await database.query(PostgresQuery(unsafeSQL: """
-            SELECT count(*), count(*) FILTER (WHERE app_package_name IS NULL), count(*) FILTER (WHERE regions IS NULL OR NOT regions && ARRAY[\(Self.literal(lineage.region))]::text[])
-            FROM \(table) WHERE export_import_id = $1
-            """, binds: binds)).decode((Int64, Int64, Int64).self)
+        let countRows = try await database.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT count(*), count(*) FILTER (WHERE app_package_name IS NULL), count(*) FILTER (WHERE regions IS NULL OR NOT regions && ARRAY[\(Self.literal(lineage.region))]::text[])
+                    FROM \(table) WHERE export_import_id = $1
+                    """, binds: binds)
+        ).decode((Int64, Int64, Int64).self)
         var counts: (Int64, Int64, Int64) = (0, 0, 0)
         for try await row in countRows { counts = row }
         report.migratedKeys = Int(counts.0)
         if counts.1 > 0 {
-            report.problems.append("\(counts.1) migrated rows of \(table) have no app_package_name: the reference export worker fails every batch that holds one")
+            report.problems.append(
+                "\(counts.1) migrated rows of \(table) have no app_package_name: the reference export worker fails every batch that holds one")
         }
         if counts.2 > 0 {
-            report.problems.append("\(counts.2) migrated rows of \(table) lack region \(lineage.region): no export config selecting \(lineage.region) publishes them")
+            report.problems.append(
+                "\(counts.2) migrated rows of \(table) lack region \(lineage.region): no export config selecting \(lineage.region) publishes them")
         }
         guard let config = publishing.first else { return report }
         let query = ReferenceBatchQuery(config: config, exportImportID: exportImportID, table: table)
@@ -116,7 +129,9 @@ extension PostgresKeyStore: ReferencePublishChecking {
         for revised in [false, true] {
             let scan = try await query.scanSample(database: database, revised: revised)
             report.problems += scan.problems
-            if scan.rows > 0 { report.facts.append("the export worker's \(revised ? "revised-key" : "batch") query read \(scan.rows) sample rows as its Go code does") }
+            if scan.rows > 0 {
+                report.facts.append("the export worker's \(revised ? "revised-key" : "batch") query read \(scan.rows) sample rows as its Go code does")
+            }
         }
         return report
     }

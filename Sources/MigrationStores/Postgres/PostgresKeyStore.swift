@@ -83,26 +83,34 @@ public final class PostgresKeyStore: ExposureKeyStore {
 
     private func importFile(_ file: FileImport, at: Date, exportImportID: Int64?, connection: PostgresConnection) async throws -> ImportOutcome {
         let logger = connection.logger
-        let status = try await connection.query(PostgresQuery(unsafeSQL: "SELECT status FROM \(schema).import_file WHERE url = $1",
-                                                              binds: Self.binds(file.url)), logger: logger)
-            .decode(String.self).first { _ in true }
+        let status = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT status FROM \(schema).import_file WHERE url = $1",
+                binds: Self.binds(file.url)), logger: logger
+        )
+        .decode(String.self).first { _ in true }
         if status == "imported" { return ImportOutcome(alreadyImported: true) }
         var fileBinds = PostgresBindings()
         fileBinds.append(file.url)
         fileBinds.append(file.digest)
         fileBinds.append(at)
         fileBinds.append(file.sourceVersion)
-        let fileID = try await connection.query(PostgresQuery(unsafeSQL: """
-            INSERT INTO \(schema).import_file (url, status, attempts, digest, updated_at, source_version) VALUES ($1, 'imported', 1, $2, $3, $4)
-            ON CONFLICT (url) DO UPDATE SET status = 'imported', attempts = \(schema).import_file.attempts + 1, last_error = NULL,
-                digest = excluded.digest, updated_at = excluded.updated_at, source_version = excluded.source_version
-            RETURNING id
-            """, binds: fileBinds), logger: logger).decode(Int64.self).first { _ in true } ?? 0
+        let fileID =
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        INSERT INTO \(schema).import_file (url, status, attempts, digest, updated_at, source_version) VALUES ($1, 'imported', 1, $2, $3, $4)
+                        ON CONFLICT (url) DO UPDATE SET status = 'imported', attempts = \(schema).import_file.attempts + 1, last_error = NULL,
+                            digest = excluded.digest, updated_at = excluded.updated_at, source_version = excluded.source_version
+                        RETURNING id
+                        """, binds: fileBinds), logger: logger
+            ).decode(Int64.self).first { _ in true } ?? 0
         // Keys in a reference table point at the reference server's own rows for the file.
         var target = KeyTarget.enmigrate(fileID: fileID)
         if let exportImportID, let lineage {
-            let referenceFileID = try await referenceImportFile(lineage.zipFilename(file.url), exportImportID: exportImportID, at: at,
-                                                                connection: connection)
+            let referenceFileID = try await referenceImportFile(
+                lineage.zipFilename(file.url), exportImportID: exportImportID, at: at,
+                connection: connection)
             target = .reference(exportImportID: exportImportID, importFileID: referenceFileID, appPackageName: lineage.appPackageName)
         }
         var outcome = ImportOutcome()
@@ -119,26 +127,32 @@ public final class PostgresKeyStore: ExposureKeyStore {
         countBinds.append(outcome.inserted)
         countBinds.append(fileID)
         countBinds.append(file.note)
-        try await connection.query(PostgresQuery(unsafeSQL: "UPDATE \(schema).import_file SET keys_imported = $1, note = $3 WHERE id = $2",
-                                                 binds: countBinds), logger: logger)
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: "UPDATE \(schema).import_file SET keys_imported = $1, note = $3 WHERE id = $2",
+                binds: countBinds), logger: logger)
         try await recordRefusals(RefusedKeys.merged(file.refusedKeys + outcome.refusedRevisions), url: file.url, connection: connection)
         return outcome
     }
 
     /// Replaces the file's counts of refused keys, in the import's transaction.
     private func recordRefusals(_ refused: [RefusedKeys], url: String, connection: PostgresConnection) async throws {
-        try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(schema).import_refused_key WHERE url = $1",
-                                                 binds: Self.binds(url)), logger: connection.logger)
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: "DELETE FROM \(schema).import_refused_key WHERE url = $1",
+                binds: Self.binds(url)), logger: connection.logger)
         guard !refused.isEmpty else { return }
         var binds = PostgresBindings()
         binds.append(url)
         binds.append(refused.map(\.code))
         binds.append(refused.map(\.reason))
         binds.append(refused.map { Int64($0.count) })
-        try await connection.query(PostgresQuery(unsafeSQL: """
-            INSERT INTO \(schema).import_refused_key (url, code, reason, count)
-            SELECT $1, code, reason, count FROM unnest($2::text[], $3::text[], $4::bigint[]) AS r(code, reason, count)
-            """, binds: binds), logger: connection.logger)
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO \(schema).import_refused_key (url, code, reason, count)
+                    SELECT $1, code, reason, count FROM unnest($2::text[], $3::text[], $4::bigint[]) AS r(code, reason, count)
+                    """, binds: binds), logger: connection.logger)
     }
 
     /// Where inserted keys point: enmigrate's own file row, or the reference server's
@@ -178,17 +192,19 @@ public final class PostgresKeyStore: ExposureKeyStore {
             columns = "app_package_name, export_import_id, import_file_id, local_provenance"
             values = "LOWER($10), $11, $12, false"
         }
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            WITH inserted AS (
-                INSERT INTO \(table) (exposure_key, transmission_risk, interval_number, interval_count, report_type,
-                    days_since_symptom_onset, regions, traveler, created_at, \(columns))
-                SELECT \(keyValue("k")), r, n, c, t, NULLIF(o, -2147483648), string_to_array(g, ','), v, a, \(values)
-                FROM UNNEST($1::bytea[], $2::int[], $3::int[], $4::int[], $5::text[], $6::int[], $7::text[], $8::bool[], $9::timestamptz[])
-                    AS u(k, r, n, c, t, o, g, v, a)
-                ON CONFLICT (exposure_key) DO NOTHING
-                RETURNING 1)
-            SELECT count(*) FROM inserted
-            """, binds: binds), logger: connection.logger)
+        let rows = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    WITH inserted AS (
+                        INSERT INTO \(table) (exposure_key, transmission_risk, interval_number, interval_count, report_type,
+                            days_since_symptom_onset, regions, traveler, created_at, \(columns))
+                        SELECT \(keyValue("k")), r, n, c, t, NULLIF(o, -2147483648), string_to_array(g, ','), v, a, \(values)
+                        FROM UNNEST($1::bytea[], $2::int[], $3::int[], $4::int[], $5::text[], $6::int[], $7::text[], $8::bool[], $9::timestamptz[])
+                            AS u(k, r, n, c, t, o, g, v, a)
+                        ON CONFLICT (exposure_key) DO NOTHING
+                        RETURNING 1)
+                    SELECT count(*) FROM inserted
+                    """, binds: binds), logger: connection.logger)
         return Int(try await rows.decode(Int64.self).first { _ in true } ?? 0)
     }
 
@@ -201,29 +217,40 @@ public final class PostgresKeyStore: ExposureKeyStore {
         binds.append(zipFilename)
         binds.append(at)
         let files = "\(referenceSchema).importfile"
-        let existing = try await connection.query(PostgresQuery(unsafeSQL: """
-            UPDATE \(files) SET status = 'COMPLETE', processed_at = $3 WHERE export_import_id = $1 AND zip_filename = $2 RETURNING id
-            """, binds: binds), logger: connection.logger).decode(Int64.self).first { _ in true }
+        let existing = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    UPDATE \(files) SET status = 'COMPLETE', processed_at = $3 WHERE export_import_id = $1 AND zip_filename = $2 RETURNING id
+                    """, binds: binds), logger: connection.logger
+        ).decode(Int64.self).first { _ in true }
         if let existing { return existing }
-        return try await connection.query(PostgresQuery(unsafeSQL: """
-            INSERT INTO \(files) (export_import_id, zip_filename, discovered_at, processed_at, status, retries)
-            VALUES ($1, $2, $3, $3, 'COMPLETE', 0) RETURNING id
-            """, binds: binds), logger: connection.logger).decode(Int64.self).first { _ in true } ?? 0
+        return try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO \(files) (export_import_id, zip_filename, discovered_at, processed_at, status, retries)
+                    VALUES ($1, $2, $3, $3, 'COMPLETE', 0) RETURNING id
+                    """, binds: binds), logger: connection.logger
+        ).decode(Int64.self).first { _ in true } ?? 0
     }
 
     private func apply(_ revision: KeyRevision, target: KeyTarget, at: Date, connection: PostgresConnection, outcome: inout ImportOutcome) async throws {
-        let current = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT report_type, revised_report_type, \(isReference ? "export_import_id" : "NULL::bigint") FROM \(table)
-            WHERE exposure_key = \(keyValue("$1::bytea"))
-            """, binds: Self.binds(ByteBuffer(bytes: revision.keyData))), logger: connection.logger)
-            .decode((String, String?, Int64?).self).first { _ in true }
+        let current = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT report_type, revised_report_type, \(isReference ? "export_import_id" : "NULL::bigint") FROM \(table)
+                    WHERE exposure_key = \(keyValue("$1::bytea"))
+                    """, binds: Self.binds(ByteBuffer(bytes: revision.keyData))), logger: connection.logger
+        )
+        .decode((String, String?, Int64?).self).first { _ in true }
         guard let current else {
             outcome.reject(revision, code: "revision-unknown-key", because: "not a stored key")
             return
         }
         if case .reference(let exportImportID, _, _) = target, current.2 != exportImportID {
             // The reference server revises an imported key only from the import it came from.
-            outcome.reject(revision, code: "revision-foreign-key", because: "the key was not imported by this migration; the reference server revises a key only from its own source")
+            outcome.reject(
+                revision, code: "revision-foreign-key",
+                because: "the key was not imported by this migration; the reference server revises a key only from its own source")
             return
         }
         switch RevisionRule.decide(current: current.0, previous: current.1, target: revision.reportType) {
@@ -237,24 +264,28 @@ public final class PostgresKeyStore: ExposureKeyStore {
             switch target {
             case .enmigrate(let fileID):
                 binds.append(fileID)
-                try await connection.query(PostgresQuery(unsafeSQL: """
-                    UPDATE \(table) SET revised_report_type = $1, revised_transmission_risk = $2,
-                        revised_days_since_symptom_onset = $3, revised_at = $4, revised_import_file_id = $6, revised_national_file_id = NULL
-                    WHERE exposure_key = $5::bytea
-                    """, binds: binds), logger: connection.logger)
+                try await connection.query(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            UPDATE \(table) SET revised_report_type = $1, revised_transmission_risk = $2,
+                                revised_days_since_symptom_onset = $3, revised_at = $4, revised_import_file_id = $6, revised_national_file_id = NULL
+                            WHERE exposure_key = $5::bytea
+                            """, binds: binds), logger: connection.logger)
             case .reference(_, let importFileID, _):
                 // revised_at as the reference importer dates a revision: the import hour, or for a
                 // key not expired by then its expiry plus an hour, truncated (epoch arithmetic, so
                 // the session's time zone plays no part).
                 binds.append(importFileID)
                 binds.append(Date(timeIntervalSince1970: (at.timeIntervalSince1970 / 3600).rounded(.down) * 3600))
-                try await connection.query(PostgresQuery(unsafeSQL: """
-                    UPDATE \(table) SET revised_report_type = $1, revised_transmission_risk = $2,
-                        revised_days_since_symptom_onset = $3, revised_import_file_id = $6,
-                        revised_at = CASE WHEN $7::timestamptz < to_timestamp((interval_number + interval_count) * 600)
-                            THEN to_timestamp(floor(((interval_number + interval_count) * 600 + 3600) / 3600.0) * 3600) ELSE $7::timestamptz END
-                    WHERE exposure_key = \(keyValue("$5::bytea")) AND revised_at IS NULL
-                    """, binds: binds), logger: connection.logger)
+                try await connection.query(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            UPDATE \(table) SET revised_report_type = $1, revised_transmission_risk = $2,
+                                revised_days_since_symptom_onset = $3, revised_import_file_id = $6,
+                                revised_at = CASE WHEN $7::timestamptz < to_timestamp((interval_number + interval_count) * 600)
+                                    THEN to_timestamp(floor(((interval_number + interval_count) * 600 + 3600) / 3600.0) * 3600) ELSE $7::timestamptz END
+                            WHERE exposure_key = \(keyValue("$5::bytea")) AND revised_at IS NULL
+                            """, binds: binds), logger: connection.logger)
             }
             outcome.revised += 1
         case .unchanged: break
@@ -268,11 +299,13 @@ public final class PostgresKeyStore: ExposureKeyStore {
         binds.append(status.rawValue)
         binds.append(reason)
         binds.append(at)
-        _ = try await database.query(PostgresQuery(unsafeSQL: """
-            INSERT INTO \(schema).import_file (url, status, attempts, last_error, updated_at) VALUES ($1, $2, 1, $3, $4)
-            ON CONFLICT (url) DO UPDATE SET status = excluded.status, attempts = \(schema).import_file.attempts + 1,
-                last_error = excluded.last_error, updated_at = excluded.updated_at WHERE \(schema).import_file.status != 'imported'
-            """, binds: binds))
+        _ = try await database.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO \(schema).import_file (url, status, attempts, last_error, updated_at) VALUES ($1, $2, 1, $3, $4)
+                    ON CONFLICT (url) DO UPDATE SET status = excluded.status, attempts = \(schema).import_file.attempts + 1,
+                        last_error = excluded.last_error, updated_at = excluded.updated_at WHERE \(schema).import_file.status != 'imported'
+                    """, binds: binds))
     }
 
     // MARK: Reading
@@ -290,16 +323,18 @@ public final class PostgresKeyStore: ExposureKeyStore {
             // pick the same free file; each takes the first `limit` free files in index order.
             let logger = connection.logger
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(schema + ".import_claim")))", logger: logger)
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                WITH free AS (
-                    SELECT u.url FROM unnest($1::text[]) WITH ORDINALITY AS u(url, position)
-                    WHERE NOT EXISTS (SELECT 1 FROM \(schema).import_file f WHERE f.url = u.url AND f.status <> 'retrying')
-                      AND NOT EXISTS (SELECT 1 FROM \(schema).import_claim c WHERE c.url = u.url AND c.owner <> $2 AND c.expires_at > $3)
-                    ORDER BY u.position LIMIT $5)
-                INSERT INTO \(schema).import_claim (url, owner, expires_at) SELECT url, $2, $4 FROM free
-                ON CONFLICT (url) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-                RETURNING url
-                """, binds: binds), logger: logger)
+            let rows = try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        WITH free AS (
+                            SELECT u.url FROM unnest($1::text[]) WITH ORDINALITY AS u(url, position)
+                            WHERE NOT EXISTS (SELECT 1 FROM \(schema).import_file f WHERE f.url = u.url AND f.status <> 'retrying')
+                              AND NOT EXISTS (SELECT 1 FROM \(schema).import_claim c WHERE c.url = u.url AND c.owner <> $2 AND c.expires_at > $3)
+                            ORDER BY u.position LIMIT $5)
+                        INSERT INTO \(schema).import_claim (url, owner, expires_at) SELECT url, $2, $4 FROM free
+                        ON CONFLICT (url) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+                        RETURNING url
+                        """, binds: binds), logger: logger)
             var claimed = Set<String>()
             for try await url in rows.decode(String.self) { claimed.insert(url) }
             return urls.filter(claimed.contains)
@@ -311,8 +346,10 @@ public final class PostgresKeyStore: ExposureKeyStore {
         var binds = PostgresBindings()
         binds.append(now)
         var owners = Set<String>()
-        let rows = try await database.query(PostgresQuery(unsafeSQL: "SELECT DISTINCT owner FROM \(schema).import_claim WHERE expires_at > $1",
-                                                          binds: binds))
+        let rows = try await database.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT DISTINCT owner FROM \(schema).import_claim WHERE expires_at > $1",
+                binds: binds))
         for try await owner in rows.decode(String.self) { owners.insert(owner) }
         return owners
     }
@@ -326,21 +363,28 @@ public final class PostgresKeyStore: ExposureKeyStore {
     public func importFiles() async throws -> [ImportFileRecord] {
         if try await database.isMissing() { return [] }
         var refused: [String: [RefusedKeys]] = [:]
-        let refusals = try await database.query(PostgresQuery(unsafeSQL: """
-            SELECT url, code, reason, count FROM \(schema).import_refused_key ORDER BY url, code COLLATE "C", reason COLLATE "C"
-            """))
+        let refusals = try await database.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT url, code, reason, count FROM \(schema).import_refused_key ORDER BY url, code COLLATE "C", reason COLLATE "C"
+                    """))
         for try await (url, code, reason, count) in refusals.decode((String, String, String, Int32).self) {
             refused[url, default: []].append(RefusedKeys(code: code, reason: reason, count: Int(count)))
         }
         var records: [ImportFileRecord] = []
-        let rows = try await database.query(PostgresQuery(unsafeSQL: """
-            SELECT url, status, attempts, last_error, digest, keys_imported, note, source_version FROM \(schema).import_file ORDER BY url COLLATE "C"
-            """))
+        let rows = try await database.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT url, status, attempts, last_error, digest, keys_imported, note, source_version FROM \(schema).import_file ORDER BY url COLLATE "C"
+                    """))
         for try await (url, status, attempts, error, digest, keys, note, version)
-            in rows.decode((String, String, Int32, String?, String?, Int32, String?, String?).self) {
-            records.append(ImportFileRecord(url: url, status: ImportFileRecord.Status(rawValue: status) ?? .failed, attempts: Int(attempts),
-                                            lastError: error, digest: digest, keysImported: Int(keys),
-                                            refusedKeys: RefusedKeys.merged(refused[url] ?? []), note: note, sourceVersion: version))
+            in rows.decode((String, String, Int32, String?, String?, Int32, String?, String?).self)
+        {
+            records.append(
+                ImportFileRecord(
+                    url: url, status: ImportFileRecord.Status(rawValue: status) ?? .failed, attempts: Int(attempts),
+                    lastError: error, digest: digest, keysImported: Int(keys),
+                    refusedKeys: RefusedKeys.merged(refused[url] ?? []), note: note, sourceVersion: version))
         }
         return records
     }
@@ -350,9 +394,11 @@ public final class PostgresKeyStore: ExposureKeyStore {
         binds.append(reason)
         binds.append(at)
         binds.append(url)
-        _ = try await database.query(PostgresQuery(unsafeSQL: """
-            UPDATE \(schema).import_file SET status = 'retrying', last_error = $1, updated_at = $2 WHERE url = $3 AND status = 'imported'
-            """, binds: binds))
+        _ = try await database.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    UPDATE \(schema).import_file SET status = 'retrying', last_error = $1, updated_at = $2 WHERE url = $3 AND status = 'imported'
+                    """, binds: binds))
     }
 
     public func keyCount() async throws -> Int {
@@ -366,7 +412,8 @@ public final class PostgresKeyStore: ExposureKeyStore {
         try await storedKeys(where: "exposure_key = \(keyValue("$1::bytea"))", binds: Self.binds(ByteBuffer(bytes: keyData))).first
     }
 
-    private var keyColumns: String { """
+    private var keyColumns: String {
+        """
         \(keyBytes), transmission_risk, interval_number, interval_count, report_type, days_since_symptom_onset, regions,
         traveler, created_at, revised_report_type, revised_transmission_risk, revised_days_since_symptom_onset
         """
@@ -375,19 +422,22 @@ public final class PostgresKeyStore: ExposureKeyStore {
     func storedKeys(where condition: String, binds: PostgresBindings) async throws -> [StoredKey] {
         if try await database.isMissing() { return [] }
         _ = try await prepared()
-        let rows = try await database.query(PostgresQuery(unsafeSQL: """
-            SELECT \(keyColumns) FROM \(table) WHERE \(condition) ORDER BY \(keyBytes)
-            """, binds: binds))
+        let rows = try await database.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(keyColumns) FROM \(table) WHERE \(condition) ORDER BY \(keyBytes)
+                    """, binds: binds))
         var keys: [StoredKey] = []
         for try await row in rows {
             let (key, risk, interval, count, type, onset, regions, traveler, created, revisedType, revisedRisk, revisedOnset) =
                 try row.decode((Data, Int32, Int32, Int32, String, Int32?, [String], Bool, Date, String?, Int32?, Int32?).self)
-            keys.append(StoredKey(
-                keyData: key, transmissionRisk: Int(risk), intervalNumber: interval, intervalCount: count, reportType: type,
-                daysSinceOnset: onset, regions: regions, traveler: traveler, createdAt: created,
-                revision: revisedType.map {
-                    KeyRevision(keyData: key, reportType: $0, transmissionRisk: Int(revisedRisk ?? 0), daysSinceOnset: revisedOnset)
-                }))
+            keys.append(
+                StoredKey(
+                    keyData: key, transmissionRisk: Int(risk), intervalNumber: interval, intervalCount: count, reportType: type,
+                    daysSinceOnset: onset, regions: regions, traveler: traveler, createdAt: created,
+                    revision: revisedType.map {
+                        KeyRevision(keyData: key, reportType: $0, transmissionRisk: Int(revisedRisk ?? 0), daysSinceOnset: revisedOnset)
+                    }))
         }
         return keys
     }

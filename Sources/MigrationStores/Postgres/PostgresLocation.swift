@@ -26,7 +26,8 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     /// Parses a `postgres://` or `postgresql://` URL; a password in it is refused.
     public init(url text: String) throws(PostgresLocationError) {
         guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme?.lowercased() ?? ""),
-              let host = components.host, !host.isEmpty else {
+            let host = components.host, !host.isEmpty
+        else {
             throw .invalid(text, "expected postgres://USER@HOST[:PORT]/DATABASE")
         }
         guard components.password == nil else {
@@ -64,8 +65,9 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// The same database with its tables in another schema (tests isolate themselves so).
     public func inSchema(_ name: String) throws(PostgresLocationError) -> PostgresLocation {
-        try PostgresLocation(url: "postgres://\(username)@\(host):\(port)/\(database)?sslmode=\(tls.rawValue)&schema=\(name)"
-                             + (referenceTable.map { "&layout=reference&table=\($0)" } ?? ""))
+        try PostgresLocation(
+            url: "postgres://\(username)@\(host):\(port)/\(database)?sslmode=\(tls.rawValue)&schema=\(name)"
+                + (referenceTable.map { "&layout=reference&table=\($0)" } ?? ""))
     }
 
     public var description: String {

@@ -43,10 +43,12 @@ struct ReferenceBatchQuery {
         var binds = PostgresBindings()
         binds.append(exportImportID)
         let columns = ReferenceSchema.scanned.map { $0.name == "app_package_name" ? "LOWER(app_package_name)" : $0.name }
-        let rows = try await database.query(PostgresQuery(unsafeSQL: """
-            SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE \(condition(revised: revised))
-            ORDER BY \(revised ? "revised_at" : "created_at") LIMIT \(Self.sample)
-            """, binds: binds))
+        let rows = try await database.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE \(condition(revised: revised))
+                    ORDER BY \(revised ? "revised_at" : "created_at") LIMIT \(Self.sample)
+                    """, binds: binds))
         var count = 0
         var problems: [String: Int] = [:]
         for try await row in rows {
@@ -72,11 +74,17 @@ struct ReferenceBatchQuery {
                 // Scanned into int32: a value beyond it fails the scan.
                 guard Int32(exactly: try cell.decode(Int64.self)) != nil else { return "\(column.name) does not fit in 32 bits" }
             default:
-                if ReferenceSchema.integer == column.types { _ = try cell.decode(Int64.self) }
-                else if ReferenceSchema.text == column.types { _ = try cell.decode(String.self) }
-                else if ReferenceSchema.textArray == column.types { _ = try cell.decode([String].self) }
-                else if ReferenceSchema.time == column.types { _ = try cell.decode(Date.self) }
-                else { _ = try cell.decode(Bool.self) }
+                if ReferenceSchema.integer == column.types {
+                    _ = try cell.decode(Int64.self)
+                } else if ReferenceSchema.text == column.types {
+                    _ = try cell.decode(String.self)
+                } else if ReferenceSchema.textArray == column.types {
+                    _ = try cell.decode([String].self)
+                } else if ReferenceSchema.time == column.types {
+                    _ = try cell.decode(Date.self)
+                } else {
+                    _ = try cell.decode(Bool.self)
+                }
             }
         } catch {
             return "\(column.name) cannot be read as the export worker reads it"

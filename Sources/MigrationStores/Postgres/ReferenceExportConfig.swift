@@ -35,16 +35,21 @@ struct ReferenceExportConfig: Sendable, Equatable {
     static func active(schema: String, now: Date, database: PostgresDatabase) async throws -> [ReferenceExportConfig] {
         var binds = PostgresBindings()
         binds.append(now)
-        let rows = try await database.query(PostgresQuery(unsafeSQL: """
-            SELECT config_id::bigint, filename_root::text, output_region::text, input_regions::text[], exclude_regions::text[],
-                include_travelers, only_non_travelers
-            FROM \(schema).exportconfig WHERE from_timestamp < $1 AND (thru_timestamp IS NULL OR thru_timestamp > $1) ORDER BY config_id
-            """, binds: binds))
+        let rows = try await database.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT config_id::bigint, filename_root::text, output_region::text, input_regions::text[], exclude_regions::text[],
+                        include_travelers, only_non_travelers
+                    FROM \(schema).exportconfig WHERE from_timestamp < $1 AND (thru_timestamp IS NULL OR thru_timestamp > $1) ORDER BY config_id
+                    """, binds: binds))
         var configs: [ReferenceExportConfig] = []
         for try await (id, root, output, input, exclude, travelers, nonTravelers)
-            in rows.decode((Int64, String, String?, [String]?, [String]?, Bool, Bool?).self) {
-            configs.append(ReferenceExportConfig(id: id, filenameRoot: root, outputRegion: output ?? "", inputRegions: input ?? [],
-                                                 excludeRegions: exclude ?? [], includeTravelers: travelers, onlyNonTravelers: nonTravelers ?? false))
+            in rows.decode((Int64, String, String?, [String]?, [String]?, Bool, Bool?).self)
+        {
+            configs.append(
+                ReferenceExportConfig(
+                    id: id, filenameRoot: root, outputRegion: output ?? "", inputRegions: input ?? [],
+                    excludeRegions: exclude ?? [], includeTravelers: travelers, onlyNonTravelers: nonTravelers ?? false))
         }
         return configs
     }

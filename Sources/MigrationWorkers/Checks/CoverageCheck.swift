@@ -16,11 +16,13 @@ public struct CoverageCheck: MigrationCheck {
     public func evaluate() async -> CheckResult {
         do {
             if let proof = try await prover.standingProof() {
-                var reason = "all \(proof.keys) state keys (sha256 \(proof.digest.prefix(12))…) are in the national feed; "
+                var reason =
+                    "all \(proof.keys) state keys (sha256 \(proof.digest.prefix(12))…) are in the national feed; "
                     + "no index or file changed since that proof"
                 if !proof.acceptedLosses.isEmpty { reason += "; " + CoverageReport.acceptedLine(proof.acceptedLosses) }
                 if !proof.stateRejected.isEmpty {
-                    reason += "; LEFT OUT: \(proof.stateRejected.count) state files fail a phone's verification (phones reject them too): "
+                    reason +=
+                        "; LEFT OUT: \(proof.stateRejected.count) state files fail a phone's verification (phones reject them too): "
                         + proof.stateRejected.prefix(3).map(\.description).joined(separator: "; ")
                 }
                 return CheckResult(name: name, outcome: .passed, reason: reason)

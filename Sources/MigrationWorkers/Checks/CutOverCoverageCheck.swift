@@ -28,8 +28,9 @@ public struct CutOverCoverageCheck: MigrationCheck {
     /// The saved state set against the client index as phones read it now.
     public func report() async throws -> CoverageReport {
         let before = try CoverageSnapshot.read(from: snapshot)
-        return CoverageReport.compare(state: before, national: try await clientMirror.read(worker: "coverage (client index)"),
-                                      accepted: try await acceptedLosses(), owedAt: clientMirror.environment.now())
+        return CoverageReport.compare(
+            state: before, national: try await clientMirror.read(worker: "coverage (client index)"),
+            accepted: try await acceptedLosses(), owedAt: clientMirror.environment.now())
     }
 
     public func evaluate() async -> CheckResult {

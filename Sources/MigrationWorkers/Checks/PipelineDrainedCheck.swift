@@ -19,8 +19,10 @@ public struct PipelineDrainedCheck: MigrationCheck {
     public let acceptedLosses: @Sendable () async throws -> [LossAcceptance]
     public var name: String { "pipeline-drained" }
 
-    public init(resigner: FeedResigner?, nationalExport: FeedExportWriter?, mirror: ClientMirror,
-                acceptedLosses: @escaping @Sendable () async throws -> [LossAcceptance] = { [] }) {
+    public init(
+        resigner: FeedResigner?, nationalExport: FeedExportWriter?, mirror: ClientMirror,
+        acceptedLosses: @escaping @Sendable () async throws -> [LossAcceptance] = { [] }
+    ) {
         self.resigner = resigner
         self.nationalExport = nationalExport
         self.mirror = mirror

@@ -24,8 +24,10 @@ public struct QuietPeriodCheck: MigrationCheck {
             let needed = Double(quietPeriod.components.seconds)
             let newestText = newest.formatted(.iso8601)
             guard quiet >= needed else {
-                return CheckResult(name: name, outcome: .failed, reason: "the state's newest keys are from \(newestText); uploads must be quiet for "
-                    + "\(quietPeriod) (\(Int((needed - quiet) / 60)) min to go), or approve the gate app-update explicitly")
+                return CheckResult(
+                    name: name, outcome: .failed,
+                    reason: "the state's newest keys are from \(newestText); uploads must be quiet for "
+                        + "\(quietPeriod) (\(Int((needed - quiet) / 60)) min to go), or approve the gate app-update explicitly")
             }
             return CheckResult(name: name, outcome: .passed, reason: "no new state keys since \(newestText)")
         } catch {

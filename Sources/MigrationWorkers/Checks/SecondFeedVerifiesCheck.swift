@@ -17,8 +17,10 @@ public struct SecondFeedVerifiesCheck: MigrationCheck {
     public let environment: WorkerEnvironment
     public var name: String { "second-feed-verifies" }
 
-    public init(feed: any BlobStore, root: String, trustedKeys: TrustedStateKeySet, signingKey: (label: String, fingerprint: KeyFingerprint)?,
-                retry: TransientRetry = .init(), environment: WorkerEnvironment = .init()) {
+    public init(
+        feed: any BlobStore, root: String, trustedKeys: TrustedStateKeySet, signingKey: (label: String, fingerprint: KeyFingerprint)?,
+        retry: TransientRetry = .init(), environment: WorkerEnvironment = .init()
+    ) {
         self.feed = feed
         self.root = root
         self.trustedKeys = trustedKeys
@@ -54,8 +56,10 @@ public struct SecondFeedVerifiesCheck: MigrationCheck {
         }
         guard problems.isEmpty else {
             let shown = problems.prefix(5).joined(separator: "; ")
-            return result(.failed, "\(problems.count) of \(index.entries.count) second-feed files do not verify with a trusted state key: \(shown)"
-                + (problems.count > 5 ? "; …" : ""))
+            return result(
+                .failed,
+                "\(problems.count) of \(index.entries.count) second-feed files do not verify with a trusted state key: \(shown)"
+                    + (problems.count > 5 ? "; …" : ""))
         }
         return result(.passed, "\(index.entries.count) files verify with a trusted state key")
     }

@@ -20,7 +20,8 @@ struct ReadBackCheck: Sendable {
     func confirm(_ written: Data, at name: String, in store: any BlobStore, verifySignature: Bool = true) async throws {
         let stored = try await store.read(name)
         guard stored == written else {
-            throw WorkerError.postcondition("\(name): the copy read back after writing is not the file written (\(stored.count) bytes, \(written.count) written)")
+            throw WorkerError.postcondition(
+                "\(name): the copy read back after writing is not the file written (\(stored.count) bytes, \(written.count) written)")
         }
         guard verifySignature else { return }
         do {

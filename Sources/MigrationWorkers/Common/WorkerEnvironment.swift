@@ -13,10 +13,12 @@ public struct WorkerEnvironment: Sendable {
     /// see (``HeldLease/confirm(now:)``); throws when it was lost. Nothing by default.
     public var confirmLease: @Sendable () throws -> Void
 
-    public init(now: @escaping @Sendable () -> Date = Date.init,
-                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-                report: @escaping @Sendable (MigrationEvent) -> Void = { _ in },
-                confirmLease: @escaping @Sendable () throws -> Void = {}) {
+    public init(
+        now: @escaping @Sendable () -> Date = Date.init,
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        report: @escaping @Sendable (MigrationEvent) -> Void = { _ in },
+        confirmLease: @escaping @Sendable () throws -> Void = {}
+    ) {
         self.now = now
         self.sleep = sleep
         self.report = report

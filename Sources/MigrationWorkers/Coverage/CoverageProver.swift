@@ -36,8 +36,10 @@ public struct CoverageProver: Sendable {
         public var description: String { "\(path): the baseline was sealed for the cut-over; the proof before the swap is not taken again" }
     }
 
-    public init(state: PhoneFeedReader, national: PhoneFeedReader, snapshot: URL?,
-                acceptedLosses: @escaping @Sendable () async throws -> [LossAcceptance] = { [] }) {
+    public init(
+        state: PhoneFeedReader, national: PhoneFeedReader, snapshot: URL?,
+        acceptedLosses: @escaping @Sendable () async throws -> [LossAcceptance] = { [] }
+    ) {
         var state = state
         state.foreignKey = national.key
         self.state = state
@@ -57,8 +59,9 @@ public struct CoverageProver: Sendable {
         let nationalKeys = try await national.read(worker: "coverage (national feed)")
         let report = CoverageReport.compare(state: stateKeys, national: nationalKeys, accepted: try await acceptedLosses())
         if report.holds, let snapshot {
-            try CoverageSnapshot.write(stateKeys, digest: report.state.digest, national: nationalKeys,
-                                       nationalKeyFingerprint: nationalKeyFingerprint, acceptedLosses: report.accepted.map(\.description), to: snapshot)
+            try CoverageSnapshot.write(
+                stateKeys, digest: report.state.digest, national: nationalKeys,
+                nationalKeyFingerprint: nationalKeyFingerprint, acceptedLosses: report.accepted.map(\.description), to: snapshot)
         }
         return report
     }

@@ -100,14 +100,17 @@ public struct CoverageReport: Sendable, Equatable, Codable {
         // A revision is owed when the other feed publishes the key as positive (a key it lacks is
         // counted as missing, or, when revoked, owed no more).
         var revisionCounts: [Int32: Int] = [:]
-        for (key, revision) in state.revisions where FeedKeySet.revisionsOwed.contains(revision.reportType) && national.keys[key] != nil
-            && !national.carries(revision, for: key) {
+        for (key, revision) in state.revisions
+        where FeedKeySet.revisionsOwed.contains(revision.reportType) && national.keys[key] != nil
+            && !national.carries(revision, for: key)
+        {
             revisionCounts[revision.file, default: 0] += 1
         }
         for position in Set(missingCounts.keys).union(state.malformedKeys.keys).union(revisionCounts.keys).sorted() {
             let file = state.files[Int(position)]
-            let entry = MissingInFile(file: file, missing: missingCounts[position] ?? 0, malformed: state.malformedKeys[position] ?? 0,
-                                      revisions: revisionCounts[position] ?? 0)
+            let entry = MissingInFile(
+                file: file, missing: missingCounts[position] ?? 0, malformed: state.malformedKeys[position] ?? 0,
+                revisions: revisionCounts[position] ?? 0)
             guard entry.total > 0 else { continue }
             if let loss = acceptedByFile[file] {
                 acceptedFiles.append(AcceptedInFile(file: file, keys: entry.total, unavailable: false, by: loss.by, note: loss.note))
@@ -126,18 +129,21 @@ public struct CoverageReport: Sendable, Equatable, Codable {
         let missing = byFile.reduce(0) { $0 + $1.missing + $1.malformed }
         let missingRevisions = byFile.reduce(0) { $0 + $1.revisions }
         let definite = missing + missingRevisions
-        let verdict: Verdict = if !national.unavailableFiles.isEmpty || !unavailable.isEmpty {
-            // Missing keys are definite only when every file of the other feed was read.
-            definite > 0 && national.unavailableFiles.isEmpty ? .fails : .inconclusive
-        } else {
-            definite > 0 ? .fails : .holds
-        }
+        let verdict: Verdict =
+            if !national.unavailableFiles.isEmpty || !unavailable.isEmpty {
+                // Missing keys are definite only when every file of the other feed was read.
+                definite > 0 && national.unavailableFiles.isEmpty ? .fails : .inconclusive
+            } else {
+                definite > 0 ? .fails : .holds
+            }
         var report = CoverageReport(
             verdict: verdict,
-            state: Side(keys: state.keys.count, files: state.files.count, digest: state.digest,
-                        rejectedFiles: state.rejectedFiles, unavailableFiles: unavailable),
-            national: Side(keys: national.keys.count, files: national.files.count, digest: national.digest,
-                           rejectedFiles: national.rejectedFiles, unavailableFiles: national.unavailableFiles),
+            state: Side(
+                keys: state.keys.count, files: state.files.count, digest: state.digest,
+                rejectedFiles: state.rejectedFiles, unavailableFiles: unavailable),
+            national: Side(
+                keys: national.keys.count, files: national.files.count, digest: national.digest,
+                rejectedFiles: national.rejectedFiles, unavailableFiles: national.unavailableFiles),
             missingKeys: missing, missingByFile: byFile, accepted: acceptedFiles, expiredKeys: expired)
         report.missingRevisions = missingRevisions
         return report
@@ -157,40 +163,46 @@ public struct CoverageReport: Sendable, Equatable, Codable {
         var parts: [String] = []
         switch verdict {
         case .holds:
-            parts.append("all \(state.keys - expiredKeys) state keys (\(state.files) files, sha256 \(state.digest.prefix(12))…) are in \(other) "
-                + "(\(national.keys) keys, \(national.files) files)")
+            parts.append(
+                "all \(state.keys - expiredKeys) state keys (\(state.files) files, sha256 \(state.digest.prefix(12))…) are in \(other) "
+                    + "(\(national.keys) keys, \(national.files) files)")
         case .fails where missingKeys > 0:
             let files = missingByFile.filter { $0.missing + $0.malformed > 0 }
             let shown = files.prefix(5).map { "\($0.file): \($0.missing + $0.malformed)" }.joined(separator: ", ")
-            parts.append("\(missingKeys) of \(state.keys + missingByFile.reduce(0) { $0 + $1.malformed }) state keys are missing from \(other) (\(shown)"
-                + (files.count > 5 ? ", …)" : ")"))
+            parts.append(
+                "\(missingKeys) of \(state.keys + missingByFile.reduce(0) { $0 + $1.malformed }) state keys are missing from \(other) (\(shown)"
+                    + (files.count > 5 ? ", …)" : ")"))
         case .fails:
             parts.append("every state key is in \(other), but revisions are not")
         case .inconclusive:
             let unread = state.unavailableFiles.map { "state \($0)" } + national.unavailableFiles.map { "\(other): \($0)" }
             // Every unread file is named: each is one the operator must get served (or decide on).
-            parts.append("inconclusive: \(unread.count) listed files could not be read, so what they hold is unknown ("
-                + unread.joined(separator: "; ") + "); make the feed serve them and run apply again"
-                + (state.unavailableFiles.isEmpty ? "" : ", or accept a state file's loss: enmigrate accept-loss PLAN --file NAME --by NAME --note WHY"))
+            parts.append(
+                "inconclusive: \(unread.count) listed files could not be read, so what they hold is unknown ("
+                    + unread.joined(separator: "; ") + "); make the feed serve them and run apply again"
+                    + (state.unavailableFiles.isEmpty ? "" : ", or accept a state file's loss: enmigrate accept-loss PLAN --file NAME --by NAME --note WHY"))
             if missingKeys > 0 { parts.append("\(missingKeys) state keys not found so far") }
         }
         if missingRevisions > 0 {
             let files = missingByFile.filter { $0.revisions > 0 }
-            parts.append("\(missingRevisions) state revisions (confirmed or revoked) are not in \(other) ("
-                + files.prefix(5).map { "\($0.file): \($0.revisions)" }.joined(separator: ", ") + (files.count > 5 ? ", …)" : ")")
-                + " — the importer refuses revisions its rules do not allow (a confirmed key cannot be revoked); accept the loss when it is decided")
+            parts.append(
+                "\(missingRevisions) state revisions (confirmed or revoked) are not in \(other) ("
+                    + files.prefix(5).map { "\($0.file): \($0.revisions)" }.joined(separator: ", ") + (files.count > 5 ? ", …)" : ")")
+                    + " — the importer refuses revisions its rules do not allow (a confirmed key cannot be revoked); accept the loss when it is decided")
         }
         let malformed = missingByFile.reduce(0) { $0 + $1.malformed }
         if malformed > 0 { parts.append("\(malformed) of the missing keys are not 16 bytes (no phone can use them; accept the loss to go on)") }
         if !accepted.isEmpty { parts.append(Self.acceptedLine(accepted.map(\.description))) }
         if expiredKeys > 0 { parts.append("\(expiredKeys) state keys no longer matched by phones (rolling period ended over 14 days ago) are not looked for") }
         if !state.rejectedFiles.isEmpty {
-            parts.append("LEFT OUT: \(state.rejectedFiles.count) state files fail a phone's verification (phones reject them too): "
-                + state.rejectedFiles.prefix(3).map(\.description).joined(separator: "; ") + (state.rejectedFiles.count > 3 ? "; …" : ""))
+            parts.append(
+                "LEFT OUT: \(state.rejectedFiles.count) state files fail a phone's verification (phones reject them too): "
+                    + state.rejectedFiles.prefix(3).map(\.description).joined(separator: "; ") + (state.rejectedFiles.count > 3 ? "; …" : ""))
         }
         if !national.rejectedFiles.isEmpty {
-            parts.append("\(national.rejectedFiles.count) files of \(other) do not verify: "
-                + national.rejectedFiles.prefix(3).map(\.description).joined(separator: "; "))
+            parts.append(
+                "\(national.rejectedFiles.count) files of \(other) do not verify: "
+                    + national.rejectedFiles.prefix(3).map(\.description).joined(separator: "; "))
         }
         return parts.joined(separator: "; ")
     }

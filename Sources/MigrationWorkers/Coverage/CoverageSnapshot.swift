@@ -71,19 +71,22 @@ public enum CoverageSnapshot {
 
     /// Writes `set` (the state side of a proof that held) to `url`, with what the proof read
     /// of the national feed. Refused once the baseline is sealed.
-    public static func write(_ set: FeedKeySet, digest: String? = nil, national: FeedKeySet? = nil, nationalKeyFingerprint: String? = nil,
-                             acceptedLosses: [String] = [], to url: URL) throws {
+    public static func write(
+        _ set: FeedKeySet, digest: String? = nil, national: FeedKeySet? = nil, nationalKeyFingerprint: String? = nil,
+        acceptedLosses: [String] = [], to url: URL
+    ) throws {
         if let existing = proof(at: url), existing.sealedAt != nil {
             throw Unreadable(path: url.path, reason: "the baseline was sealed for the cut-over and is never replaced")
         }
-        let header = Header(format: 2, files: set.files, count: set.keys.count, digest: digest ?? set.digest,
-                            stateIndexDigest: set.indexDigest, nationalIndexDigest: national?.indexDigest,
-                            stateFileVersions: set.fileVersions, nationalFileVersions: national?.fileVersions,
-                            nationalFiles: national.map { Self.entries(of: $0) }, stateRejected: set.rejectedFiles, acceptedLosses: acceptedLosses,
-                            revisions: set.revisions.sorted { $0.key < $1.key }.map { key, revision in
-                                key.bytes.map { String(format: "%02x", $0) }.joined() + " \(revision.reportType) \(revision.file)"
-                            },
-                            nationalKeyFingerprint: nationalKeyFingerprint, sealedAt: nil)
+        let header = Header(
+            format: 2, files: set.files, count: set.keys.count, digest: digest ?? set.digest,
+            stateIndexDigest: set.indexDigest, nationalIndexDigest: national?.indexDigest,
+            stateFileVersions: set.fileVersions, nationalFileVersions: national?.fileVersions,
+            nationalFiles: national.map { Self.entries(of: $0) }, stateRejected: set.rejectedFiles, acceptedLosses: acceptedLosses,
+            revisions: set.revisions.sorted { $0.key < $1.key }.map { key, revision in
+                key.bytes.map { String(format: "%02x", $0) }.joined() + " \(revision.reportType) \(revision.file)"
+            },
+            nationalKeyFingerprint: nationalKeyFingerprint, sealedAt: nil)
         var records = Data()
         records.reserveCapacity(set.keys.count * 24)
         for (key, origin) in set.keys.sorted(by: { $0.key < $1.key }) {
@@ -109,7 +112,8 @@ public enum CoverageSnapshot {
     /// sealed baseline changes nothing.
     public static func seal(at url: URL, now: Date, replacing clientIndexDigest: String) throws {
         let data = try contents(of: url)
-        guard let newline = data.firstIndex(of: UInt8(ascii: "\n")), var header = try? JSONDecoder().decode(Header.self, from: data[data.startIndex..<newline]) else {
+        guard let newline = data.firstIndex(of: UInt8(ascii: "\n")), var header = try? JSONDecoder().decode(Header.self, from: data[data.startIndex..<newline])
+        else {
             throw Unreadable(path: url.path, reason: "no snapshot header")
         }
         guard header.sealedAt == nil else { return }
@@ -127,13 +131,15 @@ public enum CoverageSnapshot {
         var head = Data()
         while !head.contains(UInt8(ascii: "\n")), let chunk = try? handle.read(upToCount: 64 * 1024), !chunk.isEmpty { head += chunk }
         guard let newline = head.firstIndex(of: UInt8(ascii: "\n")),
-              let header = try? JSONDecoder().decode(Header.self, from: head[head.startIndex..<newline]),
-              let state = header.stateIndexDigest, let national = header.nationalIndexDigest else { return nil }
-        return Proof(stateIndexDigest: state, nationalIndexDigest: national, keys: header.count, digest: header.digest,
-                     stateFileVersions: header.stateFileVersions ?? [:], nationalFileVersions: header.nationalFileVersions ?? [:],
-                     nationalFiles: header.nationalFiles ?? [], stateRejected: header.stateRejected ?? [], acceptedLosses: header.acceptedLosses ?? [],
-                     nationalKeyFingerprint: header.nationalKeyFingerprint, sealedAt: header.sealedAt.map(Date.init(timeIntervalSince1970:)),
-                     replacedIndexDigest: header.replacedIndexDigest)
+            let header = try? JSONDecoder().decode(Header.self, from: head[head.startIndex..<newline]),
+            let state = header.stateIndexDigest, let national = header.nationalIndexDigest
+        else { return nil }
+        return Proof(
+            stateIndexDigest: state, nationalIndexDigest: national, keys: header.count, digest: header.digest,
+            stateFileVersions: header.stateFileVersions ?? [:], nationalFileVersions: header.nationalFileVersions ?? [:],
+            nationalFiles: header.nationalFiles ?? [], stateRejected: header.stateRejected ?? [], acceptedLosses: header.acceptedLosses ?? [],
+            nationalKeyFingerprint: header.nationalKeyFingerprint, sealedAt: header.sealedAt.map(Date.init(timeIntervalSince1970:)),
+            replacedIndexDigest: header.replacedIndexDigest)
     }
 
     private static func contents(of url: URL) throws -> Data {
@@ -146,7 +152,8 @@ public enum CoverageSnapshot {
     public static func read(from url: URL) throws -> FeedKeySet {
         let data = try contents(of: url)
         guard let newline = data.firstIndex(of: UInt8(ascii: "\n")),
-              let header = try? JSONDecoder().decode(Header.self, from: data[data.startIndex..<newline]) else {
+            let header = try? JSONDecoder().decode(Header.self, from: data[data.startIndex..<newline])
+        else {
             throw Unreadable(path: url.path, reason: "no snapshot header")
         }
         let width = (header.format ?? 1) >= 2 ? 24 : 20
@@ -155,8 +162,9 @@ public enum CoverageSnapshot {
         if let expected = header.recordsSHA256, Data(body).sha256Hex != expected {
             throw Unreadable(path: url.path, reason: "its records do not match their digest (damaged at rest)")
         }
-        var set = FeedKeySet(files: header.files, rejectedFiles: header.stateRejected ?? [], fileVersions: header.stateFileVersions ?? [:],
-                             indexDigest: header.stateIndexDigest)
+        var set = FeedKeySet(
+            files: header.files, rejectedFiles: header.stateRejected ?? [], fileVersions: header.stateFileVersions ?? [:],
+            indexDigest: header.stateIndexDigest)
         set.keys.reserveCapacity(header.count)
         var offset = body.startIndex
         while offset < body.endIndex {
@@ -171,7 +179,8 @@ public enum CoverageSnapshot {
         for line in header.revisions ?? [] {
             let parts = line.split(separator: " ")
             guard parts.count == 3, parts[0].count == 32, let type = UInt8(parts[1]), let file = Int32(parts[2]),
-                  let key = DiagnosisKeyID(hex: String(parts[0])) else {
+                let key = DiagnosisKeyID(hex: String(parts[0]))
+            else {
                 throw Unreadable(path: url.path, reason: "a revision record is malformed: \(line)")
             }
             set.revisions[key] = FeedKeySet.Revision(reportType: type, file: file)

@@ -73,9 +73,11 @@ public struct FeedKeySet: Sendable, Equatable {
     /// in the state's client feed, national files, so that feed is already swapped.
     public var filesSignedWithForeignKey: [String] = []
 
-    public init(files: [String] = [], keys: [DiagnosisKeyID: Origin] = [:], rejectedFiles: [FileProblem] = [],
-                unavailableFiles: [FileProblem] = [], malformedKeys: [Int32: Int] = [:], fileVersions: [String: String] = [:],
-                indexDigest: String? = nil) {
+    public init(
+        files: [String] = [], keys: [DiagnosisKeyID: Origin] = [:], rejectedFiles: [FileProblem] = [],
+        unavailableFiles: [FileProblem] = [], malformedKeys: [Int32: Int] = [:], fileVersions: [String: String] = [:],
+        indexDigest: String? = nil
+    ) {
         self.files = files
         self.keys = keys
         self.rejectedFiles = rejectedFiles

@@ -43,10 +43,12 @@ public struct PhoneDownloadSimulation: Sendable, Equatable, Codable {
 
     /// One line for the journal, `verify` and the report.
     public var summary: String {
-        var text = "phones that resume after the last name fetch \(resumeAfterLastName.files) files (\(resumeAfterLastName.bytes) bytes); "
+        var text =
+            "phones that resume after the last name fetch \(resumeAfterLastName.files) files (\(resumeAfterLastName.bytes) bytes); "
             + "phones that keep the names seen fetch \(namesSeen.files) files (\(namesSeen.bytes) bytes)"
         if !resumeAfterLastName.skipped.isEmpty {
-            text += "; phones that resume after the last name would never fetch \(resumeAfterLastName.skipped.count) files: "
+            text +=
+                "; phones that resume after the last name would never fetch \(resumeAfterLastName.skipped.count) files: "
                 + resumeAfterLastName.skipped.prefix(3).joined(separator: ", ") + (resumeAfterLastName.skipped.count > 3 ? ", …" : "")
         }
         return text

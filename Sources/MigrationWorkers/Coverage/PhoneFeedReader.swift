@@ -25,8 +25,10 @@ public struct PhoneFeedReader: Sendable {
     public let limits: ExportLimits
     public let environment: WorkerEnvironment
 
-    public init(store: any BlobStore, indexPath: String, key: TrustedKey, concurrency: Int = 4, retry: TransientRetry = .init(),
-                limits: ExportLimits = .default, environment: WorkerEnvironment = .init()) {
+    public init(
+        store: any BlobStore, indexPath: String, key: TrustedKey, concurrency: Int = 4, retry: TransientRetry = .init(),
+        limits: ExportLimits = .default, environment: WorkerEnvironment = .init()
+    ) {
         self.store = store
         self.indexPath = indexPath
         self.key = key

@@ -63,19 +63,23 @@ public struct DecommissionReport: Codable, Sendable, Equatable {
 
     /// The report for people.
     public var markdown: String {
-        var lines = ["# Decommission report: \(migration)", "", "Written \(writtenAt.formatted(.iso8601)).", "", "## Timeline", "",
-                     "| phase | entered | left |", "|---|---|---|"]
+        var lines = [
+            "# Decommission report: \(migration)", "", "Written \(writtenAt.formatted(.iso8601)).", "", "## Timeline", "",
+            "| phase | entered | left |", "|---|---|---|",
+        ]
         lines += timeline.map { "| \($0.phase) | \($0.enteredAt.formatted(.iso8601)) | \($0.leftAt?.formatted(.iso8601) ?? "") |" }
         lines += ["", "## Approvals", "", "| gate | by | at | note |", "|---|---|---|---|"]
         lines += approvals.map { "| \($0.gate) | \($0.by) | \($0.at.formatted(.iso8601)) | \($0.note) |" }
-        lines += ["", "## Keys and files", "",
-                  "- keys in the national key store: \(keysInNationalStore)",
-                  "- second-feed files imported: \(filesImported); failed for good: \(filesFailed.count)",
-                  "- national files mirrored at the state's CDN: \(filesMirrored)",
-                  "- cut-over latency (approval to index swap): " + (cutOverLatencyMs.map { "\($0) ms" } ?? "not recorded"),
-                  "- at the swap, " + (phoneDownloadsAtSwap ?? "what phones fetched was not recorded"),
-                  "- coverage after the final sweep: \(coverage)",
-                  "- the state's second feed is archived (not deleted) at \(secondFeedArchive)"]
+        lines += [
+            "", "## Keys and files", "",
+            "- keys in the national key store: \(keysInNationalStore)",
+            "- second-feed files imported: \(filesImported); failed for good: \(filesFailed.count)",
+            "- national files mirrored at the state's CDN: \(filesMirrored)",
+            "- cut-over latency (approval to index swap): " + (cutOverLatencyMs.map { "\($0) ms" } ?? "not recorded"),
+            "- at the swap, " + (phoneDownloadsAtSwap ?? "what phones fetched was not recorded"),
+            "- coverage after the final sweep: \(coverage)",
+            "- the state's second feed is archived (not deleted) at \(secondFeedArchive)",
+        ]
         if !filesFailed.isEmpty { lines += ["", "## Files that failed for good", ""] + filesFailed.map { "- \($0)" } }
         if !stateFilesLeftOut.isEmpty {
             lines += ["", "## State files left out of the proof (phones reject them too)", ""] + stateFilesLeftOut.map { "- \($0)" }

@@ -20,9 +20,11 @@ public struct DecommissionWorker: MigrationWorker {
     public let environment: WorkerEnvironment
     public var name: String { "decommission" }
 
-    public init(migration: String, finalSweep: [any MigrationWorker], coverage: CutOverCoverageCheck, importer: FeedImporter, reports: URL,
-                mirrorIndex: (store: any BlobStore, path: String), runFacts: @escaping @Sendable () throws -> DecommissionReport.RunFacts,
-                environment: WorkerEnvironment = .init()) {
+    public init(
+        migration: String, finalSweep: [any MigrationWorker], coverage: CutOverCoverageCheck, importer: FeedImporter, reports: URL,
+        mirrorIndex: (store: any BlobStore, path: String), runFacts: @escaping @Sendable () throws -> DecommissionReport.RunFacts,
+        environment: WorkerEnvironment = .init()
+    ) {
         self.migration = migration
         self.finalSweep = finalSweep
         self.coverage = coverage

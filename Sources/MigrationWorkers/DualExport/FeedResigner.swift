@@ -35,9 +35,11 @@ public struct FeedResigner: Sendable {
     /// cannot tell, or its last read is older than this (plan: `workers.fullVerification`).
     public var fullVerificationEvery: Duration = .seconds(86_400)
 
-    public init(source: any BlobStore, sourceIndexPath: String, clientKey: TrustedKey, destination: any BlobStore,
-                destinationRoot: String, signer: ExportSigner, ledger: any PublishLedger, concurrency: Int = 4,
-                retry: TransientRetry = .init(), limits: ExportLimits = .default, environment: WorkerEnvironment = .init()) {
+    public init(
+        source: any BlobStore, sourceIndexPath: String, clientKey: TrustedKey, destination: any BlobStore,
+        destinationRoot: String, signer: ExportSigner, ledger: any PublishLedger, concurrency: Int = 4,
+        retry: TransientRetry = .init(), limits: ExportLimits = .default, environment: WorkerEnvironment = .init()
+    ) {
         self.source = source
         self.sourceIndexPath = sourceIndexPath
         self.clientKey = clientKey
@@ -107,8 +109,10 @@ public struct FeedResigner: Sendable {
             case .retrying(let problem): summary.retrying.append(problem)
             }
             finished += 1
-            environment.report(.progress(worker: "dual-export", done: finished, total: index.entries.count,
-                                         detail: "\(summary.published) re-signed, \(summary.quarantined.count) quarantined"))
+            environment.report(
+                .progress(
+                    worker: "dual-export", done: finished, total: index.entries.count,
+                    detail: "\(summary.published) re-signed, \(summary.quarantined.count) quarantined"))
         }
         try await writeIndex(for: index)
         return summary
@@ -128,8 +132,9 @@ public struct FeedResigner: Sendable {
         let version = try? await source.version(of: entry)
         let known = try await ledger.entry(name)
         if let version, let known, known.status == .published, known.sourceVersion == version,
-           let checked = known.checkedAt, now.timeIntervalSince(checked) < TimeInterval(fullVerificationEvery.components.seconds),
-           try await destination.exists(name) {
+            let checked = known.checkedAt, now.timeIntervalSince(checked) < TimeInterval(fullVerificationEvery.components.seconds),
+            try await destination.exists(name)
+        {
             return .unchanged
         }
         let data: Data

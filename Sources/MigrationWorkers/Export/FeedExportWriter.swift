@@ -30,8 +30,10 @@ public struct FeedExportWriter: Sendable {
     public let concurrency: Int
     public let environment: WorkerEnvironment
 
-    public init(keyStore: any ExposureKeyStore, destination: any BlobStore, root: String, region: String, signer: ExportSigner,
-                maxKeysPerFile: Int, workerName: String = "national-export", concurrency: Int = 4, environment: WorkerEnvironment = .init()) {
+    public init(
+        keyStore: any ExposureKeyStore, destination: any BlobStore, root: String, region: String, signer: ExportSigner,
+        maxKeysPerFile: Int, workerName: String = "national-export", concurrency: Int = 4, environment: WorkerEnvironment = .init()
+    ) {
         self.keyStore = keyStore
         self.destination = destination
         self.root = root
@@ -62,9 +64,12 @@ public struct FeedExportWriter: Sendable {
         // recorded files, so files finishing out of order never publish a missing one.
         var finished = 0
         let first = unwritten.first?.name
-        try await forEachConcurrently(unwritten, limit: concurrency, work: { [self] file in
-            try await write(file, verifySignature: file.name == first)
-        }) { file in
+        try await forEachConcurrently(
+            unwritten, limit: concurrency,
+            work: { [self] file in
+                try await write(file, verifySignature: file.name == first)
+            }
+        ) { file in
             finished += 1
             environment.report(.progress(worker: workerName, done: finished, total: unwritten.count, detail: "\(file.keyCount) keys in \(file.name)"))
         }
@@ -85,7 +90,8 @@ public struct FeedExportWriter: Sendable {
             if try await !keyStore.assignNationalFiles(root: root, maxKeysPerFile: maxKeysPerFile, cutoff: now).isEmpty { return }
             if try await keyStore.unassignedKeyCount(cutoff: now) == 0 { return }
             guard let lastEnd = try await keyStore.nationalFiles().map(\.batchEnd).max(),
-                  TimeInterval(lastEnd) - now.timeIntervalSince1970 < longestWait else { return }
+                TimeInterval(lastEnd) - now.timeIntervalSince1970 < longestWait
+            else { return }
             try await environment.sleep(.seconds(1))
             // A clock that does not move (a test's) would wait forever.
             guard environment.now() > now else { return }
@@ -126,15 +132,17 @@ public struct FeedExportWriter: Sendable {
     /// `revised`, the key as its revision left it (report type, risk, days since onset).
     static func exportKey(_ key: StoredKey, revised: Bool = false) -> ExportKey {
         let revision = revised ? key.revision : nil
-        let reportType: Int? = switch revision?.reportType ?? key.reportType {
-        case "confirmed": 1
-        case "likely": 2
-        case "user-report": 3
-        case "negative": 5
-        default: nil
-        }
-        return ExportKey(keyData: key.keyData, transmissionRiskLevel: Int32(revision?.transmissionRisk ?? key.transmissionRisk),
-                         rollingStartIntervalNumber: key.intervalNumber, rollingPeriod: key.intervalCount,
-                         reportType: reportType, daysSinceOnsetOfSymptoms: revision?.daysSinceOnset ?? key.daysSinceOnset)
+        let reportType: Int? =
+            switch revision?.reportType ?? key.reportType {
+            case "confirmed": 1
+            case "likely": 2
+            case "user-report": 3
+            case "negative": 5
+            default: nil
+            }
+        return ExportKey(
+            keyData: key.keyData, transmissionRiskLevel: Int32(revision?.transmissionRisk ?? key.transmissionRisk),
+            rollingStartIntervalNumber: key.intervalNumber, rollingPeriod: key.intervalCount,
+            reportType: reportType, daysSinceOnsetOfSymptoms: revision?.daysSinceOnset ?? key.daysSinceOnset)
     }
 }

@@ -40,9 +40,11 @@ public struct FeedImporter: Sendable {
     /// by one replica, and the replicas together go about as fast as their downloads allow.
     public var sharing: ImportSharing?
 
-    public init(feed: any BlobStore, indexPath: String, root: String, trustedKeys: TrustedStateKeySet, transform: ImportedKeyTransform,
-                keyStore: any ExposureKeyStore, concurrency: Int = 4, retry: TransientRetry = .init(), limits: ExportLimits = .default,
-                environment: WorkerEnvironment = .init()) {
+    public init(
+        feed: any BlobStore, indexPath: String, root: String, trustedKeys: TrustedStateKeySet, transform: ImportedKeyTransform,
+        keyStore: any ExposureKeyStore, concurrency: Int = 4, retry: TransientRetry = .init(), limits: ExportLimits = .default,
+        environment: WorkerEnvironment = .init()
+    ) {
         self.feed = feed
         self.indexPath = indexPath
         self.root = root
@@ -87,8 +89,9 @@ public struct FeedImporter: Sendable {
         var rest = pending
         while !rest.isEmpty {
             let now = environment.now()
-            let claimed = try await keyStore.claimImportFiles(rest, limit: concurrency * 4, owner: sharing.owner,
-                                                             until: now.addingTimeInterval(sharing.claimSeconds), now: now)
+            let claimed = try await keyStore.claimImportFiles(
+                rest, limit: concurrency * 4, owner: sharing.owner,
+                until: now.addingTimeInterval(sharing.claimSeconds), now: now)
             if claimed.isEmpty { break }
             try await importEntries(claimed, progress: (summary.attempted, pending.count), into: &summary)
             summary.attempted += claimed.count
@@ -129,8 +132,10 @@ public struct FeedImporter: Sendable {
                 while launched < min(committed + run.count + concurrency, pending.count) { launch() }
                 try await commit(run, into: &summary)
                 committed += run.count
-                environment.report(.progress(worker: "export-importer", done: progress.before + committed, total: progress.total,
-                                             detail: "\(summary.keysInserted) keys imported"))
+                environment.report(
+                    .progress(
+                        worker: "export-importer", done: progress.before + committed, total: progress.total,
+                        detail: "\(summary.keysInserted) keys imported"))
             }
         }
     }
@@ -151,10 +156,13 @@ public struct FeedImporter: Sendable {
         var reopened: [String] = []
         for record in try await keyStore.importFiles() where record.status == .imported && listed.contains(record.url) {
             guard let before = record.sourceVersion, let now = try? await feed.version(of: record.url), now != before else { continue }
-            try await keyStore.reopenImportFile(url: record.url, reason: "republished under the same name with other content; imported again",
-                                                at: environment.now())
-            environment.report(.fileProblem(worker: "export-importer", file: record.url,
-                                            reason: "republished under the same name with other content; importing it again", permanent: false))
+            try await keyStore.reopenImportFile(
+                url: record.url, reason: "republished under the same name with other content; imported again",
+                at: environment.now())
+            environment.report(
+                .fileProblem(
+                    worker: "export-importer", file: record.url,
+                    reason: "republished under the same name with other content; importing it again", permanent: false))
             reopened.append(record.url)
         }
         return reopened
@@ -204,9 +212,11 @@ public struct FeedImporter: Sendable {
                 case nil: break
                 }
             }
-            return .ready(FileImport(url: entry, digest: archive.exportBin.sha256Hex, keys: keys, revisions: revisions,
-                                     refusedKeys: RefusedKeys.merged(refused), note: check.futureNote(contents, keys: keys, now: now),
-                                     sourceVersion: version))
+            return .ready(
+                FileImport(
+                    url: entry, digest: archive.exportBin.sha256Hex, keys: keys, revisions: revisions,
+                    refusedKeys: RefusedKeys.merged(refused), note: check.futureNote(contents, keys: keys, now: now),
+                    sourceVersion: version))
         } catch {
             return .failed(entry: entry, reason: "\(error)")
         }

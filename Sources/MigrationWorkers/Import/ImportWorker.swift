@@ -35,9 +35,11 @@ public struct ImportWorker: MigrationWorker {
         // Files another replica claimed: the step is done when they are, so wait for it (its
         // claims lapse if it dies, and the next pass here takes them over).
         while !summary.claimedElsewhere.isEmpty {
-            importer.environment.report(.progress(worker: name, done: summary.indexEntries - summary.claimedElsewhere.count,
-                                                  total: summary.indexEntries,
-                                                  detail: "waiting for \(summary.claimedElsewhere.count) files another replica is importing"))
+            importer.environment.report(
+                .progress(
+                    worker: name, done: summary.indexEntries - summary.claimedElsewhere.count,
+                    total: summary.indexEntries,
+                    detail: "waiting for \(summary.claimedElsewhere.count) files another replica is importing"))
             try await importer.environment.sleep(.milliseconds(250))
             summary = try await importer.runPass()
             report(summary)

@@ -38,7 +38,8 @@ struct ImportedFileCheck: Sendable {
         guard let end = contents.endTimestamp, TimeInterval(end) > now.timeIntervalSince1970 + clockSkew else { return nil }
         let ahead = Duration.seconds(Int64(TimeInterval(end) - now.timeIntervalSince1970))
         let held = keys.filter { $0.createdAt > now }
-        let heldText = held.isEmpty
+        let heldText =
+            held.isEmpty
             ? "none of its \(keys.count) keys is held back"
             : "\(held.count) of its \(keys.count) keys are still valid and held back until \(held.map(\.createdAt).max().map { $0.formatted(.iso8601) } ?? "?")"
         return "the file ends \(Self.date(end)), \(Self.text(ahead)) after this importer's clock (more than the "

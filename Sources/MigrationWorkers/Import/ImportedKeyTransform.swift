@@ -33,8 +33,10 @@ public struct ImportedKeyTransform: Sendable {
     /// Largest accepted |days since onset|.
     public let maxSymptomOnsetDays: Int32
 
-    public init(region: String, fileRegion: String? = nil, traveler: Bool = false, backfillReportType: String = "confirmed",
-                backfillDaysSinceOnset: Int32? = 10, maxSymptomOnsetDays: Int32 = 14) {
+    public init(
+        region: String, fileRegion: String? = nil, traveler: Bool = false, backfillReportType: String = "confirmed",
+        backfillDaysSinceOnset: Int32? = 10, maxSymptomOnsetDays: Int32 = 14
+    ) {
         self.region = region
         self.fileRegion = fileRegion ?? region
         self.traveler = traveler
@@ -66,10 +68,11 @@ public struct ImportedKeyTransform: Sendable {
         if let onset, abs(onset) > maxSymptomOnsetDays {
             return .failure(Rejection("days-since-onset", "days since onset \(onset) is outside ±\(maxSymptomOnsetDays)"))
         }
-        return .success(StoredKey(
-            keyData: key.keyData, transmissionRisk: risk == 0 ? Self.backfillRisk(reportType) : risk,
-            intervalNumber: start, intervalCount: key.rollingPeriod, reportType: reportType, daysSinceOnset: onset,
-            regions: [region], traveler: traveler, createdAt: Self.createdAt(start: start, period: key.rollingPeriod, now: now)))
+        return .success(
+            StoredKey(
+                keyData: key.keyData, transmissionRisk: risk == 0 ? Self.backfillRisk(reportType) : risk,
+                intervalNumber: start, intervalCount: key.rollingPeriod, reportType: reportType, daysSinceOnset: onset,
+                regions: [region], traveler: traveler, createdAt: Self.createdAt(start: start, period: key.rollingPeriod, now: now)))
     }
 
     /// The revision a `revised_keys` entry asks for, as the reference server reads it: only
@@ -92,9 +95,11 @@ public struct ImportedKeyTransform: Sendable {
         }
         // A revision without days since onset is backfilled like a new key (the reference
         // importer runs revisions through the same transform).
-        return .success(KeyRevision(keyData: key.keyData, reportType: reportType,
-                                    transmissionRisk: risk == 0 ? Self.backfillRisk(reportType) : risk,
-                                    daysSinceOnset: key.daysSinceOnsetOfSymptoms ?? backfillDaysSinceOnset))
+        return .success(
+            KeyRevision(
+                keyData: key.keyData, reportType: reportType,
+                transmissionRisk: risk == 0 ? Self.backfillRisk(reportType) : risk,
+                daysSinceOnset: key.daysSinceOnsetOfSymptoms ?? backfillDaysSinceOnset))
     }
 
     /// Risk 0 is backfilled from the report type, as the reference server does.

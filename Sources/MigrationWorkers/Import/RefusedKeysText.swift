@@ -9,9 +9,10 @@ public enum RefusedKeysText {
         let merged = RefusedKeys.merged(groups)
         guard !merged.isEmpty else { return "0 keys refused by rule" }
         let byCode = Dictionary(grouping: merged, by: \.code).sorted { $0.key < $1.key }
-        return "\(merged.total) keys refused by rule: " + byCode.map { code, reasons in
-            "\(code) \(reasons.total) (" + reasons.map { "\($0.reason): \($0.count)" }.joined(separator: "; ") + ")"
-        }.joined(separator: ", ")
+        return "\(merged.total) keys refused by rule: "
+            + byCode.map { code, reasons in
+                "\(code) \(reasons.total) (" + reasons.map { "\($0.reason): \($0.count)" }.joined(separator: "; ") + ")"
+            }.joined(separator: ", ")
     }
 
     /// Whether the rule refuses keys phones may still use (the coverage proof then counts them

@@ -52,12 +52,14 @@ public struct TrustedStateKeySet: Sendable {
         } catch {
             let outside = entries.filter { !$0.isValid(at: now) }
             if let signatures = try? archive.signatures(),
-               let expired = outside.first(where: { entry in signatures.contains { entry.key.matches($0.info) } }),
-               (try? ExportVerifier(trustedKeys: [expired.key], policy: .phone).verify(archive)) != nil {
+                let expired = outside.first(where: { entry in signatures.contains { entry.key.matches($0.info) } }),
+                (try? ExportVerifier(trustedKeys: [expired.key], policy: .phone).verify(archive)) != nil
+            {
                 let window = "\(expired.from.map { $0.formatted(.iso8601) } ?? "…") – \(expired.thru.map { $0.formatted(.iso8601) } ?? "…")"
                 let notYet = expired.from.map { now < $0 } ?? false
-                return Refusal(reason: "\(archive.name): signed by \(expired.label), which is trusted only \(window), not at \(now.formatted(.iso8601))"
-                    + (notYet ? "; tried again once the window opens" : ""), retryLater: notYet)
+                return Refusal(
+                    reason: "\(archive.name): signed by \(expired.label), which is trusted only \(window), not at \(now.formatted(.iso8601))"
+                        + (notYet ? "; tried again once the window opens" : ""), retryLater: notYet)
             }
             return Refusal(reason: "\(error)", retryLater: false)
         }

@@ -35,8 +35,10 @@ public struct ClientMirror: Sendable {
     public let limits: ExportLimits
     public var environment: WorkerEnvironment
 
-    public init(source: any BlobStore, sourceIndexPath: String, nationalKey: TrustedKey, destination: any BlobStore, root: String,
-                stateFile: URL, retry: TransientRetry = .init(), limits: ExportLimits = .default, environment: WorkerEnvironment = .init()) {
+    public init(
+        source: any BlobStore, sourceIndexPath: String, nationalKey: TrustedKey, destination: any BlobStore, root: String,
+        stateFile: URL, retry: TransientRetry = .init(), limits: ExportLimits = .default, environment: WorkerEnvironment = .init()
+    ) {
         self.source = source
         self.sourceIndexPath = sourceIndexPath
         self.nationalKey = nationalKey
@@ -209,8 +211,9 @@ public struct ClientMirror: Sendable {
         let before = current.map(lines) ?? []
         let simulation = PhoneDownloadSimulation.change(from: before, to: lines(next), sizes: sizes)
         if !simulation.resumeAfterLastName.skipped.isEmpty {
-            throw MirrorError.phonesWouldSkip(path: indexPath, files: simulation.resumeAfterLastName.skipped,
-                                              after: before.max { $0.utf8.lexicographicallyPrecedes($1.utf8) } ?? "")
+            throw MirrorError.phonesWouldSkip(
+                path: indexPath, files: simulation.resumeAfterLastName.skipped,
+                after: before.max { $0.utf8.lexicographicallyPrecedes($1.utf8) } ?? "")
         }
         return simulation
     }
@@ -256,16 +259,20 @@ public struct ClientMirror: Sendable {
     /// after the cut-over), the state's *current* index is served instead: read there, every file
     /// it lists read and verified with `stateKey`, copied into the CDN where it is missing or
     /// differs, and only then the index written.
-    public func restore(stateKey: TrustedKey? = nil, expectedDigest: String? = nil, knownRejected: Set<String> = [],
-                        origin: (store: any BlobStore, indexPath: String)? = nil) async throws {
+    public func restore(
+        stateKey: TrustedKey? = nil, expectedDigest: String? = nil, knownRejected: Set<String> = [],
+        origin: (store: any BlobStore, indexPath: String)? = nil
+    ) async throws {
         if let origin, let stateKey {
             try await restore(from: origin, stateKey: stateKey)
             return
         }
         guard let previous = try? await destination.read(previousIndexPath) else { throw MirrorError.nothingToRestore(path: previousIndexPath) }
         if let expectedDigest, !expectedDigest.isEmpty, previous.sha256Hex != expectedDigest {
-            throw MirrorError.restoreRefused(path: previousIndexPath, reason: "it is not the client index the cut-over replaced (sha256 "
-                + "\(previous.sha256Hex.prefix(12))…, the swap replaced \(expectedDigest.prefix(12))…)")
+            throw MirrorError.restoreRefused(
+                path: previousIndexPath,
+                reason: "it is not the client index the cut-over replaced (sha256 "
+                    + "\(previous.sha256Hex.prefix(12))…, the swap replaced \(expectedDigest.prefix(12))…)")
         }
         if let stateKey {
             let index = try ExportIndex.parse(String(decoding: previous, as: UTF8.self), file: previousIndexPath, root: root)
@@ -275,7 +282,8 @@ public struct ClientMirror: Sendable {
                     let archive = try ExportArchive.read(zip: try await reader.read(entry), name: entry, limits: limits)
                     _ = try ExportVerifier(trustedKeys: [stateKey], policy: .phone).verify(archive)
                 } catch {
-                    throw MirrorError.restoreRefused(path: previousIndexPath, reason: "it lists \(entry), which phones holding the state's key cannot use: \(error)")
+                    throw MirrorError.restoreRefused(
+                        path: previousIndexPath, reason: "it lists \(entry), which phones holding the state's key cannot use: \(error)")
                 }
             }
         }

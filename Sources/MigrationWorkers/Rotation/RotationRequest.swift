@@ -73,7 +73,8 @@ public struct RotationRequest: Sendable, Encodable, Equatable {
     /// The national key fingerprint of the request written in `folder`, if one is.
     public static func writtenFingerprint(in folder: URL) -> String? {
         guard let data = try? Data(contentsOf: folder.appendingPathComponent("request.json")),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
         return object["fingerprint"] as? String
     }
 
