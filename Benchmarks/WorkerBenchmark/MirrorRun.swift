@@ -25,7 +25,7 @@ struct MirrorRun {
         let mirror = ClientMirror(
             source: FileBlobStore(root: folder.appendingPathComponent("national")), sourceIndexPath: "\(WorkerBenchmark.nationalRoot)/index.txt",
             nationalKey: TrustedKey(keyID: WorkerBenchmark.keyID, keyVersion: "v3", publicKey: try ExportPublicKey(pem: pem)),
-            destination: FileBlobStore(root: cdn), root: WorkerBenchmark.stateRoot, stateFile: stateFile)
+            destination: FileBlobStore(root: cdn), root: WorkerBenchmark.stateRoot, state: .file(stateFile))
         let clock = ContinuousClock.now
         let summary = try await mirror.stage()
         try await mirror.publish()

@@ -64,6 +64,7 @@ struct EngineContext {
             environment: WorkerEnvironment(report: events, confirmLease: { try lease.confirm() }))
         assembly.takeBackClientIndex = takeBackClientIndex
         assembly.cloud = cloud
+        assembly.heldLease = heldLease
         return assembly
     }
 

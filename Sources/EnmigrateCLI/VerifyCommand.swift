@@ -40,7 +40,7 @@ struct VerifyCommand: AsyncParsableCommand {
             let context = try EngineContext.load(plan)
             let printer = EventPrinter(json: false)
             let workers = context.workers(events: { event in if !json { printer(event) } })
-            let mirrorState = try MirrorState.load(from: workers.mirrorStateURL)
+            let mirrorState = try MirrorState.load(from: workers.mirrorState)
             let swapped = mirrorState.publishedDigest != nil
             let sealed = CoverageSnapshot.proof(at: workers.coverageSnapshotURL)?.sealedAt != nil
             let report: CoverageReport

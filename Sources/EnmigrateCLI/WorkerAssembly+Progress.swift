@@ -89,12 +89,12 @@ extension WorkerAssembly {
         return clientRoot + "/" + (entry.split(separator: "/").last.map(String.init) ?? entry)
     }
 
-    /// Staged, swapped or restored, from the mirror's state file and the staged index.
+    /// Staged, swapped or restored, from the mirror's state and the staged index.
     private func mirrorProgress() -> String? {
         let mirror = plan.state.clientMirror
         let staged = mirror.location.appendingPathComponent(mirror.root).appendingPathComponent("index.txt.staged")
         let stagedFiles = (try? String(contentsOf: staged, encoding: .utf8))?.split(separator: "\n").count
-        if FileManager.default.fileExists(atPath: mirrorStateURL.path), let state = try? MirrorState.load(from: mirrorStateURL) {
+        if let state = try? MirrorState.load(from: mirrorState) {
             if let restored = state.restoredAt {
                 return "mirror: the state's own client index was restored at \(restored.formatted(.iso8601))"
             }

@@ -17,6 +17,8 @@ struct WorkerAssembly {
     var takeBackClientIndex = false
     /// How `s3://` and `gs://` locations are reached: the plan's `buckets:`, credentials found once.
     var cloud = CloudStoreSettings()
+    /// The run lock as this process holds it: worker state in the journal is saved under it.
+    var heldLease = HeldLease()
 
     /// Why the workers could not be built (a key file, a store), with the place to fix.
     struct Failure: Error, CustomStringConvertible {
@@ -154,15 +156,22 @@ struct WorkerAssembly {
     /// The state's key set as the coverage proof saw it before the cut-over.
     var coverageSnapshotURL: URL { besideJournal("state-keys") }
 
-    /// The mirror's memory: the digest of the client index it published, swap and restore times.
-    var mirrorStateURL: URL { besideJournal("mirror.json") }
+    /// Where an older enmigrate kept the mirror's memory, beside the journal; read until the
+    /// journal holds it (``mirrorState``), then renamed `mirror.json.imported`.
+    var legacyMirrorStateURL: URL { besideJournal("mirror.json") }
+
+    /// The mirror's memory (the digest of the client index it published, swap and restore
+    /// times): the journal's document `mirror`, fenced by the run lock, shared by replicas.
+    var mirrorState: WorkerDocument {
+        .journal("mirror", lease: heldLease, open: { [journal] in try journal.openIfStarted() }, legacyFile: legacyMirrorStateURL)
+    }
 
     func clientMirror() throws -> ClientMirror {
         let (source, indexPath) = try BlobLocation.feed(index: plan.national.feed.index, redirects: redirectRule, cloud: cloud)
         var mirror = ClientMirror(
             source: source, sourceIndexPath: indexPath, nationalKey: try nationalKey(),
             destination: try store(plan.state.clientMirror.location), root: plan.state.clientMirror.root,
-            stateFile: mirrorStateURL, retry: retry, environment: environment)
+            state: mirrorState, retry: retry, environment: environment)
         mirror.overwriteForeignIndex = takeBackClientIndex
         mirror.fullVerificationEvery = plan.workers.fullVerificationEvery
         return mirror

@@ -115,6 +115,53 @@ struct JournalConformanceTests {
         #expect(throws: JournalError.fenced(expected: fence, current: fence + 1)) { try held.confirm(now: start.addingTimeInterval(31)) }
     }
 
+    @Test(
+        "a worker document is saved under the run lock, read by another connection, and refused to a holder that lost the run",
+        arguments: JournalDriver.allCases)
+    func workerDocuments(driver: JournalDriver) throws {
+        let (journal, _, reopen) = try driver.make()
+        #expect(try journal.document("mirror") == nil)
+        let (fence, _) = try journal.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
+        let held = HeldLease()
+        #expect(throws: JournalError.self, "nothing is saved without the run lock") { try held.saveDocument("mirror", Data("{}".utf8)) }
+        held.hold(journal, fence: fence, ttl: .seconds(15))
+        try held.saveDocument("mirror", Data(#"{"publishedDigest":"a"}"#.utf8), now: start)
+        try held.saveDocument("mirror", Data(#"{"publishedDigest":"b"}"#.utf8), now: start.addingTimeInterval(1))
+        #expect(try reopen().document("mirror") == Data(#"{"publishedDigest":"b"}"#.utf8), "replaced, and seen from another connection")
+        #expect(try held.document("mirror") == Data(#"{"publishedDigest":"b"}"#.utf8))
+        #expect(try journal.document("other") == nil)
+
+        // Stopped past its lease; another process takes the run over and saves its own state.
+        let replica = try reopen()
+        let (newFence, _) = try replica.acquireLease(owner: other, now: start.addingTimeInterval(30), ttl: .seconds(15)) { _ in true }
+        try replica.saveDocument("mirror", Data(#"{"publishedDigest":"c"}"#.utf8), fence: newFence, at: start.addingTimeInterval(31))
+        #expect(throws: JournalError.fenced(expected: fence, current: newFence)) {
+            try held.saveDocument("mirror", Data(#"{"publishedDigest":"stale"}"#.utf8), now: self.start.addingTimeInterval(32))
+        }
+        #expect(try replica.document("mirror") == Data(#"{"publishedDigest":"c"}"#.utf8), "the stale holder changed nothing")
+    }
+
+    @Test("a run from before documents: the mirror's old file is read until the journal holds its state, then set aside", arguments: JournalDriver.allCases)
+    func legacyDocumentImport(driver: JournalDriver) throws {
+        let (journal, _, reopen) = try driver.make()
+        let legacy = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-legacy-\(UUID().uuidString).mirror.json")
+        defer {
+            try? FileManager.default.removeItem(at: legacy)
+            try? FileManager.default.removeItem(at: legacy.appendingPathExtension("imported"))
+        }
+        try Data(#"{"publishedDigest":"old"}"#.utf8).write(to: legacy)
+        let held = HeldLease()
+        let document = WorkerDocument.journal("mirror", lease: held, open: { try reopen() }, legacyFile: legacy)
+        #expect(try document.load() == Data(#"{"publishedDigest":"old"}"#.utf8), "read from the old file while the journal has none")
+        let (fence, _) = try journal.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
+        held.hold(journal, fence: fence, ttl: .seconds(15))
+        try document.save(Data(#"{"publishedDigest":"new"}"#.utf8))
+        #expect(!FileManager.default.fileExists(atPath: legacy.path))
+        #expect(FileManager.default.fileExists(atPath: legacy.appendingPathExtension("imported").path))
+        held.release()
+        #expect(try document.load() == Data(#"{"publishedDigest":"new"}"#.utf8), "read from the journal by a process without the lock")
+    }
+
     @Test("a second process gets `lock held` naming the holder; the holder renews", arguments: JournalDriver.allCases)
     func lockHeld(driver: JournalDriver) throws {
         let journal = try driver.make().journal

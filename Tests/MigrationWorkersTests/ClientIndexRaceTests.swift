@@ -40,7 +40,7 @@ struct ClientIndexRaceTests {
         let mirror = ClientMirror(
             source: national.store, sourceIndexPath: "exposureKeyExport-US/index.txt", nationalKey: TestKeys.national.trustedKey,
             destination: RacingStore(base: cdnStore, racedPath: indexPath, foreign: foreign),
-            root: "exposureKeyExport-US-XX", stateFile: stateFile, environment: testEnvironment())
+            root: "exposureKeyExport-US-XX", state: .file(stateFile), environment: testEnvironment())
         try await mirror.stage()
         await #expect(throws: MirrorError.clientIndexChangedBeforeSwap(path: indexPath)) { try await mirror.publish() }
         #expect(try await cdnStore.read(indexPath) == foreign)

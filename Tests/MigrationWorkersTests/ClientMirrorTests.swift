@@ -21,7 +21,7 @@ struct ClientMirrorTests {
         var mirror: ClientMirror {
             ClientMirror(
                 source: national.store, sourceIndexPath: "exposureKeyExport-US/index.txt", nationalKey: TestKeys.national.trustedKey,
-                destination: cdn.store, root: "exposureKeyExport-US-XX", stateFile: stateFile, environment: testEnvironment())
+                destination: cdn.store, root: "exposureKeyExport-US-XX", state: .file(stateFile), environment: testEnvironment())
         }
 
         func clientIndex() async throws -> String {
@@ -53,7 +53,7 @@ struct ClientMirrorTests {
             var mirror = ClientMirror(
                 source: setup.national.store, sourceIndexPath: "exposureKeyExport-US/index.txt",
                 nationalKey: TestKeys.national.trustedKey, destination: destination, root: "exposureKeyExport-US-XX",
-                stateFile: setup.stateFile, environment: clock.environment)
+                state: .file(setup.stateFile), environment: clock.environment)
             mirror.fullVerificationEvery = .seconds(86_400)
             return mirror
         }
@@ -167,7 +167,7 @@ struct ClientMirrorCrashTests {
         let dying = ClientMirror(
             source: setup.national.store, sourceIndexPath: "exposureKeyExport-US/index.txt", nationalKey: TestKeys.national.trustedKey,
             destination: DiesAfterWriting(inner: setup.cdn.store, path: "exposureKeyExport-US-XX/index.txt"),
-            root: "exposureKeyExport-US-XX", stateFile: setup.stateFile, environment: testEnvironment())
+            root: "exposureKeyExport-US-XX", state: .file(setup.stateFile), environment: testEnvironment())
         await #expect(throws: DiesAfterWriting.Died.self) { try await dying.publish() }
         #expect(try await setup.clientIndex().split(separator: "\n").count == 4, "the write reached the CDN")
         // The next process: the index it finds is the one the dead one wrote, not someone else's.
@@ -201,7 +201,7 @@ struct MirrorStageWorkerTests {
         let mirror = ClientMirror(
             source: national.store, sourceIndexPath: "exposureKeyExport-US/index.txt",
             nationalKey: TestKeys.national.trustedKey, destination: cdn.store, root: "exposureKeyExport-US-XX",
-            stateFile: FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-m-\(UUID().uuidString).json"),
+            state: .file(FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-m-\(UUID().uuidString).json")),
             environment: testEnvironment())
         let worker = MirrorStageWorker(mirror: mirror)
         try await worker.apply()

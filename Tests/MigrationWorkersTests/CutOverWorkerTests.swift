@@ -29,7 +29,7 @@ struct CutOverWorkerTests {
         var mirror: ClientMirror {
             ClientMirror(
                 source: national.store, sourceIndexPath: "\(national.root)/index.txt", nationalKey: nationalKey,
-                destination: cdn.store, root: cdn.root, stateFile: folder.appendingPathComponent("mirror.json"), environment: testEnvironment())
+                destination: cdn.store, root: cdn.root, state: .file(folder.appendingPathComponent("mirror.json")), environment: testEnvironment())
         }
 
         var prover: CoverageProver {
@@ -55,7 +55,7 @@ struct CutOverWorkerTests {
         try await worker.apply()
         #expect(try await setup.clientIndex().contains("national-"))
         // The crash: the swap happened, the mirror's memory of it did not.
-        try FileManager.default.removeItem(at: setup.mirror.stateFile)
+        try FileManager.default.removeItem(at: setup.folder.appendingPathComponent("mirror.json"))
         #expect(try await worker.isDone() == false)
         try await worker.apply()
         #expect(try await worker.isDone())
@@ -244,7 +244,7 @@ struct PhoneDownloadTests {
         var setup = try await CutOverWorkerTests.Setup()
         let worker = setup.worker()
         try await worker.apply()
-        let state = try MirrorState.load(from: setup.mirror.stateFile)
+        let state = try MirrorState.load(from: setup.mirror.state)
         #expect(state.swapDownloads?.noPhoneMissesAFile == true)
         #expect(state.swapDownloads?.resumeAfterLastName.files == 1 && (state.swapDownloads?.resumeAfterLastName.bytes ?? 0) > 0)
         #expect(await worker.journalDetail()["phoneDownloads"]?.contains("phones that resume after the last name fetch 1 files") == true)

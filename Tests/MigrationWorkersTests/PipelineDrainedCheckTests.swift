@@ -29,7 +29,7 @@ struct PipelineDrainedCheckTests {
         let mirror = ClientMirror(
             source: nationalFolder.store, sourceIndexPath: "\(nationalFolder.root)/index.txt", nationalKey: TestKeys.national.trustedKey,
             destination: cdn.store, root: cdn.root,
-            stateFile: cdn.folder.appendingPathComponent("mirror.json"), environment: testEnvironment(now: now))
+            state: .file(cdn.folder.appendingPathComponent("mirror.json")), environment: testEnvironment(now: now))
         let check = PipelineDrainedCheck(resigner: resigner, nationalExport: writer, mirror: mirror)
 
         let fresh = await check.evaluate()

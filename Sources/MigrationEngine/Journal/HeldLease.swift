@@ -26,6 +26,25 @@ public final class HeldLease: Sendable {
         held.withLock { $0 = nil }
     }
 
+    /// Whether this process holds the run lock right now.
+    public var isHeld: Bool { held.withLock { $0 != nil } }
+
+    /// The worker document `name` from the journal this process holds the run lock on; nil when
+    /// it holds none or the document was never saved.
+    public func document(_ name: String) throws -> Data? {
+        guard let current = held.withLock({ $0 }) else { return nil }
+        return try current.journal.document(name)
+    }
+
+    /// Saves the worker document `name` in the journal, fenced by the held lease in the same
+    /// transaction. Without the run lock nothing may be saved: that is an error, not a no-op.
+    public func saveDocument(_ name: String, _ data: Data, now: Date = Date()) throws {
+        guard let current = held.withLock({ $0 }) else {
+            throw JournalError.database("the worker document \(name) is saved only under the run lock, and this process holds none")
+        }
+        try current.journal.saveDocument(name, data, fence: current.fence, at: now)
+    }
+
     /// Confirms, in one journal transaction, that the lease is still this fence's, and extends
     /// it; throws ``JournalError/fenced(expected:current:)`` when another process holds the run
     /// now. Nothing to confirm when no lease is held (a dry run, a read-only verb, a test).

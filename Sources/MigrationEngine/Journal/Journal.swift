@@ -105,6 +105,17 @@ public final class Journal: Sendable {
         return SHA256.hash(data: Data(content.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The worker state document `name` (see ``JournalStorage/loadDocument(_:)``).
+    public func document(_ name: String) throws(JournalError) -> Data? {
+        try guarded { try storage.loadDocument(name) }
+    }
+
+    /// Stores the worker state document `name`, fenced like a record: a holder whose lease was
+    /// taken over is refused and nothing is stored.
+    public func saveDocument(_ name: String, _ data: Data, fence: Int64, at now: Date) throws(JournalError) {
+        try guarded { try storage.saveDocument(name, data, fence: fence, at: now) }
+    }
+
     /// Runs a storage call; the journal's own errors pass through, any other failure becomes
     /// ``JournalError/database(_:)`` naming the journal.
     func guarded<T>(_ body: () throws -> T) throws(JournalError) -> T {

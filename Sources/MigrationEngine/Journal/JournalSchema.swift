@@ -17,6 +17,15 @@ public enum JournalSchema {
                                         pid INTEGER NOT NULL, fence INTEGER NOT NULL, expires_at DATETIME NOT NULL);
                     """)
         }
+        // Worker state that lived in files beside the journal (the mirror's state) moves into
+        // the journal, so it is fenced like a record and replicas share it with the run.
+        migrator.registerMigration("v2-worker-documents") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE document (name TEXT PRIMARY KEY, data BLOB NOT NULL, fence INTEGER NOT NULL,
+                                           saved_at DATETIME NOT NULL);
+                    """)
+        }
         return migrator
     }
 

@@ -26,4 +26,13 @@ public protocol JournalStorage: Sendable {
 
     /// The lease as stored (expired or released ones included).
     func loadLease() throws -> LockHolder?
+
+    /// A worker's durable state document by name (the mirror's state, …), nil when never
+    /// saved. A journal that predates documents (opened read-only, not yet migrated) has none.
+    func loadDocument(_ name: String) throws -> Data?
+
+    /// In one transaction: when `fence` is above 0, fails with ``JournalError/fenced(expected:current:)``
+    /// unless the lease still carries it; then stores `data` as the document `name`, replacing
+    /// the previous one. Written where the records are, so replicas share it with the run.
+    func saveDocument(_ name: String, _ data: Data, fence: Int64, at: Date) throws
 }

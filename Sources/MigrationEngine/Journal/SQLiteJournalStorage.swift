@@ -104,6 +104,28 @@ public final class SQLiteJournalStorage: JournalStorage {
         try database.read { try Self.lease($0) }
     }
 
+    public func loadDocument(_ name: String) throws -> Data? {
+        try database.read { db in
+            // A read-only open of a journal from before documents: there are none yet.
+            guard try db.tableExists("document") else { return nil }
+            return try Data.fetchOne(db, sql: "SELECT data FROM document WHERE name = ?", arguments: [name])
+        }
+    }
+
+    public func saveDocument(_ name: String, _ data: Data, fence: Int64, at: Date) throws {
+        try database.write { db in
+            if fence > 0 {
+                let current = try Int64.fetchOne(db, sql: "SELECT fence FROM lease WHERE id = 1") ?? 0
+                guard current == fence else { throw JournalError.fenced(expected: fence, current: current) }
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO document (name, data, fence, saved_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET data = excluded.data, fence = excluded.fence, saved_at = excluded.saved_at
+                    """, arguments: [name, data, fence, at])
+        }
+    }
+
     private static func lease(_ db: Database) throws -> LockHolder? {
         try Row.fetchOne(db, sql: "SELECT * FROM lease WHERE id = 1").map {
             LockHolder(user: $0["user"], host: $0["host"], pid: $0["pid"], fence: $0["fence"], expires: $0["expires_at"])

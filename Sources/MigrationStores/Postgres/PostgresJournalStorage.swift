@@ -47,7 +47,16 @@ public final class PostgresJournalStorage: JournalStorage {
                     fence BIGINT NOT NULL, expires_at_ms BIGINT NOT NULL)
                 """,
                 "INSERT INTO journal_lease VALUES (1, '', '', 0, 0, 0)",
-            ])
+            ]),
+        // Worker state that lived in files beside the journal moves into it (fenced, shared by replicas).
+        PostgresMigration(
+            "journal-v2-worker-documents",
+            [
+                """
+                CREATE TABLE journal_document (name TEXT PRIMARY KEY, data TEXT NOT NULL, fence BIGINT NOT NULL,
+                    saved_at_ms BIGINT NOT NULL)
+                """
+            ]),
     ]
 
     /// Connects and, with `create`, creates the journal's tables when missing (replicas
@@ -176,6 +185,38 @@ public final class PostgresJournalStorage: JournalStorage {
         try transaction { query in
             try query("SELECT \"user\", host, pid, fence, expires_at_ms FROM \(unescaped: table("journal_lease")) WHERE id = 1")
                 .first.flatMap(Self.lease)
+        }
+    }
+
+    public func loadDocument(_ name: String) throws -> Data? {
+        try transaction { query in
+            // A read-only open of a journal from before documents: there are none yet.
+            let present =
+                try query(
+                    """
+                    SELECT count(*) FROM information_schema.tables WHERE table_schema = \(postgres.schema) AND table_name = 'journal_document'
+                    """
+                ).first?.decode(Int64.self) == 1
+            guard present else { return nil }
+            return try query("SELECT data FROM \(unescaped: table("journal_document")) WHERE name = \(name)")
+                .first.map { Data(try $0.decode(String.self).utf8) }
+        }
+    }
+
+    /// Documents are JSON, stored as text so `psql` shows them as they are.
+    public func saveDocument(_ name: String, _ data: Data, fence: Int64, at: Date) throws {
+        let text = String(decoding: data, as: UTF8.self)
+        try transaction { query in
+            let current =
+                try query("SELECT fence FROM \(unescaped: table("journal_lease")) WHERE id = 1 FOR UPDATE")
+                .first?.decode(Int64.self) ?? 0
+            if fence > 0, current != fence { throw JournalError.fenced(expected: fence, current: current) }
+            // An upsert: running it again after a lost COMMIT answer stores the same thing.
+            _ = try query(
+                """
+                INSERT INTO \(unescaped: table("journal_document")) VALUES (\(name), \(text), \(fence), \(Self.milliseconds(at)))
+                ON CONFLICT (name) DO UPDATE SET data = excluded.data, fence = excluded.fence, saved_at_ms = excluded.saved_at_ms
+                """)
         }
     }
 

@@ -23,8 +23,8 @@ public struct ClientMirror: Sendable {
     public let destination: any BlobStore
     /// The client feed's root folder in `destination`.
     public let root: String
-    /// The mirror's memory (``MirrorState``).
-    public let stateFile: URL
+    /// Where the mirror's state (``MirrorState``) is kept: the journal under `apply`.
+    public let state: WorkerDocument
     /// Take back a client index someone else rewrote (after the operator stopped that writer).
     public var overwriteForeignIndex = false
     /// How often staging reads and verifies every staged copy again; in between, only copies
@@ -37,14 +37,14 @@ public struct ClientMirror: Sendable {
 
     public init(
         source: any BlobStore, sourceIndexPath: String, nationalKey: TrustedKey, destination: any BlobStore, root: String,
-        stateFile: URL, retry: TransientRetry = .init(), limits: ExportLimits = .default, environment: WorkerEnvironment = .init()
+        state: WorkerDocument, retry: TransientRetry = .init(), limits: ExportLimits = .default, environment: WorkerEnvironment = .init()
     ) {
         self.source = source
         self.sourceIndexPath = sourceIndexPath
         self.nationalKey = nationalKey
         self.destination = destination
         self.root = root
-        self.stateFile = stateFile
+        self.state = state
         self.retry = retry
         self.limits = limits
         self.environment = environment
@@ -78,7 +78,7 @@ public struct ClientMirror: Sendable {
         }
         var summary = StageSummary()
         summary.entries = index.entries.count
-        var state = try MirrorState.load(from: stateFile)
+        var state = try MirrorState.load(from: self.state)
         let before = state
         let now = environment.now()
         let fullPass = state.fullVerificationAt.map { now.timeIntervalSince($0) >= TimeInterval(fullVerificationEvery.components.seconds) } ?? true
@@ -106,7 +106,7 @@ public struct ClientMirror: Sendable {
         let listed = Set(index.entries.map(localName))
         state.verifiedCopies = verified.filter { listed.contains($0.key) }
         if fullPass { state.fullVerificationAt = now }
-        if state != before { try state.save(to: stateFile) }
+        if state != before { try state.save(to: self.state) }
         summary.indexText = ExportIndex(entries: index.entries.map(localName)).text
         let staged = Data(summary.indexText.utf8)
         if (try? await destination.read(stagedIndexPath)) != staged { try await destination.write(staged, to: stagedIndexPath) }
@@ -143,7 +143,7 @@ public struct ClientMirror: Sendable {
     /// after the write): anything else was written by someone else and is not overwritten.
     @discardableResult
     public func publish(_ staged: Data, replacing: Set<String>? = nil, sizes: [String: Int] = [:]) async throws -> Date {
-        var state = try MirrorState.load(from: stateFile)
+        var state = try MirrorState.load(from: self.state)
         // The version first, then the bytes: the swap below is conditional on that version, so
         // a client index rewritten after this moment (by the state's own exporter, a sync job,
         // a second operator) makes the swap fail instead of being overwritten unseen.
@@ -159,12 +159,12 @@ public struct ClientMirror: Sendable {
                 try await destination.write(current, to: previousIndexPath)
             }
             state.previousIndexSaved = true
-            try state.save(to: stateFile)
+            try state.save(to: self.state)
         }
         // Intent → write → commit: the write is named before it happens, so a crash between
         // the write and the commit leaves an index the next pass knows as ours.
         state.publishing = .init(digest: staged.sha256Hex, startedAt: environment.now(), downloads: downloads)
-        try state.save(to: stateFile)
+        try state.save(to: self.state)
         // The last moment before phones see it: a process that lost the run lock writes nothing.
         try environment.confirmLease()
         do {
@@ -174,7 +174,7 @@ public struct ClientMirror: Sendable {
         }
         let now = environment.now()
         state.commitPublish(at: now)
-        try state.save(to: stateFile)
+        try state.save(to: self.state)
         return now
     }
 
@@ -221,11 +221,11 @@ public struct ClientMirror: Sendable {
     /// Whether the published client index is the one the mirror last wrote.
     /// A write whose commit a crash cut off counts as ours, and is committed here.
     public func publishedIndexIsOurs() async throws -> Bool {
-        var state = try MirrorState.load(from: stateFile)
+        var state = try MirrorState.load(from: self.state)
         let current = (try? await destination.read(indexPath))?.sha256Hex
         if let pending = state.publishing, current == pending.digest {
             state.commitPublish()
-            try state.save(to: stateFile)
+            try state.save(to: self.state)
             return true
         }
         guard let digest = state.publishedDigest else { return false }
@@ -237,7 +237,7 @@ public struct ClientMirror: Sendable {
     /// the published index no longer lists.
     public func steadyPass() async throws {
         let ours = try await publishedIndexIsOurs()
-        let state = try MirrorState.load(from: stateFile)
+        let state = try MirrorState.load(from: self.state)
         if state.publishedDigest != nil, !overwriteForeignIndex, !ours {
             throw MirrorError.indexRewritten(path: indexPath)
         }
@@ -289,11 +289,11 @@ public struct ClientMirror: Sendable {
         }
         try environment.confirmLease()
         try await destination.write(previous, to: indexPath)
-        var state = try MirrorState.load(from: stateFile)
+        var state = try MirrorState.load(from: self.state)
         state.publishedDigest = nil
         state.publishing = nil
         state.restoredAt = environment.now()
-        try state.save(to: stateFile)
+        try state.save(to: self.state)
     }
 
     /// Serves the state's current index from `origin` (see ``restore(stateKey:expectedDigest:knownRejected:origin:)``).
@@ -322,11 +322,11 @@ public struct ClientMirror: Sendable {
         }
         try environment.confirmLease()
         try await destination.write(text, to: indexPath)
-        var state = try MirrorState.load(from: stateFile)
+        var state = try MirrorState.load(from: self.state)
         state.publishedDigest = nil
         state.publishing = nil
         state.restoredAt = environment.now()
-        try state.save(to: stateFile)
+        try state.save(to: self.state)
     }
 
     /// `<root>/national-<basename>`.

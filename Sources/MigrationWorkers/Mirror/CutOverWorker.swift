@@ -80,7 +80,7 @@ public struct CutOverWorker: MigrationWorker {
 
     /// The swap time, so status can tell the cut-over latency from the approval.
     public func journalDetail() async -> [String: String] {
-        guard let state = try? MirrorState.load(from: mirror.stateFile), let swappedAt = state.swappedAt else { return [:] }
+        guard let state = try? MirrorState.load(from: mirror.state), let swappedAt = state.swappedAt else { return [:] }
         var detail = ["swappedAt": String(swappedAt.timeIntervalSince1970)]
         if let downloads = state.swapDownloads { detail["phoneDownloads"] = downloads.summary }
         return detail

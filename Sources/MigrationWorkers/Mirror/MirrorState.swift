@@ -1,8 +1,8 @@
 import Foundation
 import MigrationStores
 
-/// What the mirror remembers between passes, in a small JSON file beside the journal
-/// (written atomically): the digest of the client index it last published, so a rewrite by
+/// What the mirror remembers between passes, a small JSON document in the journal (fenced by
+/// the run lock, shared by replicas; ``WorkerDocument``): the digest of the client index it last published, so a rewrite by
 /// anything else is noticed, and when the cut-over swap and any restore happened.
 public struct MirrorState: Codable, Sendable, Equatable {
     /// SHA-256 (hex) of the client index as the mirror last wrote it.
@@ -52,16 +52,25 @@ public struct MirrorState: Codable, Sendable, Equatable {
 
     /// The state at `url`, or a fresh one when the file does not exist.
     public static func load(from url: URL) throws -> MirrorState {
-        guard FileManager.default.fileExists(atPath: url.path) else { return MirrorState() }
+        try load(from: .file(url))
+    }
+
+    /// The state in `document`, or a fresh one when it was never saved.
+    public static func load(from document: WorkerDocument) throws -> MirrorState {
+        guard let data = try document.load() else { return MirrorState() }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
             return try Self.timestamp.parse(text)
         }
-        return try decoder.decode(MirrorState.self, from: Data(contentsOf: url))
+        return try decoder.decode(MirrorState.self, from: data)
     }
 
     public func save(to url: URL) throws {
+        try save(to: .file(url))
+    }
+
+    public func save(to document: WorkerDocument) throws {
         let encoder = JSONEncoder()
         // Milliseconds matter: the cut-over latency is measured from this time.
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -69,6 +78,6 @@ public struct MirrorState: Codable, Sendable, Equatable {
             try container.encode(date.formatted(Self.timestamp))
         }
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try DurableFile.write(try encoder.encode(self), to: url)
+        try document.save(try encoder.encode(self))
     }
 }
