@@ -22,9 +22,7 @@ extension WorkerAssembly {
     /// `planPath` is how the operator named the plan, for the commands the report suggests.
     func storeReport(planPath: String = "PLAN") async -> StoreReport {
         var report = StoreReport()
-        if FileManager.default.fileExists(atPath: ledgerPath), let ledger = try? SQLitePublishLedger(path: ledgerPath, readOnly: true),
-            let entries = try? await ledger.entries()
-        {
+        if let ledger = try? publishLedger(readOnly: true), let entries = try? await ledger.entries() {
             let published = entries.count { $0.status == .published }, quarantined = entries.count { $0.status == .quarantined }
             report.progress.append(
                 "dual-export: \(published) files re-signed into the second feed, \(quarantined) quarantined, \(entries.count - published - quarantined) to retry"

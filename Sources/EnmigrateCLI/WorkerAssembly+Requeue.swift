@@ -24,8 +24,9 @@ extension WorkerAssembly {
             result.imports.append(record.url)
             wanted.remove(record.url)
         }
-        if FileManager.default.fileExists(atPath: ledgerPath) {
-            let ledger = try SQLitePublishLedger(path: ledgerPath)
+        // A run that never re-signed a file has no SQLite ledger yet; requeue does not make one.
+        let hasLedger: Bool = if case .sqlite = journal.kind { FileManager.default.fileExists(atPath: ledgerPath) } else { true }
+        if hasLedger, let ledger = try publishLedger(readOnly: false) {
             for entry in try await ledger.entries() where entry.status == .quarantined {
                 let base = entry.name.split(separator: "/").last.map(String.init) ?? entry.name
                 let matches = wanted.filter { $0 == entry.name || $0.split(separator: "/").last.map(String.init) == base }

@@ -25,7 +25,7 @@ struct WorkerAssembly {
         let description: String
     }
 
-    /// The publish ledger lives beside the journal: `journal.db` → `journal.ledger.db`.
+    /// The SQLite publish ledger beside the journal: `journal.db` → `journal.ledger.db` (see ``publishLedger(readOnly:)``).
     var ledgerPath: String {
         let url = URL(fileURLWithPath: journal.localFilesBase)
         return url.deletingPathExtension().path + ".ledger.db"
@@ -275,8 +275,22 @@ struct WorkerAssembly {
     }
 
     private func openLedger() throws -> any PublishLedger {
-        if dryRun, !FileManager.default.fileExists(atPath: ledgerPath) { return InMemoryPublishLedger() }
-        return try SQLitePublishLedger(path: ledgerPath, readOnly: dryRun)
+        try publishLedger(readOnly: dryRun) ?? InMemoryPublishLedger()
+    }
+
+    /// The publish ledger: in the PostgreSQL journal's schema when the journal is there (shared
+    /// by replicas with the run; an older run's SQLite ledger beside it is copied in once),
+    /// otherwise the SQLite file beside the journal. Read-only, nil when there is none yet.
+    func publishLedger(readOnly: Bool) throws -> (any PublishLedger)? {
+        let legacyExists = FileManager.default.fileExists(atPath: ledgerPath)
+        switch journal.kind {
+        case .postgres(let location):
+            let legacy = legacyExists && !readOnly ? try SQLitePublishLedger(path: ledgerPath, readOnly: true) : nil
+            return try PostgresPublishLedger(location: location, readOnly: readOnly, legacy: legacy)
+        case .sqlite:
+            if readOnly, !legacyExists { return nil }
+            return try SQLitePublishLedger(path: ledgerPath, readOnly: readOnly)
+        }
     }
 
     private func secondFeedSigner() throws -> ExportSigner {
