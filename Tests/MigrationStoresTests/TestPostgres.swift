@@ -73,3 +73,41 @@ final class PrivatePostgres: @unchecked Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+/// Answers `body` or fails the test after `limit`: a hang is a failure, not a stuck suite.
+/// The body runs in a task nobody waits for once the limit passed (a task group would wait).
+func within<T: Sendable>(_ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    let answer = AnswerOnce<T>()
+    let result: Result<T, any Error>? = await withCheckedContinuation { continuation in
+        answer.waiting(continuation)
+        Task.detached { answer.give(await Result(catching: { try await body() })) }
+        Task.detached {
+            try? await Task.sleep(for: limit); answer.give(nil)
+        }
+    }
+    return try #require(result, "\(what) did not answer within \(limit)").get()
+}
+
+/// The first of several answers, handed to one waiting continuation.
+private final class AnswerOnce<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Result<T, any Error>?, Never>?
+
+    func waiting(_ continuation: CheckedContinuation<Result<T, any Error>?, Never>) {
+        lock.withLock { self.continuation = continuation }
+    }
+
+    func give(_ result: Result<T, any Error>?) {
+        let waiting: CheckedContinuation<Result<T, any Error>?, Never>? = lock.withLock {
+            defer { continuation = nil }
+            return continuation
+        }
+        waiting?.resume(returning: result)
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}

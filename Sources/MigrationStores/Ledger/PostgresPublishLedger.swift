@@ -65,7 +65,7 @@ public final class PostgresPublishLedger: PublishLedger {
 
     public func recordPublished(_ name: String, sourceDigest: String, sourceVersion: String?, at: Date) async throws {
         try await ready()
-        try await database.transaction { connection in
+        try await database.transaction { [self] connection in
             try await connection.query(Self.upsert(table, name, .published, sourceDigest, nil, at), logger: Self.logger)
             try await connection.query(Self.checked(table, name, sourceVersion, at), logger: Self.logger)
         }

@@ -88,11 +88,22 @@ public final class PostgresDatabase: Sendable {
     /// A connection found closed or lost before the COMMIT (a restart, a failover, an ended
     /// backend the pool had not yet noticed) rolled everything back, so the transaction is run
     /// again with backoff; a lost COMMIT answer is not retried (it may have committed) and fails.
-    public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    public func transaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
         try await ready()
+        let client = client, logger = logger
         return try await retrying { began in
+            let watch = ConnectionWatch()
             do {
-                return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+                return try await watch.race {
+                    try await client.withTransaction(logger: logger) { connection in
+                        watch.attach(connection)
+                        let result = try await body(connection)
+                        watch.bodyFinished()
+                        return result
+                    }
+                }
+            } catch let error as ConnectionWatch.Closed {
+                throw PostgresStoreError(error, location: location, mayHaveCommitted: error.afterBody)
             } catch let error as PSQLError {
                 throw PostgresStoreError(error, location: location)
             } catch let error as PostgresTransactionError {
@@ -110,11 +121,23 @@ public final class PostgresDatabase: Sendable {
     /// Runs one statement outside a transaction and returns its rows, decoded by the caller.
     /// A lost connection is retried like a transaction's: the statements run this way are reads
     /// and idempotent writes (at worst a file's attempt counter counts one attempt twice).
-    public func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+    /// The rows are read in full before the connection goes back to the pool (the statements
+    /// run this way return a national file's keys at most).
+    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
         try await ready()
+        let client = client, logger = logger
         return try await retrying { began in
+            let watch = ConnectionWatch()
             do {
-                return try await client.query(query, logger: logger)
+                return try await watch.race {
+                    try await client.withConnection { connection in
+                        watch.attach(connection)
+                        // Read to the end before the connection goes back to the pool.
+                        return PostgresRows(rows: try await connection.query(query, logger: logger).collect())
+                    }
+                }
+            } catch let error as ConnectionWatch.Closed {
+                throw PostgresStoreError(error, location: location)
             } catch let error as PSQLError {
                 throw PostgresStoreError(error, location: location)
             } catch {
@@ -218,4 +241,18 @@ public struct PostgresStoreError: Error, CustomStringConvertible {
             description = "\(location): \(error)"
         }
     }
+}
+
+/// The rows of one statement, read in full; decoded like postgres-nio's row sequence
+/// (`rows.decode(Int64.self)`).
+public struct PostgresRows: AsyncSequence, Sendable {
+    public typealias Element = PostgresRow
+    let rows: [PostgresRow]
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var remaining: IndexingIterator<[PostgresRow]>
+        public mutating func next() async throws -> PostgresRow? { remaining.next() }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(remaining: rows.makeIterator()) }
 }

@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresKeyStore {
     public func assignNationalFiles(root: String, maxKeysPerFile: Int, cutoff: Date) async throws -> [NationalFileRecord] {
         if isReference { throw PostgresKeyStoreError.nationalExportWithReferenceLayout(location.description) }
-        return try await database.transaction { connection in
+        return try await database.transaction { [self] connection in
             // Replicas assign one batch at a time, so no key lands in two files.
             try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(schema).national_file IN EXCLUSIVE MODE"), logger: connection.logger)
             let pendingKeys = "FROM \(schema).exposure WHERE national_file_id IS NULL AND created_at <= $1"

@@ -59,10 +59,11 @@ extension PostgresKeyStore: ReferencePublishChecking {
             unsafeSQL: "SELECT id FROM \(schema).exportimport WHERE index_file = $1 AND region = $2 ORDER BY id LIMIT 1",
             binds: binds)
         guard create else { return try await database.query(find).decode(Int64.self).first { _ in true } }
+        let findBinds = binds
         return try await database.transaction { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(schema + ".exportimport enmigrate")))", logger: connection.logger)
             if let id = try await connection.query(find, logger: connection.logger).decode(Int64.self).first(where: { _ in true }) { return id }
-            var insert = binds
+            var insert = findBinds
             insert.append(lineage.exportRoot)
             insert.append(lineage.traveler)
             insert.append(Date())

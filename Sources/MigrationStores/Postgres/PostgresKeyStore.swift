@@ -74,7 +74,7 @@ public final class PostgresKeyStore: ExposureKeyStore {
         if isReference, exportImportID == nil {
             throw PostgresKeyStoreError.referenceTable("\(referenceSchema).exportimport has no row for this import (a dry run creates none)")
         }
-        return try await database.transaction { connection in
+        return try await database.transaction { [self] connection in
             var outcomes: [ImportOutcome] = []
             for file in files { outcomes.append(try await importFile(file, at: at, exportImportID: exportImportID, connection: connection)) }
             return outcomes
@@ -318,7 +318,8 @@ public final class PostgresKeyStore: ExposureKeyStore {
         binds.append(now)
         binds.append(until)
         binds.append(limit)
-        return try await database.transaction { connection in
+        let claimBinds = binds
+        return try await database.transaction { [self] connection in
             // Claimers take turns (a transaction-scoped advisory lock), so two replicas never
             // pick the same free file; each takes the first `limit` free files in index order.
             let logger = connection.logger
@@ -334,7 +335,7 @@ public final class PostgresKeyStore: ExposureKeyStore {
                         INSERT INTO \(schema).import_claim (url, owner, expires_at) SELECT url, $2, $4 FROM free
                         ON CONFLICT (url) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
                         RETURNING url
-                        """, binds: binds), logger: logger)
+                        """, binds: claimBinds), logger: logger)
             var claimed = Set<String>()
             for try await url in rows.decode(String.self) { claimed.insert(url) }
             return urls.filter(claimed.contains)

@@ -56,7 +56,8 @@ public struct PostgresReconnect: Sendable, Equatable {
             }
         }
         // Reaching the server at all: refused, reset or timed out before PostgreSQL spoke.
-        return error is ConnectionClosedWhileWaiting || error is IOError || error is NIOConnectionError || error is ChannelError
+        return error is ConnectionClosedWhileWaiting || error is ConnectionWatch.Closed || error is IOError || error is NIOConnectionError
+            || error is ChannelError
     }
 }
 
