@@ -35,10 +35,10 @@ struct PostgresRestartTests {
         try server.restart()
 
         let appended = machine
-        _ = try await within(.seconds(30), "the journal append after the restart") {
+        _ = try await within(.seconds(60), "the journal append after the restart") {
             try journal.append(.checks, machine: appended, detail: ["n": "1"], fence: fence, at: self.start.addingTimeInterval(1))
         }
-        let outcomes = try await within(.seconds(30), "the key import after the restart") {
+        let outcomes = try await within(.seconds(60), "the key import after the restart") {
             try await store.importBatch([FileImport(url: "b.zip", digest: "db", keys: self.keys(2, count: 10))], at: self.start)
         }
         #expect(outcomes.map(\.inserted) == [10])
@@ -62,8 +62,8 @@ struct PostgresRestartTests {
             try server.start()
         }
         let began = ContinuousClock.now
-        let count = try await within(.seconds(30), "the key count while the server was away") { try await store.keyCount() }
-        _ = try await within(.seconds(30), "the lease renewal while the server was away") {
+        let count = try await within(.seconds(60), "the key count while the server was away") { try await store.keyCount() }
+        _ = try await within(.seconds(60), "the lease renewal while the server was away") {
             try journal.renewLease(fence: fence, now: self.start.addingTimeInterval(1), ttl: .seconds(15))
         }
         try await comesBack.value
