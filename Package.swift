@@ -196,7 +196,7 @@ let package = Package(
         // driven through the unchanged apply path in child processes, with injected faults.
         .target(
             name: "MigrationRehearsal",
-            dependencies: ["ExposureExport", "MigrationPlan", "MigrationStores", "LoopbackFeedServer"],
+            dependencies: ["ExposureExport", "MigrationPlan", "MigrationStores", "MigrationEngine", "LoopbackFeedServer"],
             swiftSettings: strictSettings
         ),
         .testTarget(

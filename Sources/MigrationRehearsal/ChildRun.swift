@@ -1,4 +1,5 @@
 import Foundation
+import MigrationEngine
 
 /// Runs the `enmigrate` binary itself as a child process — the unchanged `apply` path an
 /// operator runs — logging everything it prints, and SIGKILLs it at a chosen moment when asked.
@@ -125,9 +126,8 @@ final class ServerRestart: @unchecked Sendable {
     let after: Int
     private let command: String
     private let lock = NSLock()
-    private var fired = false
     /// What the restart said (exit status and time taken), once it ran.
-    private(set) var outcome: String?
+    private var said: String?
 
     init(after: Int, command: String) {
         self.after = after
@@ -135,11 +135,11 @@ final class ServerRestart: @unchecked Sendable {
     }
 
     /// Runs the command the first time it is called and returns what happened; nil afterwards.
+    /// The lock is held while it runs, so a replica reaching the moment meanwhile waits and gets nil.
     func fire() -> String? {
         lock.lock()
         defer { lock.unlock() }
-        guard !fired else { return nil }
-        fired = true
+        guard said == nil else { return nil }
         let began = ContinuousClock.now
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -149,16 +149,17 @@ final class ServerRestart: @unchecked Sendable {
         do {
             try process.run()
             process.waitUntilExit()
-            let elapsed = ContinuousClock.now - began
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            outcome = "the PostgreSQL server restarted (exit \(process.terminationStatus), " + String(format: "%.1f", seconds) + " s)"
+            said =
+                "the PostgreSQL server restarted (exit \(process.terminationStatus), "
+                + String(format: "%.1f", Journal.seconds(ContinuousClock.now - began)) + " s)"
         } catch {
-            outcome = "the restart command could not run: \(error)"
+            said = "the restart command could not run: \(error)"
         }
-        return outcome
+        return said
     }
 
-    var hasFired: Bool { lock.withLock { fired } }
+    /// What the restart said, nil while it has not run.
+    var outcome: String? { lock.withLock { said } }
 }
 
 /// Runs blocking work (a child process and its pipe) on a dispatch thread, so the in-process

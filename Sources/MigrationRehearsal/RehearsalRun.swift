@@ -174,15 +174,15 @@ struct RehearsalRun {
                 } : nil
             let replicas = command[0] == "apply" ? options.replicas : 1
             let result = try await runReplicas(child, arguments, log: log, count: replicas, killAfter: moment, restart: restart)
-            if let restart, restart.hasFired {
+            if let restart, let said = restart.outcome {
                 restartPlan[logicalPass] -= 1
                 state.report.faults.append(
                     .init(
-                        fault: "restart", injected: "pass \(number), after work event \(restart.after): \(restart.outcome ?? "")",
+                        fault: "restart", injected: "pass \(number), after work event \(restart.after): \(said)",
                         recovery: result.killed
                             ? "the pass was killed as well (next fault)"
                             : "the pass went on after the restart and ended `\(Self.short(result.lastMessage))`, exit \(result.status)"))
-                progress("pass \(number): fault: \(restart.outcome ?? "the server restarted") in the middle of the pass")
+                progress("pass \(number): fault: \(said) in the middle of the pass")
             } else if restartPlanned, !result.killed {
                 // Not reached in this pass (an approval, or a pass without a moment for it): the next one.
                 if logicalPass + 1 < restartPlan.count {

@@ -139,7 +139,7 @@ struct ConnectionWatchTests {
                 host: location.host, port: location.port, username: location.username, password: nil,
                 database: location.database, tls: .disable),
             id: 7, logger: Logger(label: "test"))
-        let watch = ConnectionWatch()
+        let watch = ConnectionWatch<Void>()
         watch.attach(connection)
         Task {
             try await Task.sleep(for: .milliseconds(300))
@@ -153,11 +153,11 @@ struct ConnectionWatchTests {
         switch outcome {
         case .success: Issue.record("the call answered")
         case .failure(let error):
-            let closed = try #require(error as? ConnectionWatch.Closed, "\(error)")
+            let closed = try #require(error as? ConnectionClosed, "\(error)")
             #expect(!closed.afterBody)
             #expect(PostgresReconnect.isConnectionLost(closed))
         }
-        let quick = ConnectionWatch()
+        let quick = ConnectionWatch<Int>()
         #expect(try await quick.race { 42 } == 42)
     }
 }

@@ -20,13 +20,19 @@ struct PostgresRestartTests {
         }
     }
 
-    @Test("restart the server between two steps: the journal and the key store go on")
-    func restartBetweenSteps() async throws {
+    /// A server of the test's own, the journal (lease taken) and the key store in a schema on it.
+    private func openStores() throws -> (PrivatePostgres, Journal, PostgresKeyStore, Int64) {
         let server = try PrivatePostgres()
         let location = try server.freshSchema()
         let journal = Journal(storage: try PostgresJournalStorage(location: location, reconnect: reconnect))
         let store = try PostgresKeyStore(location: location)
         let (fence, _) = try journal.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
+        return (server, journal, store, fence)
+    }
+
+    @Test("restart the server between two steps: the journal and the key store go on")
+    func restartBetweenSteps() async throws {
+        let (server, journal, store, fence) = try openStores()
         var machine = RunStateMachine(mode: .readOnly)
         try journal.startRun(planHash: "sha256:abc", machine: machine, fence: fence, at: start)
         _ = try machine.handle(.begin)
@@ -49,11 +55,7 @@ struct PostgresRestartTests {
 
     @Test("a server away for two seconds: calls made meanwhile wait for it and then answer")
     func awayForAWhile() async throws {
-        let server = try PrivatePostgres()
-        let location = try server.freshSchema()
-        let journal = Journal(storage: try PostgresJournalStorage(location: location, reconnect: reconnect))
-        let store = try PostgresKeyStore(location: location)
-        let (fence, _) = try journal.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
+        let (server, journal, store, fence) = try openStores()
         #expect(try await store.keyCount() == 0)
 
         try server.stop()

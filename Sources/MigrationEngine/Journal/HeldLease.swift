@@ -26,15 +26,8 @@ public final class HeldLease: Sendable {
         held.withLock { $0 = nil }
     }
 
-    /// Whether this process holds the run lock right now.
-    public var isHeld: Bool { held.withLock { $0 != nil } }
-
-    /// The worker document `name` from the journal this process holds the run lock on; nil when
-    /// it holds none or the document was never saved.
-    public func document(_ name: String) throws -> Data? {
-        guard let current = held.withLock({ $0 }) else { return nil }
-        return try current.journal.document(name)
-    }
+    /// The journal this process holds the run lock on right now; nil when it holds none.
+    public var journal: Journal? { held.withLock { $0?.journal } }
 
     /// Saves the worker document `name` in the journal, fenced by the held lease in the same
     /// transaction. Without the run lock nothing may be saved: that is an error, not a no-op.

@@ -8,7 +8,7 @@ import PostgresNIO
 public final class PostgresPublishLedger: PublishLedger {
     public let location: PostgresLocation
     private let database: PostgresDatabase
-    private var table: String { "\(location.schema).publish_ledger" }
+    private let table: String
 
     static func migrations(schema: String) -> [PostgresMigration] {
         [
@@ -34,6 +34,7 @@ public final class PostgresPublishLedger: PublishLedger {
         let database = try PostgresDatabase(location: location, migrations: Self.migrations(schema: location.schema), migrate: !readOnly)
         self.database = database
         let table = "\(location.schema).publish_ledger"
+        self.table = table
         imported = Task {
             guard let legacy, !readOnly else { return }
             let rows = try await database.query("SELECT count(*) FROM \(unescaped: table)")

@@ -89,31 +89,13 @@ public final class PostgresDatabase: Sendable {
     /// backend the pool had not yet noticed) rolled everything back, so the transaction is run
     /// again with backoff; a lost COMMIT answer is not retried (it may have committed) and fails.
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await ready()
         let client = client, logger = logger
-        return try await retrying { began in
-            let watch = ConnectionWatch()
-            do {
-                return try await watch.race {
-                    try await client.withTransaction(logger: logger) { connection in
-                        watch.attach(connection)
-                        let result = try await body(connection)
-                        watch.bodyFinished()
-                        return result
-                    }
-                }
-            } catch let error as ConnectionWatch.Closed {
-                throw PostgresStoreError(error, location: location, mayHaveCommitted: error.afterBody)
-            } catch let error as PSQLError {
-                throw PostgresStoreError(error, location: location)
-            } catch let error as PostgresTransactionError {
-                let cause = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError ?? error
-                // Our own errors from inside the transaction pass through unchanged.
-                guard cause is PSQLError else { throw cause }
-                throw PostgresStoreError(cause, location: location, mayHaveCommitted: error.commitError != nil)
-            } catch {
-                // Not from a statement or the body: the pool could not lease a connection.
-                throw unreachable(error, since: began)
+        return try await pooled { watch in
+            try await client.withTransaction(logger: logger) { connection in
+                watch.attach(connection)
+                let result = try await body(connection)
+                watch.bodyFinished()
+                return result
             }
         }
     }
@@ -124,23 +106,34 @@ public final class PostgresDatabase: Sendable {
     /// The rows are read in full before the connection goes back to the pool (the statements
     /// run this way return a national file's keys at most).
     public func query(_ query: PostgresQuery) async throws -> PostgresRows {
-        try await ready()
         let client = client, logger = logger
+        return try await pooled { watch in
+            try await client.withConnection { connection in
+                watch.attach(connection)
+                return PostgresRows(rows: try await connection.query(query, logger: logger).collect())
+            }
+        }
+    }
+
+    /// One call on a pooled connection, under a ``ConnectionWatch``, retried after a lost
+    /// connection (``retrying(_:)``), with every failure said as the store says it.
+    private func pooled<T: Sendable>(_ call: @escaping @Sendable (ConnectionWatch<T>) async throws -> T) async throws -> T {
+        try await ready()
         return try await retrying { began in
-            let watch = ConnectionWatch()
+            let watch = ConnectionWatch<T>()
             do {
-                return try await watch.race {
-                    try await client.withConnection { connection in
-                        watch.attach(connection)
-                        // Read to the end before the connection goes back to the pool.
-                        return PostgresRows(rows: try await connection.query(query, logger: logger).collect())
-                    }
-                }
-            } catch let error as ConnectionWatch.Closed {
-                throw PostgresStoreError(error, location: location)
+                return try await watch.race { try await call(watch) }
+            } catch let error as ConnectionClosed {
+                throw PostgresStoreError(error, location: location, mayHaveCommitted: error.afterBody)
             } catch let error as PSQLError {
                 throw PostgresStoreError(error, location: location)
+            } catch let error as PostgresTransactionError {
+                let cause = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError ?? error
+                // Our own errors from inside the transaction pass through unchanged.
+                guard cause is PSQLError else { throw cause }
+                throw PostgresStoreError(cause, location: location, mayHaveCommitted: error.commitError != nil)
             } catch {
+                // Not from a statement or the body: the pool could not lease a connection.
                 throw unreachable(error, since: began)
             }
         }

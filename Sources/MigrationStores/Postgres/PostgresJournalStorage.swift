@@ -326,7 +326,7 @@ public final class PostgresJournalStorage: JournalStorage {
             if connection.isClosed {
                 // One more look: the answer may have come with the close.
                 if done.wait(timeout: .now() + .milliseconds(200)) == .success { break }
-                throw ConnectionClosedWhileWaiting()
+                throw ConnectionClosed(afterBody: false)
             }
         }
         return try outcome.withLock { $0! }.get()

@@ -56,14 +56,9 @@ public struct PostgresReconnect: Sendable, Equatable {
             }
         }
         // Reaching the server at all: refused, reset or timed out before PostgreSQL spoke.
-        return error is ConnectionClosedWhileWaiting || error is ConnectionWatch.Closed || error is IOError || error is NIOConnectionError
+        return error is ConnectionClosed || error is IOError || error is NIOConnectionError
             || error is ChannelError
     }
-}
-
-/// The connection closed while a statement waited for its answer.
-struct ConnectionClosedWhileWaiting: Error, CustomStringConvertible {
-    var description: String { "the connection closed while a statement waited for its answer" }
 }
 
 /// A PostgreSQL server that could not be reached for as long as the store was willing to wait.

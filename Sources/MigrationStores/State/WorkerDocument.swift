@@ -6,13 +6,10 @@ import MigrationEngine
 /// it is fenced like a record and shared by replicas with the run; tests and tools may keep it
 /// in a file.
 public struct WorkerDocument: Sendable {
-    /// What the document is and where, for messages.
-    public let name: String
     private let loadBody: @Sendable () throws -> Data?
     private let saveBody: @Sendable (Data) throws -> Void
 
-    public init(name: String, load: @escaping @Sendable () throws -> Data?, save: @escaping @Sendable (Data) throws -> Void) {
-        self.name = name
+    public init(load: @escaping @Sendable () throws -> Data?, save: @escaping @Sendable (Data) throws -> Void) {
         loadBody = load
         saveBody = save
     }
@@ -26,7 +23,6 @@ public struct WorkerDocument: Sendable {
     /// A file, written atomically and durably (the file and its folder fsynced).
     public static func file(_ url: URL) -> WorkerDocument {
         WorkerDocument(
-            name: url.path,
             load: { FileManager.default.fileExists(atPath: url.path) ? try Data(contentsOf: url) : nil },
             save: { try DurableFile.write($0, to: url) })
     }
@@ -41,9 +37,8 @@ public struct WorkerDocument: Sendable {
         _ name: String, lease: HeldLease, open: @escaping @Sendable () throws -> Journal?, legacyFile: URL? = nil
     ) -> WorkerDocument {
         WorkerDocument(
-            name: "the journal's document \(name)",
             load: {
-                if let data = try lease.document(name) ?? (lease.isHeld ? nil : try open()?.document(name)) { return data }
+                if let data = try (lease.journal ?? open())?.document(name) { return data }
                 guard let legacyFile, FileManager.default.fileExists(atPath: legacyFile.path) else { return nil }
                 return try Data(contentsOf: legacyFile)
             },
