@@ -42,7 +42,7 @@ struct VerifyCommand: AsyncParsableCommand {
             let workers = context.workers(events: { event in if !json { printer(event) } })
             let mirrorState = try MirrorState.load(from: workers.mirrorState)
             let swapped = mirrorState.publishedDigest != nil
-            let sealed = CoverageSnapshot.proof(at: workers.coverageSnapshotURL)?.sealedAt != nil
+            let sealed = try CoverageSnapshot.proof(in: workers.coverageBaseline)?.sealedAt != nil
             let report: CoverageReport
             let compared: String
             if swapped {
@@ -52,11 +52,11 @@ struct VerifyCommand: AsyncParsableCommand {
                 // Sealed for a swap that has not been recorded: the client index may be either feed.
                 let prover = try workers.coverageProver()
                 report = CoverageReport.compare(
-                    state: try CoverageSnapshot.read(from: workers.coverageSnapshotURL),
+                    state: try CoverageSnapshot.read(from: workers.coverageBaseline),
                     national: try await prover.national.read(), accepted: try await workers.acceptedLosses())
                 compared = "state keys sealed for the cut-over vs the national feed (national key)"
             } else {
-                report = try await workers.coverageProver().prove()
+                report = try await workers.coverageProver(saving: false).prove()
                 compared = "state client feed (state client key) vs national feed (national key)"
             }
             if json {

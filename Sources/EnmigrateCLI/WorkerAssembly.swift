@@ -19,6 +19,8 @@ struct WorkerAssembly {
     var cloud = CloudStoreSettings()
     /// The run lock as this process holds it: worker state in the journal is saved under it.
     var heldLease = HeldLease()
+    /// The plan's `before-cut-over` hooks, run immediately before the swap.
+    var beforeCutOverHooks: @Sendable () async throws -> Void = {}
 
     /// Why the workers could not be built (a key file, a store), with the place to fix.
     struct Failure: Error, CustomStringConvertible {
@@ -108,9 +110,13 @@ struct WorkerAssembly {
                 .dualExport: beforeCutOver,
                 .importing: beforeCutOver + importing + [MirrorStageWorker(mirror: mirror), CoverageProofWorker(prover: prover), rotation],
                 .keyRotation: [
-                    CutOverWorker(
-                        mirror: mirror, prover: prover, rotationRequest: URL(fileURLWithPath: plan.rotationRequest),
-                        catchUp: beforeCutOver + importing)
+                    {
+                        var cutOver = CutOverWorker(
+                            mirror: mirror, prover: prover, rotationRequest: URL(fileURLWithPath: plan.rotationRequest),
+                            catchUp: beforeCutOver + importing)
+                        cutOver.beforeSwap = beforeCutOverHooks
+                        return cutOver
+                    }()
                 ],
                 .mirroring: steady,
                 .appUpdate: steady,
@@ -127,8 +133,8 @@ struct WorkerAssembly {
                 .mirroring: [cutOverCoverage],
                 .appUpdate: appUpdateChecks,
             ],
-            restoreClientIndex: { [coverageSnapshotURL] in
-                let baseline = CoverageSnapshot.proof(at: coverageSnapshotURL)
+            restoreClientIndex: { [coverageBaseline] in
+                let baseline = try CoverageSnapshot.proof(in: coverageBaseline)
                 try await mirror.restore(
                     stateKey: stateClientKey, expectedDigest: baseline?.replacedIndexDigest,
                     knownRejected: Set(baseline?.stateRejected.map(\.file) ?? []), origin: restoreOrigin)
@@ -153,8 +159,14 @@ struct WorkerAssembly {
         URL(fileURLWithPath: URL(fileURLWithPath: journal.localFilesBase).deletingPathExtension().path + "." + suffix)
     }
 
-    /// The state's key set as the coverage proof saw it before the cut-over.
-    var coverageSnapshotURL: URL { besideJournal("state-keys") }
+    /// The state's key set as the coverage proof saw it before the cut-over: in the journal,
+    /// fenced and shared by replicas. An older enmigrate kept it in `<journal>.state-keys`,
+    /// which is read until the journal holds it and then renamed `….state-keys.imported`.
+    var coverageBaseline: CoverageBaseline {
+        .journal(
+            lease: heldLease, open: { [journal] in try journal.openIfStarted() }, location: journal.description,
+            legacyFile: besideJournal("state-keys"))
+    }
 
     /// Where an older enmigrate kept the mirror's memory, beside the journal; read until the
     /// journal holds it (``mirrorState``), then renamed `mirror.json.imported`.
@@ -179,7 +191,8 @@ struct WorkerAssembly {
 
     /// The coverage proof before the cut-over: the state's client feed (client key) against the
     /// national feed (national key).
-    func coverageProver() throws -> CoverageProver {
+    /// `saving: false` (``VerifyCommand``): a proof taken to look, never saved as the baseline.
+    func coverageProver(saving: Bool = true) throws -> CoverageProver {
         let client = plan.state.clientFeed
         guard let clientPath = client.key.publicKey else { throw Failure(description: "state.clientFeed.key needs publicKey for the coverage proof") }
         let stateKey = TrustedKey(
@@ -194,7 +207,7 @@ struct WorkerAssembly {
             national: PhoneFeedReader(
                 store: nationalStore, indexPath: nationalIndex, key: try nationalKey(),
                 concurrency: plan.workers.concurrency, retry: retry, environment: environment),
-            snapshot: dryRun ? nil : coverageSnapshotURL, acceptedLosses: acceptedLosses)
+            snapshot: dryRun || !saving ? nil : coverageBaseline, acceptedLosses: acceptedLosses)
     }
 
     /// The losses operators accepted, read from the journal when the proof needs them.
@@ -207,7 +220,7 @@ struct WorkerAssembly {
 
     /// The proof after the swap: the saved state set against what phones read.
     func cutOverCoverageCheck() throws -> CutOverCoverageCheck {
-        CutOverCoverageCheck(clientMirror: try clientMirrorReader(), snapshot: coverageSnapshotURL, acceptedLosses: acceptedLosses)
+        CutOverCoverageCheck(clientMirror: try clientMirrorReader(), snapshot: coverageBaseline, acceptedLosses: acceptedLosses)
     }
 
     /// What phones read after the swap: `<clientMirror.location>/<root>/index.txt`, national key.

@@ -141,6 +141,32 @@ struct JournalConformanceTests {
         #expect(try replica.document("mirror") == Data(#"{"publishedDigest":"c"}"#.utf8), "the stale holder changed nothing")
     }
 
+    @Test(
+        "binary documents (NUL bytes, not UTF-8) come back byte for byte; several are saved together or, fenced, not at all",
+        arguments: JournalDriver.allCases)
+    func binaryDocuments(driver: JournalDriver) throws {
+        let (journal, _, reopen) = try driver.make()
+        let (fence, _) = try journal.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
+        let held = HeldLease()
+        held.hold(journal, fence: fence, ttl: .seconds(15))
+        let records = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 37) }) + Data([0, 0xff, 0xfe, 0])
+        try held.saveDocuments(["baseline": Data(#"{"count":1}"#.utf8), "baseline-keys": records], now: start)
+        #expect(try reopen().document("baseline-keys") == records)
+        #expect(try reopen().document("baseline") == Data(#"{"count":1}"#.utf8))
+        // A binary document later saved as text (and back) keeps only the newest form.
+        try held.saveDocuments(["baseline-keys": Data("text now".utf8)], now: start.addingTimeInterval(1))
+        #expect(try reopen().document("baseline-keys") == Data("text now".utf8))
+        try held.saveDocuments(["baseline-keys": Data()], now: start.addingTimeInterval(2))
+        #expect(try reopen().document("baseline-keys") == Data(), "an empty document is not a missing one")
+
+        let replica = try reopen()
+        _ = try replica.acquireLease(owner: other, now: start.addingTimeInterval(30), ttl: .seconds(15)) { _ in true }
+        #expect(throws: JournalError.self) {
+            try held.saveDocuments(["baseline": Data(#"{"count":2}"#.utf8), "baseline-keys": records], now: self.start.addingTimeInterval(31))
+        }
+        #expect(try replica.document("baseline") == Data(#"{"count":1}"#.utf8) && replica.document("baseline-keys") == Data(), "neither was saved")
+    }
+
     @Test("a run from before documents: the mirror's old file is read until the journal holds its state, then set aside", arguments: JournalDriver.allCases)
     func legacyDocumentImport(driver: JournalDriver) throws {
         let (journal, _, reopen) = try driver.make()

@@ -39,7 +39,7 @@ struct CoverageOutcomeTests {
         }
 
         func prover(snapshot: URL? = nil, accepted: [LossAcceptance] = []) -> CoverageProver {
-            CoverageProver(state: stateReader, national: nationalReader, snapshot: snapshot, acceptedLosses: { accepted })
+            CoverageProver(state: stateReader, national: nationalReader, snapshot: snapshot.map(CoverageBaseline.file), acceptedLosses: { accepted })
         }
     }
 
@@ -60,7 +60,7 @@ struct CoverageOutcomeTests {
             national: PhoneFeedReader(
                 store: national.store, indexPath: "\(national.root)/index.txt", key: TestKeys.national.trustedKey,
                 environment: testEnvironment()),
-            snapshot: snapshot)
+            snapshot: snapshot.map(CoverageBaseline.file))
     }
 
     enum Unavailable: String, CaseIterable {
@@ -212,7 +212,8 @@ struct CoverageOutcomeTests {
         let rekeyed = CoverageProver(
             state: prover.state,
             national: PhoneFeedReader(
-                store: national.store, indexPath: "\(national.root)/index.txt", key: other.trustedKey, environment: testEnvironment()), snapshot: snapshot)
+                store: national.store, indexPath: "\(national.root)/index.txt", key: other.trustedKey, environment: testEnvironment()),
+            snapshot: prover.snapshot)
         #expect(try await rekeyed.standingProof() == nil, "a proof taken with another national key does not stand")
     }
 
@@ -242,8 +243,8 @@ struct CoverageOutcomeTests {
         #expect(try await prover.prove().holds)
         try prover.sealBaseline(now: Date(), replacing: "")
         await #expect(throws: CoverageProver.BaselineSealed.self) { _ = try await prover.prove() }
-        #expect(throws: CoverageSnapshot.Unreadable.self) { try CoverageSnapshot.write(FeedKeySet(), to: snapshot) }
-        #expect(try CoverageSnapshot.read(from: snapshot).keys.count == 10)
+        #expect(throws: CoverageSnapshot.Unreadable.self) { try CoverageSnapshot.write(FeedKeySet(), to: .file(snapshot)) }
+        #expect(try CoverageSnapshot.read(from: .file(snapshot)).keys.count == 10)
     }
 
     @Test("a state client index that already lists national files is refused as the baseline")

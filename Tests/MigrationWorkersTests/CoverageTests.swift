@@ -58,15 +58,15 @@ struct CoverageTests {
         try await state.add(FeedFixture.keys(50), signer: TestKeys.client)
         let set = try await reader(state, TestKeys.client.trustedKey).read()
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-snapshot-\(UUID().uuidString)")
-        try CoverageSnapshot.write(set, to: url)
-        let back = try CoverageSnapshot.read(from: url)
+        try CoverageSnapshot.write(set, to: .file(url))
+        let back = try CoverageSnapshot.read(from: .file(url))
         // The baseline keeps each key's file and end interval (not the report type: only the other feed's matters).
         #expect(back.keys.mapValues { [$0.file, $0.endInterval] } == set.keys.mapValues { [$0.file, $0.endInterval] })
         #expect(back.files == set.files && back.indexDigest == set.indexDigest && back.fileVersions == set.fileVersions)
         var bytes = try Data(contentsOf: url)
         bytes[bytes.count - 25] ^= 0x01
         try bytes.write(to: url)
-        #expect(throws: CoverageSnapshot.Unreadable.self) { try CoverageSnapshot.read(from: url) }
+        #expect(throws: CoverageSnapshot.Unreadable.self) { try CoverageSnapshot.read(from: .file(url)) }
     }
 
     @Test("a proof that held stands while both indexes are unchanged; a new file on either side calls for a new proof")
@@ -78,7 +78,7 @@ struct CoverageTests {
         try await national.add(keys, signer: TestKeys.national)
         let prover = CoverageProver(
             state: reader(state, TestKeys.client.trustedKey), national: reader(national, TestKeys.national.trustedKey),
-            snapshot: FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-proof-\(UUID().uuidString)"))
+            snapshot: .file(FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-proof-\(UUID().uuidString)")))
         #expect(try await prover.stillHolds() == false)
         #expect(try await prover.prove().holds)
         #expect(try await prover.stillHolds())

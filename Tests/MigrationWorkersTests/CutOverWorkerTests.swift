@@ -36,7 +36,7 @@ struct CutOverWorkerTests {
             CoverageProver(
                 state: PhoneFeedReader(store: cdn.store, indexPath: "\(cdn.root)/index.txt", key: TestKeys.client.trustedKey, environment: testEnvironment()),
                 national: PhoneFeedReader(store: national.store, indexPath: "\(national.root)/index.txt", key: nationalKey, environment: testEnvironment()),
-                snapshot: folder.appendingPathComponent("state-keys"))
+                snapshot: .file(folder.appendingPathComponent("state-keys")))
         }
 
         func worker(rotationRequest: URL? = nil, catchUp: [any MigrationWorker] = []) -> CutOverWorker {
@@ -59,12 +59,12 @@ struct CutOverWorkerTests {
         #expect(try await worker.isDone() == false)
         try await worker.apply()
         #expect(try await worker.isDone())
-        #expect(try CoverageSnapshot.read(from: setup.folder.appendingPathComponent("state-keys")).keys.count == 45)
+        #expect(try CoverageSnapshot.read(from: .file(setup.folder.appendingPathComponent("state-keys"))).keys.count == 45)
         let after = try await CutOverCoverageCheck(
             clientMirror: PhoneFeedReader(
                 store: setup.cdn.store, indexPath: "\(setup.cdn.root)/index.txt", key: TestKeys.national.trustedKey,
                 environment: testEnvironment()),
-            snapshot: setup.folder.appendingPathComponent("state-keys")
+            snapshot: .file(setup.folder.appendingPathComponent("state-keys"))
         ).report()
         #expect(after.holds && after.state.keys == 45, "\(after.summary)")
     }
@@ -141,7 +141,7 @@ struct CutOverWorkerTests {
         }
         try await setup.worker(catchUp: [catchUp]).apply()
         #expect(try await setup.clientIndex().split(separator: "\n").count == 2)
-        #expect(try CoverageSnapshot.read(from: setup.folder.appendingPathComponent("state-keys")).keys.count == 49)
+        #expect(try CoverageSnapshot.read(from: .file(setup.folder.appendingPathComponent("state-keys"))).keys.count == 49)
     }
 
     @Test("a process that lost the run lock never replaces the client index: the lease is confirmed immediately before the write")
@@ -190,7 +190,7 @@ struct CutOverWorkerTests {
         // A copy an earlier run left behind: the first swap replaces it with the index it swaps out.
         try await setup.cdn.store.write(Data("exposureKeyExport-US-XX/old.zip".utf8), to: setup.mirror.previousIndexPath)
         try await setup.worker().apply()
-        let baseline = try #require(CoverageSnapshot.proof(at: setup.folder.appendingPathComponent("state-keys")))
+        let baseline = try #require(try CoverageSnapshot.proof(in: .file(setup.folder.appendingPathComponent("state-keys"))))
         let saved = try await setup.cdn.store.read(setup.mirror.previousIndexPath)
         #expect(String(decoding: saved, as: UTF8.self) == original)
 

@@ -32,10 +32,16 @@ public final class HeldLease: Sendable {
     /// Saves the worker document `name` in the journal, fenced by the held lease in the same
     /// transaction. Without the run lock nothing may be saved: that is an error, not a no-op.
     public func saveDocument(_ name: String, _ data: Data, now: Date = Date()) throws {
+        try saveDocuments([name: data], now: now)
+    }
+
+    /// Saves several worker documents in one fenced transaction: all or none.
+    public func saveDocuments(_ documents: [String: Data], now: Date = Date()) throws {
         guard let current = held.withLock({ $0 }) else {
-            throw JournalError.database("the worker document \(name) is saved only under the run lock, and this process holds none")
+            let names = documents.keys.sorted().joined(separator: ", ")
+            throw JournalError.database("the worker document \(names) is saved only under the run lock, and this process holds none")
         }
-        try current.journal.saveDocument(name, data, fence: current.fence, at: now)
+        try current.journal.saveDocuments(documents, fence: current.fence, at: now)
     }
 
     /// Confirms, in one journal transaction, that the lease is still this fence's, and extends

@@ -113,7 +113,13 @@ public final class Journal: Sendable {
     /// Stores the worker state document `name`, fenced like a record: a holder whose lease was
     /// taken over is refused and nothing is stored.
     public func saveDocument(_ name: String, _ data: Data, fence: Int64, at now: Date) throws(JournalError) {
-        try guarded { try storage.saveDocument(name, data, fence: fence, at: now) }
+        try saveDocuments([name: data], fence: fence, at: now)
+    }
+
+    /// Stores several worker state documents in one transaction (all or none), fenced like a
+    /// record.
+    public func saveDocuments(_ documents: [String: Data], fence: Int64, at now: Date) throws(JournalError) {
+        try guarded { try storage.saveDocuments(documents, fence: fence, at: now) }
     }
 
     /// Runs a storage call; the journal's own errors pass through, any other failure becomes

@@ -32,7 +32,8 @@ public protocol JournalStorage: Sendable {
     func loadDocument(_ name: String) throws -> Data?
 
     /// In one transaction: when `fence` is above 0, fails with ``JournalError/fenced(expected:current:)``
-    /// unless the lease still carries it; then stores `data` as the document `name`, replacing
-    /// the previous one. Written where the records are, so replicas share it with the run.
-    func saveDocument(_ name: String, _ data: Data, fence: Int64, at: Date) throws
+    /// unless the lease still carries it; then stores each of `documents` (name → bytes, JSON
+    /// or binary), replacing the previous ones: all or none. Written where the records are, so
+    /// replicas share them with the run.
+    func saveDocuments(_ documents: [String: Data], fence: Int64, at: Date) throws
 }

@@ -112,17 +112,19 @@ public final class SQLiteJournalStorage: JournalStorage {
         }
     }
 
-    public func saveDocument(_ name: String, _ data: Data, fence: Int64, at: Date) throws {
+    public func saveDocuments(_ documents: [String: Data], fence: Int64, at: Date) throws {
         try database.write { db in
             if fence > 0 {
                 let current = try Int64.fetchOne(db, sql: "SELECT fence FROM lease WHERE id = 1") ?? 0
                 guard current == fence else { throw JournalError.fenced(expected: fence, current: current) }
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO document (name, data, fence, saved_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(name) DO UPDATE SET data = excluded.data, fence = excluded.fence, saved_at = excluded.saved_at
-                    """, arguments: [name, data, fence, at])
+            for (name, data) in documents.sorted(by: { $0.key < $1.key }) {
+                try db.execute(
+                    sql: """
+                        INSERT INTO document (name, data, fence, saved_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(name) DO UPDATE SET data = excluded.data, fence = excluded.fence, saved_at = excluded.saved_at
+                        """, arguments: [name, data, fence, at])
+            }
         }
     }
 

@@ -57,6 +57,14 @@ public final class PostgresJournalStorage: JournalStorage {
                     saved_at_ms BIGINT NOT NULL)
                 """
             ]),
+        // Binary documents (the coverage baseline's key records): `bytes` holds what is not
+        // text; `data` keeps JSON readable in psql.
+        PostgresMigration(
+            "journal-v3-binary-documents",
+            [
+                "ALTER TABLE journal_document ADD COLUMN bytes BYTEA",
+                "ALTER TABLE journal_document ALTER COLUMN data DROP NOT NULL",
+            ]),
     ]
 
     /// Connects and, with `create`, creates the journal's tables when missing (replicas
@@ -190,33 +198,44 @@ public final class PostgresJournalStorage: JournalStorage {
 
     public func loadDocument(_ name: String) throws -> Data? {
         try transaction { query in
-            // A read-only open of a journal from before documents: there are none yet.
-            let present =
-                try query(
-                    """
-                    SELECT count(*) FROM information_schema.tables WHERE table_schema = \(postgres.schema) AND table_name = 'journal_document'
-                    """
-                ).first?.decode(Int64.self) == 1
-            guard present else { return nil }
-            return try query("SELECT data FROM \(unescaped: table("journal_document")) WHERE name = \(name)")
-                .first.map { Data(try $0.decode(String.self).utf8) }
+            // A read-only open of a journal from before documents has none yet; one from before
+            // binary documents has no `bytes` column.
+            let columns = try query(
+                """
+                SELECT column_name FROM information_schema.columns WHERE table_schema = \(postgres.schema) AND table_name = 'journal_document'
+                """
+            ).map { try $0.decode(String.self) }
+            guard columns.contains("data") else { return nil }
+            let bytes = columns.contains("bytes") ? "bytes" : "NULL::bytea"
+            return try query("SELECT data, \(unescaped: bytes) FROM \(unescaped: table("journal_document")) WHERE name = \(name)")
+                .first.map { row in
+                    let (text, binary) = try row.decode((String?, ByteBuffer?).self)
+                    if let text { return Data(text.utf8) }
+                    return binary.map { Data($0.readableBytesView) } ?? Data()
+                }
         }
     }
 
-    /// Documents are JSON, stored as text so `psql` shows them as they are.
-    public func saveDocument(_ name: String, _ data: Data, fence: Int64, at: Date) throws {
-        let text = String(decoding: data, as: UTF8.self)
+    /// JSON documents are stored as text so `psql` shows them as they are; anything that is
+    /// not text (PostgreSQL text holds no NUL byte) as `bytes`.
+    public func saveDocuments(_ documents: [String: Data], fence: Int64, at: Date) throws {
         try transaction { query in
             let current =
                 try query("SELECT fence FROM \(unescaped: table("journal_lease")) WHERE id = 1 FOR UPDATE")
                 .first?.decode(Int64.self) ?? 0
             if fence > 0, current != fence { throw JournalError.fenced(expected: fence, current: current) }
-            // An upsert: running it again after a lost COMMIT answer stores the same thing.
-            _ = try query(
-                """
-                INSERT INTO \(unescaped: table("journal_document")) VALUES (\(name), \(text), \(fence), \(Self.milliseconds(at)))
-                ON CONFLICT (name) DO UPDATE SET data = excluded.data, fence = excluded.fence, saved_at_ms = excluded.saved_at_ms
-                """)
+            for (name, data) in documents.sorted(by: { $0.key < $1.key }) {
+                let text = data.contains(0) ? nil : String(validating: data, as: UTF8.self)
+                let binary = text == nil ? ByteBuffer(bytes: data) : nil
+                // An upsert: running it again after a lost COMMIT answer stores the same thing.
+                _ = try query(
+                    """
+                    INSERT INTO \(unescaped: table("journal_document")) (name, data, bytes, fence, saved_at_ms)
+                    VALUES (\(name), \(text), \(binary), \(fence), \(Self.milliseconds(at)))
+                    ON CONFLICT (name) DO UPDATE SET data = excluded.data, bytes = excluded.bytes, fence = excluded.fence,
+                        saved_at_ms = excluded.saved_at_ms
+                    """)
+            }
         }
     }
 

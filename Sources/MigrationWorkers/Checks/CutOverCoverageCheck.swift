@@ -11,12 +11,12 @@ public struct CutOverCoverageCheck: MigrationCheck {
     /// The client index on the state's CDN, read with the national key.
     public let clientMirror: PhoneFeedReader
     /// The state's key set saved before the cut-over.
-    public let snapshot: URL
+    public let snapshot: CoverageBaseline
     /// The losses operators accepted (from the journal).
     public let acceptedLosses: @Sendable () async throws -> [LossAcceptance]
     public var name: String { "coverage-after-cut-over" }
 
-    public init(clientMirror: PhoneFeedReader, snapshot: URL, acceptedLosses: @escaping @Sendable () async throws -> [LossAcceptance] = { [] }) {
+    public init(clientMirror: PhoneFeedReader, snapshot: CoverageBaseline, acceptedLosses: @escaping @Sendable () async throws -> [LossAcceptance] = { [] }) {
         self.clientMirror = clientMirror
         self.snapshot = snapshot
         self.acceptedLosses = acceptedLosses

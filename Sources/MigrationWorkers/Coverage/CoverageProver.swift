@@ -13,7 +13,7 @@ public struct CoverageProver: Sendable {
     /// The national feed, read with the national key.
     public let national: PhoneFeedReader
     /// Where the state's key set is saved when the proof holds (nil: not saved).
-    public let snapshot: URL?
+    public let snapshot: CoverageBaseline?
     /// The losses operators accepted (from the journal).
     public let acceptedLosses: @Sendable () async throws -> [LossAcceptance]
 
@@ -37,7 +37,7 @@ public struct CoverageProver: Sendable {
     }
 
     public init(
-        state: PhoneFeedReader, national: PhoneFeedReader, snapshot: URL?,
+        state: PhoneFeedReader, national: PhoneFeedReader, snapshot: CoverageBaseline?,
         acceptedLosses: @escaping @Sendable () async throws -> [LossAcceptance] = { [] }
     ) {
         var state = state
@@ -53,7 +53,7 @@ public struct CoverageProver: Sendable {
 
     /// Reads both feeds and compares them; saves the state's set when the proof holds.
     public func prove() async throws -> CoverageReport {
-        if let snapshot, CoverageSnapshot.proof(at: snapshot)?.sealedAt != nil { throw BaselineSealed(path: snapshot.path) }
+        if let snapshot, try CoverageSnapshot.proof(in: snapshot)?.sealedAt != nil { throw BaselineSealed(path: snapshot.place) }
         let stateKeys = try await state.read(worker: "coverage (state feed)")
         if !stateKeys.filesSignedWithForeignKey.isEmpty { throw AlreadySwapped(index: state.indexPath, files: stateKeys.filesSignedWithForeignKey) }
         let nationalKeys = try await national.read(worker: "coverage (national feed)")
@@ -75,7 +75,7 @@ public struct CoverageProver: Sendable {
     /// indexes, every file the same content (by ``BlobStore/version(of:)`` or digest, so a
     /// file republished under its old name is noticed), read with the same national key.
     public func standingProof() async throws -> CoverageSnapshot.Proof? {
-        guard let snapshot, let proven = CoverageSnapshot.proof(at: snapshot) else { return nil }
+        guard let snapshot, let proven = try CoverageSnapshot.proof(in: snapshot) else { return nil }
         guard proven.nationalKeyFingerprint == nationalKeyFingerprint else { return nil }
         guard try await state.indexDigest() == proven.stateIndexDigest, try await national.indexDigest() == proven.nationalIndexDigest else { return nil }
         for (reader, versions) in [(state, proven.stateFileVersions), (national, proven.nationalFileVersions)] {
@@ -90,6 +90,6 @@ public struct CoverageProver: Sendable {
     /// client index the swap will replace.
     public func sealBaseline(now: Date, replacing clientIndexDigest: String) throws {
         guard let snapshot else { return }
-        try CoverageSnapshot.seal(at: snapshot, now: now, replacing: clientIndexDigest)
+        try CoverageSnapshot.seal(snapshot, now: now, replacing: clientIndexDigest)
     }
 }

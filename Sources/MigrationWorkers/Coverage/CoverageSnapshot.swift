@@ -6,9 +6,10 @@ import MigrationStores
 /// the proof can run again after the swap against exactly that set, with what the proof read
 /// (index digests, every file's version on both sides, the national key's fingerprint).
 ///
-/// A JSON header line, then one 24-byte record per key: 16 key bytes, the file's position and
-/// the key's end interval, big-endian (format 1, before end intervals, had 20-byte records).
-/// Written durably; the digest is checked when it is read back. Once *sealed* (just before the
+/// A JSON header, then one 24-byte record per key: 16 key bytes, the file's position and the
+/// key's end interval, big-endian (format 1, before end intervals, had 20-byte records), kept
+/// where ``CoverageBaseline`` says (the journal, under `apply`). Written durably; the digest
+/// is checked when it is read back. Once *sealed* (just before the
 /// client index is swapped) it is never written again: after the swap the state's client
 /// index lists national files, and a proof taken then would replace the baseline with them.
 public enum CoverageSnapshot {
@@ -69,16 +70,16 @@ public enum CoverageSnapshot {
         public let replacedIndexDigest: String?
     }
 
-    /// Writes `set` (the state side of a proof that held) to `url`, with what the proof read
-    /// of the national feed. Refused once the baseline is sealed.
+    /// Writes `set` (the state side of a proof that held) to `baseline`, with what the proof
+    /// read of the national feed. Refused once the baseline is sealed.
     public static func write(
         _ set: FeedKeySet, digest: String? = nil, national: FeedKeySet? = nil, nationalKeyFingerprint: String? = nil,
-        acceptedLosses: [String] = [], to url: URL
+        acceptedLosses: [String] = [], to baseline: CoverageBaseline
     ) throws {
-        if let existing = proof(at: url), existing.sealedAt != nil {
-            throw Unreadable(path: url.path, reason: "the baseline was sealed for the cut-over and is never replaced")
+        if let existing = try? proof(in: baseline), existing.sealedAt != nil {
+            throw Unreadable(path: baseline.place, reason: "the baseline was sealed for the cut-over and is never replaced")
         }
-        let header = Header(
+        var header = Header(
             format: 2, files: set.files, count: set.keys.count, digest: digest ?? set.digest,
             stateIndexDigest: set.indexDigest, nationalIndexDigest: national?.indexDigest,
             stateFileVersions: set.fileVersions, nationalFileVersions: national?.fileVersions,
@@ -95,12 +96,8 @@ public enum CoverageSnapshot {
             withUnsafeBytes(of: UInt32(bitPattern: origin.file).bigEndian) { records.append(contentsOf: $0) }
             withUnsafeBytes(of: UInt32(bitPattern: origin.endInterval).bigEndian) { records.append(contentsOf: $0) }
         }
-        var sealedHeader = header
-        sealedHeader.recordsSHA256 = records.sha256Hex
-        var data = try JSONEncoder().encode(sealedHeader)
-        data.append(UInt8(ascii: "\n"))
-        data.append(records)
-        try DurableFile.write(data, to: url)
+        header.recordsSHA256 = records.sha256Hex
+        try baseline.save(header: try JSONEncoder().encode(header), records: records)
     }
 
     /// Every file the national side listed, verified or not, in index order as far as known.
@@ -110,28 +107,26 @@ public enum CoverageSnapshot {
 
     /// Marks the baseline sealed (durably), before the client index is swapped. Sealing a
     /// sealed baseline changes nothing.
-    public static func seal(at url: URL, now: Date, replacing clientIndexDigest: String) throws {
-        let data = try contents(of: url)
-        guard let newline = data.firstIndex(of: UInt8(ascii: "\n")), var header = try? JSONDecoder().decode(Header.self, from: data[data.startIndex..<newline])
-        else {
-            throw Unreadable(path: url.path, reason: "no snapshot header")
-        }
+    public static func seal(_ baseline: CoverageBaseline, now: Date, replacing clientIndexDigest: String) throws {
+        var header = try self.header(of: baseline)
         guard header.sealedAt == nil else { return }
         header.sealedAt = now.timeIntervalSince1970
         header.replacedIndexDigest = clientIndexDigest
-        var sealed = try JSONEncoder().encode(header)
-        sealed.append(contentsOf: data[newline...])
-        try DurableFile.write(sealed, to: url)
+        try baseline.save(header: try JSONEncoder().encode(header), records: nil)
+    }
+
+    private static func header(of baseline: CoverageBaseline) throws -> Header {
+        guard let data = try baseline.header() else {
+            throw Unreadable(path: baseline.place, reason: "no baseline was saved; run the coverage check again before the cut-over")
+        }
+        guard let header = try? JSONDecoder().decode(Header.self, from: data) else { throw Unreadable(path: baseline.place, reason: "no snapshot header") }
+        return header
     }
 
     /// The saved proof, from the header alone (nil when none was saved with its indexes).
-    public static func proof(at url: URL) -> Proof? {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
-        defer { try? handle.close() }
-        var head = Data()
-        while !head.contains(UInt8(ascii: "\n")), let chunk = try? handle.read(upToCount: 64 * 1024), !chunk.isEmpty { head += chunk }
-        guard let newline = head.firstIndex(of: UInt8(ascii: "\n")),
-            let header = try? JSONDecoder().decode(Header.self, from: head[head.startIndex..<newline]),
+    /// Throws only when the place cannot be read (a journal that does not answer).
+    public static func proof(in baseline: CoverageBaseline) throws -> Proof? {
+        guard let data = try baseline.header(), let header = try? JSONDecoder().decode(Header.self, from: data),
             let state = header.stateIndexDigest, let national = header.nationalIndexDigest
         else { return nil }
         return Proof(
@@ -142,25 +137,15 @@ public enum CoverageSnapshot {
             replacedIndexDigest: header.replacedIndexDigest)
     }
 
-    private static func contents(of url: URL) throws -> Data {
-        do { return try Data(contentsOf: url) } catch {
-            throw Unreadable(path: url.path, reason: "cannot be read (\(error.localizedDescription)); run the coverage check again before the cut-over")
-        }
-    }
-
     /// The saved set; its digest must match the header's.
-    public static func read(from url: URL) throws -> FeedKeySet {
-        let data = try contents(of: url)
-        guard let newline = data.firstIndex(of: UInt8(ascii: "\n")),
-            let header = try? JSONDecoder().decode(Header.self, from: data[data.startIndex..<newline])
-        else {
-            throw Unreadable(path: url.path, reason: "no snapshot header")
-        }
+    public static func read(from baseline: CoverageBaseline) throws -> FeedKeySet {
+        let header = try self.header(of: baseline)
+        let place = baseline.place
         let width = (header.format ?? 1) >= 2 ? 24 : 20
-        let body = data[(newline + 1)...]
-        guard body.count == header.count * width else { throw Unreadable(path: url.path, reason: "truncated: \(body.count / width) of \(header.count) keys") }
-        if let expected = header.recordsSHA256, Data(body).sha256Hex != expected {
-            throw Unreadable(path: url.path, reason: "its records do not match their digest (damaged at rest)")
+        guard let body = try baseline.records() else { throw Unreadable(path: place, reason: "its key records are missing") }
+        guard body.count == header.count * width else { throw Unreadable(path: place, reason: "truncated: \(body.count / width) of \(header.count) keys") }
+        if let expected = header.recordsSHA256, body.sha256Hex != expected {
+            throw Unreadable(path: place, reason: "its records do not match their digest (damaged at rest)")
         }
         var set = FeedKeySet(
             files: header.files, rejectedFiles: header.stateRejected ?? [], fileVersions: header.stateFileVersions ?? [:],
@@ -175,13 +160,13 @@ public enum CoverageSnapshot {
             set.keys[key] = FeedKeySet.Origin(file: file, endInterval: end)
             offset += width
         }
-        guard set.digest == header.digest else { throw Unreadable(path: url.path, reason: "its keys do not match its digest") }
+        guard set.digest == header.digest else { throw Unreadable(path: place, reason: "its keys do not match its digest") }
         for line in header.revisions ?? [] {
             let parts = line.split(separator: " ")
             guard parts.count == 3, parts[0].count == 32, let type = UInt8(parts[1]), let file = Int32(parts[2]),
                 let key = DiagnosisKeyID(hex: String(parts[0]))
             else {
-                throw Unreadable(path: url.path, reason: "a revision record is malformed: \(line)")
+                throw Unreadable(path: place, reason: "a revision record is malformed: \(line)")
             }
             set.revisions[key] = FeedKeySet.Revision(reportType: type, file: file)
         }

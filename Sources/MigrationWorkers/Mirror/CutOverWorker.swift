@@ -16,7 +16,16 @@ public struct CutOverWorker: MigrationWorker {
     /// once when something changed since the last proof: a state file published after the last
     /// waiting pass reaches the national feed before the swap instead of failing it for good.
     public let catchUp: [any MigrationWorker]
+    /// Runs immediately before the swap (the plan's `before-cut-over` hooks); when it throws,
+    /// the client index is not swapped and the step fails with its reason.
+    public var beforeSwap: @Sendable () async throws -> Void = {}
     public var name: String { "cut-over" }
+
+    /// A `before-cut-over` hook said no: the swap did not happen.
+    public struct HookRefused: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { "the client index was not swapped: the before-cut-over hook failed: \(reason)" }
+    }
 
     /// The proof failed: the swap did not happen.
     public struct CoverageMissing: Error, CustomStringConvertible {
@@ -47,7 +56,7 @@ public struct CutOverWorker: MigrationWorker {
     /// then the swap costs a few small reads and one pass over the staged files.
     public func apply() async throws {
         try checkRotationKey()
-        if baseline()?.sealedAt == nil {
+        if try baseline()?.sealedAt == nil {
             let ready = try await mirror.isStaged() ? try await prover.stillHolds() : false
             if !ready {
                 for worker in catchUp { try await worker.steadyPass() }
@@ -60,15 +69,16 @@ public struct CutOverWorker: MigrationWorker {
             let current = (try? await mirror.destination.read(mirror.indexPath))?.sha256Hex ?? ""
             try prover.sealBaseline(now: mirror.environment.now(), replacing: current)
         }
-        guard let proof = baseline() else { throw NoBaseline() }
+        guard let proof = try baseline() else { throw NoBaseline() }
         let (staged, sizes) = try await mirror.verifiedStagedIndexAndSizes(listing: proof.nationalFiles)
+        do { try await beforeSwap() } catch { throw HookRefused(reason: "\(error)") }
         // Only over the index sealed with the baseline, or this swap's own result after a crash
         // right after the write: a client index someone else wrote since is never overwritten.
         try await mirror.publish(staged, replacing: [proof.replacedIndexDigest ?? proof.stateIndexDigest, staged.sha256Hex], sizes: sizes)
     }
 
-    private func baseline() -> CoverageSnapshot.Proof? {
-        prover.snapshot.flatMap(CoverageSnapshot.proof(at:))
+    private func baseline() throws -> CoverageSnapshot.Proof? {
+        try prover.snapshot.flatMap(CoverageSnapshot.proof(in:))
     }
 
     /// The key in the rotation request is the key the files are verified with now.
