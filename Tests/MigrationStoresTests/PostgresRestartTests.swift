@@ -73,22 +73,4 @@ struct PostgresRestartTests {
         #expect(ContinuousClock.now - began >= .seconds(1), "the calls answered only once the server was back")
         #expect(try journal.holder(at: start.addingTimeInterval(2))?.fence == fence)
     }
-
-    @Test("a server that stays away: a key-store call fails after its patience, naming the server, instead of waiting forever")
-    func staysAway() async throws {
-        let server = try PrivatePostgres()
-        let location = try server.freshSchema()
-        let store = try PostgresKeyStore(location: location)
-        #expect(try await store.keyCount() == 0)
-        try server.stop()
-        let outcome = try await within(.seconds(90), "the key count with the server gone") {
-            await Result(catching: { try await store.keyCount() })
-        }
-        switch outcome {
-        case .success(let count): Issue.record("a key count with the server gone answered \(count)")
-        case .failure(let error):
-            #expect("\(error)".contains("127.0.0.1:"), "the error names the server: \(error)")
-            #expect("\(error)".contains("could not be reached"), "\(error)")
-        }
-    }
 }
