@@ -113,7 +113,7 @@ _enmigrate_apply() {
         ':plan:'
         '--until[Stop on reaching this phase (dual-export, importing, key-rotation, mirroring, app-update, decommission).]:until:'
         '--once[Advance as far as possible now, run steady-state workers once, and exit.]'
-        '--json[Print events as JSON lines.]'
+        '--json[Print events as JSON lines (schemas/event.schema.json, enmigrate.event/1).]'
         '--scheduled[For a scheduler (cron, a systemd timer, a Kubernetes CronJob) running --once\: waiting at a gate, checks pending on work still to come and another process holding the run exit 0 (the last line says which); a failure still fails.]'
         '--metrics-address[Serve Prometheus metrics and health probes (/metrics, /healthz, /readyz) on HOST\:PORT while apply runs.]:HOST\:PORT:'
         '--take-back-client-index[After the cut-over\: republish the client index although something else rewrote it (stop that writer first).]'
@@ -129,7 +129,7 @@ _enmigrate_resume() {
     local -i ret=1
     local -ar arg_specs=(
         ':plan:'
-        '--json[Print events as JSON lines.]'
+        '--json[Print events as JSON lines (schemas/event.schema.json, enmigrate.event/1).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -186,7 +186,7 @@ _enmigrate_approve() {
         '--gate[The gate\: key-rotation, app-update or decommission.]:gate:'
         '--by[Who approves (recorded in the journal).]:by:'
         '--note[Why, or the reference of the confirmation (recorded in the journal).]:note:'
-        '--json[Print events as JSON lines.]'
+        '--json[Print events as JSON lines (schemas/event.schema.json, enmigrate.event/1).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

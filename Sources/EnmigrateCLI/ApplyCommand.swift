@@ -27,7 +27,7 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "Advance as far as possible now, run steady-state workers once, and exit.")
     var once = false
 
-    @Flag(help: "Print events as JSON lines.")
+    @Flag(help: "Print events as JSON lines (schemas/event.schema.json, enmigrate.event/1).")
     var json = false
 
     @Flag(
@@ -59,6 +59,7 @@ struct ApplyCommand: AsyncParsableCommand {
         try await EngineErrors.run(json: json) {
             var context = try EngineContext.load(plan)
             context.takeBackClientIndex = takeBackClientIndex
+            context.runsHooks = true
             let printer = EventPrinter(json: json, plan: plan)
             let schedule = ScheduledExit()
             let metrics = RunMetrics()
@@ -92,6 +93,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 throw JournalError.lockHeld(holder: holder)
             }
             await server?.stop()
+            await context.hooks.drain()
             printer.outcome(outcome)
             guard scheduled else { throw outcome.exitCode }
             let (code, note) = schedule.exitCode(for: outcome)

@@ -26,7 +26,7 @@ struct ApproveCommand: AsyncParsableCommand {
     @Option(help: "Why, or the reference of the confirmation (recorded in the journal).")
     var note = ""
 
-    @Flag(help: "Print events as JSON lines.")
+    @Flag(help: "Print events as JSON lines (schemas/event.schema.json, enmigrate.event/1).")
     var json = false
 
     func run() async throws {
@@ -35,7 +35,8 @@ struct ApproveCommand: AsyncParsableCommand {
             throw ValidationError("--gate: unknown gate \(gate)\(DidYouMean.hint(gate, in: gates)); gates: \(gates.joined(separator: ", "))")
         }
         try await EngineErrors.run(json: json) {
-            let context = try EngineContext.load(plan)
+            var context = try EngineContext.load(plan)
+            context.runsHooks = true
             let journal = try context.openJournal(create: false)
             let printer = EventPrinter(json: json, plan: plan)
             // When this process will carry the step out, its workers are built (their stores
@@ -44,15 +45,16 @@ struct ApproveCommand: AsyncParsableCommand {
             let prepared = try journal.holder(at: Date()) == nil ? try context.orchestrator(journal: journal, events: { printer($0) }) : nil
             let engine = try context.orchestrator(journal: journal, events: { printer($0) }, withWorkers: false)
             let approval = try engine.approve(gate, by: by, note: note)
-            print("approved \(gate.rawValue) by \(approval.by), valid until \(approval.expires.formatted(.iso8601))")
+            printer.approved(gate, by: approval.by, note: note, expires: approval.expires)
             if gate == .decommission {
-                print("decommission is irreversible: the state's importer and feeds are turned down and cannot be restored")
+                printer.note("decommission is irreversible: the state's importer and feeds are turned down and cannot be restored")
             }
             if try journal.holder(at: Date()) != nil {
-                print("a running apply will carry the step out")
+                printer.note("a running apply will carry the step out")
                 return
             }
             let outcome = try await ApplyCommand.advance(context: context, until: nil, once: true, printer: printer, prepared: prepared)
+            await context.hooks.drain()
             printer.outcome(outcome)
             throw outcome.exitCode
         }

@@ -19,6 +19,10 @@ struct EngineContext {
     let heldLease = HeldLease()
     /// How the plan's buckets are reached; credentials are found once and shared by every store.
     let cloud: CloudStoreSettings
+    /// The plan's hooks; told about events only when ``runsHooks`` (apply, resume, approve).
+    let hooks: HookRunner
+    /// Whether this verb tells the hooks (the verbs that move a run; never a dry run or a look).
+    var runsHooks = false
 
     /// Loads and validates the plan; prints its errors and exits 1 when it is invalid.
     static func load(_ planPath: String) throws -> EngineContext {
@@ -46,7 +50,9 @@ struct EngineContext {
                 .keyRotation: gates.keyRotation.expiresAfter, .appUpdate: gates.appUpdate.expiresAfter,
                 .decommission: gates.decommission.expiresAfter,
             ])
-        return EngineContext(plan: plan, planHash: hash, journal: journal, definition: definition, cloud: CloudStoreSettings(plan: plan.buckets))
+        return EngineContext(
+            plan: plan, planHash: hash, journal: journal, definition: definition, cloud: CloudStoreSettings(plan: plan.buckets),
+            hooks: HookRunner(hooks: plan.hooks ?? [], migration: plan.name))
     }
 
     /// The real workers and checks of each phase (dual-export, importer, national export),
@@ -61,11 +67,25 @@ struct EngineContext {
         let lease = heldLease
         var assembly = WorkerAssembly(
             plan: plan, journal: journal,
-            environment: WorkerEnvironment(report: events, confirmLease: { try lease.confirm() }))
+            environment: WorkerEnvironment(report: hooked(events), confirmLease: { try lease.confirm() }))
         assembly.takeBackClientIndex = takeBackClientIndex
         assembly.cloud = cloud
         assembly.heldLease = heldLease
+        if runsHooks {
+            let hooks = self.hooks
+            assembly.beforeCutOverHooks = { try await hooks.beforeCutOver() }
+        }
         return assembly
+    }
+
+    /// `events`, and the hooks told about them when this verb runs hooks.
+    private func hooked(_ events: @escaping @Sendable (MigrationEvent) -> Void) -> @Sendable (MigrationEvent) -> Void {
+        guard runsHooks, !hooks.hooks.isEmpty else { return events }
+        let hooks = self.hooks
+        return { event in
+            events(event)
+            hooks.notify(event)
+        }
     }
 
     /// The engine with the plan's workers; `withWorkers: false` for verbs that only record
@@ -76,7 +96,7 @@ struct EngineContext {
     ) throws -> Orchestrator {
         Orchestrator(
             journal: journal, registry: withWorkers ? try registry(events: events) : WorkerRegistry(),
-            definition: definition, environment: EngineEnvironment(heldLease: heldLease), events: events)
+            definition: definition, environment: EngineEnvironment(heldLease: heldLease), events: hooked(events))
     }
 
     func openJournal(create: Bool = true, readOnly: Bool = false) throws -> Journal {

@@ -2,7 +2,8 @@ import Foundation
 import MigrationEngine
 import Synchronization
 
-/// Renders engine events: one plain line each for people, or one JSON object per line.
+/// Renders engine events: one plain line each for people, or one ``EventRecord`` (the
+/// versioned JSON contract, `schemas/event.schema.json`) per line.
 struct EventPrinter: Sendable {
     let json: Bool
     /// The plan's path as the operator gave it, put into the commands events suggest.
@@ -17,40 +18,52 @@ struct EventPrinter: Sendable {
 
     func callAsFunction(_ event: MigrationEvent) {
         // People get about ten progress lines per pass; scripts (--json) get every one.
-        if !json, case let .progress(_, done, total, _) = event, done != total, done % max(1, total / 10) != 0 { return }
+        if !json, case let .progress(_, done, total, _, _) = event, done != total, done % max(1, total / 10) != 0 { return }
+        var record = EventRecord(event, at: Date())
         var text = event.text
         if case .waitingForApproval(let gate) = event {
             guard let reminder = waits.due(gate.rawValue) else { return }
             // The engine does not know the plan's path; its command here names it.
-            text = (reminder ? "still " : "") + "waiting for approval: enmigrate approve \(plan) --gate \(gate.rawValue) --by NAME"
+            let command = "enmigrate approve \(plan) --gate \(gate.rawValue) --by NAME"
+            text = (reminder ? "still " : "") + "waiting for approval: " + command
+            (record.command, record.reminder, record.message) = (command, reminder, text)
         }
-        print(json ? Self.jsonLine(event: Self.name(event), message: text) : text)
+        print(json ? Self.line(record) : text)
     }
 
     func outcome(_ outcome: RunOutcome) {
-        print(json ? Self.jsonLine(event: "outcome", message: outcome.text) : outcome.text)
+        var record = EventRecord(type: "outcome", level: Self.level(outcome), message: outcome.text, at: Date())
+        record.outcome = outcome.name
+        record.exitCode = outcome.exitCode.rawValue
+        if case .waitingForApproval(let gate) = outcome { record.gate = gate.rawValue }
+        print(json ? Self.line(record) : outcome.text)
+    }
+
+    /// The approval `approve` recorded (an event of type `approved`).
+    func approved(_ gate: Gate, by: String, note: String?, expires: Date) {
+        let text = "approved \(gate.rawValue) by \(by), valid until \(expires.formatted(.iso8601))"
+        var record = EventRecord(type: "approved", level: .info, message: text, at: Date())
+        (record.gate, record.by, record.reason) = (gate.rawValue, by, note)
+        print(json ? Self.line(record) : text)
     }
 
     /// A line about how the command ends (`apply --scheduled`'s exit code).
     func note(_ text: String) {
-        print(json ? Self.jsonLine(event: "note", message: text) : text)
+        print(json ? Self.line(EventRecord(type: "note", level: .info, message: text, at: Date())) : text)
     }
 
-    static func name(_ event: MigrationEvent) -> String {
-        String(describing: event).prefix { $0 != "(" }.description
-    }
-
-    /// One JSON object on one line. Goes through the encoder for every line (events and the
-    /// outcome alike) because messages carry free text from checks and workers: quotes,
-    /// backslashes and newlines must be escaped, or a consumer reading JSON lines breaks.
-    static func jsonLine(event: String, message: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a [String: String] cannot fail; the fallback keeps the line valid JSON anyway.
-        guard let data = try? encoder.encode(["event": event, "message": message]) else {
-            return #"{"event":"encoding-failed","message":""}"#
+    static func level(_ outcome: RunOutcome) -> EventRecord.Level {
+        switch outcome {
+        case .failed, .blocked: .error
+        default: .info
         }
-        return jsonText(data)
+    }
+
+    /// One JSON object on one line, through the encoder: messages carry free text from checks
+    /// and workers (quotes, backslashes, newlines), which must be escaped for a consumer reading
+    /// JSON lines.
+    static func line(_ record: EventRecord) -> String {
+        record.jsonLine().map { jsonText(Data($0.utf8)) } ?? #"{"type":"encoding-failed","message":""}"#
     }
 }
 

@@ -13,18 +13,20 @@ struct ResumeCommand: AsyncParsableCommand {
     @Argument(help: "The plan file.")
     var plan: String
 
-    @Flag(help: "Print events as JSON lines.")
+    @Flag(help: "Print events as JSON lines (schemas/event.schema.json, enmigrate.event/1).")
     var json = false
 
     func run() async throws {
         try await EngineErrors.run(json: json) {
-            let context = try EngineContext.load(plan)
+            var context = try EngineContext.load(plan)
+            context.runsHooks = true
             guard try context.journal.openIfStarted() != nil else {
                 printError("nothing to resume: no journal at \(context.journal.description); start with enmigrate apply \(plan)")
                 throw EnmigrateExit.error
             }
             let printer = EventPrinter(json: json, plan: plan)
             let outcome = try await ApplyCommand.advance(context: context, until: nil, once: true, printer: printer)
+            await context.hooks.drain()
             printer.outcome(outcome)
             throw outcome.exitCode
         }

@@ -4,10 +4,14 @@ import MigrationEngine
 /// Runs the `enmigrate` binary itself as a child process — the unchanged `apply` path an
 /// operator runs — logging everything it prints, and SIGKILLs it at a chosen moment when asked.
 struct ChildRun: Sendable {
-    /// One line the child printed: a JSON event, or plain text (approve prints one plain line).
+    /// One line the child printed: a JSON event (``EventRecord``), or plain text (approve
+    /// prints one plain line).
     struct Line: Sendable {
+        /// The event's type, `text` for a plain line.
         let event: String
         let message: String
+        /// The event as typed (nil for a plain line): the rehearsal reads its fields, not its prose.
+        var record: EventRecord?
     }
 
     /// How a child process ended.
@@ -26,17 +30,15 @@ struct ChildRun: Sendable {
             var phase: String?
             var worker: String?
             for line in lines {
-                let head = line.message.trimmingCharacters(in: .whitespaces).split(separator: ":").first.map(String.init)
-                switch line.event {
+                guard let record = line.record else { continue }
+                switch record.type {
                 case "phaseEntered":
-                    phase = head?.replacingOccurrences(of: "→ ", with: "")
+                    phase = record.phase
                     worker = nil
                 case "stepStarted", "stepSucceeded":
-                    phase = head
-                    worker =
-                        line.message.split(separator: ":").dropFirst().first?
-                        .trimmingCharacters(in: .whitespaces).components(separatedBy: " ").first
-                case "progress": worker = head
+                    phase = record.phase
+                    worker = record.worker
+                case "progress": worker = record.worker
                 default: continue
                 }
             }
@@ -108,12 +110,8 @@ struct ChildRun: Sendable {
     }
 
     private static func parse(_ bytes: Data) -> Line {
-        struct Event: Decodable {
-            let event: String
-            let message: String
-        }
-        if let event = try? JSONDecoder().decode(Event.self, from: bytes) {
-            return Line(event: event.event, message: event.message)
+        if let record = try? JSONDecoder().decode(EventRecord.self, from: bytes) {
+            return Line(event: record.type, message: record.message, record: record)
         }
         return Line(event: "text", message: String(decoding: bytes, as: UTF8.self))
     }

@@ -405,7 +405,6 @@ struct RehearsalRun {
     }
 
     private static func gate(in line: ChildRun.Line) -> String? {
-        guard line.event == "waitingForApproval", let range = line.message.range(of: "--gate ") else { return nil }
-        return line.message[range.upperBound...].split(separator: " ").first.map(String.init)
+        line.event == "waitingForApproval" ? line.record?.gate : nil
     }
 }

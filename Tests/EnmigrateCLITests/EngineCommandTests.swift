@@ -1,4 +1,5 @@
 import Foundation
+import MigrationEngine
 import Testing
 
 @Suite("The engine verbs, run as an operator runs them")
@@ -49,19 +50,29 @@ struct EngineCommandTests {
         #expect(bad.stderr.contains("unknown phase mirorring"))
     }
 
-    @Test("apply --json prints one JSON object per line, events first and the outcome last")
+    @Test("apply --json prints one typed, versioned event object per line, events first and the outcome last")
     func applyJSONLines() throws {
         let folder = try PlanFolder.make()
         let run = try CommandRunner.run(["apply", "plan.yaml", "--once", "--json"], in: folder)
         #expect(run.status == 4, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n").map(String.init)
-        let objects = try lines.map { line in
-            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String], "\(line)")
+        let records = try lines.map { line in try JSONDecoder().decode(EventRecord.self, from: Data(line.utf8)) }
+        #expect(records.count > 1)
+        #expect(records.allSatisfy { $0.schema == EventRecord.currentSchema && !$0.message.isEmpty })
+        #expect(records.allSatisfy { $0.timestamp.hasSuffix("Z") && $0.timestamp.contains("T") }, "\(records.map(\.timestamp))")
+        let started = try #require(records.first { $0.type == "stepStarted" })
+        #expect(started.phase != nil && started.worker != nil && started.attempt == 1)
+        let progress = try #require(records.first { $0.type == "progress" && $0.worker == "export-importer" })
+        #expect(progress.done != nil && progress.total != nil && progress.unit == "files" && progress.keys != nil)
+        #expect(records.contains { $0.type == "waitingForApproval" && $0.gate == "key-rotation" && $0.command?.contains("plan.yaml") == true })
+        let outcome = try #require(records.last)
+        #expect(outcome.type == "outcome" && outcome.outcome == "waiting-for-approval" && outcome.exitCode == 4 && outcome.gate == "key-rotation")
+        // No field is an empty placeholder: absent when it does not apply.
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(Set(object.keys).isSuperset(of: ["schema", "@timestamp", "level", "type", "message"]), "\(line)")
+            #expect(!object.values.contains { ($0 as? String) == "" }, "\(line)")
         }
-        #expect(objects.count > 1)
-        #expect(objects.allSatisfy { $0["event"] != nil && $0["message"] != nil })
-        #expect(objects.last?["event"] == "outcome")
-        #expect(objects.last?["message"]?.contains("key-rotation") == true)
     }
 
     @Test("full: three gates in turn, then complete")

@@ -44,7 +44,7 @@ struct ImportCrashTests {
         // Each run is killed after its first committed group of files.
         for _ in 0..<3 {
             let killed = try await offPool {
-                try CommandRunner.runAndKill(["apply", "plan.yaml", "--once"], in: folder) { $0.contains(#""event":"progress""#) }
+                try CommandRunner.runAndKill(["apply", "plan.yaml", "--once"], in: folder) { $0.contains(#""type":"progress""#) }
             }
             if killed { kills += 1 }
         }

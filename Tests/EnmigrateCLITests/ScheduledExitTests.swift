@@ -12,7 +12,7 @@ struct ScheduledExitTests {
         let scheduled = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once", "--scheduled"], in: folder) }
         #expect(scheduled.status == 0 && scheduled.stdout.contains("scheduled: waiting at gate key-rotation is normal progress"), "\(scheduled.stdout)")
         let json = try await offPool { try CommandRunner.run(["apply", "plan.yaml", "--once", "--scheduled", "--json"], in: folder) }
-        #expect(json.status == 0 && json.stdout.contains(#""event":"note""#), "\(json.stdout)")
+        #expect(json.status == 0 && json.stdout.contains(#""type":"note""#), "\(json.stdout)")
     }
 
     @Test("checks pending on work still to come exit 3, or 0 under --scheduled; a check that fails on data exits 3 either way")

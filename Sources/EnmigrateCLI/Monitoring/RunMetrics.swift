@@ -65,7 +65,7 @@ final class RunMetrics: Sendable {
                 "enmigrate_worker_steps_total", labels: [("worker", worker), ("phase", phase.rawValue), ("result", "failed")],
                 help: Self.stepsHelp
             ).increment()
-        case let .progress(worker, done, total, _):
+        case let .progress(worker, done, total, _, _):
             gauge(
                 "enmigrate_worker_files_done", labels: [("worker", worker)],
                 help: "Files the worker's current pass has done"

@@ -7,8 +7,9 @@ public enum MigrationEvent: Sendable, Equatable {
     case stepRetrying(phase: MigrationPhase, worker: String, attempt: Int, reason: String, waitMilliseconds: Int64)
     case stepSucceeded(phase: MigrationPhase, worker: String)
     case stepFailed(phase: MigrationPhase, worker: String, reason: String)
-    /// A worker's progress through long work: `done` of `total` items, and what that means.
-    case progress(worker: String, done: Int, total: Int, detail: String)
+    /// A worker's progress through long work: `done` of `total` files, the keys they held
+    /// when the worker counts them, and what that means.
+    case progress(worker: String, done: Int, total: Int, keys: Int? = nil, detail: String)
     /// A file a worker could not use: failed for good (`permanent`) or left for a later pass.
     case fileProblem(worker: String, file: String, reason: String, permanent: Bool)
     /// What one pass of a worker did, in one line.
@@ -34,7 +35,7 @@ public enum MigrationEvent: Sendable, Equatable {
             "\(phase.rawValue): \(worker) attempt \(attempt) failed: \(reason); retrying in \(wait) ms"
         case let .stepSucceeded(phase, worker): "\(phase.rawValue): \(worker) done"
         case let .stepFailed(phase, worker, reason): "\(phase.rawValue): \(worker) failed: \(reason)"
-        case let .progress(worker, done, total, detail): "  \(worker): \(done)/\(total) files, \(detail)"
+        case let .progress(worker, done, total, _, detail): "  \(worker): \(done)/\(total) files, \(detail)"
         case let .fileProblem(worker, file, reason, permanent):
             "  \(worker): \(permanent ? "quarantined" : "will retry") \(file): \(reason)"
         case let .summary(worker, text): "  \(worker): pass: \(text)"

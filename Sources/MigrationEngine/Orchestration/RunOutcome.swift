@@ -18,3 +18,19 @@ public enum RunOutcome: Sendable, Equatable {
     /// next step boundary (exit 0; `status` shows when it has).
     case abortPending(holder: String)
 }
+
+extension RunOutcome {
+    /// The outcome's name in JSON (``EventRecord/outcome``).
+    public var name: String {
+        switch self {
+        case .steady: "steady"
+        case .complete: "complete"
+        case .reached: "reached"
+        case .waitingForApproval: "waiting-for-approval"
+        case .blocked: "blocked"
+        case .failed: "failed"
+        case .aborted: "aborted"
+        case .abortPending: "abort-pending"
+        }
+    }
+}

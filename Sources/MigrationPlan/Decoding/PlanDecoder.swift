@@ -10,7 +10,7 @@ struct PlanDecoder {
                 root, path: "",
                 known: [
                     "version", "name", "mode", "journal", "state", "national", "workers", "gates", "decommission", "allowInsecureHTTP",
-                    "reports", "rotationRequest", "buckets",
+                    "reports", "rotationRequest", "buckets", "hooks",
                 ], required: ["version", "name", "mode", "state", "national"])
         else { return nil }
 
@@ -31,6 +31,7 @@ struct PlanDecoder {
         let gates = top.node("gates").map(decodeGates) ?? Gates.defaults
         let decommission = top.node("decommission").map(decodeDecommission)
         let buckets = top.node("buckets").map(decodeBuckets) ?? BucketSettings.defaults
+        let hooks = top.node("hooks").map(decodeHooks)
         let allowInsecureHTTP = top.has("allowInsecureHTTP") ? reader.boolean(top, "allowInsecureHTTP") : false
         let reports = top.has("reports") ? reader.filePath(top, "reports") : reader.resolve(".enmigrate/reports")
         let rotationRequest =
@@ -41,10 +42,11 @@ struct PlanDecoder {
         guard let version, let name, let mode, let journal, let state, let national, let workers, let gates, let buckets,
             let allowInsecureHTTP, let reports, let rotationRequest
         else { return nil }
+        if case .some(nil) = hooks { return nil }
         return MigrationPlan(
             version: version, name: name, mode: mode, journal: journal, state: state, national: national,
             workers: workers, gates: gates, decommission: decommission ?? nil, buckets: buckets,
-            allowInsecureHTTP: allowInsecureHTTP, reports: reports, rotationRequest: rotationRequest)
+            allowInsecureHTTP: allowInsecureHTTP, reports: reports, rotationRequest: rotationRequest, hooks: hooks ?? nil)
     }
 
     private func decodeState(_ node: PlanNode) -> StateSide? {

@@ -43,6 +43,9 @@ public struct MigrationPlan: Sendable, Encodable {
     /// Absolute path of the folder the key-rotation phase writes its request bundle to, for the
     /// operator to send to Apple/Google (default `.enmigrate/rotation-request` beside the plan).
     public let rotationRequest: String
+    /// Commands and webhooks told about events (`hooks:`); nil when the plan has none, so
+    /// plans without hooks keep their hash.
+    public var hooks: [Hook]?
 }
 
 /// Where a database lives: `sqlite:PATH` (resolved against the plan folder) or `postgres://…`.

@@ -7,6 +7,9 @@ struct PlainHTTPRule: PlanRule {
         var urls = plan.urls
         if let endpoint = plan.buckets.s3.endpoint { urls.append(("/buckets/s3/endpoint", endpoint)) }
         if let endpoint = plan.buckets.gcs.endpoint { urls.append(("/buckets/gcs/endpoint", endpoint)) }
+        for (index, hook) in (plan.hooks ?? []).enumerated() {
+            if case .webhook(let url) = hook.action { urls.append(("/hooks/\(index)/webhook", url)) }
+        }
         for (path, url) in urls where url.scheme == "http" && !Self.isLoopback(url.host ?? "") {
             context.report(
                 path, "insecure-http", "`\(url.absoluteString)` uses plain http to a host that is not loopback",

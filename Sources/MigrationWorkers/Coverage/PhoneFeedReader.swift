@@ -92,7 +92,9 @@ public struct PhoneFeedReader: Sendable {
                     case .unavailable(let problem): set.unavailableFiles.append(problem)
                     }
                     added += 1
-                    environment.report(.progress(worker: worker, done: added, total: entries.count, detail: "\(set.keys.count) keys read from \(indexPath)"))
+                    environment.report(
+                        .progress(
+                            worker: worker, done: added, total: entries.count, keys: set.keys.count, detail: "\(set.keys.count) keys read from \(indexPath)"))
                     if launched < entries.count { launch() }
                 }
             }

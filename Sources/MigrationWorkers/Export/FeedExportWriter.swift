@@ -63,6 +63,7 @@ public struct FeedExportWriter: Sendable {
         // Each file is written, then recorded as written; the index, written last, lists only
         // recorded files, so files finishing out of order never publish a missing one.
         var finished = 0
+        var keysWritten = 0
         let first = unwritten.first?.name
         try await forEachConcurrently(
             unwritten, limit: concurrency,
@@ -71,7 +72,9 @@ public struct FeedExportWriter: Sendable {
             }
         ) { file in
             finished += 1
-            environment.report(.progress(worker: workerName, done: finished, total: unwritten.count, detail: "\(file.keyCount) keys in \(file.name)"))
+            keysWritten += file.keyCount
+            environment.report(
+                .progress(worker: workerName, done: finished, total: unwritten.count, keys: keysWritten, detail: "\(file.keyCount) keys in \(file.name)"))
         }
         try await writeIndex()
         return unwritten.count

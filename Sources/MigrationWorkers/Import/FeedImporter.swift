@@ -134,7 +134,7 @@ public struct FeedImporter: Sendable {
                 committed += run.count
                 environment.report(
                     .progress(
-                        worker: "export-importer", done: progress.before + committed, total: progress.total,
+                        worker: "export-importer", done: progress.before + committed, total: progress.total, keys: summary.keysInserted,
                         detail: "\(summary.keysInserted) keys imported"))
             }
         }
