@@ -190,6 +190,14 @@ _enmigrate_validate() {
     repeating_options=()
     non_repeating_options=()
     __enmigrate_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __enmigrate_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
 }
 
 _enmigrate_plan() {
@@ -198,6 +206,14 @@ _enmigrate_plan() {
     repeating_options=()
     non_repeating_options=()
     __enmigrate_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __enmigrate_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
 }
 
 _enmigrate_apply() {
@@ -210,9 +226,18 @@ _enmigrate_apply() {
     # Offer option value completions
     case "${prev}" in
     '--until')
+        __enmigrate_add_completions -W 'dual-export'$'\n''importing'$'\n''key-rotation'$'\n''mirroring'$'\n''app-update'$'\n''decommission'$'\n''complete'
         return
         ;;
     '--metrics-address')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __enmigrate_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
         return
         ;;
     esac
@@ -224,6 +249,14 @@ _enmigrate_resume() {
     repeating_options=()
     non_repeating_options=()
     __enmigrate_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __enmigrate_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
 }
 
 _enmigrate_status() {
@@ -239,6 +272,14 @@ _enmigrate_status() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __enmigrate_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
 }
 
 _enmigrate_verify() {
@@ -247,6 +288,14 @@ _enmigrate_verify() {
     repeating_options=()
     non_repeating_options=()
     __enmigrate_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __enmigrate_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
 }
 
 _enmigrate_graph() {
@@ -275,12 +324,21 @@ _enmigrate_approve() {
     # Offer option value completions
     case "${prev}" in
     '--gate')
+        __enmigrate_add_completions -W 'key-rotation'$'\n''app-update'$'\n''decommission'
         return
         ;;
     '--by')
         return
         ;;
     '--note')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __enmigrate_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
         return
         ;;
     esac
@@ -299,6 +357,14 @@ _enmigrate_abort() {
         return
         ;;
     '--note')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __enmigrate_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
         return
         ;;
     esac
@@ -368,6 +434,14 @@ _enmigrate_unlock() {
     repeating_options=()
     non_repeating_options=()
     __enmigrate_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __enmigrate_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
 }
 
 _enmigrate_export() {
@@ -520,6 +594,14 @@ _enmigrate_rehearse() {
         return
         ;;
     '--restart-command')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __enmigrate_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
         return
         ;;
     esac

@@ -84,7 +84,7 @@ _enmigrate() {
 _enmigrate_validate() {
     local -i ret=1
     local -ar arg_specs=(
-        ':plan:'
+        ':plan:_files -g '\''*.yaml *.yml'\'''
         '--json[Print one JSON document\: {valid, planHash, diagnostics\[\]}.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -97,7 +97,7 @@ _enmigrate_validate() {
 _enmigrate_plan() {
     local -i ret=1
     local -ar arg_specs=(
-        ':plan:'
+        ':plan:_files -g '\''*.yaml *.yml'\'''
         '--json[Print one JSON document.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -109,9 +109,10 @@ _enmigrate_plan() {
 
 _enmigrate_apply() {
     local -i ret=1
+    local -ar ___until=('dual-export' 'importing' 'key-rotation' 'mirroring' 'app-update' 'decommission' 'complete')
     local -ar arg_specs=(
-        ':plan:'
-        '--until[Stop on reaching this phase (dual-export, importing, key-rotation, mirroring, app-update, decommission).]:until:'
+        ':plan:_files -g '\''*.yaml *.yml'\'''
+        '--until[Stop on reaching this phase (dual-export, importing, key-rotation, mirroring, app-update, decommission).]:until:{__enmigrate_complete "${___until[@]}"}'
         '--once[Advance as far as possible now, run steady-state workers once, and exit.]'
         '--json[Print events as JSON lines (schemas/event.schema.json, enmigrate.event/1).]'
         '--scheduled[For a scheduler (cron, a systemd timer, a Kubernetes CronJob) running --once\: waiting at a gate, checks pending on work still to come and another process holding the run exit 0 (the last line says which); a failure still fails.]'
@@ -128,7 +129,7 @@ _enmigrate_apply() {
 _enmigrate_resume() {
     local -i ret=1
     local -ar arg_specs=(
-        ':plan:'
+        ':plan:_files -g '\''*.yaml *.yml'\'''
         '--json[Print events as JSON lines (schemas/event.schema.json, enmigrate.event/1).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -141,7 +142,7 @@ _enmigrate_resume() {
 _enmigrate_status() {
     local -i ret=1
     local -ar arg_specs=(
-        ':plan:'
+        ':plan:_files -g '\''*.yaml *.yml'\'''
         '--json[Print one JSON document.]'
         '--verify-journal[Also check the journal'\''s hash chain.]'
         '--html[Also write a single-file HTML page (phase diagram, timeline, checks, latency).]:FILE:'
@@ -156,7 +157,7 @@ _enmigrate_status() {
 _enmigrate_verify() {
     local -i ret=1
     local -ar arg_specs=(
-        ':plan:'
+        ':plan:_files -g '\''*.yaml *.yml'\'''
         '--json[Print one JSON document.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -181,9 +182,10 @@ _enmigrate_graph() {
 
 _enmigrate_approve() {
     local -i ret=1
+    local -ar ___gate=('key-rotation' 'app-update' 'decommission')
     local -ar arg_specs=(
-        ':plan:'
-        '--gate[The gate\: key-rotation, app-update or decommission.]:gate:'
+        ':plan:_files -g '\''*.yaml *.yml'\'''
+        '--gate[The gate\: key-rotation, app-update or decommission.]:gate:{__enmigrate_complete "${___gate[@]}"}'
         '--by[Who approves (recorded in the journal).]:by:'
         '--note[Why, or the reference of the confirmation (recorded in the journal).]:note:'
         '--json[Print events as JSON lines (schemas/event.schema.json, enmigrate.event/1).]'
@@ -198,7 +200,7 @@ _enmigrate_approve() {
 _enmigrate_abort() {
     local -i ret=1
     local -ar arg_specs=(
-        ':plan:'
+        ':plan:_files -g '\''*.yaml *.yml'\'''
         '--restore-client-index[After cut-over\: serve the state'\''s own client index again.]'
         '--by[Who aborts, kept in the journal.]:NAME:'
         '--note[Why, kept in the journal.]:TEXT:'
@@ -247,7 +249,7 @@ _enmigrate_requeue() {
 _enmigrate_unlock() {
     local -i ret=1
     local -ar arg_specs=(
-        ':plan:'
+        ':plan:_files -g '\''*.yaml *.yml'\'''
         '--force[Required\: you confirm the holder is gone.]'
         '--json[Print one JSON document\: {"unlocked", "heldBy", "holderStillRuns"}.]'
         '--version[Show the version.]'
@@ -357,7 +359,7 @@ _enmigrate_serve-feed() {
 _enmigrate_rehearse() {
     local -i ret=1
     local -ar arg_specs=(
-        ':plan:'
+        ':plan:_files -g '\''*.yaml *.yml'\'''
         '--faults[Faults to inject\: kill\[=N\], restart\[=N\], downloads, tamper, late-approval, unavailable, refused-key, revocation, republished, all, none (comma-separated).]:faults:'
         '--folder[The rehearsal folder (default\: .enmigrate/rehearsal beside the plan); an earlier rehearsal there is replaced.]:folder:'
         '--days[Days of keys the simulated state publishes.]:days:'

@@ -19,7 +19,7 @@ struct AbortCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The plan file.")
+    @Argument(help: "The plan file.", completion: .file(extensions: ["yaml", "yml"]))
     var plan: String
 
     @Flag(name: .customLong("restore-client-index"), help: "After cut-over: serve the state's own client index again.")

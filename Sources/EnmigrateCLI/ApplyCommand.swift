@@ -18,10 +18,12 @@ struct ApplyCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The plan file.")
+    @Argument(help: "The plan file.", completion: .file(extensions: ["yaml", "yml"]))
     var plan: String
 
-    @Option(help: "Stop on reaching this phase (dual-export, importing, key-rotation, mirroring, app-update, decommission).")
+    @Option(
+        help: "Stop on reaching this phase (dual-export, importing, key-rotation, mirroring, app-update, decommission).",
+        completion: .list(MigrationPhase.allCases.filter { $0 != .planned }.map(\.rawValue)))
     var until: String?
 
     @Flag(help: "Advance as far as possible now, run steady-state workers once, and exit.")

@@ -14,10 +14,10 @@ struct ApproveCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The plan file.")
+    @Argument(help: "The plan file.", completion: .file(extensions: ["yaml", "yml"]))
     var plan: String
 
-    @Option(help: "The gate: key-rotation, app-update or decommission.")
+    @Option(help: "The gate: key-rotation, app-update or decommission.", completion: .list(Gate.allCases.map(\.rawValue)))
     var gate: String
 
     @Option(help: "Who approves (recorded in the journal).")

@@ -14,7 +14,7 @@ struct PlanCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The plan file.")
+    @Argument(help: "The plan file.", completion: .file(extensions: ["yaml", "yml"]))
     var plan: String
 
     @Flag(help: "Print one JSON document.")

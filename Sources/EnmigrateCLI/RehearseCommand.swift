@@ -27,7 +27,7 @@ struct RehearseCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The plan to rehearse.")
+    @Argument(help: "The plan to rehearse.", completion: .file(extensions: ["yaml", "yml"]))
     var plan: String
 
     @Option(help: "Faults to inject: \(RehearsalFaults.grammar).")

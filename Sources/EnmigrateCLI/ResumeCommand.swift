@@ -10,7 +10,7 @@ struct ResumeCommand: AsyncParsableCommand {
         discussion: "Refuses with exit 6 when the plan changed since the run started, naming both plan hashes."
     )
 
-    @Argument(help: "The plan file.")
+    @Argument(help: "The plan file.", completion: .file(extensions: ["yaml", "yml"]))
     var plan: String
 
     @Flag(help: "Print events as JSON lines (schemas/event.schema.json, enmigrate.event/1).")

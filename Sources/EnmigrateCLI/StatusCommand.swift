@@ -12,7 +12,7 @@ struct StatusCommand: AsyncParsableCommand {
         discussion: "Reads the journal only (no lock). Exit 0 whenever the journal can be read; with --verify-journal, 7 when its hash chain is broken."
     )
 
-    @Argument(help: "The plan file.")
+    @Argument(help: "The plan file.", completion: .file(extensions: ["yaml", "yml"]))
     var plan: String
 
     @Flag(help: "Print one JSON document.")

@@ -10,7 +10,7 @@ struct UnlockCommand: AsyncParsableCommand {
         discussion: "The holder, if it still runs, is fenced off: its next journal write fails and it stops."
     )
 
-    @Argument(help: "The plan file.")
+    @Argument(help: "The plan file.", completion: .file(extensions: ["yaml", "yml"]))
     var plan: String
 
     @Flag(help: "Required: you confirm the holder is gone.")

@@ -14,7 +14,7 @@ struct ValidateCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The plan file (YAML).")
+    @Argument(help: "The plan file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
     var plan: String
 
     @Flag(help: "Print one JSON document: {valid, planHash, diagnostics[]}.")

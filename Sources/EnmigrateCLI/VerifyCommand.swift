@@ -19,7 +19,7 @@ struct VerifyCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The plan file.")
+    @Argument(help: "The plan file.", completion: .file(extensions: ["yaml", "yml"]))
     var plan: String
 
     @Flag(help: "Print one JSON document.")

@@ -107,11 +107,12 @@ struct HookTests {
         let plan = folder.appendingPathComponent("plan.yaml")
         try
             (String(contentsOf: plan, encoding: .utf8)
-            + "hooks:\n  - on: [gate-waiting, before-cut-over]\n    webhook: \(server.baseURL.absoluteString)hook?token=s3cret\n    timeout: 5s\n")
+            + "hooks:\n  - on: [gate-waiting, before-cut-over]\n    webhook: \(server.baseURL.absoluteString)hook?token=s3cret\n    timeout: 60s\n")
             .write(to: plan, atomically: true, encoding: .utf8)
-        #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 4)
+        let applied = try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder)
+        #expect(applied.status == 4)
         let posted = server.postedBodies(for: "hook")
-        #expect(posted.count == 1)
+        #expect(posted.count == 1, "\(applied.stderr)")
         let waiting = try JSONDecoder().decode(EventRecord.self, from: try #require(posted.first))
         #expect(waiting.hook == "gate-waiting" && waiting.gate == "key-rotation")
 
