@@ -50,11 +50,13 @@ public enum PlanLoader {
         } catch {
             switch error {
             case let .syntax(line, column, message):
+                let explained = YAMLSyntaxExplanation.explain(message, line: line, column: column, in: text)
                 return PlanLoadResult(
                     plan: nil,
                     diagnostics: [
                         PlanDiagnostic(
-                            file: file, line: line, column: column, path: "", code: "yaml-syntax", message: "YAML syntax: \(message)")
+                            file: file, line: line, column: column, path: "", code: "yaml-syntax", message: "YAML syntax: \(explained.message)",
+                            hint: explained.hint)
                     ], planHash: nil)
             case let .tooComplex(exceeded):
                 return tooComplex(file, exceeded)
