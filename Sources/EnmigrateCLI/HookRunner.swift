@@ -24,13 +24,6 @@ final class HookRunner: Sendable {
         self.warn = warn
     }
 
-    /// A hook that did not succeed: what ran and what it said (its last output, never its body).
-    struct Failed: Error, CustomStringConvertible {
-        let hook: String
-        let reason: String
-        var description: String { "\(hook): \(reason)" }
-    }
-
     /// The hook event an engine event is, if any.
     func hookEvent(for event: MigrationEvent) -> Hook.Event? {
         switch event {
@@ -51,19 +44,23 @@ final class HookRunner: Sendable {
         let record = EventRecord(event, at: Date())
         for hook in hooks where hook.on.contains(name) {
             let id = UUID()
-            let task = Task { [self] in
-                do { try await run(hook, event: name, record: record) } catch { warn("hook \(name.rawValue) failed: \(error)") }
-                _ = running.withLock { $0.removeValue(forKey: id) }
+            // Registered before it can finish (its own removal waits for this lock), so a hook
+            // that ends at once leaves nothing behind in a process that runs for months.
+            running.withLock { running in
+                running[id] = Task { [self] in
+                    do { try await run(hook, event: name, record: record) } catch { warn("hook \(name.rawValue) failed: \(error)") }
+                    _ = self.running.withLock { $0.removeValue(forKey: id) }
+                }
             }
-            running.withLock { $0[id] = task }
         }
     }
 
     /// Waits for the hooks still running (each is bounded by its own timeout), so a command
     /// that ends right after an event does not cut its hooks off.
     func drain() async {
-        while let task = running.withLock({ $0.values.first }) {
+        while let (id, task) = running.withLock({ $0.first }) {
             await task.value
+            _ = running.withLock { $0.removeValue(forKey: id) }
         }
     }
 

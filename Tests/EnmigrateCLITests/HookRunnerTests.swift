@@ -1,0 +1,53 @@
+import Foundation
+import MigrationEngine
+import MigrationPlan
+import Synchronization
+import Testing
+
+@testable import EnmigrateCLI
+
+@Suite("The hook runner: which events reach which hooks, failures warn, drain waits for all")
+struct HookRunnerTests {
+    final class Warnings: Sendable {
+        let said = Mutex<[String]>([])
+    }
+
+    @Test("a hook that fails at once only warns, and drain returns; events no hook asked for start nothing")
+    func failuresWarn() async throws {
+        let warnings = Warnings()
+        let runner = HookRunner(
+            hooks: [
+                Hook(on: [.stepFailed], action: .command(["/nonexistent/enmigrate-hook"]), timeout: .seconds(5)),
+                Hook(on: [.blocked], action: .command(["/bin/sh", "-c", "exit 9"]), timeout: .seconds(5)),
+            ], migration: "m", warn: { line in warnings.said.withLock { $0.append(line) } })
+        for _ in 0..<20 { runner.notify(.stepFailed(phase: .importing, worker: "w", reason: "r")) }
+        runner.notify(.blocked("coverage"))
+        runner.notify(.steady)
+        await runner.drain()
+        let said = warnings.said.withLock { $0 }
+        #expect(said.count == 21, "\(said)")
+        #expect(said.contains { $0.contains("could not be started") } && said.contains { $0.contains("exited 9") }, "\(said)")
+    }
+
+    @Test("the engine events each hook event stands for")
+    func mapping() {
+        let runner = HookRunner(hooks: [], migration: "m")
+        #expect(runner.hookEvent(for: .waitingForApproval(.keyRotation)) == .gateWaiting)
+        #expect(runner.hookEvent(for: .waitingForApproval(.keyRotation)) == nil, "a wait is told once, then at the reminder rate")
+        #expect(runner.hookEvent(for: .approvalUsed(.keyRotation, by: "a")) == .approved)
+        #expect(runner.hookEvent(for: .phaseEntered(.mirroring)) == .cutOverDone)
+        #expect(runner.hookEvent(for: .phaseEntered(.importing)) == nil)
+        #expect(runner.hookEvent(for: .fileProblem(worker: "w", file: "f", reason: "r", permanent: true)) == .fileQuarantined)
+        #expect(runner.hookEvent(for: .fileProblem(worker: "w", file: "f", reason: "r", permanent: false)) == nil)
+        #expect(runner.hookEvent(for: .check(CheckResult(name: "coverage", outcome: .inconclusive, reason: ""))) == .coverageNotHolding)
+        #expect(runner.hookEvent(for: .check(CheckResult(name: "coverage", outcome: .passed, reason: ""))) == nil)
+    }
+
+    @Test("a before-cut-over command that outlives its timeout is stopped and counts as a refusal")
+    func timeout() async throws {
+        let runner = HookRunner(hooks: [Hook(on: [.beforeCutOver], action: .command(["/bin/sleep", "30"]), timeout: .milliseconds(300))], migration: "m")
+        let began = ContinuousClock.now
+        await #expect(throws: HookCommand.Failure.self) { try await runner.beforeCutOver() }
+        #expect(ContinuousClock.now - began < .seconds(20), "stopped, not waited for")
+    }
+}
