@@ -1,6 +1,7 @@
 import Foundation
 import MigrationEngine
 import Synchronization
+import MigrationWorkers
 import Testing
 @testable import EnmigrateCLI
 
@@ -90,6 +91,31 @@ struct MonitoringTests {
         #expect(metrics.health(stalledAfter: 600).ok && metrics.readiness().ok == false)
         metrics.passEnded(.blocked("coverage: 3 keys missing"), report: nil)
         #expect(metrics.readiness().text.contains("coverage: 3 keys missing"))
+    }
+
+    @Test("import lag: the oldest file still to import dates the lag; nothing waiting is 0, and a file done is forgotten")
+    func importLag() throws {
+        let clock = Clock()
+        let metrics = RunMetrics(now: { clock.now })
+        let waiting = PendingSince()
+        func pass(_ pending: [String]) {
+            metrics.observe(.backlog(worker: "export-importer", pending: pending.count, oldestSince: waiting.update(pending: pending, now: clock.now)))
+        }
+        func value(_ name: String) -> Double? {
+            let text = String(decoding: metrics.registry.emitToBuffer(), as: UTF8.self)
+            return text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
+        }
+        #expect(value("enmigrate_import_lag_seconds") == 0 && value("enmigrate_import_pending_files") == 0, "served from the start")
+        pass(["a.zip"])
+        clock.advance(300)
+        pass(["a.zip", "b.zip"])
+        #expect(value("enmigrate_import_pending_files") == 2)
+        #expect(value("enmigrate_import_lag_seconds") == 300, "a.zip has waited since the first pass")
+        clock.advance(300)
+        pass(["b.zip"])
+        #expect(value("enmigrate_import_lag_seconds") == 300, "a.zip is done: b.zip, seen 300 s ago, is the oldest")
+        pass([])
+        #expect(value("enmigrate_import_lag_seconds") == 0 && value("enmigrate_import_oldest_pending_timestamp_seconds") == 0)
     }
 }
 

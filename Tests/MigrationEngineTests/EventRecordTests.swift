@@ -20,6 +20,7 @@ struct EventRecordTests {
         .progress(worker: "export-importer", done: 3, total: 10, keys: 4_200, detail: "4200 keys imported"),
         .fileProblem(worker: "dual-export", file: "a.zip", reason: "bad signature", permanent: true),
         .summary(worker: "mirror", text: "nothing new"),
+        .backlog(worker: "export-importer", pending: 2, oldestSince: Date(timeIntervalSince1970: 1_800_000_000)),
         .fileWarning(worker: "export-importer", file: "b.zip", warning: "ends in the future"),
         .check(CheckResult(name: "coverage", outcome: .passed, reason: "")),
         .waitingForApproval(.keyRotation),

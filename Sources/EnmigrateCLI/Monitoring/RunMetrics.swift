@@ -23,7 +23,15 @@ final class RunMetrics: Sendable {
     init(now: @escaping @Sendable () -> Date = Date.init) {
         self.now = now
         gauge("enmigrate_up", help: "1 while the apply process runs").set(Double(1))
+        // At 0 from the start, so an alert on them has a series before the first import pass.
+        _ = gauge("enmigrate_import_pending_files", help: Self.pendingHelp)
+        _ = gauge("enmigrate_import_lag_seconds", help: Self.lagHelp)
+        _ = gauge("enmigrate_import_oldest_pending_timestamp_seconds", help: Self.oldestHelp)
     }
+
+    static let pendingHelp = "Second-feed files not yet imported after the importer's last pass"
+    static let lagHelp = "How long the oldest second-feed file not yet imported had waited at the importer's last pass (0: none waits)"
+    static let oldestHelp = "Since when the oldest second-feed file not yet imported waits (0: none waits); alert on time() minus it"
 
     private func gauge(_ name: String, labels: [(String, String)] = [], help: String) -> Gauge {
         registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
@@ -65,11 +73,21 @@ final class RunMetrics: Sendable {
                 "enmigrate_worker_steps_total", labels: [("worker", worker), ("phase", phase.rawValue), ("result", "failed")],
                 help: Self.stepsHelp
             ).increment()
-        case let .progress(worker, done, total, _, _):
+        case let .backlog(worker, pending, oldest) where worker == "export-importer":
+            gauge("enmigrate_import_pending_files", help: Self.pendingHelp).set(Double(pending))
+            gauge("enmigrate_import_lag_seconds", help: Self.lagHelp).set(oldest.map { max(0, at.timeIntervalSince($0)) } ?? 0)
+            gauge("enmigrate_import_oldest_pending_timestamp_seconds", help: Self.oldestHelp).set(oldest?.timeIntervalSince1970 ?? 0)
+        case let .progress(worker, done, total, keys, _):
             gauge(
                 "enmigrate_worker_files_done", labels: [("worker", worker)],
                 help: "Files the worker's current pass has done"
             ).set(Double(done))
+            if let keys {
+                gauge(
+                    "enmigrate_worker_keys_in_pass", labels: [("worker", worker)],
+                    help: "Keys the worker's current pass has handled so far (imported, read, written)"
+                ).set(Double(keys))
+            }
             gauge(
                 "enmigrate_worker_files_in_pass", labels: [("worker", worker)],
                 help: "Files the worker's current pass has to do"

@@ -52,6 +52,9 @@ public struct EventRecord: Codable, Sendable, Equatable {
     public var from: String?
     /// `recovered`: whether the interrupted step had finished.
     public var alreadyDone: Bool?
+    /// `backlog`: files still to do after the pass, and since when the oldest waits.
+    public var pending: Int?
+    public var since: String?
     /// In a hook's body: the hook event it was told about (`gate-waiting`, …) and the plan's
     /// migration name.
     public var hook: String?
@@ -59,7 +62,7 @@ public struct EventRecord: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case schema, timestamp = "@timestamp", level, type, message, phase, worker, attempt, done, total, unit, keys, file, reason
-        case permanent, waitMilliseconds, gate, by, reminder, command, check, outcome, exitCode, from, alreadyDone, hook, migration
+        case permanent, waitMilliseconds, gate, by, reminder, command, check, outcome, exitCode, from, alreadyDone, hook, migration, pending, since
     }
 
     public init(type: String, level: Level, message: String, at date: Date) {
@@ -90,6 +93,7 @@ public struct EventRecord: Codable, Sendable, Equatable {
         case let .fileProblem(worker, file, reason, permanent):
             (self.worker, self.file, self.reason, self.permanent) = (worker, file, reason, permanent)
         case .summary(let worker, _): self.worker = worker
+        case let .backlog(worker, pending, oldest): (self.worker, self.pending, since) = (worker, pending, oldest.map(Self.timestamp))
         case let .fileWarning(worker, file, warning): (self.worker, self.file, reason) = (worker, file, warning)
         case .check(let result): check = result
         case .waitingForApproval(let gate): self.gate = gate.rawValue

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Progress of a run as one typed stream, rendered for people or as JSON lines.
 public enum MigrationEvent: Sendable, Equatable {
     case lockTakenOver(from: String)
@@ -14,6 +16,10 @@ public enum MigrationEvent: Sendable, Equatable {
     case fileProblem(worker: String, file: String, reason: String, permanent: Bool)
     /// What one pass of a worker did, in one line.
     case summary(worker: String, text: String)
+    /// What a worker still has to do after its pass: `pending` files, the oldest of them
+    /// waiting since `oldestSince` as this process saw it (nil when nothing waits). The import
+    /// lag operators watch during mirroring.
+    case backlog(worker: String, pending: Int, oldestSince: Date?)
     /// A file a worker used but that needs a person's eyes (it ends in the future, …).
     case fileWarning(worker: String, file: String, warning: String)
     case check(CheckResult)
@@ -39,6 +45,8 @@ public enum MigrationEvent: Sendable, Equatable {
         case let .fileProblem(worker, file, reason, permanent):
             "  \(worker): \(permanent ? "quarantined" : "will retry") \(file): \(reason)"
         case let .summary(worker, text): "  \(worker): pass: \(text)"
+        case let .backlog(worker, pending, since):
+            "  \(worker): " + (pending == 0 ? "nothing waiting" : "\(pending) files waiting, the oldest since \(since.map(EventRecord.timestamp) ?? "now")")
         case let .fileWarning(worker, file, warning): "  \(worker): WARNING \(file): \(warning)"
         case .check(let result): "check \(result.name): \(result.outcome.rawValue)" + (result.reason.isEmpty ? "" : " — \(result.reason)")
         case .waitingForApproval(let gate): "waiting for approval: enmigrate approve PLAN --gate \(gate.rawValue) --by NAME"

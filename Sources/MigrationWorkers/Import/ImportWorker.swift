@@ -8,6 +8,8 @@ import MigrationStores
 /// imported or failed for good.
 public struct ImportWorker: MigrationWorker {
     public let importer: FeedImporter
+    /// When each second-feed file still to import was first seen waiting (the import lag).
+    let waiting = PendingSince()
     public var name: String { "export-importer" }
 
     public init(importer: FeedImporter) {
@@ -44,6 +46,15 @@ public struct ImportWorker: MigrationWorker {
             summary = try await importer.runPass()
             report(summary)
         }
+        try await reportBacklog()
+    }
+
+    /// The files still to import after the pass (failed ones excepted: they wait for a person,
+    /// and `status` lists them) and since when the oldest waits.
+    private func reportBacklog() async throws {
+        let pending = try await importer.pendingEntries(of: importer.index())
+        let oldest = waiting.update(pending: pending, now: importer.environment.now())
+        importer.environment.report(.backlog(worker: name, pending: pending.count, oldestSince: oldest))
     }
 
     /// The pass's problems, warnings and its summary line (refused keys by reason included).
