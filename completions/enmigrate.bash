@@ -173,13 +173,13 @@ _enmigrate() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    validate|plan|apply|resume|status|verify|graph|approve|abort|accept-loss|requeue|unlock|export|serve-feed|rehearse|help)
+    validate|plan|apply|resume|status|verify|watch|graph|approve|abort|accept-loss|requeue|unlock|export|serve-feed|rehearse|help)
         # Offer subcommand argument completions
         "_enmigrate_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'validate plan apply resume status verify graph approve abort accept-loss requeue unlock export serve-feed rehearse help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'validate plan apply resume status verify watch graph approve abort accept-loss requeue unlock export serve-feed rehearse help' -- "${cur}"))
         ;;
     esac
 }
@@ -283,6 +283,22 @@ _enmigrate_status() {
 }
 
 _enmigrate_verify() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __enmigrate_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __enmigrate_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
+}
+
+_enmigrate_watch() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()

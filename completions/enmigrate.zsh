@@ -56,6 +56,7 @@ _enmigrate() {
             'resume:Continue a failed or interrupted run from the failed step.'
             'status:Show the run'\''s phase, timeline, checks, approvals and the next legal commands.'
             'verify:Prove coverage: every key phones get from the state'\''s feed is in the feed they will read (or now read).'
+            'watch:Read the feed phones download, over its public URL, the way phones read it, and say what they get.'
             'graph:Print the migration'\''s phase machine (generated from the engine'\''s transition table, never drawn by hand).'
             'approve:Approve a gate (key-rotation, app-update, decommission) for the run waiting at it.'
             'abort:Stop the migration before the point of no return, or swap the client index back after it.'
@@ -71,7 +72,7 @@ _enmigrate() {
         ;;
     arg)
         case "${words[1]}" in
-        validate|plan|apply|resume|status|verify|graph|approve|abort|accept-loss|requeue|unlock|export|serve-feed|rehearse|help)
+        validate|plan|apply|resume|status|verify|watch|graph|approve|abort|accept-loss|requeue|unlock|export|serve-feed|rehearse|help)
             "_enmigrate_${words[1]}" && ret=0
             ;;
         esac
@@ -155,6 +156,19 @@ _enmigrate_status() {
 }
 
 _enmigrate_verify() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':plan:_files -g '\''*.yaml *.yml'\'''
+        '--json[Print one JSON document.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_watch() {
     local -i ret=1
     local -ar arg_specs=(
         ':plan:_files -g '\''*.yaml *.yml'\'''

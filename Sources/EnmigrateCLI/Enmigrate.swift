@@ -14,6 +14,7 @@ public struct Enmigrate: AsyncParsableCommand {
             ResumeCommand.self,
             StatusCommand.self,
             VerifyCommand.self,
+            WatchCommand.self,
             GraphCommand.self,
             ApproveCommand.self,
             AbortCommand.self,

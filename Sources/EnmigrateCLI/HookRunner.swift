@@ -33,6 +33,7 @@ final class HookRunner: Sendable {
         case .fileProblem(_, _, _, let permanent): permanent ? .fileQuarantined : nil
         case .stepFailed: .stepFailed
         case .blocked: .blocked
+        case .check(let result) where result.name == "phone-watch": result.outcome == .passed ? nil : .cdnBroken
         case .check(let result): result.name.contains("coverage") && (result.outcome == .failed || result.outcome == .inconclusive) ? .coverageNotHolding : nil
         default: nil
         }

@@ -94,7 +94,7 @@ struct WorkerAssembly {
         let secondFeedCheck = SecondFeedVerifiesCheck(
             feed: try store(secondFeed.location), root: secondFeed.root, trustedKeys: trusted, signingKey: signingKey,
             retry: retry, environment: environment)
-        let steady = afterCutOver + importing + [MirrorWorker(mirror: mirror)]
+        let steady = afterCutOver + importing + [MirrorWorker(mirror: mirror), PhoneWatchWorker(watch: try phoneWatch(key: nationalKey()))]
         let cutOverCoverage = try cutOverCoverageCheck()
         var appUpdateChecks: [any MigrationCheck] = []
         if !plan.gates.appUpdate.approvalRequired, let quiet = plan.decommission?.quietPeriod {
@@ -230,7 +230,29 @@ struct WorkerAssembly {
             key: try nationalKey(), concurrency: plan.workers.concurrency, retry: retry, environment: environment)
     }
 
-    private func nationalKey() throws -> TrustedKey {
+    /// What phones download, over the client feed's public URL (`state.clientFeed.index`),
+    /// verified with `key` (the national key once the index is swapped).
+    func phoneWatch(key: TrustedKey) throws -> PhoneWatch {
+        let (store, indexPath) = try BlobLocation.feed(index: plan.state.clientFeed.index, redirects: redirectRule, cloud: cloud)
+        var headers: (@Sendable (String) async throws -> [String: String])?
+        if let http = store as? HTTPBlobStore {
+            headers = { path in try await http.headers(of: path) }
+        }
+        let reader = PhoneFeedReader(
+            store: store, indexPath: indexPath, key: key, concurrency: plan.workers.concurrency, retry: retry, environment: environment)
+        return PhoneWatch(reader: reader, indexURL: plan.state.clientFeed.index.absoluteString, period: plan.state.secondFeed.period, headers: headers)
+    }
+
+    /// The key phones verify the client feed with: the national key once the mirror has
+    /// published, the state's client key before.
+    func phoneKey() throws -> TrustedKey {
+        if try MirrorState.load(from: mirrorState).publishedDigest != nil { return try nationalKey() }
+        let client = plan.state.clientFeed
+        guard let path = client.key.publicKey else { throw Failure(description: "state.clientFeed.key needs publicKey") }
+        return TrustedKey(keyID: client.key.id, keyVersion: client.key.version, publicKey: try loadPublicKey(path, role: "state.clientFeed.key"))
+    }
+
+    func nationalKey() throws -> TrustedKey {
         let reference = plan.national.feed.key
         guard let path = reference.publicKey else { throw Failure(description: "national.feed.key needs publicKey to verify the national feed") }
         return TrustedKey(keyID: reference.id, keyVersion: reference.version, publicKey: try loadPublicKey(path, role: "national.feed.key"))

@@ -21,6 +21,8 @@ public struct Hook: Sendable, Encodable {
         case blocked
         /// A coverage check did not pass (failed or inconclusive).
         case coverageNotHolding = "coverage-not-holding"
+        /// The phone's-eye watch found the feed phones download broken or stale.
+        case cdnBroken = "cdn-broken"
         /// Immediately before the swap; a command that exits non-zero, a webhook that does not
         /// answer 2xx, or any hook that times out stops the swap.
         case beforeCutOver = "before-cut-over"

@@ -187,6 +187,21 @@ public struct HTTPBlobStore: BlobStore {
         }
     }
 
+    /// The response headers of a `HEAD` for `path` (names lowercased), as phones get them:
+    /// what a CDN says about caching and content type. `notFound` for a 404.
+    public func headers(of path: String) async throws -> [String: String] {
+        try BlobPath.validate(path)
+        var request = HTTPClientRequest(url: base.absoluteString + path)
+        request.method = .HEAD
+        let response = try await client.execute(request, timeout: Self.timeAmount(limits.indexTimeout))
+        switch response.status.code {
+        case 200..<300:
+            return Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }) { first, _ in first }
+        case 404, 410: throw BlobStoreError.notFound(path: path)
+        default: throw BlobStoreError.httpStatus(path: path, status: Int(response.status.code))
+        }
+    }
+
     /// A CDN cannot list its folders; feeds are read through their index.
     public func list(under prefix: String) async throws -> [String] {
         throw BlobStoreError.io(path: prefix, reason: "an HTTP location cannot be listed; read its index.txt")
