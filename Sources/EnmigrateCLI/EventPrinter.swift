@@ -10,25 +10,32 @@ struct EventPrinter: Sendable {
     let plan: String
     /// When the wait at each gate was last printed: once, then a reminder every 10 minutes.
     private let waits = WaitReminders(every: .seconds(600))
+    /// The text output: a live progress line on a terminal, timestamped lines into a pipe.
+    let text: ProgressRenderer
 
-    init(json: Bool, plan: String = "PLAN") {
+    init(json: Bool, plan: String = "PLAN", text: ProgressRenderer = ProgressRenderer()) {
         self.json = json
         self.plan = plan
+        self.text = text
     }
 
     func callAsFunction(_ event: MigrationEvent) {
-        // People get about ten progress lines per pass; scripts (--json) get every one.
-        if !json, case let .progress(_, done, total, _, _) = event, done != total, done % max(1, total / 10) != 0 { return }
         var record = EventRecord(event, at: Date())
-        var text = event.text
+        var line = event.text
         if case .waitingForApproval(let gate) = event {
             guard let reminder = waits.due(gate.rawValue) else { return }
             // The engine does not know the plan's path; its command here names it.
             let command = "enmigrate approve \(plan) --gate \(gate.rawValue) --by NAME"
-            text = (reminder ? "still " : "") + "waiting for approval: " + command
-            (record.command, record.reminder, record.message) = (command, reminder, text)
+            line = (reminder ? "still " : "") + "waiting for approval: " + command
+            (record.command, record.reminder, record.message) = (command, reminder, line)
         }
-        print(json ? Self.line(record) : text)
+        // Scripts (--json) get every event; people get progress as one live line (a terminal)
+        // or a line every few seconds (a pipe).
+        if json { return print(Self.line(record)) }
+        if case let .progress(worker, done, total, keys, detail) = event {
+            return text.progress(worker: worker, done: done, total: total, keys: keys, detail: detail)
+        }
+        text.line(line, level: event.level)
     }
 
     func outcome(_ outcome: RunOutcome) {
@@ -36,20 +43,20 @@ struct EventPrinter: Sendable {
         record.outcome = outcome.name
         record.exitCode = outcome.exitCode.rawValue
         if case .waitingForApproval(let gate) = outcome { record.gate = gate.rawValue }
-        print(json ? Self.line(record) : outcome.text)
+        json ? print(Self.line(record)) : text.line(outcome.text, level: Self.level(outcome))
     }
 
     /// The approval `approve` recorded (an event of type `approved`).
     func approved(_ gate: Gate, by: String, note: String?, expires: Date) {
-        let text = "approved \(gate.rawValue) by \(by), valid until \(expires.formatted(.iso8601))"
-        var record = EventRecord(type: "approved", level: .info, message: text, at: Date())
+        let line = "approved \(gate.rawValue) by \(by), valid until \(expires.formatted(.iso8601))"
+        var record = EventRecord(type: "approved", level: .info, message: line, at: Date())
         (record.gate, record.by, record.reason) = (gate.rawValue, by, note)
-        print(json ? Self.line(record) : text)
+        json ? print(Self.line(record)) : text.line(line)
     }
 
     /// A line about how the command ends (`apply --scheduled`'s exit code).
-    func note(_ text: String) {
-        print(json ? Self.line(EventRecord(type: "note", level: .info, message: text, at: Date())) : text)
+    func note(_ line: String) {
+        json ? print(Self.line(EventRecord(type: "note", level: .info, message: line, at: Date()))) : text.line(line)
     }
 
     static func level(_ outcome: RunOutcome) -> EventRecord.Level {
