@@ -85,11 +85,11 @@ struct StatusCommand: AsyncParsableCommand {
         }
         if !report.workers.isEmpty {
             lines.append("workers:")
-            lines += report.workers.map { "  \($0)" }
+            lines += report.workers.map { "  \($0.description)" }
         }
         if !report.failedFiles.isEmpty {
             lines.append("failed files:")
-            lines += report.failedFiles.map { "  \($0)" }
+            lines += report.failedFiles.map { "  \($0.description)" }
         }
         if !report.warnings.isEmpty {
             lines.append("WARNINGS (files imported that need a look):")
@@ -130,6 +130,7 @@ struct StatusCommand: AsyncParsableCommand {
 
 /// `status --json` before a run: the same keys as a run's report, `next` a list as there.
 private struct NotStarted: Encodable {
+    var schema = "enmigrate.status/1"
     var phase = "planned"
     var status = "not started"
     let next: [String]

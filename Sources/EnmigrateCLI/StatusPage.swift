@@ -40,10 +40,10 @@ enum StatusPage {
             body += "</table>\n"
         }
         if !report.workers.isEmpty {
-            body += "<h2>Workers</h2>\n<ul>\n" + report.workers.map { "<li>\(escape($0))</li>\n" }.joined() + "</ul>\n"
+            body += "<h2>Workers</h2>\n<ul>\n" + report.workers.map { "<li>\(escape($0.description))</li>\n" }.joined() + "</ul>\n"
         }
         if !report.failedFiles.isEmpty {
-            body += "<h2>Files needing attention</h2>\n<ul>\n" + report.failedFiles.map { "<li>\(escape($0))</li>\n" }.joined() + "</ul>\n"
+            body += "<h2>Files needing attention</h2>\n<ul>\n" + report.failedFiles.map { "<li>\(escape($0.description))</li>\n" }.joined() + "</ul>\n"
         }
         if let approval = report.approval {
             body +=

@@ -7,10 +7,10 @@ extension WorkerAssembly {
     /// What `status` shows of the workers, read once from the stores without changing them
     /// (a store that does not exist yet is left out).
     struct StoreReport {
-        /// One line per worker on how far its work is.
-        var progress: [String] = []
+        /// How far each worker's work is.
+        var progress: [RunStatusReport.WorkerProgress] = []
         /// Files the importer failed for good or waits to retry, and files dual-export quarantined.
-        var failedFiles: [String] = []
+        var failedFiles: [RunStatusReport.FileNeedingAttention] = []
         /// Keys the importer refused by rule, per file and reason.
         var refusedKeys: [RunStatusReport.RefusedKeysInFile] = []
         /// Files imported with a warning.
@@ -24,11 +24,14 @@ extension WorkerAssembly {
         var report = StoreReport()
         if let ledger = try? publishLedger(readOnly: true), let entries = try? await ledger.entries() {
             let published = entries.count { $0.status == .published }, quarantined = entries.count { $0.status == .quarantined }
+            let retrying = entries.count - published - quarantined
             report.progress.append(
-                "dual-export: \(published) files re-signed into the second feed, \(quarantined) quarantined, \(entries.count - published - quarantined) to retry"
-            )
+                .init(
+                    worker: "dual-export",
+                    summary: "\(published) files re-signed into the second feed, \(quarantined) quarantined, \(retrying) to retry",
+                    counts: ["reSigned": published, "quarantined": quarantined, "retrying": retrying]))
             report.failedFiles += entries.filter { $0.status != .published }.map {
-                "\($0.name): \($0.status == .quarantined ? "quarantined by dual-export" : "dual-export will retry") — \($0.reason ?? "?")"
+                .init(file: $0.name, worker: "dual-export", status: $0.status == .quarantined ? .quarantined : .retrying, reason: $0.reason ?? "?")
             }
         }
         // Opened once; a store status cannot read as it is (an older enmigrate's) is named, never migrated here.
@@ -39,19 +42,30 @@ extension WorkerAssembly {
             // The importer's problems come first, as they block leaving `importing`.
             report.failedFiles.insert(
                 contentsOf: records.filter { $0.status != .imported }.map {
-                    "\($0.url): \($0.status == .failed ? "failed" : "waiting for a retry") — \($0.lastError ?? "?")"
+                    .init(file: $0.url, worker: "export-importer", status: $0.status == .failed ? .failed : .retrying, reason: $0.lastError ?? "?")
                 }, at: 0)
             let imported = records.count { $0.status == .imported }, failed = records.count { $0.status == .failed }
-            let keys = (try? await store.keyCount()).map { "; \($0) keys in the national key store" } ?? ""
+            let keyCount = try? await store.keyCount()
+            let keys = keyCount.map { "; \($0) keys in the national key store" } ?? ""
             let refused = records.flatMap(\.refusedKeys)
+            var counts = ["imported": imported, "failed": failed, "retrying": records.count - imported - failed]
+            counts["keys"] = keyCount
+            counts["refusedKeys"] = refused.isEmpty ? nil : refused.reduce(0) { $0 + $1.count }
             report.progress.append(
-                "export-importer: \(imported) second-feed files imported, \(failed) failed for good, \(records.count - imported - failed) waiting for a retry\(keys)"
-                    + (refused.isEmpty ? "" : "; \(RefusedKeysText.summary(refused))"))
+                .init(
+                    worker: "export-importer",
+                    summary:
+                        "\(imported) second-feed files imported, \(failed) failed for good, \(records.count - imported - failed) waiting for a retry\(keys)"
+                        + (refused.isEmpty ? "" : "; \(RefusedKeysText.summary(refused))"), counts: counts))
             report.refusedKeys = await refusedKeysReport(records, planPath: planPath)
             report.warnings = records.compactMap { record in record.note.map { "\(record.url): \($0)" } }
             if plan.national.export != nil, let files = try? await store.nationalFiles() {
                 let written = files.filter(\.isWritten)
-                report.progress.append("national-export: \(written.count) national files written (\(written.reduce(0) { $0 + $1.keyCount }) keys)")
+                let keys = written.reduce(0) { $0 + $1.keyCount }
+                report.progress.append(
+                    .init(
+                        worker: "national-export", summary: "\(written.count) national files written (\(keys) keys)",
+                        counts: ["written": written.count, "keys": keys]))
             }
         }
         if let line = mirrorProgress() { report.progress.append(line) }
@@ -88,18 +102,24 @@ extension WorkerAssembly {
     }
 
     /// Staged, swapped or restored, from the mirror's state and the staged index.
-    private func mirrorProgress() -> String? {
+    private func mirrorProgress() -> RunStatusReport.WorkerProgress? {
         let mirror = plan.state.clientMirror
         let staged = mirror.location.appendingPathComponent(mirror.root).appendingPathComponent("index.txt.staged")
         let stagedFiles = (try? String(contentsOf: staged, encoding: .utf8))?.split(separator: "\n").count
         if let state = try? MirrorState.load(from: mirrorState) {
             if let restored = state.restoredAt {
-                return "mirror: the state's own client index was restored at \(restored.formatted(.iso8601))"
+                return .init(worker: "mirror", summary: "the state's own client index was restored at \(restored.formatted(.iso8601))", counts: ["swapped": 0])
             }
             if let swapped = state.swappedAt {
-                return "mirror: the client index serves the national feed (\(stagedFiles ?? 0) files) since \(swapped.formatted(.iso8601))"
+                return .init(
+                    worker: "mirror", summary: "the client index serves the national feed (\(stagedFiles ?? 0) files) since \(swapped.formatted(.iso8601))",
+                    counts: ["staged": stagedFiles ?? 0, "swapped": 1])
             }
         }
-        return stagedFiles.map { "mirror: \($0) national files staged in the client CDN; the client index is not swapped yet" }
+        return stagedFiles.map {
+            .init(
+                worker: "mirror", summary: "\($0) national files staged in the client CDN; the client index is not swapped yet",
+                counts: ["staged": $0, "swapped": 0])
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MigrationEngine
 import MigrationStores
 
 /// The judgement at the end: `status --json` and `verify --json` (the same coverage proof an
@@ -7,7 +8,7 @@ extension RehearsalRun {
     private struct StatusOutput: Decodable {
         let phase: String
         let status: String
-        let failedFiles: [String]?
+        let failedFiles: [RunStatusReport.FileNeedingAttention]?
         let cutoverLatencyMs: Int64?
         let journalIntact: Bool?
     }
@@ -39,7 +40,7 @@ extension RehearsalRun {
         let status = try JSONDecoder().decode(StatusOutput.self, from: Self.document(statusRun))
         let verify = try JSONDecoder().decode(VerifyOutput.self, from: Self.document(verifyRun))
         let swapped = verify.compared.contains("client index")
-        let failed = (status.failedFiles ?? []).sorted()
+        let failed = (status.failedFiles ?? []).map(\.description).sorted()
         report.endState = .init(
             phase: status.phase, status: status.status, coverageHolds: verify.holds, compared: verify.compared,
             stateKeys: verify.report.state.keys, stateDigest: verify.report.state.digest,

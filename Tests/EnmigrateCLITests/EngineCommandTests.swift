@@ -30,6 +30,13 @@ struct EngineCommandTests {
         for key in ["timeline", "checks", "failedFiles", "approval", "next"] { #expect(status[key] != nil, "\(key)") }
         #expect((status["timeline"] as? [Any])?.count == 4)
         #expect((status["approval"] as? [String: Any])?["by"] as? String == "alice")
+        // Workers as objects: a sentence for people and counts for scripts; a versioned document.
+        #expect(status["schema"] as? String == "enmigrate.status/1")
+        let workers = try #require(status["workers"] as? [[String: Any]])
+        let importer = try #require(workers.first { $0["worker"] as? String == "export-importer" })
+        let counts = try #require(importer["counts"] as? [String: Int])
+        #expect(counts["imported"] == 3 && counts["failed"] == 0 && counts["keys"] == 120, "\(counts)")
+        #expect((importer["summary"] as? String)?.contains("3 second-feed files imported") == true)
         #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 0)
         let dryAtEnd = try CommandRunner.run(["plan", "plan.yaml"], in: folder)
         #expect(dryAtEnd.status == 0)

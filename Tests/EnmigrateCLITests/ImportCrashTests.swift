@@ -85,6 +85,12 @@ struct ImportCrashTests {
         #expect(status.stdout.contains("failed files:"))
         #expect(status.stdout.contains("\(names[1]): failed"))
         #expect(status.stdout.contains("\(names[2]): waiting for a retry — \(names[2]): the server answered HTTP 503"))
+        // The same for scripts: each file an object with its worker, status and reason.
+        let document = try await offPool { try CommandRunner.run(["status", "plan.yaml", "--json"], in: folder) }
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(document.stdout.utf8)) as? [String: Any])
+        let failed = try #require(object["failedFiles"] as? [[String: String]])
+        #expect(failed.contains { $0["file"] == names[1] && $0["status"] == "failed" && $0["worker"] == "export-importer" }, "\(failed)")
+        #expect(failed.contains { $0["file"] == names[2] && $0["status"] == "retrying" && $0["reason"]?.contains("503") == true }, "\(failed)")
         // The 503 passes; the tampered file stays tampered, so phones do not count it either.
         server.clearFaults()
         server.inject(.flipByte(at: 200), for: names[1], times: nil)

@@ -61,10 +61,12 @@ public struct RunStatusReport: Sendable, Encodable {
     public let startedAt: Date
     public let timeline: [PhaseSpan]
     public var checks: [CheckResult]
+    /// The contract's name and version (`schemas/status.schema.json`).
+    public var schema = "enmigrate.status/1"
     /// Files a worker failed for good, quarantined or waits to retry (filled in from the stores).
-    public var failedFiles: [String]
-    /// One line per worker on how far its work is (filled in from the stores by the caller).
-    public var workers: [String] = []
+    public var failedFiles: [FileNeedingAttention]
+    /// How far each worker's work is (filled in from the stores by the caller).
+    public var workers: [WorkerProgress] = []
     /// Keys the importer refused by rule, per file and reason (filled in from the stores).
     public var refusedKeys: [RefusedKeysInFile] = []
     /// Files imported with a warning, `file: warning` (filled in from the stores).
