@@ -23,6 +23,17 @@ struct EngineContext {
     let hooks: HookRunner
     /// Whether this verb tells the hooks (the verbs that move a run; never a dry run or a look).
     var runsHooks = false
+    /// Where each field of the plan file stands, for a diff against the run's plan.
+    var planLines: [String: Int] = [:]
+
+    /// What changed since the run started, when it did and the run kept its plan (runs
+    /// started by an older enmigrate did not: nil).
+    func planChange(in journal: Journal) throws -> PlanDiff? {
+        guard let run = try journal.run(), run.planHash != planHash, let now = definition.planDocument,
+            let started = try journal.document("plan").map({ String(decoding: $0, as: UTF8.self) })
+        else { return nil }
+        return PlanDiff.between(started: started, now: now, lines: planLines)
+    }
 
     /// Loads and validates the plan; prints its errors and exits 1 when it is invalid.
     static func load(_ planPath: String) throws -> EngineContext {
@@ -50,9 +61,11 @@ struct EngineContext {
                 .keyRotation: gates.keyRotation.expiresAfter, .appUpdate: gates.appUpdate.expiresAfter,
                 .decommission: gates.decommission.expiresAfter,
             ])
+        var kept = definition
+        kept.planDocument = result.canonical
         return EngineContext(
-            plan: plan, planHash: hash, journal: journal, definition: definition, cloud: CloudStoreSettings(plan: plan.buckets),
-            hooks: HookRunner(hooks: plan.hooks ?? [], migration: plan.name))
+            plan: plan, planHash: hash, journal: journal, definition: kept, cloud: CloudStoreSettings(plan: plan.buckets),
+            hooks: HookRunner(hooks: plan.hooks ?? [], migration: plan.name), planLines: result.lines)
     }
 
     /// The real workers and checks of each phase (dual-export, importer, national export),

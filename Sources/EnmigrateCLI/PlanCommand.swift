@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MigrationEngine
+import MigrationPlan
 
 /// `enmigrate plan PLAN [--json]`: the dry run.
 struct PlanCommand: AsyncParsableCommand {
@@ -10,7 +11,9 @@ struct PlanCommand: AsyncParsableCommand {
         discussion: """
             The same path as apply with side effects switched off: checks run for real, workers only \
             describe their work, and nothing is written or created (an existing journal is opened read-only). \
-            Exit 0 nothing to do, 2 changes pending, 3 blocked by a check that fails on data that exists.
+            Exit 0 nothing to do, 2 changes pending, 3 blocked by a check that fails on data that exists, \
+            6 the plan file is not the plan the run started with: each changed field is listed with its line \
+            and whether it needs a new run.
             """
     )
 
@@ -24,6 +27,10 @@ struct PlanCommand: AsyncParsableCommand {
         try await EngineErrors.run(json: json) {
             let context = try EngineContext.load(plan)
             let journal = try context.journal.openIfStarted()
+            if let journal, let run = try journal.run(), run.planHash != context.planHash {
+                try showPlanChange(context.planChange(in: journal), started: run.planHash, now: context.planHash)
+                throw EnmigrateExit.planChanged
+            }
             let report = try await Orchestrator.dryRun(journal: journal, registry: try context.registry(dryRun: true), definition: context.definition)
             if json {
                 try printJSON(report)
@@ -38,6 +45,41 @@ struct PlanCommand: AsyncParsableCommand {
             }
             if report.blockedBy != nil { throw EnmigrateExit.blocked }
             if report.changesPending { throw EnmigrateExit.changesPending }
+        }
+    }
+
+    /// The plan file is not the plan the run started with: what changed, field by field, and
+    /// which fields make it a new run (exit 6).
+    private func showPlanChange(_ diff: PlanDiff?, started: String, now: String) throws {
+        struct Output: Encodable {
+            let planChanged = true
+            let startedWith: String
+            let planHash: String
+            let changes: [PlanDiff.Change]?
+            let onlySafe: Bool?
+        }
+        if json {
+            return try printJSON(Output(startedWith: started, planHash: now, changes: diff?.changes, onlySafe: diff?.onlySafe))
+        }
+        print("the plan changed since the run started (started with \(started), now \(now)):")
+        guard let diff else {
+            print("  the run was started by an older enmigrate, which kept only the plan's hash: compare the file with the one it started with")
+            return
+        }
+        for change in diff.changes {
+            print(
+                "  \(plan)" + (change.line.map { ":\($0)" } ?? "") + ": \(change.path): \(change.was ?? "(absent)") → \(change.now ?? "(absent)")"
+                    + (change.safe ? "" : " — needs a new run"))
+        }
+        let unsafe = diff.changes.filter { !$0.safe }.map(\.path)
+        if unsafe.isEmpty {
+            print(
+                "every change is to how workers run, hooks or how long approvals last; put the plan back to go on with this run (adopting such changes mid-run is not built yet)"
+            )
+        } else {
+            print(
+                "a new run is needed for: \(unsafe.joined(separator: ", ")) (keys, regions, roots, the mode and locations are what the run migrates); put the plan back to go on"
+            )
         }
     }
 }

@@ -10,6 +10,11 @@ public struct PlanLoadResult: Sendable {
     public let diagnostics: [PlanDiagnostic]
     /// SHA-256 of the plan's canonical form, when it decoded.
     public let planHash: String?
+    /// The canonical form itself (what ``planHash`` hashes): kept in the journal when a run
+    /// starts, so a changed plan can be shown field by field (``PlanDiff``).
+    public var canonical: String?
+    /// Where each field stood in the file: `/workers/concurrency` → line.
+    public var lines: [String: Int] = [:]
 
     /// Whether the plan is usable.
     public var isValid: Bool { plan != nil }
@@ -76,9 +81,32 @@ public enum PlanLoader {
         }
         let diagnostics = reader.diagnostics.sorted(by: PlanDiagnostic.fileOrder)
         let hasErrors = diagnostics.contains { $0.severity == .error }
-        return PlanLoadResult(
-            plan: hasErrors ? nil : decoded, diagnostics: diagnostics,
-            planHash: decoded.map { hash($0, folder: folder, context: context) })
+        let canonical = decoded.map { Self.canonical($0, folder: folder, context: context) }
+        var result = PlanLoadResult(plan: hasErrors ? nil : decoded, diagnostics: diagnostics, planHash: canonical.map { hash(canonical: $0) })
+        result.canonical = canonical
+        result.lines = Self.lines(of: root)
+        return result
+    }
+
+    /// The line of every mapping value and list item, by its path (`/state/clientFeed/index`).
+    static func lines(of root: PlanNode) -> [String: Int] {
+        var found: [String: Int] = [:]
+        func walk(_ node: PlanNode, _ path: String) {
+            found[path] = node.location.line
+            switch node {
+            case .mapping(let entries, _):
+                for entry in entries {
+                    found[path + "/" + entry.key] = entry.keyLocation.line
+                    walk(entry.value, path + "/" + entry.key)
+                    found[path + "/" + entry.key] = entry.keyLocation.line
+                }
+            case .sequence(let items, _):
+                for (index, item) in items.enumerated() { walk(item, "\(path)/\(index)") }
+            default: break
+            }
+        }
+        walk(root, "")
+        return found
     }
 
     static let rules: [any PlanRule] = [
@@ -92,6 +120,15 @@ public enum PlanLoader {
     /// it names (a key file replaced by another key changes it; comments, layout and key order in
     /// the YAML do not).
     static func hash(_ plan: MigrationPlan, folder: URL, context: PlanRuleContext) -> String {
+        hash(canonical: canonical(plan, folder: folder, context: context))
+    }
+
+    static func hash(canonical text: String) -> String {
+        "sha256:" + SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The text ``hash(_:folder:context:)`` hashes: the plan's JSON, then one line per key file.
+    static func canonical(_ plan: MigrationPlan, folder: URL, context: PlanRuleContext) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding plain value types cannot fail; an empty document would still hash.
@@ -101,7 +138,7 @@ public enum PlanLoader {
         for (path, key) in plan.keyReferences {
             text += "\n\(path)=" + (context.fingerprint(key)?.hex ?? "unreadable")
         }
-        return "sha256:" + SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return text
     }
 
     private static func tooComplex(_ file: String, _ exceeded: PlanYAMLCostCheck.Exceeded) -> PlanLoadResult {

@@ -108,6 +108,32 @@ struct EngineCommandTests {
         #expect(resumed.stderr.contains("the plan changed since the run started"))
     }
 
+    @Test("plan shows a changed plan field by field with its line, and names the fields that need a new run")
+    func planDiff() throws {
+        let folder = try PlanFolder.make()
+        #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 4)
+        let url = folder.appendingPathComponent("plan.yaml")
+        let original = try String(contentsOf: url, encoding: .utf8)
+        try original.replacingOccurrences(of: "interval: 5m", with: "interval: 6m").write(to: url, atomically: true, encoding: .utf8)
+        let line = try #require(original.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("interval: 5m") }) + 1
+        let safe = try CommandRunner.run(["plan", "plan.yaml"], in: folder)
+        #expect(safe.status == 6, "\(safe.stdout)\n\(safe.stderr)")
+        #expect(safe.stdout.contains("plan.yaml:\(line): /workers/interval: 5m → 6m"), "\(safe.stdout)")
+        #expect(safe.stdout.contains("every change is to how workers run"), "\(safe.stdout)")
+
+        try original.replacingOccurrences(of: "interval: 5m", with: "interval: 6m").replacingOccurrences(of: "region: US-XX", with: "region: US-YY")
+            .write(to: url, atomically: true, encoding: .utf8)
+        let unsafe = try CommandRunner.run(["plan", "plan.yaml", "--json"], in: folder)
+        #expect(unsafe.status == 6, "\(unsafe.stdout)\n\(unsafe.stderr)")
+        let document = try json(unsafe)
+        let changes = try #require(document["changes"] as? [[String: Any]])
+        #expect(changes.contains { $0["path"] as? String == "/state/region" && $0["safe"] as? Bool == false && $0["now"] as? String == "US-YY" }, "\(changes)")
+        #expect(document["onlySafe"] as? Bool == false)
+        // The plan put back: the run goes on.
+        try original.write(to: url, atomically: true, encoding: .utf8)
+        #expect(try CommandRunner.run(["plan", "plan.yaml"], in: folder).status != 6)
+    }
+
     @Test("a second apply exits 5 naming the holder; the interrupted first one leaves a resumable run")
     func lockHeld() throws {
         let folder = try PlanFolder.make()

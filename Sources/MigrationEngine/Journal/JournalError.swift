@@ -26,7 +26,7 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
             return "this process lost the run lock (fence \(expected), now \(current)); another process took over the run"
         case let .planChanged(started, now):
             return "the plan changed since the run started (started with \(started), now \(now)); "
-                + "restore the original plan, or start a new run with a new journal"
+                + "`enmigrate plan PLAN` shows what changed, field by field; restore the original plan, or start a new run with a new journal"
         case .missing(let path):
             return "no journal at \(path): nothing has run yet"
         case .tampered(let sequence):

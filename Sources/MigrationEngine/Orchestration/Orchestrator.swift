@@ -107,6 +107,7 @@ public struct Orchestrator: Sendable {
         guard let run = try journal.run() else {
             let machine = RunStateMachine(mode: definition.mode, requiredGates: definition.requiredGates)
             try journal.startRun(planHash: definition.planHash, machine: machine, fence: fence, at: environment.now())
+            if let plan = definition.planDocument { try journal.saveDocument("plan", Data(plan.utf8), fence: fence, at: environment.now()) }
             return machine
         }
         guard run.planHash == definition.planHash else {

@@ -11,6 +11,9 @@ public struct RunDefinition: Sendable {
     public var stepTimeout: Duration
     public var gateExpiry: [Gate: Duration]
     public var leaseDuration: Duration
+    /// The plan's canonical form, kept in the journal (document `plan`) when a run starts, so
+    /// a changed plan can later be shown field by field.
+    public var planDocument: String?
 
     public init(
         planHash: String, mode: MigrationPhase.Mode, requiredGates: Set<Gate> = Set(Gate.allCases),
