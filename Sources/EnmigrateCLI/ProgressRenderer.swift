@@ -37,8 +37,8 @@ final class ProgressRenderer: Sendable {
 
     private struct State {
         var passes: [String: Pass] = [:]
-        /// A live progress line is on the screen without its newline.
-        var live = false
+        /// The worker whose live progress line is on the screen without its newline.
+        var live: String?
     }
 
     let output: Output
@@ -69,9 +69,11 @@ final class ProgressRenderer: Sendable {
             state.passes[worker] = last ? nil : pass
             let line = Self.describe(worker: worker, done: done, total: total, keys: keys, detail: detail, elapsed: at.timeIntervalSince(pass.started))
             if output.isTerminal {
-                // Rewritten in place; the last one of a pass stays, with its newline.
-                defer { state.live = !last }
-                return "\r\u{1B}[2K" + TerminalSafe.text(line) + (last ? "\n" : "")
+                // Rewritten in place; the last one of a pass stays, with its newline. Another
+                // worker's line left unfinished (a pass that ended early) is kept, not overwritten.
+                let keep = state.live.map { $0 != worker } ?? false
+                state.live = last ? nil : worker
+                return (keep ? "\n" : "") + "\r\u{1B}[2K" + TerminalSafe.text(line) + (last ? "\n" : "")
             }
             return EventRecord.timestamp(at) + " " + TerminalSafe.text(line) + "\n"
         }
@@ -82,8 +84,8 @@ final class ProgressRenderer: Sendable {
     /// colour terminal.
     func line(_ text: String, level: EventRecord.Level = .info) {
         let pending = state.withLock { state in
-            defer { state.live = false }
-            return state.live ? "\n" : ""
+            defer { state.live = nil }
+            return state.live == nil ? "" : "\n"
         }
         let safe = TerminalSafe.text(text)
         let painted =

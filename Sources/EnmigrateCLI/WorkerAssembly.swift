@@ -94,7 +94,10 @@ struct WorkerAssembly {
         let secondFeedCheck = SecondFeedVerifiesCheck(
             feed: try store(secondFeed.location), root: secondFeed.root, trustedKeys: trusted, signingKey: signingKey,
             retry: retry, environment: environment)
-        let steady = afterCutOver + importing + [MirrorWorker(mirror: mirror), PhoneWatchWorker(watch: try phoneWatch(key: nationalKey()))]
+        let steady =
+            afterCutOver + importing + [
+                MirrorWorker(mirror: mirror), PhoneWatchWorker(watch: try phoneWatch(key: nationalKey()), fullEvery: plan.workers.fullVerificationEvery),
+            ]
         let cutOverCoverage = try cutOverCoverageCheck()
         var appUpdateChecks: [any MigrationCheck] = []
         if !plan.gates.appUpdate.approvalRequired, let quiet = plan.decommission?.quietPeriod {

@@ -32,6 +32,10 @@ struct ProgressRendererTests {
         #expect(screen.text.hasSuffix("\ncheck coverage: passed\n"), "the live line is ended before another line")
         renderer.progress(worker: "mirror", done: 3, total: 3, keys: nil, detail: "")
         #expect(screen.text.hasSuffix("mirror: 3/3 files (100 %) · 0.0 s elapsed\n"), "the last of a pass stays: \(screen.text)")
+        // A pass that ended early leaves its line; the next worker's starts below it.
+        renderer.progress(worker: "dual-export", done: 1, total: 4, keys: nil, detail: "")
+        renderer.progress(worker: "national-export", done: 1, total: 2, keys: nil, detail: "")
+        #expect(screen.text.contains("dual-export: 1/4 files (25 %) · 0.0 s elapsed\n\r\u{1B}[2K  national-export"), "\(screen.text)")
     }
 
     @Test("into a pipe: timestamped, at most one line per worker every 5 s plus the last; no control characters")

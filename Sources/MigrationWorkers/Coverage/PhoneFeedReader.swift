@@ -58,10 +58,11 @@ public struct PhoneFeedReader: Sendable {
     }
 
     /// Every key of every file that verifies. Throws only when the index cannot be read (or the
-    /// task is cancelled); every file problem is recorded in the set.
-    public func read(worker: String = "coverage") async throws -> FeedKeySet {
+    /// task is cancelled); every file problem is recorded in the set. With `newest`, only the
+    /// last that many files of the index are read (what phones fetch next; a watch's cheap look).
+    public func read(worker: String = "coverage", newest: Int? = nil) async throws -> FeedKeySet {
         let (index, data) = try await reader.index(at: indexPath)
-        let entries = index.entries
+        let entries = newest.map { Array(index.entries.suffix($0)) } ?? index.entries
         var set = FeedKeySet()
         set.indexDigest = data.sha256Hex
         try await withThrowingTaskGroup(of: (Int, FileResult).self) { group in

@@ -42,6 +42,8 @@ public struct PhoneWatch: Sendable {
         public var verified = 0
         /// End of the newest file's batch (its export header), when one verified.
         public var newestBatchEnd: Date?
+        /// Only the newest this many files were read (nil: every file).
+        public var sampled: Int?
         public var problems: [Finding] = []
         public var warnings: [Finding] = []
         /// No problem found (warnings allowed); set when the look ends.
@@ -50,7 +52,7 @@ public struct PhoneWatch: Sendable {
         /// One line: healthy, or the first problems.
         public var summary: String {
             if healthy {
-                return "phones read \(verified) of \(files) files at \(indexURL)"
+                return "phones read \(verified) of \(files) " + (sampled == nil ? "files" : "newest files") + " at \(indexURL)"
                     + (newestBatchEnd.map { ", the newest up to \(EventRecord.timestamp($0))" } ?? "")
                     + (warnings.isEmpty ? "" : "; \(warnings.count) warning(s): \(warnings[0].problem)")
             }
@@ -59,13 +61,15 @@ public struct PhoneWatch: Sendable {
         }
     }
 
-    /// Looks once.
-    public func look() async -> Report {
+    /// Looks once: at every file, or with `newest` only at the last that many of the index
+    /// (the files phones fetch next; the index, freshness and headers are checked either way).
+    public func look(newest: Int? = nil) async -> Report {
         let now = reader.environment.now()
         var report = Report(indexURL: indexURL, checkedAt: now)
+        report.sampled = newest
         let set: FeedKeySet
         do {
-            set = try await reader.read(worker: "phone-watch")
+            set = try await reader.read(worker: "phone-watch", newest: newest)
         } catch {
             report.problems.append(.init(check: "index", file: nil, problem: "phones cannot read the index: \(error)"))
             return report
