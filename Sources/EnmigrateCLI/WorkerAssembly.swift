@@ -197,10 +197,7 @@ struct WorkerAssembly {
     /// `saving: false` (``VerifyCommand``): a proof taken to look, never saved as the baseline.
     func coverageProver(saving: Bool = true) throws -> CoverageProver {
         let client = plan.state.clientFeed
-        guard let clientPath = client.key.publicKey else { throw Failure(description: "state.clientFeed.key needs publicKey for the coverage proof") }
-        let stateKey = TrustedKey(
-            keyID: client.key.id, keyVersion: client.key.version,
-            publicKey: try loadPublicKey(clientPath, role: "state.clientFeed.key"))
+        let stateKey = try stateClientKey(for: "the coverage proof")
         let (stateStore, stateIndex) = try BlobLocation.feed(index: client.index, redirects: redirectRule, cloud: cloud)
         let (nationalStore, nationalIndex) = try BlobLocation.feed(index: plan.national.feed.index, redirects: redirectRule, cloud: cloud)
         return CoverageProver(
@@ -250,9 +247,15 @@ struct WorkerAssembly {
     /// published, the state's client key before.
     func phoneKey() throws -> TrustedKey {
         if try MirrorState.load(from: mirrorState).publishedDigest != nil { return try nationalKey() }
-        let client = plan.state.clientFeed
-        guard let path = client.key.publicKey else { throw Failure(description: "state.clientFeed.key needs publicKey") }
-        return TrustedKey(keyID: client.key.id, keyVersion: client.key.version, publicKey: try loadPublicKey(path, role: "state.clientFeed.key"))
+        return try stateClientKey(for: "the phone's-eye watch")
+    }
+
+    /// The state's client key (`state.clientFeed.key`), which phones verify the state's files
+    /// with; `purpose` names what needs it when the plan gives no public key.
+    func stateClientKey(for purpose: String) throws -> TrustedKey {
+        let client = plan.state.clientFeed.key
+        guard let path = client.publicKey else { throw Failure(description: "state.clientFeed.key needs publicKey for \(purpose)") }
+        return TrustedKey(keyID: client.id, keyVersion: client.version, publicKey: try loadPublicKey(path, role: "state.clientFeed.key"))
     }
 
     func nationalKey() throws -> TrustedKey {
@@ -299,12 +302,10 @@ struct WorkerAssembly {
     }
 
     private func resigner(index: URL, signer: ExportSigner) throws -> FeedResigner {
-        let client = plan.state.clientFeed.key
-        guard let path = client.publicKey else { throw Failure(description: "state.clientFeed.key needs publicKey to verify client files") }
         let (source, indexPath) = try BlobLocation.feed(index: index, redirects: redirectRule, cloud: cloud)
         var resigner = FeedResigner(
             source: source, sourceIndexPath: indexPath,
-            clientKey: TrustedKey(keyID: client.id, keyVersion: client.version, publicKey: try loadPublicKey(path, role: "state.clientFeed.key")),
+            clientKey: try stateClientKey(for: "verifying client files"),
             destination: try store(plan.state.secondFeed.location), destinationRoot: plan.state.secondFeed.root, signer: signer,
             ledger: try openLedger(), concurrency: plan.workers.concurrency, retry: retry,
             environment: environment)

@@ -60,7 +60,5 @@ struct ProgressRendererTests {
         let (plain, plainScreen) = renderer(terminal: true, color: false)
         plain.line("dual-export: failed", level: .error)
         #expect(plainScreen.text == "dual-export: failed\n")
-        // What decides colour for the real standard output: never into a pipe (as here, under swift test).
-        #expect(ProgressRenderer.Output.standard.color == false || isatty(STDOUT_FILENO) == 1)
     }
 }

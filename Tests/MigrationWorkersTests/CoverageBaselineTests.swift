@@ -20,14 +20,18 @@ struct CoverageBaselineTests {
         .read()
     }
 
+    /// A new SQLite journal in a folder of its own and the baseline kept in it, saved under `held`.
+    static func journalBaseline() throws -> (folder: URL, path: String, journal: Journal, held: HeldLease, baseline: CoverageBaseline) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-baseline-\(UUID().uuidString)")
+        let path = folder.appendingPathComponent("journal.db").path
+        let held = HeldLease()
+        return (folder, path, try Journal.open(path: path), held, CoverageBaseline.journal(lease: held, open: { try Journal.open(path: path) }, location: path))
+    }
+
     @Test("saved only under the run lock; a replica reads what the holder proved and sealed; a holder that lost the run changes nothing")
     func fencedAndShared() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-baseline-\(UUID().uuidString)")
+        let (folder, path, journal, held, baseline) = try Self.journalBaseline()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("journal.db").path
-        let journal = try Journal.open(path: path)
-        let held = HeldLease()
-        let baseline = CoverageBaseline.journal(lease: held, open: { try Journal.open(path: path) }, location: path)
         let set = try await stateSet(40)
         #expect(try CoverageSnapshot.proof(in: baseline) == nil)
         #expect(throws: JournalError.self, "nothing is saved without the run lock") { try CoverageSnapshot.write(set, to: baseline) }
@@ -52,12 +56,8 @@ struct CoverageBaselineTests {
 
     @Test("a fenced holder's write is refused whole: the header and the records stay as they were")
     func staleHolderRefused() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-baseline-\(UUID().uuidString)")
+        let (folder, path, journal, held, baseline) = try Self.journalBaseline()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("journal.db").path
-        let journal = try Journal.open(path: path)
-        let held = HeldLease()
-        let baseline = CoverageBaseline.journal(lease: held, open: { try Journal.open(path: path) }, location: path)
         let (fence, _) = try journal.acquireLease(owner: me, now: start, ttl: .seconds(15)) { _ in true }
         held.hold(journal, fence: fence, ttl: .seconds(15))
         try CoverageSnapshot.write(try await stateSet(10), to: baseline)

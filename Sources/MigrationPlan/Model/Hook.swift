@@ -9,7 +9,7 @@ public struct Hook: Sendable, Encodable {
     public enum Event: String, Sendable, Encodable, CaseIterable {
         /// A gate starts waiting for an approval (and each reminder of a long wait).
         case gateWaiting = "gate-waiting"
-        /// An approval was recorded or used.
+        /// An approval opened its gate (the engine used it; an approval that expires unused tells no hook).
         case approved
         /// The client index now lists the national feed.
         case cutOverDone = "cut-over-done"
