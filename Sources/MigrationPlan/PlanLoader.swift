@@ -78,6 +78,9 @@ public enum PlanLoader {
                     context.report(problem.path, problem.code, problem.message, hint: problem.hint, severity: problem.severity)
                 }
             }
+        } else {
+            // The rules need a decoded plan; key files are still checked, so all problems come at once.
+            RawKeyFilesCheck.check(root, context)
         }
         let diagnostics = reader.diagnostics.sorted(by: PlanDiagnostic.fileOrder)
         let hasErrors = diagnostics.contains { $0.severity == .error }

@@ -34,6 +34,22 @@ struct PlanRuleTests {
         #expect(result.errors.first { $0.code == "bad-value" }?.hint == "did you mean `read-only`?")
     }
 
+    @Test("key file problems come with the structural errors, not only once those are fixed")
+    func keyFilesWithStructuralErrors() throws {
+        let workspace = try PlanWorkspace()
+        let key = workspace.folder.appendingPathComponent("keys/state-to-national.key.pem").path
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
+        var text = PlanWorkspace.base
+        text = text.replacingOccurrences(of: "  keyStore: sqlite:", with: "  keyStor: sqlite:")
+        text = text.replacingOccurrences(of: "publicKey: keys/national.pub.pem", with: "publicKey: keys/nacional.pub.pem")
+        let result = try workspace.load(text)
+        #expect(result.plan == nil)
+        #expect(result.errors.map(\.code) == ["key-file-permissions", "key-file-missing", "unknown-key"], "\(result.errors)")
+        #expect(result.errors.map(\.line) == [15, 22, 23])
+        #expect(result.errors.first?.path == "/state/secondFeed/key/privateKey")
+        #expect(result.errors.dropFirst().first?.message.contains("nacional.pub.pem") == true)
+    }
+
     @Test("a private key file readable by others is refused with the chmod fix")
     func privateKeyPermissions() throws {
         let workspace = try PlanWorkspace()
