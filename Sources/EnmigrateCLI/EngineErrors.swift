@@ -41,7 +41,9 @@ enum EngineErrors {
 
     /// Runs `body`, turning any error into its exit code.
     /// With `json`, a failure is also one JSON document on standard output,
-    /// `{"error": {"message", "exitCode"}}`, so a script reading stdout is never left with nothing.
+    /// `{"error": {"message", "exitCode"}}`, so a script reading stdout is never left with nothing:
+    /// for an exit code the verb chose after explaining on standard error, when it printed
+    /// nothing on standard output, the message is what it said there.
     static func run(json: Bool = false, _ body: () async throws -> Void) async throws {
         do {
             try await body()
@@ -50,6 +52,10 @@ enum EngineErrors {
             if let message {
                 printError(message)
                 if json { try? printJSON(["error": JSONFailure(message: message, exitCode: code.rawValue)]) }
+            } else if json, code != .success, OutputRecord.shared.standardOutputEmpty {
+                // The verb said why on standard error only (a refusal it explains itself).
+                let said = OutputRecord.shared.errors.joined(separator: "\n")
+                try? printJSON(["error": JSONFailure(message: said.isEmpty ? "exit \(code.rawValue)" : said, exitCode: code.rawValue)])
             }
             throw code
         }

@@ -9,12 +9,14 @@ import Foundation
 
 /// Prints like the standard library's `print`, with control characters escaped.
 func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    OutputRecord.shared.printedToStandardOutput()
     Swift.print(TerminalSafe.text(items.map { "\($0)" }.joined(separator: separator)), terminator: terminator)
 }
 
 /// Prints a message on standard error, with control characters escaped. Commands put every
 /// error there, so standard output stays parseable (`--json`).
 func printError(_ message: String) {
+    OutputRecord.shared.printedError(message)
     FileHandle.standardError.write(Data((TerminalSafe.text(message) + "\n").utf8))
 }
 
