@@ -36,7 +36,8 @@ struct AbortCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await EngineErrors.run(json: json) {
-            let context = try EngineContext.load(plan)
+            var context = try EngineContext.load(plan)
+            context.attribute(by: by, note: note)
             let journal = try context.openJournal(create: false)
             // Restoring needs the mirror; a plain abort must not open the stores.
             let outcome = try await context.orchestrator(journal: journal, withWorkers: restoreClientIndex)

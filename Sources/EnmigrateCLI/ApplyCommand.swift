@@ -32,6 +32,12 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "Print events as JSON lines (schemas/event.schema.json, enmigrate.event/1).")
     var json = false
 
+    @Option(help: ArgumentHelp("Who runs it, kept on every journal record it writes (default: user@host).", valueName: "NAME"))
+    var by: String?
+
+    @Option(help: ArgumentHelp("Why (a change ticket, say), kept on every journal record it writes.", valueName: "TEXT"))
+    var note: String?
+
     @Flag(
         help: """
             For a scheduler (cron, a systemd timer, a Kubernetes CronJob) running --once: waiting at a gate, checks pending on \
@@ -62,6 +68,7 @@ struct ApplyCommand: AsyncParsableCommand {
             var context = try EngineContext.load(plan)
             context.takeBackClientIndex = takeBackClientIndex
             context.runsHooks = true
+            context.attribute(by: by, note: note)
             let printer = EventPrinter(json: json, plan: plan)
             let schedule = ScheduledExit()
             let metrics = RunMetrics()

@@ -25,11 +25,27 @@ struct EngineContext {
     var runsHooks = false
     /// Where each field of the plan file stands, for a diff against the run's plan.
     var planLines: [String: Int] = [:]
+    /// Who runs this verb and why, kept in the detail of every journal record it appends:
+    /// `--by` (else `user@host`) and `--note` when given.
+    private(set) var attribution: [String: String] = ["by": EngineContext.defaultOperator]
 
-    /// What changed since the run started, when it did and the run kept its plan (runs
-    /// started by an older enmigrate did not: nil).
+    /// The operator a verb names when no `--by` is given: `user@host`.
+    static var defaultOperator: String {
+        let owner = LockOwner.current
+        return "\(owner.user)@\(owner.host)"
+    }
+
+    /// Records `by` (else `user@host`) and `note` on the records this verb appends.
+    mutating func attribute(by: String?, note: String?) {
+        attribution = ["by": by ?? Self.defaultOperator]
+        if let note { attribution["note"] = note }
+    }
+
+    /// What changed between the plan the run runs on (the one it started with, or the last
+    /// adopted) and the file, when the run kept its plan (runs started by an older enmigrate
+    /// did not: nil).
     func planChange(in journal: Journal) throws -> PlanDiff? {
-        guard let run = try journal.run(), run.planHash != planHash, let now = definition.planDocument,
+        guard let run = try journal.run(), try journal.currentPlanHash(of: run) != planHash, let now = definition.planDocument,
             let started = try journal.document("plan").map({ String(decoding: $0, as: UTF8.self) })
         else { return nil }
         return PlanDiff.between(started: started, now: now, lines: planLines)
@@ -112,8 +128,9 @@ struct EngineContext {
             definition: definition, environment: EngineEnvironment(heldLease: heldLease), events: hooked(events))
     }
 
+    /// The plan's journal, its records attributed to this verb's operator.
     func openJournal(create: Bool = true, readOnly: Bool = false) throws -> Journal {
-        try journal.open(create: create, readOnly: readOnly)
+        try journal.open(create: create, readOnly: readOnly).attributed(attribution)
     }
 }
 

@@ -18,6 +18,7 @@ public struct Enmigrate: AsyncParsableCommand {
             GraphCommand.self,
             ApproveCommand.self,
             AbortCommand.self,
+            AdoptCommand.self,
             AcceptLossCommand.self,
             RequeueCommand.self,
             UnlockCommand.self,

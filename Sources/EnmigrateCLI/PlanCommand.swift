@@ -27,8 +27,8 @@ struct PlanCommand: AsyncParsableCommand {
         try await EngineErrors.run(json: json) {
             let context = try EngineContext.load(plan)
             let journal = try context.journal.openIfStarted()
-            if let journal, let run = try journal.run(), run.planHash != context.planHash {
-                try showPlanChange(context.planChange(in: journal), started: run.planHash, now: context.planHash)
+            if let journal, let run = try journal.run(), case let current = try journal.currentPlanHash(of: run), current != context.planHash {
+                try showPlanChange(context.planChange(in: journal), started: current, now: context.planHash)
                 throw EnmigrateExit.planChanged
             }
             let report = try await Orchestrator.dryRun(journal: journal, registry: try context.registry(dryRun: true), definition: context.definition)
@@ -61,7 +61,7 @@ struct PlanCommand: AsyncParsableCommand {
         if json {
             return try printJSON(Output(startedWith: started, planHash: now, changes: diff?.changes, onlySafe: diff?.onlySafe))
         }
-        print("the plan changed since the run started (started with \(started), now \(now)):")
+        print("the plan changed since the run started (the run's plan \(started), the file's \(now)):")
         guard let diff else {
             print("  the run was started by an older enmigrate, which kept only the plan's hash: compare the file with the one it started with")
             return
@@ -74,11 +74,11 @@ struct PlanCommand: AsyncParsableCommand {
         let unsafe = diff.changes.filter { !$0.safe }.map(\.path)
         if unsafe.isEmpty {
             print(
-                "every change is to how workers run, hooks or how long approvals last; put the plan back to go on with this run (adopting such changes mid-run is not built yet)"
+                "every change is safe to take up mid-run: enmigrate adopt \(plan) --by NAME (stop a running apply first, start it again after)"
             )
         } else {
             print(
-                "a new run is needed for: \(unsafe.joined(separator: ", ")) (keys, regions, roots, the mode and locations are what the run migrates); put the plan back to go on"
+                "a new run is needed for: \(unsafe.joined(separator: ", ")) (keys, regions, roots, the mode and locations are what the run migrates); put those fields back to go on"
             )
         }
     }

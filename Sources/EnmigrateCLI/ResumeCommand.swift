@@ -16,10 +16,17 @@ struct ResumeCommand: AsyncParsableCommand {
     @Flag(help: "Print events as JSON lines (schemas/event.schema.json, enmigrate.event/1).")
     var json = false
 
+    @Option(help: ArgumentHelp("Who runs it, kept on every journal record it writes (default: user@host).", valueName: "NAME"))
+    var by: String?
+
+    @Option(help: ArgumentHelp("Why (a change ticket, say), kept on every journal record it writes.", valueName: "TEXT"))
+    var note: String?
+
     func run() async throws {
         try await EngineErrors.run(json: json) {
             var context = try EngineContext.load(plan)
             context.runsHooks = true
+            context.attribute(by: by, note: note)
             guard try context.journal.openIfStarted() != nil else {
                 printError("nothing to resume: no journal at \(context.journal.description); start with enmigrate apply \(plan)")
                 throw EnmigrateExit.error

@@ -73,6 +73,14 @@ struct StatusCommand: AsyncParsableCommand {
 
     static func text(_ report: RunStatusReport) -> String {
         var lines = ["phase:    \(report.phase)", "status:   \(report.status)", "plan:     \(report.planHash)"]
+        if let by = report.startedBy { lines.append("started:  \(report.startedAt.formatted(.iso8601)) by \(by)") }
+        if let by = report.lastBy, by != report.startedBy { lines.append("last by:  \(by)") }
+        for adoption in report.adoptions {
+            lines.append(
+                "adopted:  \(adoption.planHash) at \(adoption.at.formatted(.iso8601))" + (adoption.by.map { " by \($0)" } ?? "")
+                    + (adoption.note.map { " (\($0))" } ?? ""))
+            lines += adoption.changes.map { "  \($0)" }
+        }
         lines.append("timeline:")
         for span in report.timeline {
             lines.append(

@@ -2,8 +2,10 @@ import Foundation
 
 /// What changed between the plan a run started with and the plan file now, field by field,
 /// from their canonical forms (``PlanLoadResult/canonical``), each change classified: *safe*
-/// ones (how workers run, hooks, how long approvals last) could be adopted by a running
-/// migration; anything else (keys, regions, roots, the mode, locations) needs a new run.
+/// ones (how workers run, hooks, how long approvals last, a trust window widened, a PostgreSQL
+/// endpoint moved with the same user, database and schema) can be adopted by a running
+/// migration (`enmigrate adopt`); anything else (keys, regions, roots, the mode, locations)
+/// needs a new run.
 public struct PlanDiff: Sendable, Equatable {
     public struct Change: Sendable, Equatable, Codable, CustomStringConvertible {
         /// `/workers/concurrency`, or `key /national/feed/key` for a key file's fingerprint.
@@ -35,10 +37,47 @@ public struct PlanDiff: Sendable, Equatable {
         let changes = paths.compactMap { path -> Change? in
             guard before[path] != after[path] else { return nil }
             let line = lines[path] ?? parentLine(of: path, in: lines)
-            let safe = safePrefixes.contains { path.hasPrefix($0) }
+            let safe = isSafe(path, was: before[path], now: after[path])
             return Change(path: path, was: before[path], now: after[path], line: line, safe: safe)
         }
         return PlanDiff(changes: changes)
+    }
+
+    /// Whether changing the field at `path` from `was` to `now` leaves what the run migrates, and
+    /// where, as it was.
+    static func isSafe(_ path: String, was: String?, now: String?) -> Bool {
+        if safePrefixes.contains(where: { path.hasPrefix($0) }) { return true }
+        if let bound = trustWindowBound(path) {
+            // Wider only: a key trusted for fewer days could refuse files already imported.
+            guard let now else { return true }
+            guard let was else { return false }
+            return bound == "from" ? now <= was : now >= was
+        }
+        if movableDatabases.contains(path), let was, let now { return sameDatabase(was, now) }
+        return false
+    }
+
+    /// Plan fields naming a database that may move to another host or port (a failover)
+    /// while it stays the same database.
+    static let movableDatabases: Set<String> = ["/journal", "/national/keyStore", "/state/keyStore"]
+
+    /// `from` or `thru` when `path` is a trusted state key's window bound.
+    static func trustWindowBound(_ path: String) -> String? {
+        let parts = path.split(separator: "/")
+        guard parts.count == 4, parts[0] == "national", parts[1] == "trustedStateKeys", Int(parts[2]) != nil,
+            parts[3] == "from" || parts[3] == "thru"
+        else { return nil }
+        return String(parts[3])
+    }
+
+    /// Whether two PostgreSQL URLs name the same database as the same user (and schema),
+    /// whatever host and port they reach it at.
+    static func sameDatabase(_ first: String, _ second: String) -> Bool {
+        guard let one = URLComponents(string: first), let two = URLComponents(string: second),
+            ["postgres", "postgresql"].contains(one.scheme ?? ""), ["postgres", "postgresql"].contains(two.scheme ?? "")
+        else { return false }
+        let query = { (url: URLComponents) in (url.queryItems ?? []).sorted { $0.name < $1.name }.map { "\($0.name)=\($0.value ?? "")" } }
+        return one.user == two.user && one.path == two.path && query(one) == query(two)
     }
 
     /// Whether every change is safe (and there is one).
@@ -73,6 +112,9 @@ public struct PlanDiff: Sendable, Equatable {
                 return
             }
             for (index, item) in list.enumerated() { walk(item, "\(path)/\(index)", into: &flat) }
+        case let number as NSNumber where trustWindowBound(path) != nil:
+            // A date encodes as seconds since 2001: shown (and compared) as RFC 3339 UTC.
+            flat[path] = Date(timeIntervalSinceReferenceDate: number.doubleValue).formatted(.iso8601)
         default:
             flat[path] = "\(value)"
         }

@@ -119,7 +119,7 @@ struct EngineCommandTests {
         let safe = try CommandRunner.run(["plan", "plan.yaml"], in: folder)
         #expect(safe.status == 6, "\(safe.stdout)\n\(safe.stderr)")
         #expect(safe.stdout.contains("plan.yaml:\(line): /workers/interval: 5m → 6m"), "\(safe.stdout)")
-        #expect(safe.stdout.contains("every change is to how workers run"), "\(safe.stdout)")
+        #expect(safe.stdout.contains("every change is safe to take up mid-run: enmigrate adopt plan.yaml --by NAME"), "\(safe.stdout)")
 
         try original.replacingOccurrences(of: "interval: 5m", with: "interval: 6m").replacingOccurrences(of: "region: US-XX", with: "region: US-YY")
             .write(to: url, atomically: true, encoding: .utf8)

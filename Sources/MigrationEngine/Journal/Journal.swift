@@ -7,10 +7,19 @@ import Foundation
 public final class Journal: Sendable {
     /// Where the records are kept.
     public let storage: any JournalStorage
+    /// Who acts and why (`by`, and `note` when given), added to the detail of every record this
+    /// process appends that does not name them itself: the audit trail of `apply` and `resume`.
+    public let attribution: [String: String]
 
-    /// A journal kept by `storage`.
-    public init(storage: any JournalStorage) {
+    /// A journal kept by `storage`; the records it appends carry `attribution`.
+    public init(storage: any JournalStorage, attribution: [String: String] = [:]) {
         self.storage = storage
+        self.attribution = attribution
+    }
+
+    /// The same journal, its records attributed to `attribution`.
+    public func attributed(_ attribution: [String: String]) -> Journal {
+        Journal(storage: storage, attribution: attribution)
     }
 
     /// Where the journal is, for messages.
@@ -40,11 +49,12 @@ public final class Journal: Sendable {
     /// Records the start of the run and its plan hash, with the first record.
     public func startRun(planHash: String, machine: RunStateMachine, fence: Int64, at now: Date) throws(JournalError) {
         let run = JournalRun(planHash: planHash, mode: machine.mode, requiredGates: machine.requiredGates, startedAt: now)
+        let detail = attributing(["planHash": planHash])
         try guarded {
             _ = try storage.append(fence: 0, run: run) { previous, sequence in
                 Self.record(
                     previous: previous, sequence: sequence, kind: .runStarted, machine: machine, attempt: 0,
-                    detail: ["planHash": planHash], fence: fence, at: now)
+                    detail: detail, fence: fence, at: now)
             }
         }
     }
@@ -56,13 +66,20 @@ public final class Journal: Sendable {
         _ kind: JournalRecord.Kind, machine: RunStateMachine, attempt: Int = 0,
         detail: [String: String] = [:], fence: Int64, at now: Date
     ) throws(JournalError) -> JournalRecord {
-        try guarded {
+        let detail = attributing(detail)
+        return try guarded {
             try storage.append(fence: fence, run: nil) { previous, sequence in
                 Self.record(
                     previous: previous, sequence: sequence, kind: kind, machine: machine, attempt: attempt,
                     detail: detail, fence: fence, at: now)
             }
         }
+    }
+
+    /// `detail` with the attribution's keys it does not set itself (an approval names its own
+    /// approver).
+    private func attributing(_ detail: [String: String]) -> [String: String] {
+        detail.merging(attribution) { own, _ in own }
     }
 
     private static func record(

@@ -6,7 +6,7 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
     case lockHeld(holder: LockHolder)
     /// This writer's lease was taken over; it must stop writing (fencing).
     case fenced(expected: Int64, current: Int64)
-    /// The plan changed since the run started.
+    /// The plan file is not the plan the run runs on (the one it started with, or the last adopted).
     case planChanged(started: String, now: String)
     /// The journal file does not exist (and was not to be created).
     case missing(path: String)
@@ -25,8 +25,9 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .fenced(expected, current):
             return "this process lost the run lock (fence \(expected), now \(current)); another process took over the run"
         case let .planChanged(started, now):
-            return "the plan changed since the run started (started with \(started), now \(now)); "
-                + "`enmigrate plan PLAN` shows what changed, field by field; restore the original plan, or start a new run with a new journal"
+            return "the plan changed since the run started (the run's plan \(started), the file's \(now)); "
+                + "`enmigrate plan PLAN` shows what changed, field by field; when every change is safe, `enmigrate adopt PLAN --by NAME` "
+                + "takes it up; else restore the run's plan, or start a new run with a new journal"
         case .missing(let path):
             return "no journal at \(path): nothing has run yet"
         case .tampered(let sequence):

@@ -24,6 +24,9 @@ public struct JournalRecord: Sendable, Equatable, Codable {
         case lossAccepted = "loss-accepted"
         /// An operator put failed files back in the queue (`requeue`).
         case requeued
+        /// An operator adopted a plan file whose changes are all safe (`adopt`): the run goes on
+        /// with that plan's hash.
+        case planAdopted = "plan-adopted"
     }
 
     /// Position in the journal, from 1.

@@ -19,7 +19,8 @@ extension Orchestrator {
             throw RunStateMachine.IllegalTransition(
                 phase: .planned, status: .waiting, event: .approved(gate), reason: "gate \(gate.rawValue) not reached: the run has not started")
         }
-        guard run.planHash == definition.planHash else { throw JournalError.planChanged(started: run.planHash, now: definition.planHash) }
+        let current = try journal.currentPlanHash(of: run)
+        guard current == definition.planHash else { throw JournalError.planChanged(started: current, now: definition.planHash) }
         let unchanged = RunStateMachine.restored(run: run, last: try journal.lastRecord())
         var probe = unchanged
         _ = try probe.handle(.approved(gate))
@@ -27,24 +28,26 @@ extension Orchestrator {
         let expiry = definition.gateExpiry[gate] ?? .seconds(72 * 3600)
         let approval = Approval(
             gate: gate, by: by, note: note, at: now, expires: now.addingTimeInterval(Journal.seconds(expiry)),
-            planHash: run.planHash)
+            planHash: current)
         try journal.append(
             .approval, machine: unchanged,
             detail: [
                 "gate": gate.rawValue, "by": by, "note": note, "expires": String(approval.expires.timeIntervalSince1970),
-                "planHash": run.planHash,
+                "planHash": current,
             ], fence: 0, at: now)
         return approval
     }
 
     /// The newest approval for `gate` recorded since the run entered the gate's phase, if it
-    /// is bound to this plan hash and not expired.
+    /// is bound to a plan this run has run on and not expired. An approval carries over an
+    /// adopted plan: adoption takes only changes that leave what was approved as it was.
     func validApproval(for gate: Gate) throws -> Approval? {
         let records = try journal.records()
+        let hashes = try journal.run().map { Set(Journal.planHashes(of: $0, in: records)) } ?? [definition.planHash]
         let entered = records.lastIndex { $0.kind == .phaseEntered && $0.phase == gate.phase } ?? records.startIndex
         for record in records[entered...].reversed() where record.kind == .approval {
             guard let approval = Self.approval(record), approval.gate == gate else { continue }
-            guard approval.planHash == definition.planHash, approval.expires > environment.now() else { return nil }
+            guard hashes.contains(approval.planHash), approval.expires > environment.now() else { return nil }
             return approval
         }
         return nil

@@ -31,12 +31,16 @@ extension Orchestrator {
     ) async throws -> DryRunReport {
         var machine = RunStateMachine(mode: definition.mode, requiredGates: definition.requiredGates)
         var approvals: [Approval] = []
+        var hashes: Set<String> = [definition.planHash]
         if let journal, let run = try journal.run() {
-            guard run.planHash == definition.planHash else {
-                throw JournalError.planChanged(started: run.planHash, now: definition.planHash)
+            let records = try journal.records()
+            let chain = Journal.planHashes(of: run, in: records)
+            guard chain.last == definition.planHash else {
+                throw JournalError.planChanged(started: chain.last ?? run.planHash, now: definition.planHash)
             }
-            machine = .restored(run: run, last: try journal.lastRecord())
-            approvals = try journal.records().filter { $0.kind == .approval }.compactMap(Orchestrator.approval)
+            hashes = Set(chain)
+            machine = .restored(run: run, last: records.last)
+            approvals = records.filter { $0.kind == .approval }.compactMap(Orchestrator.approval)
         }
         var report = DryRunReport(startPhase: machine.phase.rawValue, wouldReach: machine.phase.rawValue)
         report.planHash = definition.planHash
@@ -71,7 +75,7 @@ extension Orchestrator {
                 if results.contains(where: { $0.outcome == .pending }), !simulatedStep { return report }
                 pending = try machine.handle(.checksPassed)
             case .waitForApproval(let gate):
-                let valid = approvals.last { $0.gate == gate && $0.planHash == definition.planHash && $0.expires > now }
+                let valid = approvals.last { $0.gate == gate && hashes.contains($0.planHash) && $0.expires > now }
                 guard valid != nil else {
                     report.waitsAt = gate.rawValue
                     return report

@@ -110,8 +110,9 @@ public struct Orchestrator: Sendable {
             if let plan = definition.planDocument { try journal.saveDocument("plan", Data(plan.utf8), fence: fence, at: environment.now()) }
             return machine
         }
-        guard run.planHash == definition.planHash else {
-            throw JournalError.planChanged(started: run.planHash, now: definition.planHash)
+        let current = try journal.currentPlanHash(of: run)
+        guard current == definition.planHash else {
+            throw JournalError.planChanged(started: current, now: definition.planHash)
         }
         return .restored(run: run, last: try journal.lastRecord())
     }

@@ -55,10 +55,29 @@ public struct RunStatusReport: Sendable, Encodable {
         }
     }
 
+    /// A plan taken up mid-run (`enmigrate adopt`).
+    public struct Adoption: Sendable, Encodable {
+        public let at: Date
+        public let by: String?
+        public let note: String?
+        /// The plan hash the run ran on before.
+        public let from: String
+        public let planHash: String
+        /// What changed, one line a field.
+        public let changes: [String]
+    }
+
     public let phase: String
     public let status: String
+    /// The plan the run runs on now: the one it started with, or the last adopted.
     public let planHash: String
+    /// Plans adopted since the run started, oldest first.
+    public var adoptions: [Adoption] = []
     public let startedAt: Date
+    /// Who started the run (`apply --by`, else `user@host`; nil for runs started before it was kept).
+    public var startedBy: String?
+    /// Who wrote the newest record that names its operator, and why when they said.
+    public var lastBy: String?
     public let timeline: [PhaseSpan]
     public var checks: [CheckResult]
     /// The contract's name and version (`schemas/status.schema.json`).
@@ -106,13 +125,29 @@ public struct RunStatusReport: Sendable, Encodable {
             .flatMap { $0.kind == .stepFailed || $0.kind == .blocked ? CheckRecord.value($0.detail, "reason") : nil }
         let machine = RunStateMachine.restored(run: run, last: last)
         let holder = try journal.holder(at: Date())
-        return RunStatusReport(
-            phase: last.phase.rawValue, status: last.status.rawValue, planHash: run.planHash, startedAt: run.startedAt,
+        var report = RunStatusReport(
+            phase: last.phase.rawValue, status: last.status.rawValue,
+            planHash: Journal.planHashes(of: run, in: records).last ?? run.planHash, startedAt: run.startedAt,
             timeline: timeline, checks: checks, failedFiles: [], approval: approval(records, machine: machine),
             cutoverLatencyMs: cutOverLatency(records), lastError: last.status == .failed || last.status == .waiting ? lastError : nil,
             next: nextCommands(machine, plan: plan), journalIntact: verifyChain ? try journal.firstBrokenRecord() == nil : nil,
             lock: holder.map(Self.lockLine), leaseExpiresAt: holder?.expires,
             waitingSince: last.status == .waiting ? records.reversed().prefix { $0.status == .waiting }.last?.at : nil)
+        report.adoptions = records.filter { $0.kind == .planAdopted }.map {
+            Adoption(
+                at: $0.at, by: CheckRecord.value($0.detail, "by"), note: CheckRecord.value($0.detail, "note"),
+                from: CheckRecord.value($0.detail, "from") ?? "", planHash: CheckRecord.value($0.detail, "planHash") ?? "",
+                changes: (CheckRecord.value($0.detail, "changes") ?? "").split(separator: "\n").map(String.init))
+        }
+        report.startedBy = records.first.flatMap { CheckRecord.value($0.detail, "by") }
+        report.lastBy = records.last { CheckRecord.value($0.detail, "by") != nil }.map(Self.attribution)
+        return report
+    }
+
+    /// `by`, and ` (note)` when the record says why.
+    static func attribution(_ record: JournalRecord) -> String {
+        let by = CheckRecord.value(record.detail, "by") ?? ""
+        return CheckRecord.value(record.detail, "note").map { "\(by) (\($0))" } ?? by
     }
 
     /// Who holds the lock, and whether that process is gone (on this host a dead pid can be

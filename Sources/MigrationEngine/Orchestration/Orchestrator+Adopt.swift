@@ -1,0 +1,43 @@
+import Foundation
+
+/// What `adopt` did.
+public enum PlanAdoption: Sendable, Equatable {
+    /// The run now runs on the definition's plan: a `plan-adopted` record names it.
+    case adopted(from: String)
+    /// The run already ran on it; nothing was recorded.
+    case alreadyCurrent
+}
+
+extension Orchestrator {
+    /// `adopt`: the run goes on with this definition's plan. `changes` are its differences from
+    /// the plan the run runs on (one line each, kept in the record), every one of them judged
+    /// safe by the caller: how the work is done, never what is migrated or where.
+    ///
+    /// Takes the run lock (a process holding it is named, ``JournalError/lockHeld(holder:)``):
+    /// a running apply keeps the plan it loaded, so it must be stopped first. The record comes
+    /// first, then the plan document the next diff starts from; a crash between the two is
+    /// mended by adopting again. Approvals carry over (see ``validApproval(for:)``).
+    public func adoptPlan(changes: [String]) throws -> PlanAdoption {
+        try refuseBrokenJournal()
+        guard let run = try journal.run(), let last = try journal.lastRecord() else {
+            throw JournalError.missing(path: journal.location)
+        }
+        let current = try journal.currentPlanHash(of: run)
+        let document = definition.planDocument.map { Data($0.utf8) }
+        if current == definition.planHash, try document == nil || journal.document("plan") == document { return .alreadyCurrent }
+        let (fence, _) = try journal.acquireLease(
+            owner: environment.owner, now: environment.now(), ttl: definition.leaseDuration, isAlive: environment.isAlive)
+        defer { try? journal.releaseLease(fence: fence) }
+        if current != definition.planHash {
+            // The run's position as the last record left it: adopting moves nothing.
+            let machine = RunStateMachine(
+                mode: run.mode, requiredGates: run.requiredGates, phase: last.phase, status: last.status, stepDone: last.stepDone)
+            try journal.append(
+                .planAdopted, machine: machine,
+                detail: ["planHash": definition.planHash, "from": current, "changes": changes.joined(separator: "\n")],
+                fence: fence, at: environment.now())
+        }
+        if let document { try journal.saveDocument("plan", document, fence: fence, at: environment.now()) }
+        return current != definition.planHash ? .adopted(from: current) : .alreadyCurrent
+    }
+}
