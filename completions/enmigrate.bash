@@ -173,13 +173,13 @@ _enmigrate() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    validate|plan|apply|resume|status|verify|watch|graph|approve|abort|accept-loss|requeue|unlock|export|serve-feed|rehearse|help)
+    validate|plan|apply|resume|status|verify|watch|graph|approve|abort|adopt|accept-loss|requeue|unlock|export|serve-feed|rehearse|help)
         # Offer subcommand argument completions
         "_enmigrate_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'validate plan apply resume status verify watch graph approve abort accept-loss requeue unlock export serve-feed rehearse help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'validate plan apply resume status verify watch graph approve abort adopt accept-loss requeue unlock export serve-feed rehearse help' -- "${cur}"))
         ;;
     esac
 }
@@ -220,13 +220,19 @@ _enmigrate_apply() {
     repeating_flags=()
     non_repeating_flags=(--once --json --scheduled --take-back-client-index --version -h --help)
     repeating_options=()
-    non_repeating_options=(--until --metrics-address)
+    non_repeating_options=(--until --by --note --metrics-address)
     __enmigrate_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--until')
         __enmigrate_add_completions -W 'dual-export'$'\n''importing'$'\n''key-rotation'$'\n''mirroring'$'\n''app-update'$'\n''decommission'$'\n''complete'
+        return
+        ;;
+    '--by')
+        return
+        ;;
+    '--note')
         return
         ;;
     '--metrics-address')
@@ -247,8 +253,18 @@ _enmigrate_resume() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--by --note)
     __enmigrate_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--by')
+        return
+        ;;
+    '--note')
+        return
+        ;;
+    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -363,6 +379,32 @@ _enmigrate_approve() {
 _enmigrate_abort() {
     repeating_flags=()
     non_repeating_flags=(--restore-client-index --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--by --note)
+    __enmigrate_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--by')
+        return
+        ;;
+    '--note')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __enmigrate_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
+        return
+        ;;
+    esac
+}
+
+_enmigrate_adopt() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(--by --note)
     __enmigrate_offer_flags_options 1

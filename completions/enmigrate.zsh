@@ -60,6 +60,7 @@ _enmigrate() {
             'graph:Print the migration'\''s phase machine (generated from the engine'\''s transition table, never drawn by hand).'
             'approve:Approve a gate (key-rotation, app-update, decommission) for the run waiting at it.'
             'abort:Stop the migration before the point of no return, or swap the client index back after it.'
+            'adopt:Take up a changed plan mid-run when every change is safe, recorded in the journal.'
             'accept-loss:Accept, on the record, that what named state files hold will not reach phones.'
             'requeue:Try failed files again: second-feed files the importer refused, client files dual-export quarantined.'
             'unlock:Break the run lock (for a holder that is gone on another host).'
@@ -72,7 +73,7 @@ _enmigrate() {
         ;;
     arg)
         case "${words[1]}" in
-        validate|plan|apply|resume|status|verify|watch|graph|approve|abort|accept-loss|requeue|unlock|export|serve-feed|rehearse|help)
+        validate|plan|apply|resume|status|verify|watch|graph|approve|abort|adopt|accept-loss|requeue|unlock|export|serve-feed|rehearse|help)
             "_enmigrate_${words[1]}" && ret=0
             ;;
         esac
@@ -116,6 +117,8 @@ _enmigrate_apply() {
         '--until[Stop on reaching this phase (dual-export, importing, key-rotation, mirroring, app-update, decommission).]:until:{__enmigrate_complete "${___until[@]}"}'
         '--once[Advance as far as possible now, run steady-state workers once, and exit.]'
         '--json[Print events as JSON lines (schemas/event.schema.json, enmigrate.event/1).]'
+        '--by[Who runs it, kept on every journal record it writes (default\: user@host).]:NAME:'
+        '--note[Why (a change ticket, say), kept on every journal record it writes.]:TEXT:'
         '--scheduled[For a scheduler (cron, a systemd timer, a Kubernetes CronJob) running --once\: waiting at a gate, checks pending on work still to come and another process holding the run exit 0 (the last line says which); a failure still fails.]'
         '--metrics-address[Serve Prometheus metrics and health probes (/metrics, /healthz, /readyz) on HOST\:PORT while apply runs.]:HOST\:PORT:'
         '--take-back-client-index[After the cut-over\: republish the client index although something else rewrote it (stop that writer first).]'
@@ -132,6 +135,8 @@ _enmigrate_resume() {
     local -ar arg_specs=(
         ':plan:_files -g '\''*.yaml *.yml'\'''
         '--json[Print events as JSON lines (schemas/event.schema.json, enmigrate.event/1).]'
+        '--by[Who runs it, kept on every journal record it writes (default\: user@host).]:NAME:'
+        '--note[Why (a change ticket, say), kept on every journal record it writes.]:TEXT:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -219,6 +224,21 @@ _enmigrate_abort() {
         '--by[Who aborts, kept in the journal.]:NAME:'
         '--note[Why, kept in the journal.]:TEXT:'
         '--json[Print one JSON document\: {"outcome"\: "aborted" or "abort-pending", "message"}.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_enmigrate_adopt() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':plan:_files -g '\''*.yaml *.yml'\'''
+        '--by[Who adopts it, kept in the journal.]:NAME:'
+        '--note[Why (a change ticket, say), kept in the journal.]:TEXT:'
+        '--json[Print one JSON document\: {outcome\: adopted or unchanged, planHash, from, changes\[\]}.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

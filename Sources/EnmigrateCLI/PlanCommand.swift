@@ -12,8 +12,8 @@ struct PlanCommand: AsyncParsableCommand {
             The same path as apply with side effects switched off: checks run for real, workers only \
             describe their work, and nothing is written or created (an existing journal is opened read-only). \
             Exit 0 nothing to do, 2 changes pending, 3 blocked by a check that fails on data that exists, \
-            6 the plan file is not the plan the run started with: each changed field is listed with its line \
-            and whether it needs a new run.
+            6 the plan file is not the plan the run runs on: each changed field is listed with its line \
+            and whether it needs a new run; when none does, `enmigrate adopt` takes the changes up.
             """
     )
 
