@@ -332,7 +332,7 @@ _enmigrate_watch() {
 
 _enmigrate_graph() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(--format)
     __enmigrate_offer_flags_options 0
@@ -608,7 +608,7 @@ _enmigrate_export_build() {
 
 _enmigrate_serve-feed() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(--port)
     __enmigrate_offer_flags_options 1

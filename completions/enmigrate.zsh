@@ -191,6 +191,7 @@ _enmigrate_graph() {
     local -ar ___format=('mermaid' 'dot')
     local -ar arg_specs=(
         '--format[mermaid or dot.]:format:{__enmigrate_complete "${___format[@]}"}'
+        '--json[Print the phase machine as data instead\: {schema\: enmigrate.graph/1, modes\: \[{mode, end, edges\: \[{from, to, gate}\]}\]}.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -382,6 +383,7 @@ _enmigrate_serve-feed() {
     local -ar arg_specs=(
         ':folder:'
         '--port[The port (0\: any free port; the chosen one is printed).]:port:'
+        '--json[Print one JSON line once the server listens\: {url, root}.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -51,19 +51,14 @@ enum EngineErrors {
             let (code, message) = classify(error)
             if let message {
                 printError(message)
-                if json { try? printJSON(["error": JSONFailure(message: message, exitCode: code.rawValue)]) }
+                if json { ErrorDocument(message: message, exitCode: code.rawValue).print() }
             } else if json, code != .success, OutputRecord.shared.standardOutputEmpty {
                 // The verb said why on standard error only (a refusal it explains itself).
                 let said = OutputRecord.shared.errors.joined(separator: "\n")
-                try? printJSON(["error": JSONFailure(message: said.isEmpty ? "exit \(code.rawValue)" : said, exitCode: code.rawValue)])
+                ErrorDocument(message: said.isEmpty ? "exit \(code.rawValue)" : said, exitCode: code.rawValue).print()
             }
             throw code
         }
-    }
-
-    private struct JSONFailure: Encodable {
-        let message: String
-        let exitCode: Int32
     }
 }
 

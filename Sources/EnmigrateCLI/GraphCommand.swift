@@ -16,7 +16,35 @@ struct GraphCommand: ParsableCommand {
     @Option(help: "mermaid or dot.")
     var format: Format = .mermaid
 
+    @Flag(help: "Print the phase machine as data instead: {schema: enmigrate.graph/1, modes: [{mode, end, edges: [{from, to, gate}]}]}.")
+    var json = false
+
+    private struct Graph: Encodable {
+        struct Mode: Encodable {
+            struct Edge: Encodable {
+                let from: String
+                let to: String
+                let gate: String?
+            }
+            let mode: String
+            /// The run's status at the end of the happy path: steady (read-only) or succeeded (full).
+            let end: String
+            let edges: [Edge]
+        }
+        var schema = "enmigrate.graph/1"
+        let modes: [Mode]
+    }
+
     func run() throws {
+        if json {
+            let modes = try MigrationPhase.Mode.allCases.map { mode in
+                let path = try RunStateMachine.happyPath(mode: mode)
+                return Graph.Mode(
+                    mode: mode.rawValue, end: path.end.rawValue,
+                    edges: path.edges.map { .init(from: $0.from.rawValue, to: $0.to.rawValue, gate: $0.gate?.rawValue) })
+            }
+            return try printJSON(Graph(modes: modes))
+        }
         switch format {
         case .mermaid: print(try RunStateMachine.mermaid(), terminator: "")
         case .dot: print(try RunStateMachine.dot(), terminator: "")

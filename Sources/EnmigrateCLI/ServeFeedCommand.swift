@@ -17,14 +17,29 @@ struct ServeFeedCommand: AsyncParsableCommand {
     @Option(help: "The port (0: any free port; the chosen one is printed).")
     var port = 0
 
+    @Flag(help: "Print one JSON line once the server listens: {url, root}.")
+    var json = false
+
     func run() async throws {
+        try await EngineErrors.run(json: json) {
+            try await serve()
+        }
+    }
+
+    private func serve() async throws {
         let root = URL(fileURLWithPath: folder)
         guard FileManager.default.fileExists(atPath: root.path) else {
             printError("\(folder): no such folder")
             throw ExitCode(1)
         }
         let server = try await LoopbackFeedServer.start(serving: root, port: port)
-        print("serving \(root.path) at \(server.baseURL.absoluteString)")
+        if json {
+            let line = try JSONSerialization.data(
+                withJSONObject: ["url": server.baseURL.absoluteString, "root": root.path], options: [.sortedKeys, .withoutEscapingSlashes])
+            print(jsonText(line))
+        } else {
+            print("serving \(root.path) at \(server.baseURL.absoluteString)")
+        }
         _ = try? await InterruptHandling.run {
             try await Task.sleep(for: .seconds(365 * 86_400))
         }

@@ -13,21 +13,7 @@ enum Entrypoint {
             // the process at a chosen moment) as it happens, in order.
             setvbuf(stdout, nil, _IOLBF, 0)
         #endif
-        // A mistyped verb gets the closest one, not "2 unexpected arguments".
-        if let unknown = Enmigrate.unknownVerb(in: Array(CommandLine.arguments.dropFirst())) {
-            var standardError = StandardError()
-            print(unknown.message, to: &standardError)
-            Enmigrate.exit(withError: ExitCode(64))
-        }
-        await Enmigrate.main()
-    }
-}
-
-/// Standard error as a `TextOutputStream`, for `print(_:to:)`.
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        #if canImport(Glibc)
-            fputs(string, Glibc.stderr)
-        #endif
+        // A mistyped verb gets the closest one; with --json a usage error is a JSON document too.
+        await Enmigrate.runMain(Array(CommandLine.arguments.dropFirst()))
     }
 }
