@@ -22,14 +22,14 @@ struct PhaseGraphTests {
         #expect(withoutAppUpdate.edges.compactMap(\.gate) == [.keyRotation, .decommission])
     }
 
-    @Test("docs/engine.md shows exactly the diagram the table generates")
-    func docsMatchTable() throws {
+    @Test("the README and docs/engine.md show exactly the diagram the table generates", arguments: ["README.md", "docs/engine.md"])
+    func docsMatchTable(file: String) throws {
         let docs = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("docs/engine.md")
+            .appendingPathComponent(file)
         let text = try String(contentsOf: docs, encoding: .utf8)
         let generated = try RunStateMachine.mermaid()
-        #expect(text.contains("```mermaid\n" + generated + "```"), "regenerate the diagram:\n\(generated)")
+        #expect(text.contains("```mermaid\n" + generated + "```"), "regenerate the diagram in \(file):\n\(generated)")
     }
 
     @Test("the DOT graph has every phase, each gate on the edge into its phase, and both ends")
