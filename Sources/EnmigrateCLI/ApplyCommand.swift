@@ -48,7 +48,7 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("metrics-address"),
         help: ArgumentHelp(
-            "Serve Prometheus metrics and health probes (/metrics, /healthz, /readyz) on HOST:PORT while apply runs.",
+            "Serve Prometheus metrics and health probes (/metrics, /healthz, /readyz) on HOST:PORT while apply runs (default: the plan's monitoring.address).",
             valueName: "HOST:PORT"))
     var metricsAddress: String?
 
@@ -60,7 +60,8 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         let target = try until.map { value -> MigrationPhase in
             guard let phase = MigrationPhase(rawValue: value) else {
-                throw ValidationError("--until: unknown phase \(value); phases: " + MigrationPhase.allCases.map(\.rawValue).joined(separator: ", "))
+                let phases = MigrationPhase.allCases.map(\.rawValue)
+                throw ValidationError("--until: unknown phase \(value)" + DidYouMean.hint(value, in: phases) + "; phases: " + phases.joined(separator: ", "))
             }
             return phase
         }
@@ -73,8 +74,9 @@ struct ApplyCommand: AsyncParsableCommand {
             let schedule = ScheduledExit()
             let metrics = RunMetrics()
             var server: MonitoringServer?
-            if let metricsAddress {
-                server = try await MonitoringServer.start(address: metricsAddress, metrics: metrics, stalledAfter: Self.stallLimit(context.plan.workers))
+            // The flag wins over the plan's `monitoring.address`, so one replica can move its port.
+            if let address = metricsAddress ?? context.plan.monitoring?.address {
+                server = try await MonitoringServer.start(address: address, metrics: metrics, stalledAfter: Self.stallLimit(context.plan.workers))
             }
             if let server { printer.note("monitoring: http://\(server.host):\(server.port)/metrics, /healthz, /readyz") }
             let outcome: RunOutcome

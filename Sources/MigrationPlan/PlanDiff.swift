@@ -27,7 +27,7 @@ public struct PlanDiff: Sendable, Equatable {
     /// Fields a run could take up without a new run: they change how the work is done, not
     /// what is migrated or where.
     public static let safePrefixes = [
-        "/workers/", "/hooks", "/gates/keyRotation/expiresAfter", "/gates/appUpdate/expiresAfter", "/gates/decommission/expiresAfter",
+        "/workers/", "/hooks", "/monitoring", "/gates/keyRotation/expiresAfter", "/gates/appUpdate/expiresAfter", "/gates/decommission/expiresAfter",
     ]
 
     /// Compares two canonical forms; `lines` places the fields of the new one in its file.

@@ -22,6 +22,22 @@ struct MonitoringTests {
         return (Int(lines.first ?? "") ?? -1, lines.count > 1 ? String(lines[1]) : "")
     }
 
+    @Test("the plan's monitoring.address serves metrics without the flag; the flag wins over it")
+    func addressFromPlan() throws {
+        let folder = try PlanFolder.make()
+        let url = folder.appendingPathComponent("plan.yaml")
+        try (try String(contentsOf: url, encoding: .utf8) + "\nmonitoring:\n  address: \"127.0.0.1:0\"\n").write(to: url, atomically: true, encoding: .utf8)
+        let fromPlan = try CommandRunner.run(["apply", "plan.yaml", "--once", "--until", "dual-export"], in: folder)
+        #expect(fromPlan.status == 0, "\(fromPlan.stderr)")
+        #expect(fromPlan.stdout.contains("monitoring: http://127.0.0.1:"), "\(fromPlan.stdout)")
+        let flag = try CommandRunner.run(["apply", "plan.yaml", "--once", "--until", "importing", "--metrics-address", "localhost:0"], in: folder)
+        #expect(flag.stdout.contains("monitoring: http://localhost:"), "\(flag.stdout)\n\(flag.stderr)")
+        try (try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "127.0.0.1:0", with: "9464")).write(
+            to: url, atomically: true, encoding: .utf8)
+        let bad = try CommandRunner.run(["validate", "plan.yaml"], in: folder)
+        #expect(bad.status == 1 && (bad.stdout + bad.stderr).contains("error[bad-value]: `address` must be HOST:PORT, found `9464`"), "\(bad.stderr)")
+    }
+
     @Test(
         "while apply waits at the gate: the phase, the wait, the checks, the lease and worker passes as metrics; both probes answer 200; SIGTERM ends it with 0"
     )

@@ -19,6 +19,8 @@ struct PlanDiffTests {
         }
         #expect(found.map(\.path) == ["/state/region", "/workers/concurrency"])
         #expect(found.map(\.safe) == [false, true])
+        let monitoring = try changes { $0 + "\nmonitoring: { address: \"0.0.0.0:9464\" }\n" }
+        #expect(monitoring.map(\.path) == ["/monitoring/address"] && monitoring.allSatisfy { $0.safe }, "\(monitoring)")
     }
 
     @Test("a trust window may widen (earlier from, later or no thru) but never narrow")

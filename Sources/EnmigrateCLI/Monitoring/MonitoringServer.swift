@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LoopbackFeedServer
+import MigrationPlan
 
 /// The HTTP endpoint of a long-running `apply` (`--metrics-address HOST:PORT`): `/metrics` in
 /// the Prometheus text format, `/healthz` (the process makes progress) and `/readyz` (its last
@@ -23,13 +24,10 @@ final class MonitoringServer: Sendable {
 
     /// `HOST:PORT` (`0.0.0.0:9464`, `127.0.0.1:0`, `[::1]:9464`).
     static func parse(_ address: String) throws -> (host: String, port: Int) {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (0...65535).contains(port) else {
-            throw Failure(description: "--metrics-address \(address): write HOST:PORT, e.g. 127.0.0.1:9464 or 0.0.0.0:9464")
+        guard let parsed = MonitoringSettings.parse(address) else {
+            throw Failure(description: "metrics address \(address): write HOST:PORT, e.g. 127.0.0.1:9464 or 0.0.0.0:9464 (0.0.0.0 for every interface)")
         }
-        var host = String(address[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { throw Failure(description: "--metrics-address \(address): names no host (0.0.0.0 for every interface)") }
-        return (host, port)
+        return parsed
     }
 
     /// Starts serving `metrics`; returns once the server accepts connections.
@@ -52,7 +50,7 @@ final class MonitoringServer: Sendable {
         do {
             return MonitoringServer(host: host, server: try await RunningHTTPServer.start(router, host: host, port: requested, serverName: "enmigrate"))
         } catch let failure as RunningHTTPServer.DidNotStart {
-            throw Failure(description: "--metrics-address \(address): \(failure)")
+            throw Failure(description: "metrics address \(address): \(failure)")
         }
     }
 

@@ -90,3 +90,19 @@ extension PlanDecoder {
         return words
     }
 }
+
+extension PlanDecoder {
+    /// `monitoring: {address: HOST:PORT}`.
+    func decodeMonitoring(_ node: PlanNode) -> MonitoringSettings? {
+        guard let map = reader.mapping(node, path: "/monitoring", known: ["address"], required: ["address"]),
+            let address = reader.string(map, "address")
+        else { return nil }
+        guard MonitoringSettings.parse(address) != nil else {
+            reader.report(
+                map.valueLocation("address"), "/monitoring/address", "bad-value", "`address` must be HOST:PORT, found `\(address)`",
+                hint: "127.0.0.1:9464, or 0.0.0.0:9464 for every interface")
+            return nil
+        }
+        return MonitoringSettings(address: address)
+    }
+}

@@ -10,7 +10,7 @@ struct PlanDecoder {
                 root, path: "",
                 known: [
                     "version", "name", "mode", "journal", "state", "national", "workers", "gates", "decommission", "allowInsecureHTTP",
-                    "reports", "rotationRequest", "buckets", "hooks",
+                    "reports", "rotationRequest", "buckets", "hooks", "monitoring",
                 ], required: ["version", "name", "mode", "state", "national"])
         else { return nil }
 
@@ -32,6 +32,7 @@ struct PlanDecoder {
         let decommission = top.node("decommission").map(decodeDecommission)
         let buckets = top.node("buckets").map(decodeBuckets) ?? BucketSettings.defaults
         let hooks = top.node("hooks").map(decodeHooks)
+        let monitoring = top.node("monitoring").map(decodeMonitoring)
         let allowInsecureHTTP = top.has("allowInsecureHTTP") ? reader.boolean(top, "allowInsecureHTTP") : false
         let reports = top.has("reports") ? reader.filePath(top, "reports") : reader.resolve(".enmigrate/reports")
         let rotationRequest =
@@ -43,10 +44,13 @@ struct PlanDecoder {
             let allowInsecureHTTP, let reports, let rotationRequest
         else { return nil }
         if case .some(nil) = hooks { return nil }
-        return MigrationPlan(
+        if case .some(nil) = monitoring { return nil }
+        var plan = MigrationPlan(
             version: version, name: name, mode: mode, journal: journal, state: state, national: national,
             workers: workers, gates: gates, decommission: decommission ?? nil, buckets: buckets,
             allowInsecureHTTP: allowInsecureHTTP, reports: reports, rotationRequest: rotationRequest, hooks: hooks ?? nil)
+        plan.monitoring = monitoring ?? nil
+        return plan
     }
 
     private func decodeState(_ node: PlanNode) -> StateSide? {

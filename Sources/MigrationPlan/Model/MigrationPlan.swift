@@ -46,6 +46,9 @@ public struct MigrationPlan: Sendable, Encodable {
     /// Commands and webhooks told about events (`hooks:`); nil when the plan has none, so
     /// plans without hooks keep their hash.
     public var hooks: [Hook]?
+    /// Where `apply` serves metrics and health probes (`monitoring:`); nil when the plan names
+    /// none, so plans without it keep their hash.
+    public var monitoring: MonitoringSettings?
 }
 
 /// Where a database lives: `sqlite:PATH` (resolved against the plan folder) or `postgres://…`.
