@@ -120,7 +120,7 @@ _enmigrate_apply() {
         '--by[Who runs it, kept on every journal record it writes (default\: user@host).]:NAME:'
         '--note[Why (a change ticket, say), kept on every journal record it writes.]:TEXT:'
         '--scheduled[For a scheduler (cron, a systemd timer, a Kubernetes CronJob) running --once\: waiting at a gate, checks pending on work still to come and another process holding the run exit 0 (the last line says which); a failure still fails.]'
-        '--metrics-address[Serve Prometheus metrics and health probes (/metrics, /healthz, /readyz) on HOST\:PORT while apply runs.]:HOST\:PORT:'
+        '--metrics-address[Serve Prometheus metrics and health probes (/metrics, /healthz, /readyz) on HOST\:PORT while apply runs (default\: the plan'\''s monitoring.address).]:HOST\:PORT:'
         '--take-back-client-index[After the cut-over\: republish the client index although something else rewrote it (stop that writer first).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
