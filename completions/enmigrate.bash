@@ -490,8 +490,18 @@ _enmigrate_unlock() {
     repeating_flags=()
     non_repeating_flags=(--force --json --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--by --note)
     __enmigrate_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--by')
+        return
+        ;;
+    '--note')
+        return
+        ;;
+    esac
 
     # Offer positional completions
     case "${positional_number}" in

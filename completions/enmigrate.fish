@@ -49,7 +49,7 @@ function __enmigrate_parse_tokens -S
         case 'requeue'
             __enmigrate_parse_subcommand 1 'file=+' 'all-failed' 'by=' 'note=' 'json' 'version' 'h/help'
         case 'unlock'
-            __enmigrate_parse_subcommand 1 'force' 'json' 'version' 'h/help'
+            __enmigrate_parse_subcommand 1 'force' 'by=' 'note=' 'json' 'version' 'h/help'
         case 'export'
             __enmigrate_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -219,6 +219,8 @@ complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_op
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate requeue" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_positional "enmigrate unlock" -eq 1' -fa '(set -l exts \'yaml\' \'yml\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate unlock" force' -l 'force' -d 'Required: you confirm the holder is gone.'
+complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate unlock" by' -l 'by' -d 'Who breaks the lock, kept in the journal (default: user@host).' -rfka ''
+complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate unlock" note' -l 'note' -d 'Why (how you know the holder is gone), kept in the journal.' -rfka ''
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate unlock" json' -l 'json' -d 'Print one JSON document: {"unlocked", "heldBy", "holderStillRuns"}.'
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate unlock" version' -l 'version' -d 'Show the version.'
 complete -c 'enmigrate' -n '__enmigrate_should_offer_completions_for_flags_or_options "enmigrate unlock" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -286,6 +286,8 @@ _enmigrate_unlock() {
     local -ar arg_specs=(
         ':plan:_files -g '\''*.yaml *.yml'\'''
         '--force[Required\: you confirm the holder is gone.]'
+        '--by[Who breaks the lock, kept in the journal (default\: user@host).]:NAME:'
+        '--note[Why (how you know the holder is gone), kept in the journal.]:TEXT:'
         '--json[Print one JSON document\: {"unlocked", "heldBy", "holderStillRuns"}.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'

@@ -16,6 +16,12 @@ struct UnlockCommand: AsyncParsableCommand {
     @Flag(help: "Required: you confirm the holder is gone.")
     var force = false
 
+    @Option(help: ArgumentHelp("Who breaks the lock, kept in the journal (default: user@host).", valueName: "NAME"))
+    var by: String?
+
+    @Option(help: ArgumentHelp("Why (how you know the holder is gone), kept in the journal.", valueName: "TEXT"))
+    var note: String?
+
     @Flag(help: "Print one JSON document: {\"unlocked\", \"heldBy\", \"holderStillRuns\"}.")
     var json = false
 
@@ -28,7 +34,8 @@ struct UnlockCommand: AsyncParsableCommand {
     func run() async throws {
         guard force else { throw ValidationError("unlock needs --force: confirm that the holder is gone") }
         try await EngineErrors.run(json: json) {
-            let context = try EngineContext.load(plan)
+            var context = try EngineContext.load(plan)
+            context.attribute(by: by, note: note)
             let journal = try context.openJournal(create: false)
             var stillRuns = false
             if let holder = try journal.holder(at: Date()), holder.host == LockOwner.current.host, LockOwner.isAlive(holder.pid) {
@@ -38,7 +45,7 @@ struct UnlockCommand: AsyncParsableCommand {
                     "warning: the holder, process \(holder.pid) on this host, is still running; it is fenced off and stops at "
                         + "its next journal write, but stop it yourself (kill \(holder.pid)) if it is stuck")
             }
-            let holder = try journal.forceUnlock()
+            let holder = try journal.breakLock(at: Date())
             if json {
                 try printJSON(Result(unlocked: holder != nil, heldBy: holder.map { "\($0)" }, holderStillRuns: stillRuns))
             } else {

@@ -23,8 +23,15 @@ struct OperatorMessageTests {
             120, case: "a run lock held by a process that is gone", handling: "shown as gone; taken over at once on the same host",
             operatorSees: gone.stdout.split(separator: "\n").first { $0.contains("GONE") }.map(String.init) ?? "",
             test: "OperatorMessageTests.lockHolder")
-        let quiet = try CommandRunner.run(["unlock", "plan.yaml", "--force"], in: folder)
+        let quiet = try CommandRunner.run(["unlock", "plan.yaml", "--force", "--by", "ana", "--note", "host replaced"], in: folder)
         #expect(quiet.status == 0 && !quiet.stderr.contains("warning"))
+        // Who broke it, and why, is on the record.
+        let broken = try #require(try journal(folder).lastRecord())
+        #expect(broken.kind == .lockBroken && broken.detail.contains("ops@\(host) pid 999999"), "\(broken.detail)")
+        #expect(broken.detail.contains("\"by\":\"ana\"") && broken.detail.contains("host replaced"), "\(broken.detail)")
+        let count = try journal(folder).records().count
+        #expect(try CommandRunner.run(["unlock", "plan.yaml", "--force"], in: folder).status == 0)
+        #expect(try journal(folder).records().count == count, "nothing held, nothing recorded")
 
         let me = LockOwner.current
         _ = try journal(folder).acquireLease(owner: me, now: Date(), ttl: .seconds(600)) { _ in true }

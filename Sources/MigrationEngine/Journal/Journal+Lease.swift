@@ -129,6 +129,19 @@ extension Journal {
         }
     }
 
+    /// `unlock --force`: records who broke the lock (a `lock-broken` record naming the holder,
+    /// with this journal's attribution, at the run's position as its last record left it), then
+    /// releases it. Returns the holder, or nil when nobody held it (nothing is recorded).
+    public func breakLock(at now: Date) throws(JournalError) -> LockHolder? {
+        guard let held = try guarded({ try storage.loadLease() }), held.pid != 0 else { return try forceUnlock() }
+        if let run = try run(), let last = try lastRecord() {
+            let machine = RunStateMachine(
+                mode: run.mode, requiredGates: run.requiredGates, phase: last.phase, status: last.status, stepDone: last.stepDone)
+            try append(.lockBroken, machine: machine, detail: ["from": "\(held)"], fence: 0, at: now)
+        }
+        return try forceUnlock()
+    }
+
     /// The lease holder, if the lease is held and not expired at `now`.
     public func holder(at now: Date) throws(JournalError) -> LockHolder? {
         try guarded { try storage.loadLease().flatMap { $0.pid != 0 && $0.expires > now ? $0 : nil } }

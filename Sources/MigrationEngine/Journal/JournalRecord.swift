@@ -27,6 +27,8 @@ public struct JournalRecord: Sendable, Equatable, Codable {
         /// An operator adopted a plan file whose changes are all safe (`adopt`): the run goes on
         /// with that plan's hash.
         case planAdopted = "plan-adopted"
+        /// An operator broke the run lock (`unlock --force`); `from` names the holder.
+        case lockBroken = "lock-broken"
     }
 
     /// Position in the journal, from 1.
