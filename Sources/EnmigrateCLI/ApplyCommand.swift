@@ -125,16 +125,24 @@ struct ApplyCommand: AsyncParsableCommand {
         context: EngineContext, until: MigrationPhase?, once: Bool, printer: EventPrinter,
         prepared: Orchestrator? = nil,
         observe: @escaping @Sendable (MigrationEvent) -> Void = { _ in },
-        afterPass: @escaping @Sendable (RunOutcome, Journal) -> Void = { _, _ in },
+        afterPass: @escaping @Sendable (RunOutcome, Journal) async -> Void = { _, _ in },
         whileWaiting: @escaping @Sendable () -> Void = {}
     ) async throws -> RunOutcome {
         let journal = try prepared?.journal ?? context.openJournal()
+        // The plan's status page is written after every pass of apply, resume and approve.
+        let page = context.plan.monitoring?.statusPage.map { URL(fileURLWithPath: $0) }
+        let backlog = BacklogSeen()
+        let planPath = printer.plan
+        let passEnded: @Sendable (RunOutcome, Journal) async -> Void = { outcome, journal in
+            await afterPass(outcome, journal)
+            if let page { await StatusPageWriter.refresh(context: context, journal: journal, planPath: planPath, page: page, backlog: backlog.take()) }
+        }
         let orchestrator =
             try prepared
             ?? context.orchestrator(
                 journal: journal,
                 events: {
-                    observe($0); printer($0)
+                    observe($0); backlog.observe($0); printer($0)
                 })
         let interval = context.plan.workers.interval
         return try await InterruptHandling.run {
@@ -143,7 +151,7 @@ struct ApplyCommand: AsyncParsableCommand {
             // second apply is told who holds it.
             defer { try? journal.releaseLease(ownedBy: engine.environment.owner) }
             var outcome = try await engine.apply(until: until, keepLease: !once)
-            afterPass(outcome, journal)
+            await passEnded(outcome, journal)
             var lastCatchUp = ContinuousClock.now
             while !once {
                 switch outcome {
@@ -173,7 +181,7 @@ struct ApplyCommand: AsyncParsableCommand {
                     return outcome
                 }
                 outcome = try await engine.apply(until: until, keepLease: true)
-                afterPass(outcome, journal)
+                await passEnded(outcome, journal)
             }
             return outcome
         }

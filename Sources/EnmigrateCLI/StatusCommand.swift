@@ -42,22 +42,13 @@ struct StatusCommand: AsyncParsableCommand {
                 }
                 return
             }
-            guard var report = try RunStatusReport.read(journal, plan: plan, verifyChain: verifyJournal) else {
+            guard let (report, stores) = try await StatusPageWriter.fullReport(context: context, journal: journal, planPath: plan, verifyChain: verifyJournal)
+            else {
                 print("not started")
                 return
             }
-            let stores = await context.workers().storeReport(planPath: plan)
-            report.failedFiles = stores.failedFiles
-            report.workers = stores.progress
-            report.refusedKeys = stores.refusedKeys
-            report.warnings = stores.warnings
-            // A check read afresh replaces the one the journal recorded at the last transition.
-            report.checks = report.checks.filter { recorded in !stores.checks.contains { $0.name == recorded.name } } + stores.checks
-            let request = URL(fileURLWithPath: context.plan.rotationRequest)
-            if FileManager.default.fileExists(atPath: request.appendingPathComponent("REQUEST.md").path) { report.rotationRequest = request.path }
             if let html {
-                let page = try StatusPage.html(report, plan: context.plan.name, mode: context.definition.mode)
-                try Data(page.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+                try StatusPageWriter.write(report, stores: stores, journal: journal, context: context, to: URL(fileURLWithPath: html))
             }
             if json {
                 try printJSON(report)

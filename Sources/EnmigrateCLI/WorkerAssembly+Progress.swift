@@ -17,6 +17,8 @@ extension WorkerAssembly {
         var warnings: [String] = []
         /// Checks of the real systems read afresh for `status` (a reference server publishing the keys).
         var checks: [CheckResult] = []
+        /// Keys each feed published a day, for the status page's chart.
+        var keysPerDay: [KeysOnDay] = []
     }
 
     /// `planPath` is how the operator named the plan, for the commands the report suggests.
@@ -58,6 +60,8 @@ extension WorkerAssembly {
                         "\(imported) second-feed files imported, \(failed) failed for good, \(records.count - imported - failed) waiting for a retry\(keys)"
                         + (refused.isEmpty ? "" : "; \(RefusedKeysText.summary(refused))"), counts: counts))
             report.refusedKeys = await refusedKeysReport(records, planPath: planPath)
+            let national = plan.national.export != nil ? (try? await store.nationalFiles()) ?? [] : []
+            report.keysPerDay = KeysOnDay.chart(imported: records, national: national)
             report.warnings = records.compactMap { record in record.note.map { "\(record.url): \($0)" } }
             if plan.national.export != nil, let files = try? await store.nationalFiles() {
                 let written = files.filter(\.isWritten)
