@@ -17,6 +17,11 @@ final class HookRunner: Sendable {
     private let running = Mutex<[UUID: Task<Void, Never>]>([:])
     /// The wait at each gate is told once, then again at the printer's reminder rate.
     private let waits = WaitReminders(every: .seconds(600))
+    /// Whether the import is stalled now: `progress-stalled` is told when it starts being.
+    private let stalled = Mutex(false)
+    /// How long the oldest second-feed file may wait before the import counts as stalled: the
+    /// example alert's threshold (`EnmigrateImportLagging`, deploy/alerts.yaml).
+    static let stallAfter: TimeInterval = 2 * 3600
 
     init(hooks: [Hook], migration: String, warn: @escaping @Sendable (String) -> Void = { printError($0) }) {
         self.hooks = hooks
@@ -35,7 +40,17 @@ final class HookRunner: Sendable {
         case .blocked: .blocked
         case .check(let result) where result.name == "phone-watch": result.outcome == .passed ? nil : .cdnBroken
         case .check(let result): result.name.contains("coverage") && (result.outcome == .failed || result.outcome == .inconclusive) ? .coverageNotHolding : nil
+        case let .backlog(worker, pending, since) where worker == "export-importer":
+            stallStarted(pending > 0 && since.map { Date().timeIntervalSince($0) >= Self.stallAfter } == true) ? .progressStalled : nil
         default: nil
+        }
+    }
+
+    /// Records whether the import is stalled; true only when a stall starts.
+    private func stallStarted(_ now: Bool) -> Bool {
+        stalled.withLock { was in
+            defer { was = now }
+            return now && !was
         }
     }
 

@@ -41,6 +41,16 @@ struct HookRunnerTests {
         #expect(runner.hookEvent(for: .fileProblem(worker: "w", file: "f", reason: "r", permanent: false)) == nil)
         #expect(runner.hookEvent(for: .check(CheckResult(name: "coverage", outcome: .inconclusive, reason: ""))) == .coverageNotHolding)
         #expect(runner.hookEvent(for: .check(CheckResult(name: "coverage", outcome: .passed, reason: ""))) == nil)
+        // The import stalls when its oldest waiting file has waited two hours: told once a stall.
+        let old = Date().addingTimeInterval(-3 * 3600), recent = Date().addingTimeInterval(-600)
+        #expect(runner.hookEvent(for: .backlog(worker: "export-importer", pending: 2, oldestSince: recent)) == nil)
+        #expect(runner.hookEvent(for: .backlog(worker: "export-importer", pending: 2, oldestSince: old)) == .progressStalled)
+        #expect(runner.hookEvent(for: .backlog(worker: "export-importer", pending: 2, oldestSince: old)) == nil, "told once a stall")
+        #expect(runner.hookEvent(for: .backlog(worker: "export-importer", pending: 0, oldestSince: nil)) == nil)
+        #expect(
+            runner.hookEvent(for: .backlog(worker: "export-importer", pending: 1, oldestSince: old)) == .progressStalled,
+            "a new stall after the backlog cleared")
+        #expect(runner.hookEvent(for: .backlog(worker: "dual-export", pending: 5, oldestSince: old)) == nil)
     }
 
     @Test("a before-cut-over command that outlives its timeout is stopped and counts as a refusal")

@@ -23,6 +23,9 @@ public struct Hook: Sendable, Encodable {
         case coverageNotHolding = "coverage-not-holding"
         /// The phone's-eye watch found the feed phones download broken or stale.
         case cdnBroken = "cdn-broken"
+        /// Forward progress stopped: the oldest second-feed file not yet imported has waited two
+        /// hours (told once a stall, again after the backlog cleared).
+        case progressStalled = "progress-stalled"
         /// Immediately before the swap; a command that exits non-zero, a webhook that does not
         /// answer 2xx, or any hook that times out stops the swap.
         case beforeCutOver = "before-cut-over"
