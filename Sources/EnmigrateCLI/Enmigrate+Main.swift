@@ -20,9 +20,10 @@ extension Enmigrate {
             }
             exit()
         } catch {
-            // An exit code a verb threw has had its output (and its JSON error) already.
+            // An exit code a verb threw has had its output (and its JSON error) already; so has
+            // a verb that printed its document before failing.
             let code = exitCode(for: error)
-            if json, !(error is ExitCode), code != .success {
+            if json, !(error is ExitCode), code != .success, OutputRecord.shared.standardOutputEmpty {
                 ErrorDocument(message: fullMessage(for: error), exitCode: code.rawValue).print()
             }
             exit(withError: error)
