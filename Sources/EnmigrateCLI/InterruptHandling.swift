@@ -27,9 +27,14 @@ enum InterruptHandling {
 
     static let stopSignals: [UnixSignal] = [.sigint, .sigterm, .sighup]
 
-    static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// Runs `body` until it ends or a stop signal cancels it; `stopping` is what the first
+    /// signal makes it say on standard error (a run's words by default).
+    static func run<T: Sendable>(
+        stopping: String = "interrupted: stopping at the next step boundary; the run stays resumable",
+        _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         let work = Work(body: body)
-        let stops = StopSignals()
+        let stops = StopSignals(message: stopping)
         var logger = Logger(label: "enmigrate-lifecycle")
         // The group's own lines (service started, shutting down) are not the operator's business.
         logger.logLevel = .critical
@@ -78,6 +83,11 @@ enum InterruptHandling {
     /// group down gracefully. Ends without one when the work is done.
     private final class StopSignals: Service, Sendable {
         private let first = Mutex<UnixSignal?>(nil)
+        let message: String
+
+        init(message: String) {
+            self.message = message
+        }
 
         var received: UnixSignal? { first.withLock { $0 } }
 
@@ -85,7 +95,7 @@ enum InterruptHandling {
             let signals = await UnixSignalsSequence(trapping: InterruptHandling.stopSignals)
             for await signal in signals.cancelOnGracefulShutdown() {
                 first.withLock { $0 = $0 ?? signal }
-                printError("interrupted: stopping at the next step boundary; the run stays resumable")
+                printError(message)
                 return
             }
         }

@@ -40,7 +40,7 @@ struct ServeFeedCommand: AsyncParsableCommand {
         } else {
             print("serving \(root.path) at \(server.baseURL.absoluteString)")
         }
-        _ = try? await InterruptHandling.run {
+        _ = try? await InterruptHandling.run(stopping: "stopping: the feed server closes") {
             try await Task.sleep(for: .seconds(365 * 86_400))
         }
         await server.stop()
