@@ -62,7 +62,7 @@ struct AdoptCommand: AsyncParsableCommand {
             }
             let outcome: PlanAdoption
             do {
-                outcome = try context.orchestrator(journal: journal, withWorkers: false).adoptPlan(changes: changes.map(\.description))
+                outcome = try context.orchestrator(journal: journal, withWorkers: false).adoptPlan(changes: changes.map(\.description), expected: current)
             } catch JournalError.lockHeld(let holder) {
                 printError("\(plan): a running apply keeps the plan it loaded: stop it (SIGTERM stops it cleanly), adopt, then start it again")
                 throw JournalError.lockHeld(holder: holder)

@@ -31,6 +31,12 @@ struct PlanAdoptionTests {
         let record = try #require(try second.journal.lastRecord())
         #expect(record.kind == .planAdopted && record.phase == .keyRotation && record.status == .waiting)
         #expect(CheckRecord.value(record.detail, "changes") == "/workers/interval: 5m → 6m")
+        // A third plan diffed against the first one while the second was adopted: refused, nothing recorded.
+        let third = try orchestrator(hash: "sha256:three", document: "{\"v\":3}")
+        #expect(throws: JournalError.planChanged(started: "sha256:two", now: "sha256:three")) {
+            try third.adoptPlan(changes: ["/workers/concurrency: 4 → 8"], expected: "sha256:one")
+        }
+        #expect(try third.journal.document("plan") == Data("{\"v\":2}".utf8))
         // Adopting again records nothing more.
         #expect(try second.adoptPlan(changes: []) == .alreadyCurrent)
         #expect(try second.journal.records().filter { $0.kind == .planAdopted }.count == 1)

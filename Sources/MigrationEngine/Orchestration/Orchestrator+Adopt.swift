@@ -17,17 +17,26 @@ extension Orchestrator {
     /// a running apply keeps the plan it loaded, so it must be stopped first. The record comes
     /// first, then the plan document the next diff starts from; a crash between the two is
     /// mended by adopting again. Approvals carry over (see ``validApproval(for:)``).
-    public func adoptPlan(changes: [String]) throws -> PlanAdoption {
+    /// `expected`: the plan hash the caller compared the file with; when the run moved on to
+    /// another one before the lock was taken, nothing is recorded and `planChanged` names both.
+    public func adoptPlan(changes: [String], expected: String? = nil) throws -> PlanAdoption {
         try refuseBrokenJournal()
-        guard let run = try journal.run(), let last = try journal.lastRecord() else {
+        guard let run = try journal.run(), try journal.lastRecord() != nil else {
             throw JournalError.missing(path: journal.location)
         }
-        let current = try journal.currentPlanHash(of: run)
         let document = definition.planDocument.map { Data($0.utf8) }
-        if current == definition.planHash, try document == nil || journal.document("plan") == document { return .alreadyCurrent }
+        if try journal.currentPlanHash(of: run) == definition.planHash, try document == nil || journal.document("plan") == document {
+            return .alreadyCurrent
+        }
         let (fence, _) = try journal.acquireLease(
             owner: environment.owner, now: environment.now(), ttl: definition.leaseDuration, isAlive: environment.isAlive)
         defer { try? journal.releaseLease(fence: fence) }
+        // Read under the lock: another process may have adopted or moved the run since the look above.
+        let current = try journal.currentPlanHash(of: run)
+        guard let last = try journal.lastRecord() else { throw JournalError.missing(path: journal.location) }
+        if let expected, current != expected, current != definition.planHash {
+            throw JournalError.planChanged(started: current, now: definition.planHash)
+        }
         if current != definition.planHash {
             // The run's position as the last record left it: adopting moves nothing.
             let machine = RunStateMachine(
