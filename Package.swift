@@ -132,12 +132,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // MARK: MigrationStores — BlobStore and ExposureKeyStore protocols, in-memory twins and
-        // the file and SQLite drivers; every driver passes the same conformance tests as its twin.
+        // MARK: MigrationStoreContracts — what workers may use of a store: the BlobStore,
+        // ExposureKeyStore and PublishLedger protocols, their records and in-memory twins. No
+        // driver is here, and the workers depend on this alone, so they cannot reach one.
+        .target(
+            name: "MigrationStoreContracts",
+            dependencies: ["ExposureExport", "MigrationEngine"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: MigrationStores — the drivers: file, HTTP, S3, GCS, SQLite and PostgreSQL; every
+        // driver passes the same conformance tests as its in-memory twin.
         .target(
             name: "MigrationStores",
             dependencies: [
                 "ExposureExport",
+                "MigrationStoreContracts",
                 // The PostgreSQL journal storage implements the engine's JournalStorage.
                 "MigrationEngine",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -183,7 +193,7 @@ let package = Package(
         // store protocols, never drivers.
         .target(
             name: "MigrationWorkers",
-            dependencies: ["ExposureExport", "MigrationStores", "MigrationEngine"],
+            dependencies: ["ExposureExport", "MigrationStoreContracts", "MigrationEngine"],
             swiftSettings: strictSettings
         ),
         .testTarget(

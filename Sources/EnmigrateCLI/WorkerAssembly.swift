@@ -107,6 +107,7 @@ struct WorkerAssembly {
             migration: plan.name, finalSweep: steady, coverage: cutOverCoverage, importer: importer,
             reports: URL(fileURLWithPath: plan.reports),
             mirrorIndex: (try store(plan.state.clientMirror.location), "\(plan.state.clientMirror.root)/index.txt"),
+            archiveStore: FileBlobStore(root: URL(fileURLWithPath: plan.reports).appendingPathComponent("second-feed-archive")),
             runFacts: { [journal] in try Self.runFacts(journal: journal) }, environment: environment)
         return WorkerRegistry(
             steps: [

@@ -1,6 +1,6 @@
 import Foundation
 import MigrationEngine
-import MigrationStores
+import MigrationStoreContracts
 
 /// Before `key-rotation`: every key of the state's client feed that a phone can get is in the
 /// national feed (``CoverageProver``). Files a phone rejects are listed, not counted; a listed

@@ -1,6 +1,6 @@
 import Foundation
 import MigrationEngine
-import MigrationStores
+import MigrationStoreContracts
 
 /// After the swap: every key of the state's feed as the proof saw it before the cut-over that
 /// phones can still match is found by reading the state's client index the way phones now

@@ -1,7 +1,7 @@
 import ExposureExport
 import Foundation
 import MigrationEngine
-import MigrationStores
+import MigrationStoreContracts
 
 /// Before leaving `importing`: every second-feed file listed is imported or failed for good
 /// (those are listed as failed files); none waits for a retry and none is still untried, so the

@@ -1,5 +1,5 @@
 import MigrationEngine
-import MigrationStores
+import MigrationStoreContracts
 
 /// Before `importing`: the national key store answers.
 public struct KeyStoreReachableCheck: MigrationCheck {

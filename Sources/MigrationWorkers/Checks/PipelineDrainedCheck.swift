@@ -1,7 +1,7 @@
 import ExposureExport
 import Foundation
 import MigrationEngine
-import MigrationStores
+import MigrationStoreContracts
 
 /// Before `key-rotation`: no part of the pipeline still owes a file. A client file dual-export
 /// has not re-signed (new, or waiting for a retry), imported keys due in the national feed but

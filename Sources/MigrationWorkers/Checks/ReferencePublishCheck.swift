@@ -1,6 +1,6 @@
 import Foundation
 import MigrationEngine
-import MigrationStores
+import MigrationStoreContracts
 
 /// With `layout=reference`, before the first import and while importing (and in `status`):
 /// the reference server would publish the migrated keys — its schema takes enmigrate's rows,

@@ -1,7 +1,7 @@
 import ExposureExport
 import Foundation
 import MigrationEngine
-import MigrationStores
+import MigrationStoreContracts
 
 /// Before `importing`: the second feed's index is sorted, has no duplicates, stays inside its
 /// root, and every file verifies with a key in `trustedStateKeys` (at the engine's clock), the

@@ -1,6 +1,6 @@
 import ExposureExport
 import Foundation
-import MigrationStores
+import MigrationStoreContracts
 
 /// A file just written to a feed is read back and verified as phones will verify it before any
 /// index names it: on a bucket the write went over a network, through a proxy or a gateway,

@@ -1,6 +1,6 @@
 import ExposureExport
 import Foundation
-import MigrationStores
+import MigrationStoreContracts
 
 /// Reads objects, trying transient failures (timeouts, dropped connections, 5xx, 404) again
 /// with exponential backoff; permanent failures are thrown at once.

@@ -1,6 +1,6 @@
 import Foundation
 import MigrationEngine
-import MigrationStores
+import MigrationStoreContracts
 
 /// Where the coverage baseline (``CoverageSnapshot``) is kept: its JSON header and its key
 /// records, always saved together.

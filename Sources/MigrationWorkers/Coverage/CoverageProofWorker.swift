@@ -1,5 +1,5 @@
 import MigrationEngine
-import MigrationStores
+import MigrationStoreContracts
 
 /// Keeps the coverage proof fresh while the run waits for the key-rotation approval: each pass
 /// proves again when either index changed, so the cut-over itself only has to compare two

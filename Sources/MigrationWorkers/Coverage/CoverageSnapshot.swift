@@ -1,6 +1,6 @@
 import ExposureExport
 import Foundation
-import MigrationStores
+import MigrationStoreContracts
 
 /// The baseline: the state's key set as the coverage proof saw it before the cut-over, kept so
 /// the proof can run again after the swap against exactly that set, with what the proof read

@@ -1,6 +1,6 @@
 import ExposureExport
 import Foundation
-import MigrationStores
+import MigrationStoreContracts
 
 /// Reads a feed the way a phone does: fetch the index, download every file, verify it with the
 /// one key the phone holds (key id and version from export.sig must match), decode the keys.

@@ -1,6 +1,6 @@
 import Foundation
 import MigrationEngine
-import MigrationStores
+import MigrationStoreContracts
 
 /// The `decommission` step (irreversible; after its approval): a final sweep of the recurring
 /// workers (dual-export, import, national export, mirror), a final coverage proof on what phones
@@ -15,6 +15,9 @@ public struct DecommissionWorker: MigrationWorker {
     /// Where the report and the archive go.
     public let reports: URL
     public let mirrorIndex: (store: any BlobStore, path: String)
+    /// Where the second feed is archived: the folder ``archive`` as a store (a file store in
+    /// production; the workers never make a driver themselves).
+    public let archiveStore: any BlobStore
     /// The journal's facts, read when the report is written.
     public let runFacts: @Sendable () throws -> DecommissionReport.RunFacts
     public let environment: WorkerEnvironment
@@ -22,9 +25,10 @@ public struct DecommissionWorker: MigrationWorker {
 
     public init(
         migration: String, finalSweep: [any MigrationWorker], coverage: CutOverCoverageCheck, importer: FeedImporter, reports: URL,
-        mirrorIndex: (store: any BlobStore, path: String), runFacts: @escaping @Sendable () throws -> DecommissionReport.RunFacts,
-        environment: WorkerEnvironment = .init()
+        mirrorIndex: (store: any BlobStore, path: String), archiveStore: any BlobStore,
+        runFacts: @escaping @Sendable () throws -> DecommissionReport.RunFacts, environment: WorkerEnvironment = .init()
     ) {
+        self.archiveStore = archiveStore
         self.migration = migration
         self.finalSweep = finalSweep
         self.coverage = coverage
@@ -86,7 +90,7 @@ public struct DecommissionWorker: MigrationWorker {
 
     /// Copies the second feed's index and every file it lists; files already copied are kept.
     private func archiveSecondFeed() async throws {
-        let destination = FileBlobStore(root: archive)
+        let destination = archiveStore
         let index = try await importer.index()
         for entry in index.entries where !(try await destination.exists(entry)) {
             try await destination.write(try await importer.feed.read(entry), to: entry)

@@ -1,7 +1,7 @@
 import Crypto
 import ExposureExport
 import Foundation
-import MigrationStores
+import MigrationStoreContracts
 
 /// Dual-export from the client feed: every file of the state's client index is verified with
 /// the client key, re-signed with the second-feed key and published under the second feed's

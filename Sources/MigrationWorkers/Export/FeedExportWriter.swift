@@ -2,7 +2,7 @@ import Crypto
 import ExposureExport
 import Foundation
 import MigrationEngine
-import MigrationStores
+import MigrationStoreContracts
 
 /// Writes an export feed from a key store the way the reference export worker does (keys
 /// sorted, split at `maxKeysPerFile`, `<root>/<start>-<end>-<NNNNN>.zip`, index written last),

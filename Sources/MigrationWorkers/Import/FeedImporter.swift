@@ -2,7 +2,7 @@ import Crypto
 import ExposureExport
 import Foundation
 import MigrationEngine
-import MigrationStores
+import MigrationStoreContracts
 
 /// The export-importer: reads the second feed's index, and imports every file not yet imported
 /// or failed, in index order. Files download and verify in parallel (up to `concurrency`) while

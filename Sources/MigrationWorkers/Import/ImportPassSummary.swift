@@ -1,4 +1,4 @@
-import MigrationStores
+import MigrationStoreContracts
 
 /// What one import pass did, for progress lines, `status` and tests.
 public struct ImportPassSummary: Sendable, Equatable {

@@ -1,7 +1,7 @@
 import Foundation
 import ExposureExport
 import MigrationEngine
-import MigrationStores
+import MigrationStoreContracts
 
 /// The export-importer as an engine step: each `apply` is one import pass. A file that stays
 /// `retrying` does not fail the step; the `importing` exit check holds the run until it is

@@ -1,6 +1,6 @@
 import ExposureExport
 import Foundation
-import MigrationStores
+import MigrationStoreContracts
 
 /// Whether a verified second-feed file makes sense as a file of this state, judged on its
 /// header before any key is imported. The reference importer checks none of this; a wrong

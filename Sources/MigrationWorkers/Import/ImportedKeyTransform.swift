@@ -1,6 +1,6 @@
 import ExposureExport
 import Foundation
-import MigrationStores
+import MigrationStoreContracts
 
 /// Turns a key read from a verified second-feed file into the row the national key store
 /// keeps, the way the reference export-importer does (`FromExportKey`): validate, map the

@@ -1,4 +1,4 @@
-import MigrationStores
+import MigrationStoreContracts
 
 /// How refused keys read for people, in the pass summary, `status` and checks: the total, then
 /// each rule's code with its count and each distinct reason under it.

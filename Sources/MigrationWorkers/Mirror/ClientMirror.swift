@@ -1,6 +1,6 @@
 import ExposureExport
 import Foundation
-import MigrationStores
+import MigrationStoreContracts
 
 /// The state's client CDN serving the national feed. Staging copies every national file to
 /// `<root>/national-<basename>` (one name per file, so a retry never publishes a file twice),

@@ -1,5 +1,5 @@
 import MigrationEngine
-import MigrationStores
+import MigrationStoreContracts
 
 /// Before the rotation: stages the national feed in the client mirror (copied, verified, next
 /// index prepared, nothing published). Passes again while the run waits for the approval.

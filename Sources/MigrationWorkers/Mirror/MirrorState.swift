@@ -1,5 +1,5 @@
 import Foundation
-import MigrationStores
+import MigrationStoreContracts
 
 /// What the mirror remembers between passes, a small JSON document in the journal (fenced by
 /// the run lock, shared by replicas; ``WorkerDocument``): the digest of the client index it last published, so a rewrite by

@@ -1,7 +1,7 @@
 import ExposureExport
 import Foundation
 import MigrationEngine
-import MigrationStores
+import MigrationStoreContracts
 
 /// A phone's-eye look at the feed phones download, over its public URL: the index, every file
 /// verified with the key phones hold (read exactly as ``PhoneFeedReader`` reads, which is how

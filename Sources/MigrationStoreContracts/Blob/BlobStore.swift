@@ -159,9 +159,9 @@ public enum BlobStoreError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 }
 
-enum BlobPath {
+package enum BlobPath {
     /// Checks that `path` stays inside the root: relative, no `.`/`..`/empty segments.
-    static func validate(_ path: String) throws(BlobStoreError) {
+    package static func validate(_ path: String) throws(BlobStoreError) {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\"), !path.contains("\0"),
             !segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
