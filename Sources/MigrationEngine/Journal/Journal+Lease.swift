@@ -135,8 +135,7 @@ extension Journal {
     public func breakLock(at now: Date) throws(JournalError) -> LockHolder? {
         guard let held = try guarded({ try storage.loadLease() }), held.pid != 0 else { return try forceUnlock() }
         if let run = try run(), let last = try lastRecord() {
-            let machine = RunStateMachine(
-                mode: run.mode, requiredGates: run.requiredGates, phase: last.phase, status: last.status, stepDone: last.stepDone)
+            let machine = RunStateMachine.unmoved(run: run, last: last)
             try append(.lockBroken, machine: machine, detail: ["from": "\(held)"], fence: 0, at: now)
         }
         return try forceUnlock()

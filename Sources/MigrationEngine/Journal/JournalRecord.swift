@@ -81,4 +81,10 @@ extension RunStateMachine {
             mode: run.mode, requiredGates: run.requiredGates, phase: last?.phase ?? .planned,
             status: last?.status == .running ? .failed : (last?.status ?? .waiting), stepDone: last?.stepDone ?? false)
     }
+
+    /// The machine exactly at `last`, `running` kept: for a record that moves nothing (an
+    /// adoption, a broken lock), so the record after it restores as the one before it did.
+    public static func unmoved(run: JournalRun, last: JournalRecord) -> RunStateMachine {
+        RunStateMachine(mode: run.mode, requiredGates: run.requiredGates, phase: last.phase, status: last.status, stepDone: last.stepDone)
+    }
 }

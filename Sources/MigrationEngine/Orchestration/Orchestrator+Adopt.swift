@@ -38,9 +38,7 @@ extension Orchestrator {
             throw JournalError.planChanged(started: current, now: definition.planHash)
         }
         if current != definition.planHash {
-            // The run's position as the last record left it: adopting moves nothing.
-            let machine = RunStateMachine(
-                mode: run.mode, requiredGates: run.requiredGates, phase: last.phase, status: last.status, stepDone: last.stepDone)
+            let machine = RunStateMachine.unmoved(run: run, last: last)
             try journal.append(
                 .planAdopted, machine: machine,
                 detail: ["planHash": definition.planHash, "from": current, "changes": changes.joined(separator: "\n")],
