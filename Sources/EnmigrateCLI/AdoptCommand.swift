@@ -51,7 +51,7 @@ struct AdoptCommand: AsyncParsableCommand {
                 let unsafe = diff.changes.filter { !$0.safe }
                 guard unsafe.isEmpty else {
                     for change in unsafe {
-                        printError("\(plan)\(change.line.map { ":\($0)" } ?? ""): \(change.path): \(change.was ?? "(absent)") → \(change.now ?? "(absent)")")
+                        printError(change.located(in: plan))
                     }
                     printError(
                         "not adopted: a new run is needed for \(unsafe.map(\.path).joined(separator: ", ")) "
@@ -83,7 +83,7 @@ struct AdoptCommand: AsyncParsableCommand {
             if json { return try printJSON(Output(outcome: "adopted", planHash: hash, from: from, changes: changes)) }
             print("adopted \(plan) (plan hash \(hash), was \(from)), recorded by \(by):")
             for change in changes {
-                print("  \(plan)\(change.line.map { ":\($0)" } ?? ""): \(change.path): \(change.was ?? "(absent)") → \(change.now ?? "(absent)")")
+                print("  " + change.located(in: plan))
             }
             print("start apply with this plan to go on")
         case .alreadyCurrent:

@@ -68,7 +68,7 @@ struct PlanCommand: AsyncParsableCommand {
         }
         for change in diff.changes {
             print(
-                "  \(plan)" + (change.line.map { ":\($0)" } ?? "") + ": \(change.path): \(change.was ?? "(absent)") → \(change.now ?? "(absent)")"
+                "  " + change.located(in: plan)
                     + (change.safe ? "" : " — needs a new run"))
         }
         let unsafe = diff.changes.filter { !$0.safe }.map(\.path)

@@ -16,6 +16,11 @@ public struct PlanDiff: Sendable, Equatable {
         public let line: Int?
         public let safe: Bool
 
+        /// `plan.yaml:38: /workers/interval: 5m → 6m`: the change where it stands in `file`.
+        public func located(in file: String) -> String {
+            "\(file)\(line.map { ":\($0)" } ?? ""): \(path): \(was ?? "(absent)") → \(now ?? "(absent)")"
+        }
+
         public var description: String {
             "\(path): \(was ?? "(absent)") → \(now ?? "(absent)")" + (line.map { " (line \($0))" } ?? "")
                 + (safe ? "" : " — needs a new run")
