@@ -42,14 +42,13 @@ struct StatusCommand: AsyncParsableCommand {
                 }
                 return
             }
-            guard let (report, stores) = try await StatusPageWriter.fullReport(context: context, journal: journal, planPath: plan, verifyChain: verifyJournal)
+            guard let full = try await StatusPageWriter.fullReport(context: context, journal: journal, planPath: plan, verifyChain: verifyJournal)
             else {
                 print("not started")
                 return
             }
-            if let html {
-                try StatusPageWriter.write(report, stores: stores, journal: journal, context: context, to: URL(fileURLWithPath: html))
-            }
+            let report = full.report
+            if let html { try StatusPageWriter.write(full, context: context, to: URL(fileURLWithPath: html)) }
             if json {
                 try printJSON(report)
             } else {

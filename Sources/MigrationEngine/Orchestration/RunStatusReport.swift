@@ -105,10 +105,11 @@ public struct RunStatusReport: Sendable, Encodable {
     /// Since when the run has been waiting (at a gate), when it is.
     public var waitingSince: Date?
 
-    /// Builds the report from `journal`; `verifyChain` also walks the hash chain.
-    public static func read(_ journal: Journal, plan: String, verifyChain: Bool) throws -> RunStatusReport? {
+    /// Builds the report from `journal`; `verifyChain` also walks the hash chain. `records`:
+    /// the journal's records when the caller has read them already (they are read otherwise).
+    public static func read(_ journal: Journal, plan: String, verifyChain: Bool, records: [JournalRecord]? = nil) throws -> RunStatusReport? {
         guard let run = try journal.run() else { return nil }
-        let records = try journal.records()
+        let records = try records ?? journal.records()
         guard let last = records.last else { return nil }
         var timeline: [PhaseSpan] = []
         for record in records where record.kind == .phaseEntered {
