@@ -16,8 +16,10 @@ struct KeysOnDay: Equatable {
         var days: [Int64: KeysOnDay] = [:]
         func add(_ start: Int64, state: Int, national: Int) {
             let day = start / 86_400 * 86_400
-            days[day, default: KeysOnDay(day: Date(timeIntervalSince1970: TimeInterval(day)), state: 0, national: 0)].state += state
-            days[day]?.national += national
+            var counts = days[day] ?? KeysOnDay(day: Date(timeIntervalSince1970: TimeInterval(day)), state: 0, national: 0)
+            counts.state += state
+            counts.national += national
+            days[day] = counts
         }
         for record in imported where record.status == .imported {
             if let start = batchStart(ofFileNamed: record.url) { add(start, state: record.keysImported, national: 0) }

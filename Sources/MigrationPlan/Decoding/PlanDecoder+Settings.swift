@@ -129,3 +129,33 @@ extension PlanDecoder {
         return BucketSettings(s3: s3, gcs: gcs, indexCacheControl: index, fileCacheControl: files)
     }
 }
+
+extension PlanDecoder {
+    /// `monitoring: {address: HOST:PORT, statusPage: PATH}`, at least one of them.
+    func decodeMonitoring(_ node: PlanNode) -> MonitoringSettings? {
+        guard let map = reader.mapping(node, path: "/monitoring", known: ["address", "statusPage"], required: []) else { return nil }
+        guard map.has("address") || map.has("statusPage") else {
+            reader.report(
+                map.location, "/monitoring", "missing-field", "`monitoring` names neither `address` nor `statusPage`",
+                hint: "address: 127.0.0.1:9464 serves metrics; statusPage: status.html keeps a page fresh")
+            return nil
+        }
+        var address: String?
+        if map.has("address") {
+            guard let text = reader.string(map, "address") else { return nil }
+            guard MonitoringSettings.parse(text) != nil else {
+                reader.report(
+                    map.valueLocation("address"), "/monitoring/address", "bad-value", "`address` must be HOST:PORT, found `\(text)`",
+                    hint: "127.0.0.1:9464, or 0.0.0.0:9464 for every interface")
+                return nil
+            }
+            address = text
+        }
+        var page: String?
+        if map.has("statusPage") {
+            guard let path = reader.filePath(map, "statusPage") else { return nil }
+            page = path
+        }
+        return MonitoringSettings(address: address, statusPage: page)
+    }
+}
