@@ -72,6 +72,23 @@ struct AdoptCommandTests {
         #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 6)
     }
 
+    @Test("while a live apply holds the run, adopt exits 5 saying to stop it first, and records nothing")
+    func lockHeld() throws {
+        let folder = try PlanFolder.make()
+        #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 4)
+        let journal = try Journal.open(path: folder.appendingPathComponent(".enmigrate/us-xx.db").path, create: false)
+        // This test process stands for the running apply: alive, on this host.
+        _ = try journal.acquireLease(owner: LockOwner.current, now: Date(), ttl: .seconds(600)) { _ in true }
+        let url = folder.appendingPathComponent("plan.yaml")
+        try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "interval: 5m", with: "interval: 6m").write(
+            to: url, atomically: true, encoding: .utf8)
+        let before = try records(folder).count
+        let held = try CommandRunner.run(["adopt", "plan.yaml", "--by", "dana"], in: folder)
+        #expect(held.status == 5, "\(held.stdout)\n\(held.stderr)")
+        #expect(held.stderr.contains("a running apply keeps the plan it loaded: stop it"), "\(held.stderr)")
+        #expect(try records(folder).count == before)
+    }
+
     @Test("adopting before any run is an error that says so")
     func noRun() throws {
         let folder = try PlanFolder.make()

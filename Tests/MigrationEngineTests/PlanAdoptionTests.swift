@@ -78,4 +78,19 @@ struct PlanAdoptionTests {
         #expect(try second.journal.records().count == before)
         #expect(try second.journal.document("plan") == Data("{\"v\":1}".utf8))
     }
+
+    @Test("a holder stopped past its lease: adopt takes the run, and the stopped holder's next write is refused by the fence")
+    func stoppedHolderFenced() async throws {
+        let first = try orchestrator(hash: "sha256:one", document: "{\"v\":1}")
+        #expect(try await first.apply() == .waitingForApproval(.keyRotation))
+        let stopped = LockOwner(user: "ops", host: "replica-2", pid: 77)
+        let (fence, _) = try first.journal.acquireLease(owner: stopped, now: time.now, ttl: .seconds(15), isAlive: { _ in true })
+        time.advance(60)
+        let second = try orchestrator(hash: "sha256:two", document: "{\"v\":2}")
+        #expect(try second.adoptPlan(changes: ["/workers/interval: 5m → 6m"], expected: "sha256:one") == .adopted(from: "sha256:one"))
+        let before = try first.journal.records().count
+        let machine = RunStateMachine.restored(run: try #require(try first.journal.run()), last: try first.journal.lastRecord())
+        #expect(throws: JournalError.self) { try first.journal.append(.steady, machine: machine, fence: fence, at: time.now) }
+        #expect(try first.journal.records().count == before)
+    }
 }
