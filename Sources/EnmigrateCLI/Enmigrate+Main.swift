@@ -5,6 +5,7 @@ extension Enmigrate {
     /// and with `--json` a usage error (a missing option, a bad value, an unknown verb) is also
     /// one `{"error"}` document on standard output, as every other failure is.
     public static func runMain(_ arguments: [String]) async -> Never {
+        BrokenPipes.ignored
         let json = arguments.contains("--json")
         if let unknown = unknownVerb(in: arguments) {
             printError(unknown.message)

@@ -18,6 +18,8 @@ struct HookCommand {
     }
 
     func run(stdin body: Data, environment extra: [String: String]) async throws {
+        // A hook that exits before reading its input makes the write below fail, not the process end.
+        BrokenPipes.ignored
         let command = words.joined(separator: " ")
         let process = Process()
         if words[0].contains("/") {

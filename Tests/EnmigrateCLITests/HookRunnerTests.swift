@@ -29,6 +29,17 @@ struct HookRunnerTests {
         #expect(said.contains { $0.contains("could not be started") } && said.contains { $0.contains("exited 9") }, "\(said)")
     }
 
+    @Test("a hook that exits without reading its input is a hook that ran, not the end of the process (SIGPIPE)")
+    func hookThatDoesNotRead() async throws {
+        // Larger than a pipe's buffer, so the write is still going on when the hook exits:
+        // without SIGPIPE ignored this kills the process that runs the hook, every time.
+        let body = Data(repeating: UInt8(ascii: "x"), count: 1 << 20)
+        try await HookCommand(words: ["/bin/sh", "-c", "exit 0"], timeout: .seconds(5)).run(stdin: body, environment: [:])
+        await #expect(throws: HookCommand.Failure.self) {
+            try await HookCommand(words: ["/bin/sh", "-c", "exit 3"], timeout: .seconds(5)).run(stdin: body, environment: [:])
+        }
+    }
+
     @Test("the engine events each hook event stands for")
     func mapping() {
         let runner = HookRunner(hooks: [], migration: "m")
