@@ -226,7 +226,7 @@ _enmigrate_apply() {
     # Offer option value completions
     case "${prev}" in
     '--until')
-        __enmigrate_add_completions -W 'dual-export'$'\n''importing'$'\n''key-rotation'$'\n''mirroring'$'\n''app-update'$'\n''decommission'$'\n''complete'
+        __enmigrate_add_completions -W 'dual-export'$'\n''importing'$'\n''preparing-cut-over'$'\n''key-rotation'$'\n''mirroring'$'\n''app-update'$'\n''decommission'$'\n''complete'
         return
         ;;
     '--by')
@@ -340,7 +340,7 @@ _enmigrate_graph() {
     # Offer option value completions
     case "${prev}" in
     '--format')
-        __enmigrate_add_completions -W 'mermaid'$'\n''dot'
+        __enmigrate_add_completions -W 'mermaid'$'\n''dot'$'\n''table'
         return
         ;;
     esac

@@ -111,10 +111,10 @@ _enmigrate_plan() {
 
 _enmigrate_apply() {
     local -i ret=1
-    local -ar ___until=('dual-export' 'importing' 'key-rotation' 'mirroring' 'app-update' 'decommission' 'complete')
+    local -ar ___until=('dual-export' 'importing' 'preparing-cut-over' 'key-rotation' 'mirroring' 'app-update' 'decommission' 'complete')
     local -ar arg_specs=(
         ':plan:_files -g '\''*.yaml *.yml'\'''
-        '--until[Stop on reaching this phase (dual-export, importing, key-rotation, mirroring, app-update, decommission).]:until:{__enmigrate_complete "${___until[@]}"}'
+        '--until[Stop on reaching this phase (dual-export, importing, preparing-cut-over, key-rotation, mirroring, app-update, decommission).]:until:{__enmigrate_complete "${___until[@]}"}'
         '--once[Advance as far as possible now, run steady-state workers once, and exit.]'
         '--json[Print events as JSON lines (schemas/event.schema.json, enmigrate.event/1).]'
         '--by[Who runs it, kept on every journal record it writes (default\: user@host).]:NAME:'
@@ -188,9 +188,9 @@ _enmigrate_watch() {
 
 _enmigrate_graph() {
     local -i ret=1
-    local -ar ___format=('mermaid' 'dot')
+    local -ar ___format=('mermaid' 'dot' 'table')
     local -ar arg_specs=(
-        '--format[mermaid or dot.]:format:{__enmigrate_complete "${___format[@]}"}'
+        '--format[mermaid, dot, or table (each phase'\''s workers and checks).]:format:{__enmigrate_complete "${___format[@]}"}'
         '--json[Print the phase machine as data instead\: {schema\: enmigrate.graph/1, modes\: \[{mode, end, edges\: \[{from, to, gate}\]}\]}.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'

@@ -22,7 +22,7 @@ struct ApplyCommand: AsyncParsableCommand {
     var plan: String
 
     @Option(
-        help: "Stop on reaching this phase (dual-export, importing, key-rotation, mirroring, app-update, decommission).",
+        help: "Stop on reaching this phase (\(MigrationPhase.allCases.filter { $0 != .planned && $0 != .complete }.map(\.rawValue).joined(separator: ", "))).",
         completion: .list(MigrationPhase.allCases.filter { $0 != .planned }.map(\.rawValue)))
     var until: String?
 

@@ -1,19 +1,21 @@
 import ArgumentParser
 import MigrationEngine
 
-/// `enmigrate graph [--format mermaid|dot]`: the phase machine, generated from the transition table.
+/// `enmigrate graph [--format mermaid|dot|table]`: the phase machine, generated from the transition
+/// table, or the work of each phase from `MigrationPhase.definitions`.
 struct GraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph",
         abstract: "Print the migration's phase machine (generated from the engine's transition table, never drawn by hand).",
-        discussion: "Mermaid renders on GitHub and in most Markdown viewers; DOT renders with `dot -Tsvg`."
+        discussion:
+            "Mermaid renders on GitHub and in most Markdown viewers; DOT renders with `dot -Tsvg`. `table` is each phase's work as Markdown: its gate, the workers of its step, what it keeps doing, the checks that let the run leave it."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case mermaid, dot
+        case mermaid, dot, table
     }
 
-    @Option(help: "mermaid or dot.")
+    @Option(help: "mermaid, dot, or table (each phase's workers and checks).")
     var format: Format = .mermaid
 
     @Flag(help: "Print the phase machine as data instead: {schema: enmigrate.graph/1, modes: [{mode, end, edges: [{from, to, gate}]}]}.")
@@ -48,6 +50,7 @@ struct GraphCommand: ParsableCommand {
         switch format {
         case .mermaid: print(try RunStateMachine.mermaid(), terminator: "")
         case .dot: print(try RunStateMachine.dot(), terminator: "")
+        case .table: print(MigrationPhase.workTable(), terminator: "")
         }
     }
 }

@@ -71,7 +71,6 @@ struct WorkerAssembly {
                 signingKey = (reference.label, try loadPublicKey(path, role: "state.secondFeed.key").fingerprint)
             }
         }
-        var importing: [any MigrationWorker] = [ImportWorker(importer: importer)]
         var nationalExport: FeedExportWriter?
         if let national = plan.national.export {
             let key = try loadSigningKey(national.key, role: "national.export.key")
@@ -81,7 +80,6 @@ struct WorkerAssembly {
                 signer: ExportSigner(key: key, keyID: national.key.id, keyVersion: national.key.version),
                 maxKeysPerFile: national.maxKeysPerFile, concurrency: plan.workers.concurrency, environment: environment)
             nationalExport = writer
-            importing.append(ExportFeedWorker(writer: writer))
         }
         let mirror = try clientMirror()
         let prover = try coverageProver()
@@ -94,48 +92,48 @@ struct WorkerAssembly {
         let secondFeedCheck = SecondFeedVerifiesCheck(
             feed: try store(secondFeed.location), root: secondFeed.root, trustedKeys: trusted, signingKey: signingKey,
             retry: retry, environment: environment)
-        let steady =
-            afterCutOver + importing + [
-                MirrorWorker(mirror: mirror), PhoneWatchWorker(watch: try phoneWatch(key: nationalKey()), fullEvery: plan.workers.fullVerificationEvery),
-            ]
         let cutOverCoverage = try cutOverCoverageCheck()
         var appUpdateChecks: [any MigrationCheck] = []
         if !plan.gates.appUpdate.approvalRequired, let quiet = plan.decommission?.quietPeriod {
             appUpdateChecks.append(QuietPeriodCheck(importer: importer, quietPeriod: quiet))
         }
-        let decommission = DecommissionWorker(
-            migration: plan.name, finalSweep: steady, coverage: cutOverCoverage, importer: importer,
-            reports: URL(fileURLWithPath: plan.reports),
-            mirrorIndex: (try store(plan.state.clientMirror.location), "\(plan.state.clientMirror.root)/index.txt"),
-            archiveStore: FileBlobStore(root: URL(fileURLWithPath: plan.reports).appendingPathComponent("second-feed-archive")),
-            runFacts: { [journal] in try Self.runFacts(journal: journal) }, environment: environment)
+        // Each role's workers; MigrationPhase.definitions places them in their phases.
+        let importWorker = ImportWorker(importer: importer)
+        let nationalExportWorker = nationalExport.map { [ExportFeedWorker(writer: $0)] } ?? []
+        var cutOver = CutOverWorker(
+            mirror: mirror, prover: prover, rotationRequest: URL(fileURLWithPath: plan.rotationRequest),
+            catchUp: beforeCutOver + [importWorker] + nationalExportWorker)
+        cutOver.beforeSwap = beforeCutOverHooks
+        var workers: [WorkerRole: [any MigrationWorker]] = [
+            .dualExport: beforeCutOver, .dualExportAfterCutOver: afterCutOver, .importer: [importWorker],
+            .nationalExport: nationalExportWorker, .mirrorStage: [MirrorStageWorker(mirror: mirror)],
+            .coverageProof: [CoverageProofWorker(prover: prover)], .rotationRequest: [rotation], .cutOver: [cutOver],
+            .mirror: [MirrorWorker(mirror: mirror)],
+            .phoneWatch: [PhoneWatchWorker(watch: try phoneWatch(key: nationalKey()), fullEvery: plan.workers.fullVerificationEvery)],
+        ]
+        // The final sweep is one more pass of the steady state's work.
+        let steady = MigrationPhase.mirroring.definition.recurring.flatMap { workers[$0] ?? [] }
+        workers[.decommission] = [
+            DecommissionWorker(
+                migration: plan.name, finalSweep: steady, coverage: cutOverCoverage, importer: importer,
+                reports: URL(fileURLWithPath: plan.reports),
+                mirrorIndex: (try store(plan.state.clientMirror.location), "\(plan.state.clientMirror.root)/index.txt"),
+                archiveStore: FileBlobStore(root: URL(fileURLWithPath: plan.reports).appendingPathComponent("second-feed-archive")),
+                runFacts: { [journal] in try Self.runFacts(journal: journal) }, environment: environment)
+        ]
         return WorkerRegistry(
-            steps: [
-                .dualExport: beforeCutOver,
-                .importing: beforeCutOver + importing + [MirrorStageWorker(mirror: mirror), CoverageProofWorker(prover: prover), rotation],
-                .keyRotation: [
-                    {
-                        var cutOver = CutOverWorker(
-                            mirror: mirror, prover: prover, rotationRequest: URL(fileURLWithPath: plan.rotationRequest),
-                            catchUp: beforeCutOver + importing)
-                        cutOver.beforeSwap = beforeCutOverHooks
-                        return cutOver
-                    }()
+            workers: workers,
+            checks: [
+                .secondFeedVerifies: [secondFeedCheck],
+                .keyStoreReachable: [KeyStoreReachableCheck(keyStore: keyStore, location: plan.national.keyStore.description)],
+                .referenceServerPublishes: referenceChecks(keyStore),
+                .importComplete: [ImportCompleteCheck(importer: importer, period: secondFeed.period)],
+                .pipelineDrained: [
+                    PipelineDrainedCheck(resigner: clientResigner, nationalExport: nationalExport, mirror: mirror, acceptedLosses: acceptedLosses)
                 ],
-                .mirroring: steady,
-                .appUpdate: steady,
-                .decommission: [decommission],
-            ],
-            exitChecks: [
-                .dualExport: [secondFeedCheck, KeyStoreReachableCheck(keyStore: keyStore, location: plan.national.keyStore.description)]
-                    + referenceChecks(keyStore),
-                .importing: referenceChecks(keyStore) + [
-                    ImportCompleteCheck(importer: importer, period: secondFeed.period),
-                    PipelineDrainedCheck(resigner: clientResigner, nationalExport: nationalExport, mirror: mirror, acceptedLosses: acceptedLosses),
-                    CoverageCheck(prover: prover),
-                ],
-                .mirroring: [cutOverCoverage],
-                .appUpdate: appUpdateChecks,
+                .coverage: [CoverageCheck(prover: prover)],
+                .coverageAfterCutOver: [cutOverCoverage],
+                .uploadsQuiet: appUpdateChecks,
             ],
             restoreClientIndex: { [coverageBaseline] in
                 let baseline = try CoverageSnapshot.proof(in: coverageBaseline)

@@ -13,7 +13,7 @@ struct EngineCommandTests {
         let folder = try PlanFolder.make()
         let dry = try CommandRunner.run(["plan", "plan.yaml"], in: folder)
         #expect(dry.status == 2, "\(dry.stderr)")
-        #expect(dry.stdout.contains("would enter: dual-export → importing → key-rotation"))
+        #expect(dry.stdout.contains("would enter: dual-export → importing → preparing-cut-over → key-rotation"))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".enmigrate").path))
 
         #expect(try CommandRunner.run(["apply", "plan.yaml", "--once"], in: folder).status == 4)
@@ -28,7 +28,7 @@ struct EngineCommandTests {
         #expect(status["status"] as? String == "steady")
         #expect(status["journalIntact"] as? Bool == true)
         for key in ["timeline", "checks", "failedFiles", "approval", "next"] { #expect(status[key] != nil, "\(key)") }
-        #expect((status["timeline"] as? [Any])?.count == 4)
+        #expect((status["timeline"] as? [Any])?.count == 5)
         #expect((status["approval"] as? [String: Any])?["by"] as? String == "alice")
         // Workers as objects: a sentence for people and counts for scripts; a versioned document.
         #expect(status["schema"] as? String == "enmigrate.status/1")

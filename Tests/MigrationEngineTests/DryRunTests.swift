@@ -17,7 +17,7 @@ struct DryRunTests {
     @Test("a fresh run: phases up to the first gate, what each worker would do, nothing applied")
     func freshRun() async throws {
         let report = try await Orchestrator.dryRun(journal: nil, registry: registry(), definition: definition)
-        #expect(report.transitions == ["dual-export", "importing", "key-rotation"])
+        #expect(report.transitions == ["dual-export", "importing", "preparing-cut-over", "key-rotation"])
         #expect(report.waitsAt == "key-rotation")
         #expect(report.work.map(\.worker) == ["dual-export", "importer"])
         #expect(report.changesPending && report.blockedBy == nil)
@@ -33,7 +33,7 @@ struct DryRunTests {
         #expect(report.checks.map(\.outcome) == [.pending])
         #expect(report.checks.first?.reason.contains("import lag is 2 periods") == true)
         #expect(report.blockedBy == nil)
-        #expect(report.transitions == ["dual-export", "importing", "key-rotation"])
+        #expect(report.transitions == ["dual-export", "importing", "preparing-cut-over", "key-rotation"])
         #expect(report.waitsAt == "key-rotation")
     }
 

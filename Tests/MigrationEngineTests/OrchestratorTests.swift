@@ -68,7 +68,9 @@ struct OrchestratorTests {
     @Test("a blocked phase catches up (one more pass of its workers) before its checks run again")
     func catchUpBeforeChecks() async throws {
         let checks = ScriptedCheck("import lag", .failed)
-        let engine = try orchestrator(registry: WorkerRegistry(steps: [.importing: [importer]], exitChecks: [.importing: [checks]]))
+        // Wired by the phase definitions: the importer's role recurs in importing and, while the
+        // key-rotation gate waits, in preparing-cut-over.
+        let engine = try orchestrator(registry: WorkerRegistry(workers: [.importer: [importer]], checks: [.importComplete: [checks]]))
         #expect(try await engine.apply() == .blocked("import lag: import lag is 2 periods"))
         #expect(importer.steadyPasses == 0)
         #expect(try await engine.apply() == .blocked("import lag: import lag is 2 periods"))
@@ -80,9 +82,40 @@ struct OrchestratorTests {
         #expect(importer.applied == 1)
     }
 
-    @Test("waiting at a gate is not idle: each apply passes the previous phase's workers once more")
+    @Test("a run an older enmigrate left in importing, its six workers done there, prepares the cut-over in its own phase before the gate")
+    func olderRunInImporting() async throws {
+        // The journal as an older enmigrate left it: importing's step done (staging, proof and
+        // request among its workers then), the run blocked on its checks.
+        let journal = try Journal.open(path: path)
+        let (fence, _) = try journal.acquireLease(owner: time.environment.owner, now: time.now, ttl: .seconds(15), isAlive: { _ in true })
+        let mode = MigrationPhase.Mode.readOnly
+        try journal.startRun(planHash: "sha256:plan", machine: RunStateMachine(mode: mode), fence: fence, at: time.now)
+        let entered = RunStateMachine(mode: mode, phase: .importing, status: .running)
+        try journal.append(.phaseEntered, machine: entered, fence: fence, at: time.now)
+        let done = RunStateMachine(mode: mode, phase: .importing, status: .running, stepDone: true)
+        for worker in ["export-importer", "mirror-stage", "coverage-proof", "rotation-request"] {
+            try journal.append(.stepDone, machine: done, detail: ["worker": worker], fence: fence, at: time.now)
+        }
+        let blocked = RunStateMachine(mode: mode, phase: .importing, status: .waiting, stepDone: true)
+        try journal.append(.blocked, machine: blocked, detail: ["reason": "coverage: pending"], fence: fence, at: time.now)
+        try journal.releaseLease(fence: fence)
+
+        let stage = ScriptedWorker("mirror-stage"), proof = ScriptedWorker("coverage-proof")
+        let engine = try orchestrator(
+            registry: WorkerRegistry(workers: [.importer: [importer], .mirrorStage: [stage], .coverageProof: [proof]], checks: [:]))
+        #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
+        // Importing is not run again; its checks are, after one catch-up; the new phase's step
+        // runs its workers (again: they are idempotent), and the gate's wait keeps them going.
+        #expect(importer.applied == 0)
+        #expect(stage.applied == 1 && proof.applied == 1)
+        #expect(stage.steadyPasses == 1 && importer.steadyPasses == 2)
+        let phases = try engine.journal.records().filter { $0.kind == .phaseEntered }.map(\.phase)
+        #expect(phases == [.importing, .preparingCutOver, .keyRotation])
+    }
+
+    @Test("waiting at a gate is not idle: each apply passes the previous phase's recurring work once more")
     func passesWhileWaiting() async throws {
-        let engine = try orchestrator(registry: WorkerRegistry(steps: [.importing: [importer]]))
+        let engine = try orchestrator(registry: WorkerRegistry(workers: [.importer: [importer], .cutOver: [cutOver]], checks: [:]))
         #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
         #expect(importer.applied == 1)
         #expect(importer.steadyPasses == 1)

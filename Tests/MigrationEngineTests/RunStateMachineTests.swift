@@ -32,7 +32,7 @@ struct RunStateMachineTests {
                 }
             }
         }
-        #expect(outcomes == 2 * 8 * 6 * 2 * 10)
+        #expect(outcomes == 2 * MigrationPhase.allCases.count * 6 * 2 * 10)
     }
 
     /// Drives a run with every step and check succeeding, approving gates as they come.
@@ -60,7 +60,7 @@ struct RunStateMachineTests {
             if case .enterPhase(let phase) = action { return phase }
             return nil
         }
-        #expect(entered == [.dualExport, .importing, .keyRotation, .mirroring])
+        #expect(entered == [.dualExport, .importing, .preparingCutOver, .keyRotation, .mirroring])
         #expect(log.contains(.waitForApproval(.keyRotation)))
         #expect(log.last == .holdSteady)
         #expect(machine.phase == .mirroring && machine.status == .steady)

@@ -56,22 +56,49 @@ public struct CheckResult: Sendable, Equatable, Codable {
     }
 }
 
-/// Which workers run in which phase and which checks guard leaving it; the `mirroring`
-/// phase's workers also get a `steadyPass()` on every apply of a steady run. The single seam
-/// the worker issues fill in.
+/// Which workers run in which phase, which keep running once its step is done, and which
+/// checks guard leaving it. The product builds it from ``MigrationPhase/definitions`` with
+/// ``init(workers:checks:restoreClientIndex:)``: the plan supplies the workers of each role and
+/// the table places them. Engine tests wire phases directly.
 public struct WorkerRegistry: Sendable {
     public var steps: [MigrationPhase: [any MigrationWorker]]
+    /// Each phase's recurring work (``PhaseDefinition/recurring``); a phase not named here
+    /// repeats its step's workers.
+    public var recurring: [MigrationPhase: [any MigrationWorker]]
     public var exitChecks: [MigrationPhase: [any MigrationCheck]]
     /// Puts the state's own client index back (`abort --restore-client-index`); nil when the
     /// plan has no mirror to undo.
     public var restoreClientIndex: (@Sendable () async throws -> Void)?
 
     public init(
-        steps: [MigrationPhase: [any MigrationWorker]] = [:], exitChecks: [MigrationPhase: [any MigrationCheck]] = [:],
-        restoreClientIndex: (@Sendable () async throws -> Void)? = nil
+        steps: [MigrationPhase: [any MigrationWorker]] = [:], recurring: [MigrationPhase: [any MigrationWorker]] = [:],
+        exitChecks: [MigrationPhase: [any MigrationCheck]] = [:], restoreClientIndex: (@Sendable () async throws -> Void)? = nil
     ) {
         self.steps = steps
+        self.recurring = recurring
         self.exitChecks = exitChecks
         self.restoreClientIndex = restoreClientIndex
+    }
+
+    /// Every phase wired as ``MigrationPhase/definitions`` declares it, from the workers and
+    /// checks the plan has for each role (a role with none is left out).
+    public init(
+        workers: [WorkerRole: [any MigrationWorker]], checks: [CheckRole: [any MigrationCheck]],
+        restoreClientIndex: (@Sendable () async throws -> Void)? = nil
+    ) {
+        var steps: [MigrationPhase: [any MigrationWorker]] = [:]
+        var recurring: [MigrationPhase: [any MigrationWorker]] = [:]
+        var exitChecks: [MigrationPhase: [any MigrationCheck]] = [:]
+        for definition in MigrationPhase.definitions {
+            steps[definition.phase] = definition.step.flatMap { workers[$0] ?? [] }
+            recurring[definition.phase] = definition.recurring.flatMap { workers[$0] ?? [] }
+            exitChecks[definition.phase] = definition.exitChecks.flatMap { checks[$0] ?? [] }
+        }
+        self.init(steps: steps, recurring: recurring, exitChecks: exitChecks, restoreClientIndex: restoreClientIndex)
+    }
+
+    /// The workers whose `steadyPass()` keeps `phase`'s work going once its step is done.
+    public func recurringWork(of phase: MigrationPhase) -> [any MigrationWorker] {
+        recurring[phase] ?? steps[phase] ?? []
     }
 }

@@ -53,7 +53,7 @@ public struct Orchestrator: Sendable {
             // The steady state is not idle: the mirroring phase's workers keep running.
             // A pass that fails (the mirror found its client index rewritten, a feed is down)
             // blocks with the reason; the run stays steady and the next apply tries again.
-            for worker in registry.steps[.mirroring] ?? [] {
+            for worker in registry.recurringWork(of: .mirroring) {
                 do {
                     try await worker.steadyPass()
                 } catch let error as JournalError {
@@ -221,9 +221,9 @@ public struct Orchestrator: Sendable {
         return .failed("the run stopped without an outcome")
     }
 
-    /// Runs `steadyPass()` of the phase's workers; returns why it failed, or nil.
+    /// Runs `steadyPass()` of the phase's recurring work; returns why it failed, or nil.
     private func catchUp(_ phase: MigrationPhase) async -> String? {
-        for worker in registry.steps[phase] ?? [] {
+        for worker in registry.recurringWork(of: phase) {
             do {
                 try await worker.steadyPass()
             } catch {

@@ -1,9 +1,10 @@
 /// The phases of a migration, in order. A read-only run ends in `mirroring`; a full run goes
-/// on to `complete`.
+/// on to `complete`. What each phase does is declared once, in ``definitions``.
 public enum MigrationPhase: String, CaseIterable, Sendable, Codable {
     case planned
     case dualExport = "dual-export"
     case importing
+    case preparingCutOver = "preparing-cut-over"
     case keyRotation = "key-rotation"
     case mirroring
     case appUpdate = "app-update"
@@ -18,54 +19,23 @@ public enum MigrationPhase: String, CaseIterable, Sendable, Codable {
         case full
     }
 
-    /// The phase after this one in `mode`, or nil at the end.
+    /// The phase after this one in `mode`, or nil at the end: the next entry of ``definitions``
+    /// that `mode` passes through.
     public func next(in mode: Mode) -> MigrationPhase? {
-        switch (self, mode) {
-        case (.planned, _): .dualExport
-        case (.dualExport, _): .importing
-        case (.importing, _): .keyRotation
-        case (.keyRotation, _): .mirroring
-        case (.mirroring, .readOnly): nil
-        case (.mirroring, .full): .appUpdate
-        case (.appUpdate, _): .decommission
-        case (.decommission, _): .complete
-        case (.complete, _): nil
-        }
+        guard let position = Self.definitions.firstIndex(where: { $0.phase == self }) else { return nil }
+        return Self.definitions[(position + 1)...].first { $0.modes.contains(mode) }?.phase
     }
 
     /// The gate a person must approve before this phase's step runs.
-    public var gate: Gate? {
-        switch self {
-        case .keyRotation: .keyRotation
-        case .appUpdate: .appUpdate
-        case .decommission: .decommission
-        default: nil
-        }
-    }
+    public var gate: Gate? { definition.gate }
 
     /// Whether `abort` still leaves the state side as it was. `key-rotation`'s step is the
     /// point of no return for the state's signing key; after it only restoring the client
     /// index is possible, until decommission, which is irreversible.
-    public var isReversible: Bool {
-        switch self {
-        case .planned, .dualExport, .importing: true
-        case .keyRotation, .mirroring, .appUpdate, .decommission, .complete: false
-        }
-    }
+    public var isReversible: Bool { definition.isReversible }
 
     /// What the phase's step does, for people.
-    public var summary: String {
-        switch self {
-        case .planned: "nothing has run yet"
-        case .dualExport: "publish the state's feed a second time for the national importer"
-        case .importing: "import the second feed into the national key store"
-        case .keyRotation: "cut-over: Apple/Google switch the app to the national key; the mirror index is swapped"
-        case .mirroring: "serve the national feed at the state's CDN; importer and mirror keep running"
-        case .appUpdate: "the state ships an app that talks to the national server"
-        case .decommission: "final import sweep; the state's importer and feeds are turned down (irreversible)"
-        case .complete: "the migration is complete"
-        }
-    }
+    public var summary: String { definition.summary }
 }
 
 /// A manual approval gate (`enmigrate approve PLAN --gate GATE`).
@@ -74,13 +44,9 @@ public enum Gate: String, CaseIterable, Sendable, Codable {
     case appUpdate = "app-update"
     case decommission
 
-    /// The phase the gate guards.
+    /// The phase the gate guards (from ``MigrationPhase/definitions``).
     public var phase: MigrationPhase {
-        switch self {
-        case .keyRotation: .keyRotation
-        case .appUpdate: .appUpdate
-        case .decommission: .decommission
-        }
+        MigrationPhase.definitions.first { $0.gate == self }?.phase ?? .keyRotation
     }
 }
 
