@@ -49,7 +49,7 @@ public final class Journal: Sendable {
     /// Records the start of the run and its plan hash, with the first record.
     public func startRun(planHash: String, machine: RunStateMachine, fence: Int64, at now: Date) throws(JournalError) {
         let run = JournalRun(planHash: planHash, mode: machine.mode, requiredGates: machine.requiredGates, startedAt: now)
-        let detail = attributing(["planHash": planHash])
+        let detail = attributing(["planHash": .string(planHash)])
         try guarded {
             _ = try storage.append(fence: 0, run: run) { previous, sequence in
                 Self.record(
@@ -66,7 +66,17 @@ public final class Journal: Sendable {
         _ kind: JournalRecord.Kind, machine: RunStateMachine, attempt: Int = 0,
         detail: [String: String] = [:], fence: Int64, at now: Date
     ) throws(JournalError) -> JournalRecord {
-        let detail = attributing(detail)
+        try append(kind, machine: machine, attempt: attempt, values: detail.mapValues(JournalValue.string), fence: fence, at: now)
+    }
+
+    /// ``append(_:machine:attempt:detail:fence:at:)`` with a detail that has structure (a
+    /// check's results as objects, a list of files), kept as JSON, not as JSON text.
+    @discardableResult
+    public func append(
+        _ kind: JournalRecord.Kind, machine: RunStateMachine, attempt: Int = 0,
+        values: [String: JournalValue], fence: Int64, at now: Date
+    ) throws(JournalError) -> JournalRecord {
+        let detail = attributing(values)
         return try guarded {
             try storage.append(fence: fence, run: nil) { previous, sequence in
                 Self.record(
@@ -78,13 +88,13 @@ public final class Journal: Sendable {
 
     /// `detail` with the attribution's keys it does not set itself (an approval names its own
     /// approver).
-    private func attributing(_ detail: [String: String]) -> [String: String] {
-        detail.merging(attribution) { own, _ in own }
+    private func attributing(_ detail: [String: JournalValue]) -> [String: JournalValue] {
+        detail.merging(attribution.mapValues(JournalValue.string)) { own, _ in own }
     }
 
     private static func record(
         previous: String, sequence: Int64, kind: JournalRecord.Kind, machine: RunStateMachine, attempt: Int,
-        detail: [String: String], fence: Int64, at now: Date
+        detail: [String: JournalValue], fence: Int64, at now: Date
     ) -> JournalRecord {
         let detailText = JournalSchema.encode(detail)
         let hash = chainHash(

@@ -46,7 +46,7 @@ public enum JournalSchema {
         gates.map(\.rawValue).sorted().joined(separator: ",")
     }
 
-    static func encode(_ detail: [String: String]) -> String {
+    static func encode(_ detail: [String: JournalValue]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return (try? encoder.encode(detail)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"

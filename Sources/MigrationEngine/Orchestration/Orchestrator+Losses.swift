@@ -35,8 +35,7 @@ extension Orchestrator {
         guard run.planHash == definition.planHash else { throw JournalError.planChanged(started: run.planHash, now: definition.planHash) }
         let machine = RunStateMachine.restored(run: run, last: try journal.lastRecord())
         let now = environment.now()
-        let list = String(decoding: try JSONEncoder().encode(files), as: UTF8.self)
-        try journal.append(.lossAccepted, machine: machine, detail: ["files": list, "by": by, "note": note], fence: 0, at: now)
+        try journal.append(.lossAccepted, machine: machine, values: Self.filesDetail(files, by: by, note: note), fence: 0, at: now)
         return files.map { LossAcceptance(file: $0, by: by, note: note, at: now) }
     }
 
@@ -44,8 +43,12 @@ extension Orchestrator {
     public func recordRequeue(files: [String], by: String, note: String) throws {
         guard let run = try journal.run() else { throw NoRunYet() }
         let machine = RunStateMachine.restored(run: run, last: try journal.lastRecord())
-        let list = String(decoding: try JSONEncoder().encode(files), as: UTF8.self)
-        try journal.append(.requeued, machine: machine, detail: ["files": list, "by": by, "note": note], fence: 0, at: environment.now())
+        try journal.append(.requeued, machine: machine, values: Self.filesDetail(files, by: by, note: note), fence: 0, at: environment.now())
+    }
+
+    /// The detail of an accepted loss or a requeue: the files as a list, who and why.
+    private static func filesDetail(_ files: [String], by: String, note: String) -> [String: JournalValue] {
+        ["files": .array(files.map(JournalValue.string)), "by": .string(by), "note": .string(note)]
     }
 
     /// One value of a record's detail, if it has it.
@@ -56,9 +59,8 @@ extension Orchestrator {
     /// Every accepted loss in `records`, oldest first.
     public static func acceptedLosses(_ records: [JournalRecord]) -> [LossAcceptance] {
         records.filter { $0.kind == .lossAccepted }.flatMap { record -> [LossAcceptance] in
-            guard let list = CheckRecord.value(record.detail, "files"),
-                let files = try? JSONDecoder().decode([String].self, from: Data(list.utf8))
-            else { return [] }
+            // A list, or (written by an older enmigrate) its JSON text.
+            guard let files = CheckRecord.values(record.detail)?["files"]?.decoded(as: [String].self) else { return [] }
             let by = CheckRecord.value(record.detail, "by") ?? ""
             let note = CheckRecord.value(record.detail, "note") ?? ""
             return files.map { LossAcceptance(file: $0, by: by, note: note, at: record.at) }

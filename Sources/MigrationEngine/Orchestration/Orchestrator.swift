@@ -150,7 +150,7 @@ public struct Orchestrator: Sendable {
                 } else {
                     pending = try machine.handle(.checksBlocked(reason: failing.map { "\($0.name): \($0.reason)" }.joined(separator: "; ")))
                 }
-                try journal.append(.checks, machine: machine, detail: CheckRecord.detail(results), fence: fence, at: environment.now())
+                try journal.append(.checks, machine: machine, values: CheckRecord.detail(results), fence: fence, at: environment.now())
             case .waitForApproval(let gate):
                 if let approval = try validApproval(for: gate) {
                     pending = try machine.handle(.approved(gate))
