@@ -72,9 +72,11 @@ struct StatusCommand: AsyncParsableCommand {
             lines += adoption.changes.map { "  \($0)" }
         }
         lines.append("timeline:")
+        // One column for the names, as wide as the longest phase (never cut short).
+        let width = MigrationPhase.allCases.map(\.rawValue.count).max() ?? 0
         for span in report.timeline {
             lines.append(
-                "  \(span.phase.padding(toLength: 13, withPad: " ", startingAt: 0)) \(span.enteredAt.formatted(.iso8601))"
+                "  \(span.phase.padding(toLength: max(width, span.phase.count), withPad: " ", startingAt: 0)) \(span.enteredAt.formatted(.iso8601))"
                     + (span.leftAt.map { " → \($0.formatted(.iso8601))" } ?? " (current)"))
         }
         if !report.checks.isEmpty {

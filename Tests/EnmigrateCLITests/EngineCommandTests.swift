@@ -29,6 +29,9 @@ struct EngineCommandTests {
         #expect(status["journalIntact"] as? Bool == true)
         for key in ["timeline", "checks", "failedFiles", "approval", "next"] { #expect(status[key] != nil, "\(key)") }
         #expect((status["timeline"] as? [Any])?.count == 5)
+        // The text timeline gives every phase its whole name, the longest too.
+        let text = try CommandRunner.run(["status", "plan.yaml"], in: folder).stdout
+        #expect(text.contains("\n  preparing-cut-over 2") && text.contains("\n  key-rotation       2"), "\(text)")
         #expect((status["approval"] as? [String: Any])?["by"] as? String == "alice")
         // Workers as objects: a sentence for people and counts for scripts; a versioned document.
         #expect(status["schema"] as? String == "enmigrate.status/1")
