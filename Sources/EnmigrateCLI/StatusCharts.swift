@@ -38,7 +38,8 @@ enum StatusCharts {
     /// The phases as bars along time, the current one up to `now`.
     static func timeline(_ spans: [RunStatusReport.PhaseSpan], now: Date) -> String {
         guard let first = spans.first?.enteredAt else { return "<p>not started</p>\n" }
-        let row = 22.0, left = 110.0, height = row * Double(spans.count) + 24
+        // Room for the longest phase name (preparing-cut-over) left of the bars.
+        let row = 22.0, left = 140.0, height = row * Double(spans.count) + 24
         let total = max(now.timeIntervalSince(first), 1)
         var svg = open("timeline", height: height, title: "the phases over time")
         for (index, span) in spans.enumerated() {
