@@ -15,6 +15,10 @@ final class HookRunner: Sendable {
     /// Where a hook that failed is reported (standard error: never the `--json` stream).
     private let warn: @Sendable (String) -> Void
     private let running = Mutex<[UUID: Task<Void, Never>]>([:])
+    /// Each hook's newest delivery: the next one for that hook starts after it, so a hook gets
+    /// its events one at a time, in the order they happened (a script appending to a log, a
+    /// pager told `gate-waiting` and then `approved`), while different hooks run side by side.
+    private let newest = Mutex<[Int: Task<Void, Never>]>([:])
     /// The wait at each gate is told once, then again at the printer's reminder rate.
     private let waits = WaitReminders(every: .seconds(600))
     /// Whether the import is stalled now: `progress-stalled` is told when it starts being.
@@ -58,14 +62,20 @@ final class HookRunner: Sendable {
     func notify(_ event: MigrationEvent) {
         guard !hooks.isEmpty, let name = hookEvent(for: event) else { return }
         let record = EventRecord(event, at: Date())
-        for hook in hooks where hook.on.contains(name) {
+        for (position, hook) in hooks.enumerated() where hook.on.contains(name) {
             let id = UUID()
             // Registered before it can finish (its own removal waits for this lock), so a hook
             // that ends at once leaves nothing behind in a process that runs for months.
             running.withLock { running in
-                running[id] = Task { [self] in
-                    do { try await run(hook, event: name, record: record) } catch { warn("hook \(name.rawValue) failed: \(error)") }
-                    _ = self.running.withLock { $0.removeValue(forKey: id) }
+                newest.withLock { newest in
+                    let previous = newest[position]
+                    let task = Task { [self] in
+                        await previous?.value
+                        do { try await run(hook, event: name, record: record) } catch { warn("hook \(name.rawValue) failed: \(error)") }
+                        _ = self.running.withLock { $0.removeValue(forKey: id) }
+                    }
+                    newest[position] = task
+                    running[id] = task
                 }
             }
         }

@@ -29,6 +29,22 @@ struct HookRunnerTests {
         #expect(said.contains { $0.contains("could not be started") } && said.contains { $0.contains("exited 9") }, "\(said)")
     }
 
+    @Test("a hook gets its events one at a time, in the order they happened, even when the first is slow")
+    func inOrder() async throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("enmigrate-hook-order-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        // The first event takes half a second; without one-at-a-time delivery the second lands first.
+        let script = #"read line; case "$line" in *step-failed*) sleep 0.5;; esac; printf '%s\n' "$line" >> "$0""#
+        let runner = HookRunner(
+            hooks: [Hook(on: [.stepFailed, .blocked], action: .command(["/bin/sh", "-c", script, log.path]), timeout: .seconds(5))],
+            migration: "m")
+        runner.notify(.stepFailed(phase: .importing, worker: "w", reason: "r"))
+        runner.notify(.blocked("coverage"))
+        await runner.drain()
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2 && lines[0].contains("step-failed") && lines[1].contains("\"blocked\""), "\(lines)")
+    }
+
     @Test("a hook that exits without reading its input is a hook that ran, not the end of the process (SIGPIPE)")
     func hookThatDoesNotRead() async throws {
         // Larger than a pipe's buffer, so the write is still going on when the hook exits:

@@ -12,7 +12,7 @@ struct HookTests {
         try """
         #!/bin/sh
         here=$(dirname "$0")
-        { cat; echo; } >> "$here/hook-events.jsonl"
+        line=$(cat); printf '%s\n' "$line" >> "$here/hook-events.jsonl"
         echo "env: $ENMIGRATE_HOOK $ENMIGRATE_MIGRATION" >> "$here/hook-env.txt"
         if [ -e "$here/block" ]; then echo "the CDN is not ready" >&2; exit 3; fi
         """.write(to: script, atomically: true, encoding: .utf8)
