@@ -32,6 +32,15 @@ struct SQLiteKeyStoreMigrationTests {
         let store = try SQLiteKeyStore(path: path)
         let kept = try await store.keys(inNationalFile: "exposureKeyExport-US/1-2-00001.zip")
         #expect(kept.map(\.keyData) == [Data(repeating: 1, count: 16), Data(repeating: 2, count: 16)])
+        // v10: the file's key range is on its row, taken from national_key before its by-file index went.
+        let (range, index) = try DatabaseQueue(path: path).read { db in
+            (
+                try Row.fetchOne(db, sql: "SELECT first_key, last_key FROM national_file WHERE id = 7"),
+                try String.fetchOne(db, sql: "SELECT name FROM sqlite_master WHERE name = 'national_key_file'")
+            )
+        }
+        #expect(range?["first_key"] == Data(repeating: 1, count: 16) && range?["last_key"] == Data(repeating: 2, count: 16))
+        #expect(index == nil)
         let assigned = try await store.assignNationalFiles(
             root: "exposureKeyExport-US", maxKeysPerFile: 10,
             cutoff: Date(timeIntervalSince1970: 1_900_000_000))

@@ -105,6 +105,20 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                         next_due_at DATETIME)
                     """)
         }
+        migrator.registerMigration("v10-national-file-key-range") { db in
+            // Each national file's first and last key on its row: its keys are read as that key
+            // range, and the index of national_key by file, kept up on every one of a million
+            // inserts of an export, goes (the files written before get their range from it first).
+            try db.execute(
+                sql: """
+                    ALTER TABLE national_file ADD COLUMN first_key BLOB;
+                    ALTER TABLE national_file ADD COLUMN last_key BLOB;
+                    UPDATE national_file SET
+                        first_key = (SELECT MIN(exposure_key) FROM national_key n WHERE n.national_file_id = national_file.id),
+                        last_key = (SELECT MAX(exposure_key) FROM national_key n WHERE n.national_file_id = national_file.id);
+                    DROP INDEX national_key_file;
+                    """)
+        }
         return migrator
     }
 
@@ -347,7 +361,7 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                     }
                 }
                 for (file, range) in zip(files, bounds) {
-                    try Self.insert(file, db: db)
+                    try Self.insert(file, keys: range, db: db)
                     try db.execute(
                         sql: """
                             INSERT INTO national_key SELECT e.exposure_key, ? \(pending) AND e.exposure_key >= ? AND e.exposure_key <= ?
@@ -355,7 +369,7 @@ public final class SQLiteKeyStore: ExposureKeyStore {
                             """, arguments: [db.lastInsertedRowID, cutoff, range.first, range.last])
                 }
             } else {
-                try Self.insert(last, db: db)
+                try Self.insert(last, keys: nil, db: db)
             }
             if revisions > 0 {
                 try db.execute(
@@ -369,11 +383,14 @@ public final class SQLiteKeyStore: ExposureKeyStore {
         }
     }
 
-    private static func insert(_ file: NationalFileRecord, db: Database) throws {
+    /// Records a national file with the range its keys span (nil: a file of revisions only).
+    private static func insert(_ file: NationalFileRecord, keys range: (first: Data, last: Data)?, db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO national_file (name, batch_start, batch_end, number, file_count, key_count) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [file.name, file.batchStart, file.batchEnd, file.number, file.fileCount, file.keyCount])
+                INSERT INTO national_file (name, batch_start, batch_end, number, file_count, key_count, first_key, last_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [file.name, file.batchStart, file.batchEnd, file.number, file.fileCount, file.keyCount, range?.first, range?.last])
     }
 
     public func unassignedKeyCount(cutoff: Date) async throws -> Int {
@@ -414,19 +431,21 @@ public final class SQLiteKeyStore: ExposureKeyStore {
 
     public func keys(inNationalFile name: String) async throws -> [StoredKey] {
         try await database.read { db in
-            guard let file = try Int64.fetchOne(db, sql: "SELECT id FROM national_file WHERE name = ?", arguments: [name]) else { return [] }
-            // A file's keys are one key range: scanning the exposure rows of that range in order
-            // and keeping this file's was 2.5× faster than looking each key up.
+            guard let file = try Row.fetchOne(db, sql: "SELECT id, first_key, last_key FROM national_file WHERE name = ?", arguments: [name]),
+                let first: Data = file["first_key"], let last: Data = file["last_key"]
+            else { return [] }
+            // A file's keys are one key range (kept on its row): scanning the exposure rows of
+            // that range in order and keeping this file's was 2.5× faster than looking each key up.
+            let id: Int64 = file["id"]
             return try StoredKeyRowsRead(
                 db: db,
                 sql: """
                     SELECT \(Self.keyColumns) FROM exposure e
-                    WHERE e.exposure_key BETWEEN (SELECT MIN(exposure_key) FROM national_key WHERE national_file_id = ?1)
-                                             AND (SELECT MAX(exposure_key) FROM national_key WHERE national_file_id = ?1)
+                    WHERE e.exposure_key BETWEEN ?2 AND ?3
                         AND EXISTS (SELECT 1 FROM national_key n WHERE n.exposure_key = e.exposure_key AND n.national_file_id = ?1)
                     ORDER BY e.exposure_key
                     """
-            ).keys(binding: [file])
+            ).keys(binding: [id, first, last])
         }
     }
 
