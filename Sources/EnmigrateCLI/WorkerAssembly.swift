@@ -98,21 +98,22 @@ struct WorkerAssembly {
             appUpdateChecks.append(QuietPeriodCheck(importer: importer, quietPeriod: quiet))
         }
         // Each role's workers; MigrationPhase.definitions places them in their phases.
-        let importWorker = ImportWorker(importer: importer)
-        let nationalExportWorker = nationalExport.map { [ExportFeedWorker(writer: $0)] } ?? []
-        var cutOver = CutOverWorker(
-            mirror: mirror, prover: prover, rotationRequest: URL(fileURLWithPath: plan.rotationRequest),
-            catchUp: beforeCutOver + [importWorker] + nationalExportWorker)
-        cutOver.beforeSwap = beforeCutOverHooks
         var workers: [WorkerRole: [any MigrationWorker]] = [
-            .dualExport: beforeCutOver, .dualExportAfterCutOver: afterCutOver, .importer: [importWorker],
-            .nationalExport: nationalExportWorker, .mirrorStage: [MirrorStageWorker(mirror: mirror)],
-            .coverageProof: [CoverageProofWorker(prover: prover)], .rotationRequest: [rotation], .cutOver: [cutOver],
-            .mirror: [MirrorWorker(mirror: mirror)],
+            .dualExport: beforeCutOver, .dualExportAfterCutOver: afterCutOver, .importer: [ImportWorker(importer: importer)],
+            .nationalExport: nationalExport.map { [ExportFeedWorker(writer: $0)] } ?? [],
+            .mirrorStage: [MirrorStageWorker(mirror: mirror)], .coverageProof: [CoverageProofWorker(prover: prover)],
+            .rotationRequest: [rotation], .mirror: [MirrorWorker(mirror: mirror)],
             .phoneWatch: [PhoneWatchWorker(watch: try phoneWatch(key: nationalKey()), fullEvery: plan.workers.fullVerificationEvery)],
         ]
+        func work(_ phase: MigrationPhase) -> [any MigrationWorker] { phase.definition.recurring.flatMap { workers[$0] ?? [] } }
+        // The swap's last catch-up is one more pass of importing's work (staging and the proof
+        // the cut-over does itself).
+        var cutOver = CutOverWorker(
+            mirror: mirror, prover: prover, rotationRequest: URL(fileURLWithPath: plan.rotationRequest), catchUp: work(.importing))
+        cutOver.beforeSwap = beforeCutOverHooks
+        workers[.cutOver] = [cutOver]
         // The final sweep is one more pass of the steady state's work.
-        let steady = MigrationPhase.mirroring.definition.recurring.flatMap { workers[$0] ?? [] }
+        let steady = work(.mirroring)
         workers[.decommission] = [
             DecommissionWorker(
                 migration: plan.name, finalSweep: steady, coverage: cutOverCoverage, importer: importer,
