@@ -263,6 +263,18 @@ struct KeyStoreLifecycleTests {
         #expect(try await store.nationalFiles().last?.digest == "abc")
     }
 
+    @Test("a key imported after a file was cut, inside that file's key range, is read back only with its own later file", arguments: KeyStoreDriver.allCases)
+    func laterKeyInsideAnEarlierRange(driver: KeyStoreDriver) async throws {
+        let store = try driver.make()
+        _ = try await store.importFile(url: "a.zip", digest: "a", keys: [key(0, createdAt: now), key(2, createdAt: now)], at: now)
+        let first = try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(3603))
+        _ = try await store.importFile(url: "b.zip", digest: "b", keys: [key(1, createdAt: now)], at: now)
+        let second = try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(7203))
+        #expect(first.count == 1 && second.count == 1)
+        #expect(try await store.keys(inNationalFile: first[0].name).map(\.keyData) == [key(0, createdAt: now).keyData, key(2, createdAt: now).keyData])
+        #expect(try await store.keys(inNationalFile: second[0].name).map(\.keyData) == [key(1, createdAt: now).keyData])
+    }
+
     @Test("a national file's keys come back with every field, creation times and regions differing from key to key", arguments: KeyStoreDriver.allCases)
     func nationalFileKeysKeepFields(driver: KeyStoreDriver) async throws {
         let store = try driver.make()
