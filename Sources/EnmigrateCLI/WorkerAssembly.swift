@@ -103,7 +103,11 @@ struct WorkerAssembly {
             .nationalExport: nationalExport.map { [ExportFeedWorker(writer: $0)] } ?? [],
             .mirrorStage: [MirrorStageWorker(mirror: mirror)], .coverageProof: [CoverageProofWorker(prover: prover)],
             .rotationRequest: [rotation], .mirror: [MirrorWorker(mirror: mirror)],
-            .phoneWatch: [PhoneWatchWorker(watch: try phoneWatch(key: nationalKey()), fullEvery: plan.workers.fullVerificationEvery)],
+            .phoneWatch: [
+                PhoneWatchWorker(
+                    watch: try phoneWatch(key: nationalKey()), fullEvery: plan.workers.fullVerificationEvery,
+                    memory: .journal("phone-watch", lease: heldLease, open: { [journal] in try journal.openIfStarted() }))
+            ],
         ]
         func work(_ phase: MigrationPhase) -> [any MigrationWorker] { phase.definition.recurring.flatMap { workers[$0] ?? [] } }
         // The swap's last catch-up is one more pass of importing's work (staging and the proof

@@ -1,6 +1,7 @@
 import ExposureExport
 import Foundation
 import MigrationEngine
+import MigrationStores
 import Synchronization
 import Testing
 @testable import MigrationWorkers
@@ -41,5 +42,34 @@ struct PhoneWatchWorkerTests {
         clock.now.withLock { $0 += 86_400 }
         let full = try await pass()
         #expect(full.outcome == .failed && full.reason.contains(feed.files[0].name), "the daily full look finds the old damage: \(full.reason)")
+    }
+
+    @Test("the time of the last full look outlives the process: a second process within the day reads only the newest files, one a day later reads every file")
+    func memoryAcrossProcesses() async throws {
+        var feed = FeedFixture()
+        for _ in 0..<4 { try await feed.add(FeedFixture.keys(10), signer: TestKeys.national) }
+        let clock = Clock()
+        let environment = WorkerEnvironment(
+            now: { clock.now.withLock { $0 } }, sleep: { _ in },
+            report: { event in if case .check(let result) = event { clock.checks.withLock { $0.append(result) } } })
+        let memory = WorkerDocument.file(FileManager.default.temporaryDirectory.appendingPathComponent("phone-watch-\(UUID().uuidString).json"))
+        // Each pass is a new worker, as each `apply --once` is a new process.
+        func pass() async throws -> CheckResult {
+            let reader = PhoneFeedReader(store: feed.store, indexPath: "\(feed.root)/index.txt", key: TestKeys.national.trustedKey, environment: environment)
+            let worker = PhoneWatchWorker(watch: PhoneWatch(reader: reader, indexURL: "file:feed", period: .seconds(86_400)), newest: 2, memory: memory)
+            try await worker.steadyPass()
+            return try #require(clock.checks.withLock { $0.last })
+        }
+        #expect(try await pass().reason.contains("4 of 4 files"), "the first process reads everything")
+        clock.now.withLock { $0 += 300 }
+        let second = try await pass()
+        #expect(second.reason.contains("2 of 2 newest files"), "\(second.reason)")
+        clock.now.withLock { $0 += 86_400 }
+        #expect(try await pass().reason.contains("4 of 4 files"), "a day later every file again")
+        clock.now.withLock { $0 += 300 }
+        #expect(try await pass().reason.contains("newest files"))
+        // An unreadable memory means a full look, not a stuck watch.
+        try memory.save(Data("not json".utf8))
+        #expect(try await pass().reason.contains("4 of 4 files"))
     }
 }
