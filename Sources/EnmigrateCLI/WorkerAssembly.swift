@@ -405,7 +405,7 @@ struct WorkerAssembly {
         switch location {
         case .sqlite(let path):
             if dryRun, !FileManager.default.fileExists(atPath: path) { return InMemoryKeyStore() }
-            return try SQLiteKeyStore(path: path, readOnly: dryRun)
+            return try SQLiteKeyStore(path: path, readOnly: dryRun, checkEvery: plan.workers.fullVerificationEvery)
         case .postgres(let url):
             do {
                 // A dry run creates nothing; a store not created yet reads as empty.

@@ -12,7 +12,13 @@ enum SQLiteFile {
     /// `readOnly` (the dry run, `status`): the file must exist and is opened read-only — no
     /// folder, no WAL switch, no migration; a file an older enmigrate made (migrations pending)
     /// is refused rather than migrated.
-    static func open(path: String, migrator: DatabaseMigrator, cacheMiB: Int = 2, readOnly: Bool = false) throws -> DatabaseQueue {
+    ///
+    /// An existing file gets SQLite's quick check before anything reads it, unless nothing has
+    /// written it since its last check and that was less than `checkEvery` ago
+    /// (``SQLiteCheckStamp``).
+    static func open(
+        path: String, migrator: DatabaseMigrator, cacheMiB: Int = 2, readOnly: Bool = false, checkEvery: Duration = .seconds(86_400)
+    ) throws -> DatabaseQueue {
         if readOnly { return try openReadOnly(path: path, migrator: migrator) }
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(),
@@ -25,7 +31,12 @@ enum SQLiteFile {
         let existed = FileManager.default.fileExists(atPath: path)
         try SQLiteMigrationLock.whileLocked(path) {
             try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
-            if existed { try SQLiteMigrationLock.check(path) { sql in try database.read { try String.fetchAll($0, sql: sql) } } }
+            let now = Date()
+            if existed, !SQLiteCheckStamp.allowsSkipping(path, every: checkEvery, now: now) {
+                let before = SQLiteCheckStamp.current(of: path, at: now)
+                try SQLiteMigrationLock.check(path) { sql in try database.read { try String.fetchAll($0, sql: sql) } }
+                SQLiteCheckStamp.record(before, for: path)
+            }
             try migrator.migrate(database)
         }
         return database

@@ -10,10 +10,12 @@ public final class SQLiteKeyStore: ExposureKeyStore {
     private let database: DatabaseQueue
 
     /// Opens (creating when missing) the store at `path`; `readOnly` opens an existing one
-    /// without changing anything (the dry run, `status`).
-    public init(path: String, readOnly: Bool = false) throws {
+    /// without changing anything (the dry run, `status`). An open for writing quick-checks the
+    /// file unless nothing wrote it since a check less than `checkEvery` ago (the plan's
+    /// `workers.fullVerification`).
+    public init(path: String, readOnly: Bool = false, checkEvery: Duration = .seconds(86_400)) throws {
         self.path = path
-        database = try SQLiteFile.open(path: path, migrator: Self.migrator, cacheMiB: 64, readOnly: readOnly)
+        database = try SQLiteFile.open(path: path, migrator: Self.migrator, cacheMiB: 64, readOnly: readOnly, checkEvery: checkEvery)
     }
 
     static var migrator: DatabaseMigrator {
