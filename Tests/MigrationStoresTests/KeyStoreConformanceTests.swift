@@ -263,6 +263,19 @@ struct KeyStoreLifecycleTests {
         #expect(try await store.nationalFiles().last?.digest == "abc")
     }
 
+    @Test("a later file whose key range spans a key of an earlier file leaves that key in the earlier file", arguments: KeyStoreDriver.allCases)
+    func earlierKeyInsideALaterRange(driver: KeyStoreDriver) async throws {
+        let store = try driver.make()
+        _ = try await store.importFile(url: "a.zip", digest: "a", keys: [key(1, createdAt: now)], at: now)
+        let first = try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(3603))
+        _ = try await store.importFile(url: "b.zip", digest: "b", keys: [key(0, createdAt: now), key(2, createdAt: now)], at: now)
+        let second = try await store.assignNationalFiles(root: "n", maxKeysPerFile: 10, cutoff: now.addingTimeInterval(7203))
+        #expect(first.count == 1 && second.count == 1 && second.first?.keyCount == 2)
+        #expect(try await store.keys(inNationalFile: first[0].name).map(\.keyData) == [key(1, createdAt: now).keyData])
+        #expect(try await store.keys(inNationalFile: second[0].name).map(\.keyData) == [key(0, createdAt: now).keyData, key(2, createdAt: now).keyData])
+        #expect(try await store.unassignedKeyCount(cutoff: now.addingTimeInterval(7203)) == 0)
+    }
+
     @Test("a key imported after a file was cut, inside that file's key range, is read back only with its own later file", arguments: KeyStoreDriver.allCases)
     func laterKeyInsideAnEarlierRange(driver: KeyStoreDriver) async throws {
         let store = try driver.make()
