@@ -77,9 +77,11 @@ struct OrchestratorTests {
         #expect(importer.steadyPasses == 1)
         checks.set(.passed)
         #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
-        // One catch-up before the checks, one while waiting at the gate.
-        #expect(importer.steadyPasses == 3)
+        // One catch-up before the checks; none at the gate in the pass that just checked.
+        #expect(importer.steadyPasses == 2)
         #expect(importer.applied == 1)
+        #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
+        #expect(importer.steadyPasses == 3, "the next pass at the gate catches up")
     }
 
     @Test("a run an older enmigrate left in importing, its six workers done there, prepares the cut-over in its own phase before the gate")
@@ -105,10 +107,11 @@ struct OrchestratorTests {
             registry: WorkerRegistry(workers: [.importer: [importer], .mirrorStage: [stage], .coverageProof: [proof]], checks: [:]))
         #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
         // Importing is not run again; its checks are, after one catch-up; the new phase's step
-        // runs its workers (again: they are idempotent), and the gate's wait keeps them going.
+        // runs its workers (again: they are idempotent), and the gate's wait keeps them going
+        // from the next pass on.
         #expect(importer.applied == 0)
         #expect(stage.applied == 1 && proof.applied == 1)
-        #expect(stage.steadyPasses == 1 && importer.steadyPasses == 2)
+        #expect(stage.steadyPasses == 0 && importer.steadyPasses == 1)
         let phases = try engine.journal.records().filter { $0.kind == .phaseEntered }.map(\.phase)
         #expect(phases == [.importing, .preparingCutOver, .keyRotation])
     }
@@ -118,6 +121,8 @@ struct OrchestratorTests {
         let engine = try orchestrator(registry: WorkerRegistry(workers: [.importer: [importer], .cutOver: [cutOver]], checks: [:]))
         #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
         #expect(importer.applied == 1)
+        #expect(importer.steadyPasses == 0, "the pass that reached the gate just ran the work")
+        #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
         #expect(importer.steadyPasses == 1)
         #expect(try await engine.apply() == .waitingForApproval(.keyRotation))
         #expect(importer.steadyPasses == 2)
